@@ -3,31 +3,30 @@ package dev.callsight.agent;
 import dev.callsight.agent.core.AgentInstaller;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
-import java.util.jar.JarFile;
 
 /**
- * Entry point named in the jar manifest. It only moves the agent jar onto the bootstrap
- * class path, so that advice inlined into JDK classes (java.base, java.net.http) can see the
- * agent's classes, and then hands over to {@link AgentInstaller}. Nothing here may throw into
- * the application's startup.
+ * Entry point named in the jar manifest; hands over to {@link AgentInstaller}. Nothing here may
+ * throw into the application's startup: an agent that cannot start leaves the application as
+ * it would run without it.
  */
 public final class CallsightAgent {
 
   private CallsightAgent() {}
 
   public static void premain(String args, Instrumentation instrumentation) {
-    start(args, instrumentation);
+    start(instrumentation);
   }
 
   public static void agentmain(String args, Instrumentation instrumentation) {
-    start(args, instrumentation);
+    start(instrumentation);
   }
 
-  private static void start(String args, Instrumentation instrumentation) {
+  private static void start(Instrumentation instrumentation) {
     try {
       File agentJar = new File(CallsightAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar));
-      AgentInstaller.install(args, instrumentation);
+      // Before any agent class that refers to the hooks is loaded, or it would bind to a second copy.
+      BootstrapInjector.inject(agentJar, instrumentation);
+      AgentInstaller.install(instrumentation, Instrumentations.all());
     } catch (Throwable t) {
       System.err.println("[callsight] agent disabled, could not start: " + t);
     }

@@ -1,0 +1,16 @@
+package dev.callsight.agent;
+
+import dev.callsight.agent.core.InstrumentationModule;
+import dev.callsight.agent.instrumentation.jdkhttp.JdkHttpClientModule;
+import dev.callsight.agent.instrumentation.urlconnection.UrlConnectionModule;
+import java.util.List;
+
+/** Every client library the agent instruments; adding a library adds its module here. */
+public final class Instrumentations {
+
+  private Instrumentations() {}
+
+  public static List<InstrumentationModule> all() {
+    return List.of(new JdkHttpClientModule(), new UrlConnectionModule());
+  }
+}

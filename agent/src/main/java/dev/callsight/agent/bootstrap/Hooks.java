@@ -1,0 +1,31 @@
+package dev.callsight.agent.bootstrap;
+
+/**
+ * The agent's single bootstrap point. Advice inlined into JDK classes can only reach classes
+ * the bootstrap loader sees, so this package is injected there and the agent, loaded by the
+ * system class loader, publishes its hooks here once at startup. Until then every hook does
+ * nothing.
+ */
+public final class Hooks {
+
+  private static volatile UrlConnectionHook urlConnection = UrlConnectionHook.NONE;
+  private static volatile JdkHttpClientHook jdkHttpClient = JdkHttpClientHook.NONE;
+
+  private Hooks() {}
+
+  public static UrlConnectionHook urlConnection() {
+    return urlConnection;
+  }
+
+  public static JdkHttpClientHook jdkHttpClient() {
+    return jdkHttpClient;
+  }
+
+  public static void install(UrlConnectionHook hook) {
+    urlConnection = hook;
+  }
+
+  public static void install(JdkHttpClientHook hook) {
+    jdkHttpClient = hook;
+  }
+}

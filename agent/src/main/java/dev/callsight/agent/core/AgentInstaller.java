@@ -1,0 +1,83 @@
+package dev.callsight.agent.core;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import dev.callsight.agent.bootstrap.Hooks;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+
+/** Starts the SDK, publishes each module's hooks and installs its advice. */
+public final class AgentInstaller {
+
+  /** How long the JVM's exit may wait for the last spans and metrics to reach the collector. */
+  private static final long SHUTDOWN_FLUSH_MILLIS = 2_000;
+
+  private AgentInstaller() {}
+
+  /** Must run after the bootstrap package has been injected. */
+  public static void install(Instrumentation instrumentation, List<InstrumentationModule> modules) {
+    long start = System.nanoTime();
+    ExportDrops drops = new ExportDrops();
+    OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops);
+    HttpClientTracer tracer = new HttpClientTracer(sdk);
+    long sdkReady = System.nanoTime();
+    Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk), "callsight-shutdown"));
+
+    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        .disableClassFormatChanges()
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+        .with(new FailureListener())
+        // Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there.
+        .ignore(nameStartsWith("dev.callsight.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
+        .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
+    StringBuilder names = new StringBuilder();
+    for (InstrumentationModule module : modules) {
+      builder = module.extend(builder, tracer);
+      names.append(names.length() == 0 ? "" : ", ").append(module.name());
+    }
+    builder.installOn(instrumentation);
+    AgentLog.info("agent started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+        + " ms (SDK " + TimeUnit.NANOSECONDS.toMillis(sdkReady - start) + " ms); instrumenting " + names);
+  }
+
+  /**
+   * The SDK's shutdown blocks on the last export, which a slow or absent collector can stretch to
+   * the exporter's timeout and retries; the JVM waits for this hook, so it waits a bounded time.
+   */
+  private static void flushWithin(OpenTelemetrySdk sdk) {
+    Thread flush = InternalThread.create(sdk::shutdown, "callsight-flush");
+    flush.start();
+    try {
+      flush.join(SHUTDOWN_FLUSH_MILLIS);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Reports a type the agent could not instrument; the type is left as it was. */
+  private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
+      AgentLog.warn("could not instrument " + typeName, throwable);
+    }
+
+    @Override
+    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+        DynamicType dynamicType) {
+      if (Boolean.getBoolean("callsight.debug")) {
+        AgentLog.info("instrumented " + type.getName());
+      }
+    }
+  }
+}

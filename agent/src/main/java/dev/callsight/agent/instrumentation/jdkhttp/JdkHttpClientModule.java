@@ -1,0 +1,71 @@
+package dev.callsight.agent.instrumentation.jdkhttp;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+
+import dev.callsight.agent.bootstrap.Hooks;
+import dev.callsight.agent.core.HttpClientTracer;
+import dev.callsight.agent.core.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * java.net.http.HttpClient (Java 11+): {@code send} and {@code sendAsync} of every concrete
+ * client, HTTP/1.1 and HTTP/2 alike, since both go through these two entry points.
+ */
+public final class JdkHttpClientModule implements InstrumentationModule {
+
+  @Override
+  public String name() {
+    return "jdk-httpclient";
+  }
+
+  @Override
+  public AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer) {
+    Hooks.install(new JdkHttpClientCalls(tracer));
+    return builder
+        .type(hasSuperType(named("java.net.http.HttpClient")).and(not(isAbstract())))
+        .transform(new AgentBuilder.Transformer.ForAdvice()
+            .include(JdkHttpClientModule.class.getClassLoader())
+            .advice(named("send").and(isPublic()).and(takesArgument(0, named("java.net.http.HttpRequest"))),
+                SendAdvice.class.getName())
+            .advice(named("sendAsync").and(isPublic()).and(takesArgument(0, named("java.net.http.HttpRequest"))),
+                SendAsyncAdvice.class.getName()));
+  }
+
+  /** Advice for the blocking send: the span ends when send returns or throws. */
+  public static final class SendAdvice {
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object onEnter(@Advice.Argument(value = 0, readOnly = false) java.net.http.HttpRequest request) {
+      Object call = Hooks.jdkHttpClient().enter(request);
+      request = (java.net.http.HttpRequest) Hooks.jdkHttpClient().requestToSend(call, request);
+      return call;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Object call, @Advice.Return Object response, @Advice.Thrown Throwable thrown) {
+      Hooks.jdkHttpClient().exitSend(call, response, thrown);
+    }
+  }
+
+  /** Advice for sendAsync: the span ends when the returned future completes. */
+  public static final class SendAsyncAdvice {
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object onEnter(@Advice.Argument(value = 0, readOnly = false) java.net.http.HttpRequest request) {
+      Object call = Hooks.jdkHttpClient().enter(request);
+      request = (java.net.http.HttpRequest) Hooks.jdkHttpClient().requestToSend(call, request);
+      return call;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Object call, @Advice.Return Object future, @Advice.Thrown Throwable thrown) {
+      Hooks.jdkHttpClient().exitSendAsync(call, future, thrown);
+    }
+  }
+}
