@@ -13,6 +13,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.utility.JavaModule;
 
 /** Starts the SDK, publishes each module's hooks and installs its advice. */
@@ -26,6 +27,9 @@ public final class AgentInstaller {
   /** Must run after the bootstrap package has been injected. */
   public static void install(Instrumentation instrumentation, List<InstrumentationModule> modules) {
     long start = System.nanoTime();
+    // The advice needs no injected initialiser; turning the nexus off keeps Byte Buddy away
+    // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
+    System.setProperty(Nexus.PROPERTY, "true");
     ExportDrops drops = new ExportDrops();
     OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops);
     HttpClientTracer tracer = new HttpClientTracer(sdk);

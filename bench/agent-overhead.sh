@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Agent overhead, side by side in one session: the same call loop without the agent and with
+# it (exporting to a real collector), alternating runs so drift hits both alike. Prints each
+# run and the with/without ratios of the medians. Usage: bench/agent-overhead.sh [rounds] [calls]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+calls=${2:-20000}
+agent=agent/target/callsight-agent.jar
+collector=collector/target/callsight-collector.jar
+classes=bench/target/classes
+for f in "$agent" "$collector" "$classes"; do
+  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+trap 'kill $collector_pid 2>/dev/null || true; wait $collector_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+java -jar "$collector" serve --otlp-port 0 --http-port 0 --data-dir "$work/data" >"$work/collector.log" 2>&1 &
+collector_pid=$!
+for _ in $(seq 1 60); do
+  grep -q 'callsight collector started' "$work/collector.log" && break
+  sleep 0.5
+done
+otlp=$(grep -o 'otlp=[^ ]*' "$work/collector.log" | head -1 | cut -d= -f2)
+[ -n "$otlp" ] || { echo "collector did not start:" >&2; cat "$work/collector.log" >&2; exit 1; }
+echo "collector at $otlp; $rounds rounds of $calls calls per client; java $(java -version 2>&1 | head -1)"
+
+run() { # $1 = label, rest = extra JVM options
+  local label=$1; shift
+  java "$@" -cp "$classes" dev.callsight.bench.CallLoop 5000 "$calls" 2>/dev/null | sed "s/^/$label /" | tee -a "$work/results"
+}
+startup() { # $1 = label, rest = extra JVM options; prints the JVM's start-to-exit time in ms
+  local label=$1; shift
+  local start end
+  start=$(date +%s%N)
+  java "$@" -cp "$classes" dev.callsight.bench.Noop 2>/dev/null
+  end=$(date +%s%N)
+  echo "$label $(( (end - start) / 1000000 ))" >>"$work/startup"
+}
+for round in $(seq 1 "$rounds"); do
+  echo "round $round/$rounds"
+  run none
+  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp%/} OTEL_SERVICE_NAME=bench run agent -javaagent:"$agent"
+done
+
+for _ in $(seq 1 10); do
+  startup none
+  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp%/} OTEL_SERVICE_NAME=bench startup agent -javaagent:"$agent"
+done
+
+echo
+sort -n -k2 "$work/startup" | awk '{ t[$1] = t[$1]" "$2; n[$1]++ }
+  END { split(t["none"], a, " "); split(t["agent"], b, " ");
+        printf "JVM start-to-exit, median of %d: %d ms without the agent, %d ms with it (+%d ms)\n", n["none"], a[int((n["none"] + 1) / 2)], b[int((n["agent"] + 1) / 2)], b[int((n["agent"] + 1) / 2)] - a[int((n["none"] + 1) / 2)] }'
+echo
+echo "median over rounds (us per call) and ratio agent/none:"
+awk '
+  { key=$1" "$2; mean[key]=mean[key]" "$4; p99[key]=p99[key]" "$6; rate[key]=rate[key]" "$7; clients[$2]=1 }
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ");
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return a[int((n + 1) / 2)];
+  }
+  END {
+    printf "%-18s %10s %10s %7s %10s %10s %7s %9s %9s %7s\n", "client", "mean none", "mean agent", "ratio", "p99 none", "p99 agent", "ratio", "rps none", "rps agent", "ratio";
+    for (c in clients) {
+      mn = median(mean["none "c]); ma = median(mean["agent "c]);
+      pn = median(p99["none "c]); pa = median(p99["agent "c]);
+      rn = median(rate["none "c]); ra = median(rate["agent "c]);
+      printf "%-18s %10.1f %10.1f %7.2f %10.1f %10.1f %7.2f %9.0f %9.0f %7.2f\n", c, mn, ma, ma / mn, pn, pa, pa / pn, rn, ra, ra / rn;
+    }
+  }' "$work/results"

@@ -1,0 +1,76 @@
+package dev.callsight.e2e;
+
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A real local upstream: plain HTTP/1.1 and TLS with HTTP/2. It records every request it sees
+ * and answers by path: {@code /fail...} 503, {@code /missing...} 404, anything else 200.
+ */
+final class RecordingServer implements AutoCloseable {
+
+  record SeenRequest(String method, String path, String protocol, String traceparent) {}
+
+  private final Undertow server;
+  private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
+
+  RecordingServer(SSLContext tls) {
+    server = Undertow.builder()
+        .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+        .addHttpListener(0, "127.0.0.1")
+        .addHttpsListener(0, "127.0.0.1", tls)
+        .setHandler(exchange -> {
+          if (exchange.isInIoThread()) {
+            exchange.dispatch(this::answer);
+            return;
+          }
+          answer(exchange);
+        })
+        .build();
+    server.start();
+  }
+
+  private void answer(HttpServerExchange exchange) {
+    exchange.startBlocking();
+    try {
+      exchange.getInputStream().readAllBytes();
+    } catch (java.io.IOException e) {
+      exchange.setStatusCode(400);
+      exchange.endExchange();
+      return;
+    }
+    String path = exchange.getRequestPath();
+    seen.add(new SeenRequest(exchange.getRequestMethod().toString(), path, exchange.getProtocol().toString(),
+        exchange.getRequestHeaders().getFirst("traceparent")));
+    exchange.setStatusCode(path.startsWith("/fail") ? 503 : path.startsWith("/missing") ? 404 : 200);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+    exchange.getResponseSender().send("ok");
+  }
+
+  String httpUrl() {
+    return "http://127.0.0.1:" + port(0);
+  }
+
+  String httpsUrl() {
+    return "https://localhost:" + port(1);
+  }
+
+  private int port(int listener) {
+    return ((InetSocketAddress) server.getListenerInfo().get(listener).getAddress()).getPort();
+  }
+
+  List<SeenRequest> seen() {
+    return List.copyOf(seen);
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}
