@@ -1,0 +1,42 @@
+package dev.callsight.collector;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code java -jar callsight-collector.jar <command>}. */
+@Command(name = "callsight-collector", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Receives OTLP traces and metrics from callsight agents (or any OpenTelemetry SDK), stores "
+                + "them in H2 and serves metrics and a JSON API.",
+        subcommands = CommandLine.HelpCommand.class)
+public final class Main implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree; a new subcommand is one more {@code addSubcommand} line. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .addSubcommand("serve", new ServeCommand());
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: try 'serve'");
+    }
+
+    /** The jar's Implementation-Version, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"callsight-collector " + (version == null ? "dev" : version)};
+        }
+    }
+}
