@@ -105,6 +105,36 @@ class TraceIngestTest {
     }
 
     @Test
+    void jsonMetricsAreAggregated() {
+        String json = """
+                {"resourceMetrics": [{
+                  "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "billing"}}]},
+                  "scopeMetrics": [{"metrics": [{
+                    "name": "http.client.request.duration", "unit": "s",
+                    "histogram": {"aggregationTemporality": 1, "dataPoints": [{
+                      "startTimeUnixNano": "1767225600000000000", "timeUnixNano": "1767225610000000000",
+                      "count": "3", "sum": 0.3, "explicitBounds": [0.1, 1], "bucketCounts": ["2", "1", "0"],
+                      "exemplars": [{"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174",
+                                     "asDouble": 0.2, "timeUnixNano": "1767225605000000000"}],
+                      "attributes": [{"key": "server.address", "value": {"stringValue": "ledger"}},
+                                     {"key": "server.port", "value": {"intValue": "80"}}]
+                    }]}
+                  }]}]
+                }]}
+                """;
+        HttpResponse<String> response = Http.post(collector.otlpEndpoint() + "/v1/metrics", "application/json",
+                json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, response.statusCode(), response.body());
+        String metrics = Http.get(collector.webEndpoint() + "/metrics").body();
+        String labels = "service_name=\"billing\",server_address=\"ledger\",server_port=\"80\",http_route=\"\","
+                + "http_request_method=\"\",http_response_status_code=\"0\",error_type=\"\",";
+        assertTrue(metrics.contains("http_client_request_duration_seconds_bucket{" + labels + "le=\"0.1\",} 2.0"),
+                metrics);
+        assertTrue(metrics.contains("http_client_request_duration_seconds_count{" + labels + "} 3.0"), metrics);
+        assertTrue(metrics.contains("callsight_ingest_metric_points_total 1.0"), metrics);
+    }
+
+    @Test
     void gzipProtobufIsInflated() {
         String traceId = "0af7651916cd43dd8448eb211c80319c";
         HttpResponse<String> response = Http.post(collector.otlpEndpoint() + "/v1/traces", "application/x-protobuf",

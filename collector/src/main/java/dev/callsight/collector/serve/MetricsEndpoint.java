@@ -21,7 +21,8 @@ final class MetricsEndpoint implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws IOException {
         StringWriter text = new StringWriter();
-        TextFormat.write004(text, registry.metricFamilySamples());
+        // simpleclient adds a *_created gauge per counter; Prometheus ignores them in this format, so skip the noise.
+        TextFormat.write004(text, registry.filteredMetricFamilySamples(name -> !name.endsWith("_created")));
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, TextFormat.CONTENT_TYPE_004);
         exchange.getResponseSender().send(text.toString(), StandardCharsets.UTF_8);
     }
