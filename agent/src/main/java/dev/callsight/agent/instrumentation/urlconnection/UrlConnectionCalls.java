@@ -15,16 +15,18 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * The glue between HttpURLConnection and the core. A connection's request spans several method
- * calls, so the call in flight is kept per connection; the map holds connections weakly, so one
- * the application abandons before reading the response costs nothing once it is collected.
+ * The glue between HttpURLConnection and the core. A connection carries one request over several
+ * method calls, and applications keep calling getInputStream or getResponseCode after the
+ * response is in; so the call stays mapped to its connection after it ends, and is started only
+ * once per connection. The map holds connections weakly, so it costs nothing once the
+ * application lets go of them.
  */
 final class UrlConnectionCalls implements UrlConnectionHook {
 
   private final HttpClientTracer tracer;
   /** getResponseCode calls getInputStream, and the https wrapper calls its delegate. */
   private final CallDepth depth = new CallDepth();
-  private final Map<HttpURLConnection, ClientCall> inFlight = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<HttpURLConnection, ClientCall> calls = Collections.synchronizedMap(new WeakHashMap<>());
 
   UrlConnectionCalls(HttpClientTracer tracer) {
     this.tracer = tracer;
@@ -35,7 +37,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
     if (depth.enter() > 0) {
       return false;
     }
-    if (!InternalThread.isCurrent() && !inFlight.containsKey(connection)) {
+    if (!InternalThread.isCurrent() && !calls.containsKey(connection)) {
       ClientCall call = tracer.start(new ClientRequest(connection.getRequestMethod(), toUri(connection.getURL()),
           connection.getRequestProperty("traceparent"), connection.getRequestProperty("tracestate")));
       try {
@@ -43,7 +45,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
       } catch (IllegalStateException alreadyConnected) {
         // The application connected before the agent saw the connection; trace it untouched.
       }
-      inFlight.put(connection, call);
+      calls.put(connection, call);
     }
     return true;
   }
@@ -58,7 +60,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
       if (!endsRequest && thrown == null) {
         return;
       }
-      ClientCall call = inFlight.remove(connection);
+      ClientCall call = calls.get(connection);
       if (call == null) {
         return;
       }

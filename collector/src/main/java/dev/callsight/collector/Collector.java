@@ -1,0 +1,143 @@
+package dev.callsight.collector;
+
+import dev.callsight.collector.ingest.IngestService;
+import dev.callsight.collector.ingest.OtlpReceiver;
+import dev.callsight.collector.serve.DurationHistogram;
+import dev.callsight.collector.serve.IngestHealthMetrics;
+import dev.callsight.collector.serve.StoreSizeCollector;
+import dev.callsight.collector.serve.WebHandler;
+import dev.callsight.collector.store.Database;
+import dev.callsight.collector.store.RollupStore;
+import dev.callsight.collector.store.SpanStore;
+import io.prometheus.client.CollectorRegistry;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A running collector: the store, the ingest pipeline, and the OTLP and web listeners. */
+public final class Collector implements AutoCloseable {
+
+    private final CollectorConfig config;
+    private final Database database;
+    private final Undertow otlpServer;
+    private final Undertow webServer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Collector(CollectorConfig config, Database database, Undertow otlpServer, Undertow webServer) {
+        this.config = config;
+        this.database = database;
+        this.otlpServer = otlpServer;
+        this.webServer = webServer;
+    }
+
+    /**
+     * Opens and migrates the store, wires the pipeline and starts both listeners.
+     *
+     * @throws IllegalStateException when the store cannot be opened or a port cannot be bound
+     */
+    public static Collector start(CollectorConfig config) {
+        Database database = openStore(config);
+        Undertow otlpServer = null;
+        try {
+            SpanStore spanStore = new SpanStore();
+            RollupStore rollupStore = new RollupStore();
+            CollectorRegistry registry = new CollectorRegistry();
+            DurationHistogram histogram = new DurationHistogram(database.inTransaction(rollupStore::totals));
+            registry.register(histogram);
+            registry.register(new StoreSizeCollector(database));
+            IngestHealthMetrics health = new IngestHealthMetrics(registry);
+            IngestService ingest = new IngestService(database, spanStore, rollupStore, histogram::add);
+
+            otlpServer = listen(config, config.otlpPort(), new OtlpReceiver(ingest, health, config.maxBodyBytes()));
+            Undertow webServer = listen(config, config.httpPort(),
+                    new WebHandler(registry, database, spanStore, rollupStore));
+            return new Collector(config, database, otlpServer, webServer);
+        } catch (SQLException | RuntimeException e) {
+            if (otlpServer != null) {
+                otlpServer.stop();
+            }
+            database.close();
+            throw e instanceof SQLException
+                    ? new IllegalStateException("cannot read the store " + config.jdbcUrl() + ": " + e.getMessage(), e)
+                    : (RuntimeException) e;
+        }
+    }
+
+    private static Database openStore(CollectorConfig config) {
+        try {
+            if (config.jdbcUrl().equals(CollectorConfig.defaultJdbcUrl(config.dataDir()))) {
+                Files.createDirectories(config.dataDir());
+            }
+            return Database.open(config.jdbcUrl());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the store " + config.jdbcUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Undertow listen(CollectorConfig config, int port, HttpHandler handler) {
+        Undertow server = Undertow.builder().addHttpListener(port, config.bindAddress()).setHandler(handler).build();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
+        return server;
+    }
+
+    public CollectorConfig config() {
+        return config;
+    }
+
+    public int otlpPort() {
+        return boundPort(otlpServer);
+    }
+
+    public int httpPort() {
+        return boundPort(webServer);
+    }
+
+    public String jdbcUrl() {
+        return database.jdbcUrl();
+    }
+
+    /** Base URL of the OTLP/HTTP receiver, e.g. {@code http://127.0.0.1:4318}. */
+    public String otlpEndpoint() {
+        return "http://" + hostForUrl() + ":" + otlpPort();
+    }
+
+    /** Base URL of the web port, e.g. {@code http://127.0.0.1:9318}. */
+    public String webEndpoint() {
+        return "http://" + hostForUrl() + ":" + httpPort();
+    }
+
+    private String hostForUrl() {
+        String host = config.bindAddress();
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static int boundPort(Undertow server) {
+        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    /** Stops both listeners, letting requests in progress finish, then closes the store. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            otlpServer.stop();
+            webServer.stop();
+        } finally {
+            database.close();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.callsight.collector;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything the collector needs to start. Port 0 picks a free port. A null {@code jdbcUrl} means the embedded H2
+ * file {@code <dataDir>/callsight} with the durability settings of {@link #defaultJdbcUrl(Path)}.
+ */
+public record CollectorConfig(
+        String bindAddress,
+        int otlpPort,
+        int httpPort,
+        Path dataDir,
+        String jdbcUrl,
+        long maxBodyBytes) {
+
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    public static final int DEFAULT_OTLP_PORT = 4318;
+    public static final int DEFAULT_HTTP_PORT = 9318;
+    public static final Path DEFAULT_DATA_DIR = Path.of("callsight-data");
+    public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
+
+    public CollectorConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(dataDir, "dataDir");
+        checkPort("otlpPort", otlpPort);
+        checkPort("httpPort", httpPort);
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
+        }
+        dataDir = dataDir.toAbsolutePath().normalize();
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            jdbcUrl = defaultJdbcUrl(dataDir);
+        }
+    }
+
+    /**
+     * The embedded H2 file in {@code dataDir}. {@code WRITE_DELAY=0} makes H2 2.x write each commit to the file
+     * before the commit returns (by default it writes committed changes up to 500 ms later, which a kill -9
+     * loses). {@code DB_CLOSE_ON_EXIT=FALSE} leaves closing to the collector's own shutdown, after in-flight
+     * requests, instead of H2's shutdown hook racing it.
+     */
+    public static String defaultJdbcUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("callsight")
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static void checkPort(String name, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(name + " must be 0..65535: " + port);
+        }
+    }
+
+    /** Starts from the defaults: 127.0.0.1, ports 4318 and 9318, ./callsight-data, 8 MiB bodies. */
+    public static final class Builder {
+        private String bindAddress = DEFAULT_BIND_ADDRESS;
+        private int otlpPort = DEFAULT_OTLP_PORT;
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private Path dataDir = DEFAULT_DATA_DIR;
+        private String jdbcUrl;
+        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+
+        private Builder() {
+        }
+
+        public Builder bindAddress(String value) {
+            bindAddress = value;
+            return this;
+        }
+
+        public Builder otlpPort(int value) {
+            otlpPort = value;
+            return this;
+        }
+
+        public Builder httpPort(int value) {
+            httpPort = value;
+            return this;
+        }
+
+        public Builder dataDir(Path value) {
+            dataDir = value;
+            return this;
+        }
+
+        /** Null keeps the H2 file in the data directory. */
+        public Builder jdbcUrl(String value) {
+            jdbcUrl = value;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long value) {
+            maxBodyBytes = value;
+            return this;
+        }
+
+        public CollectorConfig build() {
+            return new CollectorConfig(bindAddress, otlpPort, httpPort, dataDir, jdbcUrl, maxBodyBytes);
+        }
+    }
+}

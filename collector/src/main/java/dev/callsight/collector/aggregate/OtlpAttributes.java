@@ -1,0 +1,47 @@
+package dev.callsight.collector.aggregate;
+
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import java.util.List;
+import java.util.Optional;
+
+/** Typed reads of OTLP attributes, tolerant of numbers sent as strings and vice versa. */
+public final class OtlpAttributes {
+
+    private OtlpAttributes() {
+    }
+
+    public static Optional<AnyValue> value(List<KeyValue> attributes, String key) {
+        for (KeyValue kv : attributes) {
+            if (kv.getKey().equals(key)) {
+                return Optional.of(kv.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static Optional<String> string(List<KeyValue> attributes, String key) {
+        return value(attributes, key).flatMap(v -> switch (v.getValueCase()) {
+            case STRING_VALUE -> Optional.of(v.getStringValue());
+            case INT_VALUE -> Optional.of(Long.toString(v.getIntValue()));
+            default -> Optional.empty();
+        });
+    }
+
+    public static Optional<Long> integer(List<KeyValue> attributes, String key) {
+        return value(attributes, key).flatMap(v -> switch (v.getValueCase()) {
+            case INT_VALUE -> Optional.of(v.getIntValue());
+            case DOUBLE_VALUE -> Optional.of((long) v.getDoubleValue());
+            case STRING_VALUE -> parseLong(v.getStringValue());
+            default -> Optional.empty();
+        });
+    }
+
+    private static Optional<Long> parseLong(String text) {
+        try {
+            return Optional.of(Long.parseLong(text.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.callsight.collector.aggregate;
+
+import java.util.Objects;
+
+/** A call key within one minute: the primary key of a minute rollup. */
+public record RollupKey(long minuteUnixSeconds, CallKey call) {
+
+    public RollupKey {
+        Objects.requireNonNull(call, "call");
+        if (minuteUnixSeconds % 60 != 0) {
+            throw new IllegalArgumentException("not a minute start: " + minuteUnixSeconds);
+        }
+    }
+
+    /** The minute a point belongs to: its timestamp floored to the minute. */
+    public static RollupKey of(long timeUnixNano, CallKey call) {
+        long seconds = Math.floorDiv(timeUnixNano, 1_000_000_000L);
+        return new RollupKey(seconds - Math.floorMod(seconds, 60), call);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.callsight.collector.demo;
+
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.CollectorConfig;
+import dev.callsight.collector.DurationConverter;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code demo}: the collector, a misbehaving local upstream and a sample service JVM with the
+ * agent attached, all on loopback, until Ctrl-C or {@code --duration}. The agent jar travels
+ * inside the collector jar, so the demo needs nothing but this jar and a JDK.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the collector, a flaky local upstream and a sample service with the agent attached.")
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final String AGENT_RESOURCE = "/demo/callsight-agent.jar";
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+            description = "Stop after this long, e.g. 90s, 5m (default: run until Ctrl-C).")
+    private Duration runFor;
+
+    @Option(names = "--otlp-port", paramLabel = "PORT", defaultValue = "" + CollectorConfig.DEFAULT_OTLP_PORT,
+            description = "The collector's OTLP/HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    private int otlpPort;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "" + CollectorConfig.DEFAULT_HTTP_PORT,
+            description = "The collector's web port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    private int httpPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "callsight-data",
+            description = "Directory of the embedded H2 database (default: ${DEFAULT-VALUE}).")
+    private Path dataDir;
+
+    @Option(names = "--rate", paramLabel = "CALLS", defaultValue = "20",
+            description = "Outbound calls per second the sample service makes (default: ${DEFAULT-VALUE}).")
+    private int rate;
+
+    @Override
+    public Integer call() throws Exception {
+        CollectorConfig config = CollectorConfig.builder().otlpPort(otlpPort).httpPort(httpPort).dataDir(dataDir).build();
+        Path agentJar = extractAgent();
+        try (Collector collector = Collector.start(config);
+                FlakyUpstream upstream = new FlakyUpstream(config.bindAddress())) {
+            Process service = startSampleService(agentJar, collector, upstream);
+            CountDownLatch stop = new CountDownLatch(1);
+            Thread onCtrlC = new Thread(stop::countDown, "callsight-demo-stop");
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            printWhereToLook(collector, upstream, runFor);
+            service.onExit().thenRun(stop::countDown);
+            if (runFor.isZero()) {
+                stop.await();
+            } else {
+                stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            service.destroy();
+            if (!service.waitFor(10, TimeUnit.SECONDS)) {
+                service.destroyForcibly();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the JVM is already running its hooks, this one included.
+            }
+            System.out.println("demo stopped; the data stays in " + config.dataDir());
+        } finally {
+            Files.deleteIfExists(agentJar);
+        }
+        return 0;
+    }
+
+    private Process startSampleService(Path agentJar, Collector collector, FlakyUpstream upstream)
+            throws IOException, URISyntaxException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = new File(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-javaagent:" + agentJar, "-cp", classPath,
+                SampleService.class.getName(), "http://" + collector.config().bindAddress() + ":" + upstream.port(),
+                Integer.toString(rate)))
+                .inheritIO();
+        builder.environment().put("OTEL_SERVICE_NAME", "checkout");
+        builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlpEndpoint());
+        builder.environment().put("OTEL_METRIC_EXPORT_INTERVAL", "5000");
+        builder.environment().put("OTEL_BSP_SCHEDULE_DELAY", "1000");
+        return builder.start();
+    }
+
+    private static Path extractAgent() throws IOException {
+        Path agentJar = Files.createTempFile("callsight-agent", ".jar");
+        try (InputStream in = DemoCommand.class.getResourceAsStream(AGENT_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("this collector jar was built without the agent (" + AGENT_RESOURCE + ")");
+            }
+            Files.copy(in, agentJar, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return agentJar;
+    }
+
+    private static void printWhereToLook(Collector collector, FlakyUpstream upstream, Duration runFor) {
+        String web = collector.webEndpoint();
+        System.out.println();
+        System.out.println("callsight demo running" + (runFor.isZero() ? " (Ctrl-C stops it)" : " for " + runFor.toSeconds() + " s"));
+        System.out.println("  collector    OTLP " + collector.otlpEndpoint() + ", store " + collector.jdbcUrl());
+        System.out.println("  upstream     http://" + collector.config().bindAddress() + ":" + upstream.port()
+                + " (a few % 5xx, some slow answers, the odd connection reset)");
+        System.out.println("  service      'checkout' in its own JVM with the agent, calling the upstream through both JDK clients");
+        System.out.println("Where to look (metrics arrive every 5 s):");
+        System.out.println("  " + web + "/metrics          Prometheus series: http_client_request_duration_seconds by route and status");
+        System.out.println("  " + web + "/api/services     services, peers and routes with call counts");
+        System.out.println("  " + web + "/api/traces/ID    a trace's spans (IDs are in the traceparent the upstream receives)");
+        System.out.println();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.callsight.collector.ingest;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import java.util.Base64;
+import java.util.List;
+
+/** Renders OTLP attributes as a plain JSON object: {@code {"http.request.method": "GET", "server.port": 443}}. */
+final class AttributesJson {
+
+    private final Gson gson = new Gson();
+
+    String toJson(List<KeyValue> attributes) {
+        return gson.toJson(object(attributes));
+    }
+
+    private static JsonObject object(List<KeyValue> attributes) {
+        JsonObject object = new JsonObject();
+        for (KeyValue kv : attributes) {
+            object.add(kv.getKey(), value(kv.getValue()));
+        }
+        return object;
+    }
+
+    private static JsonElement value(AnyValue value) {
+        return switch (value.getValueCase()) {
+            case STRING_VALUE -> new JsonPrimitive(value.getStringValue());
+            case BOOL_VALUE -> new JsonPrimitive(value.getBoolValue());
+            case INT_VALUE -> new JsonPrimitive(value.getIntValue());
+            // JSON has no NaN or infinity; keep them readable as text.
+            case DOUBLE_VALUE -> Double.isFinite(value.getDoubleValue())
+                    ? new JsonPrimitive(value.getDoubleValue())
+                    : new JsonPrimitive(Double.toString(value.getDoubleValue()));
+            case BYTES_VALUE -> new JsonPrimitive(Base64.getEncoder().encodeToString(value.getBytesValue().toByteArray()));
+            case ARRAY_VALUE -> {
+                JsonArray array = new JsonArray();
+                value.getArrayValue().getValuesList().forEach(v -> array.add(value(v)));
+                yield array;
+            }
+            case KVLIST_VALUE -> object(value.getKvlistValue().getValuesList());
+            // Unset, or a kind newer than this collector.
+            default -> JsonNull.INSTANCE;
+        };
+    }
+}

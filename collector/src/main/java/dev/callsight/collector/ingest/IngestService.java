@@ -1,0 +1,99 @@
+package dev.callsight.collector.ingest;
+
+import dev.callsight.collector.aggregate.DurationPoint;
+import dev.callsight.collector.aggregate.DurationPointExtractor;
+import dev.callsight.collector.aggregate.RollupAggregator;
+import dev.callsight.collector.aggregate.RollupDelta;
+import dev.callsight.collector.store.Database;
+import dev.callsight.collector.store.JdbcStreamStates;
+import dev.callsight.collector.store.RollupStore;
+import dev.callsight.collector.store.SpanRecord;
+import dev.callsight.collector.store.SpanStore;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Stores one decoded request in one transaction. Everything that can reject a request runs before the
+ * transaction starts, so a rejected request stores nothing. Returns only after the commit.
+ *
+ * <p>Writers take turns: turning cumulative points into deltas reads and then writes stream state, and two
+ * batches creating the same rollup row at once would collide; H2 commits one at a time anyway.
+ */
+public final class IngestService {
+
+    private final Database database;
+    private final SpanStore spanStore;
+    private final RollupStore rollupStore;
+    private final SpanRecordMapper spanMapper = new SpanRecordMapper();
+    private final DurationPointExtractor pointExtractor = new DurationPointExtractor();
+    private final RollupAggregator aggregator = new RollupAggregator();
+    private final Consumer<List<RollupDelta>> committedRollups;
+    private final ReentrantLock writer = new ReentrantLock();
+
+    /** @param committedRollups told, in commit order, of the rollup deltas each committed request added */
+    public IngestService(Database database, SpanStore spanStore, RollupStore rollupStore,
+            Consumer<List<RollupDelta>> committedRollups) {
+        this.database = database;
+        this.spanStore = spanStore;
+        this.rollupStore = rollupStore;
+        this.committedRollups = committedRollups;
+    }
+
+    /** @return the number of spans stored */
+    public int ingest(ExportTraceServiceRequest request) throws SQLException {
+        List<SpanRecord> spans = spanMapper.map(request);
+        writer.lock();
+        try {
+            database.inTransaction(connection -> {
+                spanStore.insert(connection, spans);
+                return null;
+            });
+        } finally {
+            writer.unlock();
+        }
+        return spans.size();
+    }
+
+    /** @return the number of metric data points in the request, of any metric */
+    public int ingest(ExportMetricsServiceRequest request) throws SQLException {
+        List<DurationPoint> points = pointExtractor.extract(request);
+        writer.lock();
+        try {
+            List<RollupDelta> deltas = database.inTransaction(connection -> {
+                List<RollupDelta> added = aggregator.aggregate(points, new JdbcStreamStates(connection));
+                rollupStore.add(connection, added);
+                return added;
+            });
+            committedRollups.accept(deltas);
+        } finally {
+            writer.unlock();
+        }
+        return pointCount(request);
+    }
+
+    private static int pointCount(ExportMetricsServiceRequest request) {
+        int count = 0;
+        for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
+            for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
+                for (Metric metric : scopeMetrics.getMetricsList()) {
+                    count += switch (metric.getDataCase()) {
+                        case GAUGE -> metric.getGauge().getDataPointsCount();
+                        case SUM -> metric.getSum().getDataPointsCount();
+                        case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
+                        case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
+                        case SUMMARY -> metric.getSummary().getDataPointsCount();
+                        default -> 0;
+                    };
+                }
+            }
+        }
+        return count;
+    }
+}

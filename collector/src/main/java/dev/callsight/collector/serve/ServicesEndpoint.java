@@ -1,0 +1,76 @@
+package dev.callsight.collector.serve;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.callsight.collector.store.CallCount;
+import dev.callsight.collector.store.Database;
+import dev.callsight.collector.store.RollupStore;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/services}: every service with the peers it calls, their routes and call counts, from the
+ * rollups. Shape: {@code {"services":[{"name","calls","peers":[{"peer","serverAddress","serverPort","calls",
+ * "routes":[{"route","method","calls"}]}]}]}}.
+ */
+final class ServicesEndpoint implements HttpHandler {
+
+    private final Database database;
+    private final RollupStore rollupStore;
+    private final JsonResponses json;
+
+    ServicesEndpoint(Database database, RollupStore rollupStore, JsonResponses json) {
+        this.database = database;
+        this.rollupStore = rollupStore;
+        this.json = json;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        List<CallCount> counts;
+        try {
+            counts = database.inTransaction(rollupStore::callCounts);
+        } catch (SQLException e) {
+            json.error(exchange, 503, "store unavailable: " + e.getMessage());
+            return;
+        }
+        Map<String, JsonObject> services = new LinkedHashMap<>();
+        Map<String, JsonObject> peers = new LinkedHashMap<>();
+        for (CallCount count : counts) {
+            JsonObject service = services.computeIfAbsent(count.serviceName(), name -> {
+                JsonObject created = new JsonObject();
+                created.addProperty("name", name);
+                created.addProperty("calls", 0L);
+                created.add("peers", new JsonArray());
+                return created;
+            });
+            String peerName = count.serverAddress() + ":" + count.serverPort();
+            JsonObject peer = peers.computeIfAbsent(count.serviceName() + "\u0000" + peerName, key -> {
+                JsonObject created = new JsonObject();
+                created.addProperty("peer", peerName);
+                created.addProperty("serverAddress", count.serverAddress());
+                created.addProperty("serverPort", count.serverPort());
+                created.addProperty("calls", 0L);
+                created.add("routes", new JsonArray());
+                service.getAsJsonArray("peers").add(created);
+                return created;
+            });
+            JsonObject route = new JsonObject();
+            route.addProperty("route", count.route());
+            route.addProperty("method", count.method());
+            route.addProperty("calls", count.calls());
+            peer.getAsJsonArray("routes").add(route);
+            peer.addProperty("calls", peer.get("calls").getAsLong() + count.calls());
+            service.addProperty("calls", service.get("calls").getAsLong() + count.calls());
+        }
+        JsonArray list = new JsonArray();
+        services.values().forEach(list::add);
+        JsonObject body = new JsonObject();
+        body.add("services", list);
+        json.send(exchange, 200, body);
+    }
+}

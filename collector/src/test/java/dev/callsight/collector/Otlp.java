@@ -1,0 +1,110 @@
+package dev.callsight.collector;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Builds OTLP requests with the generated protobuf classes. */
+final class Otlp {
+
+    static final List<Double> CANONICAL_BOUNDS =
+            List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+    static final long MINUTE_NANOS = 60_000_000_000L;
+    /** 2026-01-01T00:00:00Z, a minute boundary. */
+    static final long BASE_NANOS = 1_767_225_600_000_000_000L;
+
+    private Otlp() {
+    }
+
+    static KeyValue attr(String key, String value) {
+        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+    }
+
+    static KeyValue attr(String key, long value) {
+        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+    }
+
+    static Span clientSpan(String traceIdHex, String spanIdHex, int status) {
+        return Span.newBuilder()
+                .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceIdHex)))
+                .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(spanIdHex)))
+                .setName("GET /users/{id}")
+                .setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+                .setStartTimeUnixNano(BASE_NANOS)
+                .setEndTimeUnixNano(BASE_NANOS + 42_000_000)
+                .setStatus(Status.newBuilder().setCode(status >= 500 ? Status.StatusCode.STATUS_CODE_ERROR
+                        : Status.StatusCode.STATUS_CODE_UNSET))
+                .addAttributes(attr("http.request.method", "GET"))
+                .addAttributes(attr("server.address", "users.internal"))
+                .addAttributes(attr("server.port", 8443))
+                .addAttributes(attr("url.template", "/users/{id}"))
+                .addAttributes(attr("http.response.status_code", status))
+                .addAttributes(attr("url.full", "https://users.internal:8443/users/7"))
+                .build();
+    }
+
+    static ExportTraceServiceRequest traces(String service, Span... spans) {
+        return ExportTraceServiceRequest.newBuilder()
+                .addResourceSpans(ResourceSpans.newBuilder()
+                        .setResource(Resource.newBuilder().addAttributes(attr("service.name", service)))
+                        .addScopeSpans(ScopeSpans.newBuilder()
+                                .setScope(InstrumentationScope.newBuilder().setName("test"))
+                                .addAllSpans(List.of(spans))))
+                .build();
+    }
+
+    /** One duration point for GET users.internal:8443 /users/{id} with the given status. */
+    static HistogramDataPoint point(long startNanos, long timeNanos, int status, long... bucketCounts) {
+        long count = 0;
+        HistogramDataPoint.Builder point = HistogramDataPoint.newBuilder()
+                .setStartTimeUnixNano(startNanos)
+                .setTimeUnixNano(timeNanos)
+                .addAllExplicitBounds(CANONICAL_BOUNDS)
+                .addAttributes(attr("http.request.method", "GET"))
+                .addAttributes(attr("server.address", "users.internal"))
+                .addAttributes(attr("server.port", 8443))
+                .addAttributes(attr("url.template", "/users/{id}"))
+                .addAttributes(attr("http.response.status_code", status));
+        long[] buckets = new long[CANONICAL_BOUNDS.size() + 1];
+        System.arraycopy(bucketCounts, 0, buckets, 0, bucketCounts.length);
+        double sum = 0;
+        for (int i = 0; i < buckets.length; i++) {
+            point.addBucketCounts(buckets[i]);
+            count += buckets[i];
+            sum += buckets[i] * (i < CANONICAL_BOUNDS.size() ? CANONICAL_BOUNDS.get(i) : 20.0);
+        }
+        return point.setCount(count).setSum(sum).build();
+    }
+
+    static ExportMetricsServiceRequest metrics(String service, AggregationTemporality temporality,
+            HistogramDataPoint... points) {
+        return ExportMetricsServiceRequest.newBuilder()
+                .addResourceMetrics(ResourceMetrics.newBuilder()
+                        .setResource(Resource.newBuilder().addAttributes(attr("service.name", service)))
+                        .addScopeMetrics(ScopeMetrics.newBuilder()
+                                .setScope(InstrumentationScope.newBuilder().setName("test"))
+                                .addMetrics(Metric.newBuilder()
+                                        .setName("http.client.request.duration")
+                                        .setUnit("s")
+                                        .setHistogram(Histogram.newBuilder()
+                                                .setAggregationTemporality(temporality)
+                                                .addAllDataPoints(List.of(points))))))
+                .build();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.callsight.collector;
+
+import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RestartTest {
+
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String COUNT_200 = "http_client_request_duration_seconds_count{service_name=\"checkout\","
+            + "server_address=\"users.internal\",server_port=\"8443\",http_route=\"/users/{id}\","
+            + "http_request_method=\"GET\",http_response_status_code=\"200\",error_type=\"\",} 7.0";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void tracesAndMetricsSurviveARestart() {
+        try (Collector collector = TestCollectors.start(dataDir)) {
+            assertEquals(200, Http.post(collector.otlpEndpoint() + "/v1/traces", "application/x-protobuf",
+                    Otlp.traces("checkout", Otlp.clientSpan(TRACE_ID, "00f067aa0ba902b7", 200)).toByteArray())
+                    .statusCode());
+            assertEquals(200, Http.post(collector.otlpEndpoint() + "/v1/metrics", "application/x-protobuf",
+                    Otlp.metrics("checkout", AGGREGATION_TEMPORALITY_DELTA,
+                            Otlp.point(Otlp.BASE_NANOS, Otlp.BASE_NANOS + 1, 200, 3, 4)).toByteArray())
+                    .statusCode());
+            collector.close();
+            collector.close();
+        }
+        try (Collector collector = TestCollectors.start(dataDir)) {
+            assertEquals(200, Http.get(collector.webEndpoint() + "/api/traces/" + TRACE_ID).statusCode());
+            String metrics = Http.get(collector.webEndpoint() + "/metrics").body();
+            assertTrue(metrics.contains(COUNT_200), metrics);
+            assertEquals(1, TestCollectors.count(collector, "SELECT COUNT(*) FROM schema_version"));
+        }
+    }
+}
