@@ -18,26 +18,27 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
  */
 final class BootstrapInjector {
 
-  private static final String BOOTSTRAP_PACKAGE = "dev/callsight/agent/bootstrap/";
+    private static final String BOOTSTRAP_PACKAGE = "dev/callsight/agent/bootstrap/";
 
-  private BootstrapInjector() {}
+    private BootstrapInjector() {}
 
-  static void inject(File agentJar, Instrumentation instrumentation) throws IOException {
-    Map<String, byte[]> classes = new HashMap<>();
-    try (JarFile jar = new JarFile(agentJar)) {
-      Enumeration<JarEntry> entries = jar.entries();
-      while (entries.hasMoreElements()) {
-        JarEntry entry = entries.nextElement();
-        String name = entry.getName();
-        if (name.startsWith(BOOTSTRAP_PACKAGE) && name.endsWith(".class")) {
-          classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'),
-              jar.getInputStream(entry).readAllBytes());
+    static void inject(File agentJar, Instrumentation instrumentation) throws IOException {
+        Map<String, byte[]> classes = new HashMap<>();
+        try (JarFile jar = new JarFile(agentJar)) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (name.startsWith(BOOTSTRAP_PACKAGE) && name.endsWith(".class")) {
+                    classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'),
+                            jar.getInputStream(entry).readAllBytes());
+                }
+            }
         }
-      }
+        File folder = Files.createTempDirectory("callsight-bootstrap").toFile();
+        folder.deleteOnExit();
+        ClassInjector.UsingInstrumentation
+                .of(folder, ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
+                .injectRaw(classes);
     }
-    File folder = Files.createTempDirectory("callsight-bootstrap").toFile();
-    folder.deleteOnExit();
-    ClassInjector.UsingInstrumentation.of(folder, ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
-        .injectRaw(classes);
-  }
 }

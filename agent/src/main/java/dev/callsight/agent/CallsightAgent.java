@@ -11,24 +11,24 @@ import java.lang.instrument.Instrumentation;
  */
 public final class CallsightAgent {
 
-  private CallsightAgent() {}
+    private CallsightAgent() {}
 
-  public static void premain(String args, Instrumentation instrumentation) {
-    start(instrumentation);
-  }
-
-  public static void agentmain(String args, Instrumentation instrumentation) {
-    start(instrumentation);
-  }
-
-  private static void start(Instrumentation instrumentation) {
-    try {
-      File agentJar = new File(CallsightAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      // Before any agent class that refers to the hooks is loaded, or it would bind to a second copy.
-      BootstrapInjector.inject(agentJar, instrumentation);
-      AgentInstaller.install(instrumentation, Instrumentations.all());
-    } catch (Throwable t) {
-      System.err.println("[callsight] agent disabled, could not start: " + t);
+    public static void premain(String args, Instrumentation instrumentation) {
+        start(instrumentation);
     }
-  }
+
+    public static void agentmain(String args, Instrumentation instrumentation) {
+        start(instrumentation);
+    }
+
+    private static void start(Instrumentation instrumentation) {
+        try {
+            File agentJar = new File(CallsightAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // Before any agent class that refers to the hooks is loaded, or it would bind to a second copy.
+            BootstrapInjector.inject(agentJar, instrumentation);
+            AgentInstaller.install(instrumentation, Instrumentations.all());
+        } catch (Throwable t) {
+            System.err.println("[callsight] agent disabled, could not start: " + t);
+        }
+    }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 /** Every client library the agent instruments; adding a library adds its module here. */
 public final class Instrumentations {
 
-  private Instrumentations() {}
+    private Instrumentations() {}
 
-  public static List<InstrumentationModule> all() {
-    return List.of(new JdkHttpClientModule(), new UrlConnectionModule());
-  }
+    public static List<InstrumentationModule> all() {
+        return List.of(new JdkHttpClientModule(), new UrlConnectionModule());
+    }
 }

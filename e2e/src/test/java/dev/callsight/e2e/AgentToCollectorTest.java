@@ -36,245 +36,245 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(180)
 class AgentToCollectorTest {
 
-  private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
-  private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  @TempDir
-  static Path workDir;
+    @TempDir
+    static Path workDir;
 
-  private static TestCertificate certificate;
-  private static RecordingServer upstream;
-  private static CollectorProcess collector;
+    private static TestCertificate certificate;
+    private static RecordingServer upstream;
+    private static CollectorProcess collector;
 
-  @BeforeAll
-  static void start() throws Exception {
-    certificate = TestCertificate.create(workDir);
-    upstream = new RecordingServer(certificate.serverContext());
-    collector = CollectorProcess.start(workDir.resolve("collector-data"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (collector != null) {
-      collector.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
-  }
-
-  static Stream<Path> javaHomes() {
-    return Jvm.javaHomes().stream();
-  }
-
-  @ParameterizedTest
-  @MethodSource("javaHomes")
-  void everyCallCarriesATraceparentWhoseSpanTheCollectorStored(Path javaHome) throws Exception {
-    String service = "e2e-traced-" + javaHome.getFileName();
-    int before = upstream.seen().size();
-    List<String> calls = mixedCalls();
-
-    InstrumentedApp.Result app = runApp(javaHome, InstrumentedApp.exportingTo(collector, service), calls);
-
-    assertEquals(0, app.exitCode(), app::describe);
-    assertEquals(calls.size(), app.results().size(), app::describe);
-    for (String[] result : app.results()) {
-      assertEquals(expectedStatus(result[3]), Integer.parseInt(result[4]), () -> "status of " + String.join("|", result));
-    }
-    List<RecordingServer.SeenRequest> seen = upstream.seen().subList(before, upstream.seen().size());
-    assertEquals(calls.size(), seen.size());
-    assertEquals(2, seen.stream().filter(r -> r.protocol().equals("HTTP/2.0")).count(), "HTTP/2 calls: " + seen);
-    for (RecordingServer.SeenRequest request : seen) {
-      assertNotNull(request.traceparent(), () -> "no traceparent on " + request);
-      var header = TRACEPARENT.matcher(request.traceparent());
-      assertTrue(header.matches(), () -> "invalid traceparent " + request.traceparent());
-      JsonObject span = eventually(() -> spanOf(header.group(1), header.group(2)), "span " + request.traceparent());
-      assertEquals("CLIENT", span.get("kind").getAsString().replace("SPAN_KIND_", ""), span::toString);
-      assertEquals(request.method(), attribute(span, "http.request.method"), span::toString);
+    @BeforeAll
+    static void start() throws Exception {
+        certificate = TestCertificate.create(workDir);
+        upstream = new RecordingServer(certificate.serverContext());
+        collector = CollectorProcess.start(workDir.resolve("collector-data"));
     }
 
-    Map<String, Long> expectedByStatus = app.results().stream()
-        .collect(Collectors.groupingBy(result -> result[4], TreeMap::new, Collectors.counting()));
-    Map<String, Long> countedByStatus = eventually(() -> {
-      Map<String, Long> counted = callCountsByStatus(service);
-      return counted.equals(expectedByStatus) ? counted : null;
-    }, "/metrics counts " + expectedByStatus + " for " + service + ", last seen " + callCountsByStatus(service));
-    assertEquals(expectedByStatus, countedByStatus);
-    assertTrue(collector.get("/metrics").body().contains("http_route=\"/users/{id}\""), "route template label");
-  }
-
-  @Test
-  void aTraceparentTheApplicationSetIsKeptAndContinued() throws Exception {
-    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-    String applicationSpan = "00f067aa0ba902b7";
-    String traceparent = "00-" + traceId + "-" + applicationSpan + "-01";
-    int before = upstream.seen().size();
-
-    InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")),
-        InstrumentedApp.exportingTo(collector, "e2e-own-traceparent"),
-        List.of("jdk|GET|" + upstream.httpUrl() + "/mine/1|" + traceparent,
-            "urlconnection|GET|" + upstream.httpUrl() + "/mine/2|" + traceparent));
-
-    assertEquals(0, app.exitCode(), app::describe);
-    List<RecordingServer.SeenRequest> seen = upstream.seen().subList(before, upstream.seen().size());
-    assertEquals(List.of(traceparent, traceparent), seen.stream().map(RecordingServer.SeenRequest::traceparent).toList());
-    List<JsonObject> spans = eventually(() -> {
-      List<JsonObject> found = spansOf(traceId);
-      return found.size() == 2 ? found : null;
-    }, "both spans of the application's trace");
-    for (JsonObject span : spans) {
-      assertEquals(applicationSpan, span.get("parentSpanId").getAsString(), span::toString);
+    @AfterAll
+    static void stop() throws Exception {
+        if (collector != null) {
+            collector.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
     }
-  }
 
-  @Test
-  void withTheCollectorUnreachableEveryCallSucceedsAndTheJvmExits() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
+    static Stream<Path> javaHomes() {
+        return Jvm.javaHomes().stream();
     }
-    List<String> calls = mixedCalls();
 
-    InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), Map.of(
-        "OTEL_SERVICE_NAME", "e2e-collector-down",
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + closedPort,
-        "OTEL_BSP_SCHEDULE_DELAY", "100",
-        "OTEL_METRIC_EXPORT_INTERVAL", "200"), calls);
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void everyCallCarriesATraceparentWhoseSpanTheCollectorStored(Path javaHome) throws Exception {
+        String service = "e2e-traced-" + javaHome.getFileName();
+        int before = upstream.seen().size();
+        List<String> calls = mixedCalls();
 
-    assertEquals(0, app.exitCode(), app::describe);
-    assertEquals(calls.size(), app.results().size(), app::describe);
-    for (String[] result : app.results()) {
-      assertEquals(expectedStatus(result[3]), Integer.parseInt(result[4]), () -> "status of " + String.join("|", result));
+        InstrumentedApp.Result app = runApp(javaHome, InstrumentedApp.exportingTo(collector, service), calls);
+
+        assertEquals(0, app.exitCode(), app::describe);
+        assertEquals(calls.size(), app.results().size(), app::describe);
+        for (String[] result : app.results()) {
+            assertEquals(expectedStatus(result[3]), Integer.parseInt(result[4]), () -> "status of " + String.join("|", result));
+        }
+        List<RecordingServer.SeenRequest> seen = upstream.seen().subList(before, upstream.seen().size());
+        assertEquals(calls.size(), seen.size());
+        assertEquals(2, seen.stream().filter(r -> r.protocol().equals("HTTP/2.0")).count(), "HTTP/2 calls: " + seen);
+        for (RecordingServer.SeenRequest request : seen) {
+            assertNotNull(request.traceparent(), () -> "no traceparent on " + request);
+            var header = TRACEPARENT.matcher(request.traceparent());
+            assertTrue(header.matches(), () -> "invalid traceparent " + request.traceparent());
+            JsonObject span = eventually(() -> spanOf(header.group(1), header.group(2)), "span " + request.traceparent());
+            assertEquals("CLIENT", span.get("kind").getAsString().replace("SPAN_KIND_", ""), span::toString);
+            assertEquals(request.method(), attribute(span, "http.request.method"), span::toString);
+        }
+
+        Map<String, Long> expectedByStatus = app.results().stream()
+                .collect(Collectors.groupingBy(result -> result[4], TreeMap::new, Collectors.counting()));
+        Map<String, Long> countedByStatus = eventually(() -> {
+            Map<String, Long> counted = callCountsByStatus(service);
+            return counted.equals(expectedByStatus) ? counted : null;
+        }, "/metrics counts " + expectedByStatus + " for " + service + ", last seen " + callCountsByStatus(service));
+        assertEquals(expectedByStatus, countedByStatus);
+        assertTrue(collector.get("/metrics").body().contains("http_route=\"/users/{id}\""), "route template label");
     }
-    // The shutdown flush is bounded at 2 s; a JVM that waited on the exporter's retries would take far longer.
-    assertTrue(app.elapsed().compareTo(Duration.ofSeconds(20)) < 0, app::describe);
-  }
 
-  @Test
-  void malformedOtlpIsRejectedWithAMessageAndNothingIsStored() throws Exception {
-    String goodTrace = "0af7651916cd43dd8448eb211c80319c";
-    String body = """
-        {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"e2e-bad"}}]},
-          "scopeSpans":[{"spans":[
-            {"traceId":"%s","spanId":"b7ad6b7169203331","name":"good","kind":3,
-             "startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000100000000"},
-            {"traceId":"not-hex","spanId":"b7ad6b7169203332","name":"bad","kind":3,
-             "startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000100000000"}]}]}]}
-        """.formatted(goodTrace);
+    @Test
+    void aTraceparentTheApplicationSetIsKeptAndContinued() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String applicationSpan = "00f067aa0ba902b7";
+        String traceparent = "00-" + traceId + "-" + applicationSpan + "-01";
+        int before = upstream.seen().size();
 
-    HttpResponse<String> json = collector.postOtlp("/v1/traces", "application/json", body.getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> protobuf = collector.postOtlp("/v1/traces", "application/x-protobuf",
-        new byte[] {0x0a, (byte) 0xff, 0x01, 0x02});
+        InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")),
+                InstrumentedApp.exportingTo(collector, "e2e-own-traceparent"),
+                List.of("jdk|GET|" + upstream.httpUrl() + "/mine/1|" + traceparent,
+                        "urlconnection|GET|" + upstream.httpUrl() + "/mine/2|" + traceparent));
 
-    assertEquals(400, json.statusCode(), json::body);
-    assertFalse(json.body().isBlank(), "a 400 says what is wrong");
-    assertEquals(400, protobuf.statusCode(), protobuf::body);
-    assertFalse(protobuf.body().isBlank(), "a 400 says what is wrong");
-    assertEquals(404, collector.get("/api/traces/" + goodTrace).statusCode(), "nothing of the rejected request is stored");
-  }
-
-  @Test
-  void aRestartedCollectorStillHasTheData() throws Exception {
-    Path dataDir = workDir.resolve("restart-data");
-    String service = "e2e-restart";
-    Map<String, Long> countsBefore;
-    String traceId;
-    try (CollectorProcess first = CollectorProcess.start(dataDir)) {
-      int before = upstream.seen().size();
-      InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")),
-          InstrumentedApp.exportingTo(first, service),
-          List.of("jdk|GET|" + upstream.httpUrl() + "/users/1", "urlconnection|GET|" + upstream.httpUrl() + "/fail/2"));
-      assertEquals(0, app.exitCode(), app::describe);
-      var header = TRACEPARENT.matcher(upstream.seen().get(before).traceparent());
-      assertTrue(header.matches());
-      traceId = header.group(1);
-      eventually(() -> first.get("/api/traces/" + traceId).statusCode() == 200 ? true : null, "trace stored");
-      countsBefore = eventually(() -> {
-        Map<String, Long> counts = callCountsByStatus(first, service);
-        return counts.equals(Map.of("200", 1L, "503", 1L)) ? counts : null;
-      }, "metrics stored");
-      // SIGTERM: the JVM runs the shutdown hooks and exits with 128 + 15.
-      assertEquals(143, first.stop(), () -> "clean exit: " + first.output());
+        assertEquals(0, app.exitCode(), app::describe);
+        List<RecordingServer.SeenRequest> seen = upstream.seen().subList(before, upstream.seen().size());
+        assertEquals(List.of(traceparent, traceparent), seen.stream().map(RecordingServer.SeenRequest::traceparent).toList());
+        List<JsonObject> spans = eventually(() -> {
+            List<JsonObject> found = spansOf(traceId);
+            return found.size() == 2 ? found : null;
+        }, "both spans of the application's trace");
+        for (JsonObject span : spans) {
+            assertEquals(applicationSpan, span.get("parentSpanId").getAsString(), span::toString);
+        }
     }
-    try (CollectorProcess second = CollectorProcess.start(dataDir)) {
-      assertEquals(200, second.get("/api/traces/" + traceId).statusCode());
-      assertEquals(countsBefore, callCountsByStatus(second, service));
+
+    @Test
+    void withTheCollectorUnreachableEveryCallSucceedsAndTheJvmExits() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        List<String> calls = mixedCalls();
+
+        InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), Map.of(
+                "OTEL_SERVICE_NAME", "e2e-collector-down",
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + closedPort,
+                "OTEL_BSP_SCHEDULE_DELAY", "100",
+                "OTEL_METRIC_EXPORT_INTERVAL", "200"), calls);
+
+        assertEquals(0, app.exitCode(), app::describe);
+        assertEquals(calls.size(), app.results().size(), app::describe);
+        for (String[] result : app.results()) {
+            assertEquals(expectedStatus(result[3]), Integer.parseInt(result[4]), () -> "status of " + String.join("|", result));
+        }
+        // The shutdown flush is bounded at 2 s; a JVM that waited on the exporter's retries would take far longer.
+        assertTrue(app.elapsed().compareTo(Duration.ofSeconds(20)) < 0, app::describe);
     }
-  }
 
-  private List<String> mixedCalls() {
-    String http = upstream.httpUrl();
-    String https = upstream.httpsUrl();
-    return List.of(
-        "jdk|GET|" + http + "/users/1", "jdk|GET|" + http + "/users/2", "jdk|POST|" + http + "/users/3",
-        "jdk-async|GET|" + http + "/fail/1", "jdk-async|GET|" + http + "/fail/2",
-        "jdk-h2|GET|" + https + "/h2/7", "jdk-h2|GET|" + https + "/missing/8",
-        "urlconnection|GET|" + http + "/conn/42", "urlconnection|POST|" + http + "/conn/43",
-        "urlconnection|GET|" + http + "/missing/9", "urlconnection|GET|" + http + "/fail/10",
-        "urlconnection|GET|" + https + "/tls/5");
-  }
+    @Test
+    void malformedOtlpIsRejectedWithAMessageAndNothingIsStored() throws Exception {
+        String goodTrace = "0af7651916cd43dd8448eb211c80319c";
+        String body = """
+                {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"e2e-bad"}}]},
+                    "scopeSpans":[{"spans":[
+                        {"traceId":"%s","spanId":"b7ad6b7169203331","name":"good","kind":3,
+                          "startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000100000000"},
+                        {"traceId":"not-hex","spanId":"b7ad6b7169203332","name":"bad","kind":3,
+                          "startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000100000000"}]}]}]}
+                """.formatted(goodTrace);
 
-  private static int expectedStatus(String url) {
-    String path = url.replaceFirst("^https?://[^/]+", "");
-    return path.startsWith("/fail") ? 503 : path.startsWith("/missing") ? 404 : 200;
-  }
+        HttpResponse<String> json = collector.postOtlp("/v1/traces", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> protobuf = collector.postOtlp("/v1/traces", "application/x-protobuf",
+                new byte[] {0x0a, (byte) 0xff, 0x01, 0x02});
 
-  private InstrumentedApp.Result runApp(Path javaHome, Map<String, String> environment, List<String> calls)
-      throws Exception {
-    return InstrumentedApp.run(javaHome, environment, List.of(
-        "-Djavax.net.ssl.trustStore=" + certificate.trustStore(),
-        "-Djavax.net.ssl.trustStorePassword=" + TestCertificate.PASSWORD), calls);
-  }
-
-  private static Map<String, Long> callCountsByStatus(String service) throws Exception {
-    return callCountsByStatus(collector, service);
-  }
-
-  private static Map<String, Long> callCountsByStatus(CollectorProcess from, String service) throws Exception {
-    Map<String, Long> counts = new TreeMap<>();
-    for (PrometheusText.Sample sample : PrometheusText.parse(from.get("/metrics").body())) {
-      if (sample.name().equals("http_client_request_duration_seconds_count")
-          && service.equals(sample.labels().get("service_name"))) {
-        counts.merge(sample.labels().get("http_response_status_code"), (long) sample.value(), Long::sum);
-      }
+        assertEquals(400, json.statusCode(), json::body);
+        assertFalse(json.body().isBlank(), "a 400 says what is wrong");
+        assertEquals(400, protobuf.statusCode(), protobuf::body);
+        assertFalse(protobuf.body().isBlank(), "a 400 says what is wrong");
+        assertEquals(404, collector.get("/api/traces/" + goodTrace).statusCode(), "nothing of the rejected request is stored");
     }
-    return counts;
-  }
 
-  private static List<JsonObject> spansOf(String traceId) throws Exception {
-    HttpResponse<String> response = collector.get("/api/traces/" + traceId);
-    if (response.statusCode() != 200) {
-      return List.of();
+    @Test
+    void aRestartedCollectorStillHasTheData() throws Exception {
+        Path dataDir = workDir.resolve("restart-data");
+        String service = "e2e-restart";
+        Map<String, Long> countsBefore;
+        String traceId;
+        try (CollectorProcess first = CollectorProcess.start(dataDir)) {
+            int before = upstream.seen().size();
+            InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")),
+                    InstrumentedApp.exportingTo(first, service),
+                    List.of("jdk|GET|" + upstream.httpUrl() + "/users/1", "urlconnection|GET|" + upstream.httpUrl() + "/fail/2"));
+            assertEquals(0, app.exitCode(), app::describe);
+            var header = TRACEPARENT.matcher(upstream.seen().get(before).traceparent());
+            assertTrue(header.matches());
+            traceId = header.group(1);
+            eventually(() -> first.get("/api/traces/" + traceId).statusCode() == 200 ? true : null, "trace stored");
+            countsBefore = eventually(() -> {
+                Map<String, Long> counts = callCountsByStatus(first, service);
+                return counts.equals(Map.of("200", 1L, "503", 1L)) ? counts : null;
+            }, "metrics stored");
+            // SIGTERM: the JVM runs the shutdown hooks and exits with 128 + 15.
+            assertEquals(143, first.stop(), () -> "clean exit: " + first.output());
+        }
+        try (CollectorProcess second = CollectorProcess.start(dataDir)) {
+            assertEquals(200, second.get("/api/traces/" + traceId).statusCode());
+            assertEquals(countsBefore, callCountsByStatus(second, service));
+        }
     }
-    List<JsonObject> spans = new ArrayList<>();
-    for (JsonElement span : JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("spans")) {
-      spans.add(span.getAsJsonObject());
+
+    private List<String> mixedCalls() {
+        String http = upstream.httpUrl();
+        String https = upstream.httpsUrl();
+        return List.of(
+                "jdk|GET|" + http + "/users/1", "jdk|GET|" + http + "/users/2", "jdk|POST|" + http + "/users/3",
+                "jdk-async|GET|" + http + "/fail/1", "jdk-async|GET|" + http + "/fail/2",
+                "jdk-h2|GET|" + https + "/h2/7", "jdk-h2|GET|" + https + "/missing/8",
+                "urlconnection|GET|" + http + "/conn/42", "urlconnection|POST|" + http + "/conn/43",
+                "urlconnection|GET|" + http + "/missing/9", "urlconnection|GET|" + http + "/fail/10",
+                "urlconnection|GET|" + https + "/tls/5");
     }
-    return spans;
-  }
 
-  private static JsonObject spanOf(String traceId, String spanId) throws Exception {
-    return spansOf(traceId).stream().filter(span -> spanId.equals(span.get("spanId").getAsString()))
-        .findFirst().orElse(null);
-  }
-
-  private static String attribute(JsonObject span, String key) {
-    JsonElement value = span.getAsJsonObject("attributes").get(key);
-    return value == null ? null : value.getAsString();
-  }
-
-  /** Polls until the probe answers non-null, for at most {@link #PATIENCE}. */
-  private static <T> T eventually(Callable<T> probe, String what) throws Exception {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (true) {
-      T value = probe.call();
-      if (value != null) {
-        return value;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not seen within " + PATIENCE.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(200);
+    private static int expectedStatus(String url) {
+        String path = url.replaceFirst("^https?://[^/]+", "");
+        return path.startsWith("/fail") ? 503 : path.startsWith("/missing") ? 404 : 200;
     }
-  }
+
+    private InstrumentedApp.Result runApp(Path javaHome, Map<String, String> environment, List<String> calls)
+            throws Exception {
+        return InstrumentedApp.run(javaHome, environment, List.of(
+                "-Djavax.net.ssl.trustStore=" + certificate.trustStore(),
+                "-Djavax.net.ssl.trustStorePassword=" + TestCertificate.PASSWORD), calls);
+    }
+
+    private static Map<String, Long> callCountsByStatus(String service) throws Exception {
+        return callCountsByStatus(collector, service);
+    }
+
+    private static Map<String, Long> callCountsByStatus(CollectorProcess from, String service) throws Exception {
+        Map<String, Long> counts = new TreeMap<>();
+        for (PrometheusText.Sample sample : PrometheusText.parse(from.get("/metrics").body())) {
+            if (sample.name().equals("http_client_request_duration_seconds_count")
+                    && service.equals(sample.labels().get("service_name"))) {
+                counts.merge(sample.labels().get("http_response_status_code"), (long) sample.value(), Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static List<JsonObject> spansOf(String traceId) throws Exception {
+        HttpResponse<String> response = collector.get("/api/traces/" + traceId);
+        if (response.statusCode() != 200) {
+            return List.of();
+        }
+        List<JsonObject> spans = new ArrayList<>();
+        for (JsonElement span : JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("spans")) {
+            spans.add(span.getAsJsonObject());
+        }
+        return spans;
+    }
+
+    private static JsonObject spanOf(String traceId, String spanId) throws Exception {
+        return spansOf(traceId).stream().filter(span -> spanId.equals(span.get("spanId").getAsString()))
+                .findFirst().orElse(null);
+    }
+
+    private static String attribute(JsonObject span, String key) {
+        JsonElement value = span.getAsJsonObject("attributes").get(key);
+        return value == null ? null : value.getAsString();
+    }
+
+    /** Polls until the probe answers non-null, for at most {@link #PATIENCE}. */
+    private static <T> T eventually(Callable<T> probe, String what) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            T value = probe.call();
+            if (value != null) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not seen within " + PATIENCE.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
 }

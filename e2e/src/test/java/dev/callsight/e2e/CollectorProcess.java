@@ -19,86 +19,86 @@ import java.util.regex.Pattern;
 /** The collector jar running as its own process on free ports, as a user would start it. */
 final class CollectorProcess implements AutoCloseable {
 
-  private static final Pattern STARTED =
-      Pattern.compile("callsight collector started: otlp=(\\S+) web=(\\S+) store=(\\S+)");
+    private static final Pattern STARTED =
+            Pattern.compile("callsight collector started: otlp=(\\S+) web=(\\S+) store=(\\S+)");
 
-  private final Process process;
-  private final URI otlp;
-  private final URI web;
-  private final List<String> output;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Process process;
+    private final URI otlp;
+    private final URI web;
+    private final List<String> output;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private CollectorProcess(Process process, URI otlp, URI web, List<String> output) {
-    this.process = process;
-    this.otlp = otlp;
-    this.web = web;
-    this.output = output;
-  }
+    private CollectorProcess(Process process, URI otlp, URI web, List<String> output) {
+        this.process = process;
+        this.otlp = otlp;
+        this.web = web;
+        this.output = output;
+    }
 
-  static CollectorProcess start(Path dataDir) throws Exception {
-    Process process = new ProcessBuilder(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(), "serve",
-        "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString())
-        .redirectErrorStream(true).start();
-    List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
-    CompletableFuture<Matcher> started = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          output.add(line);
-          Matcher matcher = STARTED.matcher(line);
-          if (matcher.find()) {
-            started.complete(matcher);
-          }
+    static CollectorProcess start(Path dataDir) throws Exception {
+        Process process = new ProcessBuilder(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(), "serve",
+                "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString())
+                .redirectErrorStream(true).start();
+        List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Matcher> started = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    output.add(line);
+                    Matcher matcher = STARTED.matcher(line);
+                    if (matcher.find()) {
+                        started.complete(matcher);
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // The process ended; its output so far is kept.
+            }
+            started.completeExceptionally(new IllegalStateException("collector exited before starting: " + output));
+        }, "collector-output");
+        reader.setDaemon(true);
+        reader.start();
+        Matcher matcher = started.get(60, TimeUnit.SECONDS);
+        return new CollectorProcess(process, URI.create(matcher.group(1)), URI.create(matcher.group(2)), output);
+    }
+
+    URI otlp() {
+        return otlp;
+    }
+
+    URI web() {
+        return web;
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(web.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> postOtlp(String path, String contentType, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(otlp.resolve(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Stops it the way Ctrl-C or a service manager would, and waits for a clean exit. */
+    int stop() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("collector did not stop within 30 s: " + output);
         }
-      } catch (java.io.IOException ignored) {
-        // The process ended; its output so far is kept.
-      }
-      started.completeExceptionally(new IllegalStateException("collector exited before starting: " + output));
-    }, "collector-output");
-    reader.setDaemon(true);
-    reader.start();
-    Matcher matcher = started.get(60, TimeUnit.SECONDS);
-    return new CollectorProcess(process, URI.create(matcher.group(1)), URI.create(matcher.group(2)), output);
-  }
-
-  URI otlp() {
-    return otlp;
-  }
-
-  URI web() {
-    return web;
-  }
-
-  HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(web.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  HttpResponse<String> postOtlp(String path, String contentType, byte[] body) throws Exception {
-    return http.send(HttpRequest.newBuilder(otlp.resolve(path)).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Stops it the way Ctrl-C or a service manager would, and waits for a clean exit. */
-  int stop() throws Exception {
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("collector did not stop within 30 s: " + output);
+        return process.exitValue();
     }
-    return process.exitValue();
-  }
 
-  List<String> output() {
-    return List.copyOf(output);
-  }
-
-  @Override
-  public void close() throws Exception {
-    if (process.isAlive()) {
-      stop();
+    List<String> output() {
+        return List.copyOf(output);
     }
-  }
+
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
 }

@@ -12,47 +12,47 @@ import java.util.concurrent.TimeUnit;
 /** Runs {@link CallingApp} in a fresh JVM with the built agent attached and collects what it did. */
 final class InstrumentedApp {
 
-  record Result(int exitCode, Duration elapsed, List<String> output) {
+    record Result(int exitCode, Duration elapsed, List<String> output) {
 
-    List<String[]> results() {
-      return output.stream().filter(line -> line.startsWith("result|")).map(line -> line.split("\\|")).toList();
+        List<String[]> results() {
+            return output.stream().filter(line -> line.startsWith("result|")).map(line -> line.split("\\|")).toList();
+        }
+
+        String describe() {
+            return "exit " + exitCode + " after " + elapsed.toMillis() + " ms:\n" + String.join("\n", output);
+        }
     }
 
-    String describe() {
-      return "exit " + exitCode + " after " + elapsed.toMillis() + " ms:\n" + String.join("\n", output);
+    private InstrumentedApp() {}
+
+    static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions, List<String> calls)
+            throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Jvm.javaIn(javaHome).toString());
+        command.add("-javaagent:" + Jvm.agentJar());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", Jvm.testClasses().toString(), CallingApp.class.getName()));
+        command.addAll(calls);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(key -> key.startsWith("OTEL_"));
+        builder.environment().putAll(environment);
+        long start = System.nanoTime();
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("application did not exit within 60 s");
+        }
+        return new Result(process.exitValue(), Duration.ofNanos(System.nanoTime() - start),
+                List.of(new String(output, StandardCharsets.UTF_8).split("\n")));
     }
-  }
 
-  private InstrumentedApp() {}
-
-  static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions, List<String> calls)
-      throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Jvm.javaIn(javaHome).toString());
-    command.add("-javaagent:" + Jvm.agentJar());
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", Jvm.testClasses().toString(), CallingApp.class.getName()));
-    command.addAll(calls);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(key -> key.startsWith("OTEL_"));
-    builder.environment().putAll(environment);
-    long start = System.nanoTime();
-    Process process = builder.start();
-    byte[] output = process.getInputStream().readAllBytes();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("application did not exit within 60 s");
+    /** Exports quickly so the tests need not wait a minute for the first metrics. */
+    static Map<String, String> exportingTo(CollectorProcess collector, String serviceName) {
+        return Map.of(
+                "OTEL_SERVICE_NAME", serviceName,
+                "OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlp().toString().replaceAll("/$", ""),
+                "OTEL_BSP_SCHEDULE_DELAY", "200",
+                "OTEL_METRIC_EXPORT_INTERVAL", "500");
     }
-    return new Result(process.exitValue(), Duration.ofNanos(System.nanoTime() - start),
-        List.of(new String(output, StandardCharsets.UTF_8).split("\n")));
-  }
-
-  /** Exports quickly so the tests need not wait a minute for the first metrics. */
-  static Map<String, String> exportingTo(CollectorProcess collector, String serviceName) {
-    return Map.of(
-        "OTEL_SERVICE_NAME", serviceName,
-        "OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlp().toString().replaceAll("/$", ""),
-        "OTEL_BSP_SCHEDULE_DELAY", "200",
-        "OTEL_METRIC_EXPORT_INTERVAL", "500");
-  }
 }

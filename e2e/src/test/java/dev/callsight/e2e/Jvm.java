@@ -8,47 +8,47 @@ import java.util.List;
 /** Where the built jars and the JDKs to test with are. */
 final class Jvm {
 
-  /** The Temurin 25 JDK the machine provides, tested beside the JDK running the build. */
-  private static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    /** The Temurin 25 JDK the machine provides, tested beside the JDK running the build. */
+    private static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
-  private Jvm() {}
+    private Jvm() {}
 
-  static Path java() {
-    return javaIn(Path.of(System.getProperty("java.home")));
-  }
-
-  static Path javaIn(Path javaHome) {
-    return javaHome.resolve("bin").resolve("java");
-  }
-
-  /** Every JDK the agent must work on that this machine has; under CI, Temurin 25 must be there. */
-  static List<Path> javaHomes() {
-    List<Path> homes = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
-    if (Files.isExecutable(javaIn(TEMURIN_25))) {
-      homes.add(TEMURIN_25);
-    } else if ("true".equals(System.getenv("CI"))) {
-      throw new IllegalStateException("CI must test the agent on Temurin 25, expected at " + TEMURIN_25);
+    static Path java() {
+        return javaIn(Path.of(System.getProperty("java.home")));
     }
-    return homes;
-  }
 
-  static Path agentJar() {
-    return existing("callsight.agent.jar");
-  }
-
-  static Path collectorJar() {
-    return existing("callsight.collector.jar");
-  }
-
-  static Path testClasses() {
-    return existing("callsight.test.classes");
-  }
-
-  private static Path existing(String property) {
-    Path path = Path.of(System.getProperty(property, "")).toAbsolutePath().normalize();
-    if (!Files.exists(path)) {
-      throw new IllegalStateException(property + " not found at " + path + "; run the tests with mvn verify from the root");
+    static Path javaIn(Path javaHome) {
+        return javaHome.resolve("bin").resolve("java");
     }
-    return path;
-  }
+
+    /** Every JDK the agent must work on that this machine has; under CI, Temurin 25 must be there. */
+    static List<Path> javaHomes() {
+        List<Path> homes = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+        if (Files.isExecutable(javaIn(TEMURIN_25))) {
+            homes.add(TEMURIN_25);
+        } else if ("true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("CI must test the agent on Temurin 25, expected at " + TEMURIN_25);
+        }
+        return homes;
+    }
+
+    static Path agentJar() {
+        return existing("callsight.agent.jar");
+    }
+
+    static Path collectorJar() {
+        return existing("callsight.collector.jar");
+    }
+
+    static Path testClasses() {
+        return existing("callsight.test.classes");
+    }
+
+    private static Path existing(String property) {
+        Path path = Path.of(System.getProperty(property, "")).toAbsolutePath().normalize();
+        if (!Files.exists(path)) {
+            throw new IllegalStateException(property + " not found at " + path + "; run the tests with mvn verify from the root");
+        }
+        return path;
+    }
 }

@@ -10,34 +10,34 @@ import java.util.regex.Pattern;
 /** Reads samples out of a Prometheus text exposition. */
 final class PrometheusText {
 
-  record Sample(String name, Map<String, String> labels, double value) {}
+    record Sample(String name, Map<String, String> labels, double value) {}
 
-  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\S+)?$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\S+)?$");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-  private PrometheusText() {}
+    private PrometheusText() {}
 
-  static List<Sample> parse(String exposition) {
-    List<Sample> samples = new ArrayList<>();
-    for (String line : exposition.split("\n")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      // Exemplars follow " # " after the value; they are not part of the sample.
-      int exemplar = line.indexOf(" # ");
-      Matcher matcher = SAMPLE.matcher(exemplar < 0 ? line : line.substring(0, exemplar));
-      if (!matcher.matches()) {
-        throw new IllegalArgumentException("not a Prometheus sample line: " + line);
-      }
-      Map<String, String> labels = new LinkedHashMap<>();
-      if (matcher.group(2) != null) {
-        Matcher label = LABEL.matcher(matcher.group(2));
-        while (label.find()) {
-          labels.put(label.group(1), label.group(2));
+    static List<Sample> parse(String exposition) {
+        List<Sample> samples = new ArrayList<>();
+        for (String line : exposition.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            // Exemplars follow " # " after the value; they are not part of the sample.
+            int exemplar = line.indexOf(" # ");
+            Matcher matcher = SAMPLE.matcher(exemplar < 0 ? line : line.substring(0, exemplar));
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException("not a Prometheus sample line: " + line);
+            }
+            Map<String, String> labels = new LinkedHashMap<>();
+            if (matcher.group(2) != null) {
+                Matcher label = LABEL.matcher(matcher.group(2));
+                while (label.find()) {
+                    labels.put(label.group(1), label.group(2));
+                }
+            }
+            samples.add(new Sample(matcher.group(1), labels, Double.parseDouble(matcher.group(3))));
         }
-      }
-      samples.add(new Sample(matcher.group(1), labels, Double.parseDouble(matcher.group(3))));
+        return samples;
     }
-    return samples;
-  }
 }

@@ -15,62 +15,62 @@ import javax.net.ssl.SSLContext;
  */
 final class RecordingServer implements AutoCloseable {
 
-  record SeenRequest(String method, String path, String protocol, String traceparent) {}
+    record SeenRequest(String method, String path, String protocol, String traceparent) {}
 
-  private final Undertow server;
-  private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
+    private final Undertow server;
+    private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
 
-  RecordingServer(SSLContext tls) {
-    server = Undertow.builder()
-        .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
-        .addHttpListener(0, "127.0.0.1")
-        .addHttpsListener(0, "127.0.0.1", tls)
-        .setHandler(exchange -> {
-          if (exchange.isInIoThread()) {
-            exchange.dispatch(this::answer);
-            return;
-          }
-          answer(exchange);
-        })
-        .build();
-    server.start();
-  }
-
-  private void answer(HttpServerExchange exchange) {
-    exchange.startBlocking();
-    try {
-      exchange.getInputStream().readAllBytes();
-    } catch (java.io.IOException e) {
-      exchange.setStatusCode(400);
-      exchange.endExchange();
-      return;
+    RecordingServer(SSLContext tls) {
+        server = Undertow.builder()
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+                .addHttpListener(0, "127.0.0.1")
+                .addHttpsListener(0, "127.0.0.1", tls)
+                .setHandler(exchange -> {
+                    if (exchange.isInIoThread()) {
+                        exchange.dispatch(this::answer);
+                        return;
+                    }
+                    answer(exchange);
+                })
+                .build();
+        server.start();
     }
-    String path = exchange.getRequestPath();
-    seen.add(new SeenRequest(exchange.getRequestMethod().toString(), path, exchange.getProtocol().toString(),
-        exchange.getRequestHeaders().getFirst("traceparent")));
-    exchange.setStatusCode(path.startsWith("/fail") ? 503 : path.startsWith("/missing") ? 404 : 200);
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
-    exchange.getResponseSender().send("ok");
-  }
 
-  String httpUrl() {
-    return "http://127.0.0.1:" + port(0);
-  }
+    private void answer(HttpServerExchange exchange) {
+        exchange.startBlocking();
+        try {
+            exchange.getInputStream().readAllBytes();
+        } catch (java.io.IOException e) {
+            exchange.setStatusCode(400);
+            exchange.endExchange();
+            return;
+        }
+        String path = exchange.getRequestPath();
+        seen.add(new SeenRequest(exchange.getRequestMethod().toString(), path, exchange.getProtocol().toString(),
+                exchange.getRequestHeaders().getFirst("traceparent")));
+        exchange.setStatusCode(path.startsWith("/fail") ? 503 : path.startsWith("/missing") ? 404 : 200);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
+        exchange.getResponseSender().send("ok");
+    }
 
-  String httpsUrl() {
-    return "https://localhost:" + port(1);
-  }
+    String httpUrl() {
+        return "http://127.0.0.1:" + port(0);
+    }
 
-  private int port(int listener) {
-    return ((InetSocketAddress) server.getListenerInfo().get(listener).getAddress()).getPort();
-  }
+    String httpsUrl() {
+        return "https://localhost:" + port(1);
+    }
 
-  List<SeenRequest> seen() {
-    return List.copyOf(seen);
-  }
+    private int port(int listener) {
+        return ((InetSocketAddress) server.getListenerInfo().get(listener).getAddress()).getPort();
+    }
 
-  @Override
-  public void close() {
-    server.stop();
-  }
+    List<SeenRequest> seen() {
+        return List.copyOf(seen);
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
 }

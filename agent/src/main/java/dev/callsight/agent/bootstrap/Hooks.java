@@ -8,24 +8,24 @@ package dev.callsight.agent.bootstrap;
  */
 public final class Hooks {
 
-  private static volatile UrlConnectionHook urlConnection = UrlConnectionHook.NONE;
-  private static volatile JdkHttpClientHook jdkHttpClient = JdkHttpClientHook.NONE;
+    private static volatile UrlConnectionHook urlConnection = UrlConnectionHook.NONE;
+    private static volatile JdkHttpClientHook jdkHttpClient = JdkHttpClientHook.NONE;
 
-  private Hooks() {}
+    private Hooks() {}
 
-  public static UrlConnectionHook urlConnection() {
-    return urlConnection;
-  }
+    public static UrlConnectionHook urlConnection() {
+        return urlConnection;
+    }
 
-  public static JdkHttpClientHook jdkHttpClient() {
-    return jdkHttpClient;
-  }
+    public static JdkHttpClientHook jdkHttpClient() {
+        return jdkHttpClient;
+    }
 
-  public static void install(UrlConnectionHook hook) {
-    urlConnection = hook;
-  }
+    public static void install(UrlConnectionHook hook) {
+        urlConnection = hook;
+    }
 
-  public static void install(JdkHttpClientHook hook) {
-    jdkHttpClient = hook;
-  }
+    public static void install(JdkHttpClientHook hook) {
+        jdkHttpClient = hook;
+    }
 }

@@ -7,31 +7,31 @@ package dev.callsight.agent.bootstrap;
  */
 public interface JdkHttpClientHook {
 
-  JdkHttpClientHook NONE = new JdkHttpClientHook() {
-    @Override
-    public Object enter(Object request) {
-      return null;
-    }
+    JdkHttpClientHook NONE = new JdkHttpClientHook() {
+        @Override
+        public Object enter(Object request) {
+            return null;
+        }
 
-    @Override
-    public Object requestToSend(Object call, Object request) {
-      return request;
-    }
+        @Override
+        public Object requestToSend(Object call, Object request) {
+            return request;
+        }
 
-    @Override
-    public void exitSend(Object call, Object response, Throwable thrown) {}
+        @Override
+        public void exitSend(Object call, Object response, Throwable thrown) {}
 
-    @Override
-    public void exitSendAsync(Object call, Object future, Throwable thrown) {}
-  };
+        @Override
+        public void exitSendAsync(Object call, Object future, Throwable thrown) {}
+    };
 
-  /** Returns the call to pass to the other methods; null when nested or not traced. */
-  Object enter(Object request);
+    /** Returns the call to pass to the other methods; null when nested or not traced. */
+    Object enter(Object request);
 
-  /** The request to send instead of the application's: a copy carrying the context headers. */
-  Object requestToSend(Object call, Object request);
+    /** The request to send instead of the application's: a copy carrying the context headers. */
+    Object requestToSend(Object call, Object request);
 
-  void exitSend(Object call, Object response, Throwable thrown);
+    void exitSend(Object call, Object response, Throwable thrown);
 
-  void exitSendAsync(Object call, Object future, Throwable thrown);
+    void exitSendAsync(Object call, Object future, Throwable thrown);
 }

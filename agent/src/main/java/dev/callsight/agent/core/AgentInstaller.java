@@ -19,69 +19,70 @@ import net.bytebuddy.utility.JavaModule;
 /** Starts the SDK, publishes each module's hooks and installs its advice. */
 public final class AgentInstaller {
 
-  /** How long the JVM's exit may wait for the last spans and metrics to reach the collector. */
-  private static final long SHUTDOWN_FLUSH_MILLIS = 2_000;
+    /** How long the JVM's exit may wait for the last spans and metrics to reach the collector. */
+    private static final long SHUTDOWN_FLUSH_MILLIS = 2_000;
 
-  private AgentInstaller() {}
+    private AgentInstaller() {}
 
-  /** Must run after the bootstrap package has been injected. */
-  public static void install(Instrumentation instrumentation, List<InstrumentationModule> modules) {
-    long start = System.nanoTime();
-    // The advice needs no injected initialiser; turning the nexus off keeps Byte Buddy away
-    // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
-    System.setProperty(Nexus.PROPERTY, "true");
-    ExportDrops drops = new ExportDrops();
-    OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops);
-    HttpClientTracer tracer = new HttpClientTracer(sdk);
-    long sdkReady = System.nanoTime();
-    Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk), "callsight-shutdown"));
+    /** Must run after the bootstrap package has been injected. */
+    public static void install(Instrumentation instrumentation, List<InstrumentationModule> modules) {
+        long start = System.nanoTime();
+        // The advice needs no injected initialiser; turning the nexus off keeps Byte Buddy away
+        // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
+        System.setProperty(Nexus.PROPERTY, "true");
+        ExportDrops drops = new ExportDrops();
+        OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops);
+        HttpClientTracer tracer = new HttpClientTracer(sdk);
+        long sdkReady = System.nanoTime();
+        Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk), "callsight-shutdown"));
 
-    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-        .with(new FailureListener())
-        // Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there.
-        .ignore(nameStartsWith("dev.callsight.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
-        .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
-    StringBuilder names = new StringBuilder();
-    for (InstrumentationModule module : modules) {
-      builder = module.extend(builder, tracer);
-      names.append(names.length() == 0 ? "" : ", ").append(module.name());
-    }
-    builder.installOn(instrumentation);
-    AgentLog.info("agent started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
-        + " ms (SDK " + TimeUnit.NANOSECONDS.toMillis(sdkReady - start) + " ms); instrumenting " + names);
-  }
-
-  /**
-   * The SDK's shutdown blocks on the last export, which a slow or absent collector can stretch to
-   * the exporter's timeout and retries; the JVM waits for this hook, so it waits a bounded time.
-   */
-  private static void flushWithin(OpenTelemetrySdk sdk) {
-    Thread flush = InternalThread.create(sdk::shutdown, "callsight-flush");
-    flush.start();
-    try {
-      flush.join(SHUTDOWN_FLUSH_MILLIS);
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Reports a type the agent could not instrument; the type is left as it was. */
-  private static final class FailureListener extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-      AgentLog.warn("could not instrument " + typeName, throwable);
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                .with(new FailureListener())
+                // Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there.
+                .ignore(nameStartsWith("dev.callsight.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
+                .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
+        StringBuilder names = new StringBuilder();
+        for (InstrumentationModule module : modules) {
+            builder = module.extend(builder, tracer);
+            names.append(names.length() == 0 ? "" : ", ").append(module.name());
+        }
+        builder.installOn(instrumentation);
+        AgentLog.info("agent started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+                + " ms (SDK " + TimeUnit.NANOSECONDS.toMillis(sdkReady - start) + " ms); instrumenting " + names);
     }
 
-    @Override
-    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-        DynamicType dynamicType) {
-      if (Boolean.getBoolean("callsight.debug")) {
-        AgentLog.info("instrumented " + type.getName());
-      }
+    /**
+     * The SDK's shutdown blocks on the last export, which a slow or absent collector can stretch to
+     * the exporter's timeout and retries; the JVM waits for this hook, so it waits a bounded time.
+     */
+    private static void flushWithin(OpenTelemetrySdk sdk) {
+        Thread flush = InternalThread.create(sdk::shutdown, "callsight-flush");
+        flush.start();
+        try {
+            flush.join(SHUTDOWN_FLUSH_MILLIS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
-  }
+
+    /** Reports a type the agent could not instrument; the type is left as it was. */
+    private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
+                Throwable throwable) {
+            AgentLog.warn("could not instrument " + typeName, throwable);
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                DynamicType dynamicType) {
+            if (Boolean.getBoolean("callsight.debug")) {
+                AgentLog.info("instrumented " + type.getName());
+            }
+        }
+    }
 }

@@ -9,13 +9,13 @@ import java.time.Instant;
  */
 public final class AgentLog {
 
-  private AgentLog() {}
+    private AgentLog() {}
 
-  public static void info(String message) {
-    System.err.println(Instant.now() + " [callsight] " + message);
-  }
+    public static void info(String message) {
+        System.err.println(Instant.now() + " [callsight] " + message);
+    }
 
-  public static void warn(String message, Throwable cause) {
-    System.err.println(Instant.now() + " [callsight] WARN " + message + (cause == null ? "" : ": " + cause));
-  }
+    public static void warn(String message, Throwable cause) {
+        System.err.println(Instant.now() + " [callsight] WARN " + message + (cause == null ? "" : ": " + cause));
+    }
 }

@@ -7,17 +7,17 @@ package dev.callsight.agent.core;
  */
 public final class CallDepth {
 
-  private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
-  /** Returns the depth before this call: 0 means this is the outermost call. */
-  public int enter() {
-    return depth.get()[0]++;
-  }
-
-  public void exit() {
-    int[] d = depth.get();
-    if (d[0] > 0) {
-      d[0]--;
+    /** Returns the depth before this call: 0 means this is the outermost call. */
+    public int enter() {
+        return depth.get()[0]++;
     }
-  }
+
+    public void exit() {
+        int[] d = depth.get();
+        if (d[0] > 0) {
+            d[0]--;
+        }
+    }
 }

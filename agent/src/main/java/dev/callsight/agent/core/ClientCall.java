@@ -12,43 +12,43 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ClientCall {
 
-  private final Span span;
-  private final Context context;
-  private final Attributes metricAttributes;
-  private final boolean applicationContext;
-  private final long startNanos;
-  private final AtomicBoolean ended = new AtomicBoolean();
+    private final Span span;
+    private final Context context;
+    private final Attributes metricAttributes;
+    private final boolean applicationContext;
+    private final long startNanos;
+    private final AtomicBoolean ended = new AtomicBoolean();
 
-  ClientCall(Span span, Context context, Attributes metricAttributes, boolean applicationContext, long startNanos) {
-    this.span = span;
-    this.context = context;
-    this.metricAttributes = metricAttributes;
-    this.applicationContext = applicationContext;
-    this.startNanos = startNanos;
-  }
+    ClientCall(Span span, Context context, Attributes metricAttributes, boolean applicationContext, long startNanos) {
+        this.span = span;
+        this.context = context;
+        this.metricAttributes = metricAttributes;
+        this.applicationContext = applicationContext;
+        this.startNanos = startNanos;
+    }
 
-  Span span() {
-    return span;
-  }
+    Span span() {
+        return span;
+    }
 
-  Context context() {
-    return context;
-  }
+    Context context() {
+        return context;
+    }
 
-  Attributes metricAttributes() {
-    return metricAttributes;
-  }
+    Attributes metricAttributes() {
+        return metricAttributes;
+    }
 
-  /** True when the application sent its own traceparent, which must then be left as it is. */
-  public boolean continuesApplicationContext() {
-    return applicationContext;
-  }
+    /** True when the application sent its own traceparent, which must then be left as it is. */
+    public boolean continuesApplicationContext() {
+        return applicationContext;
+    }
 
-  long startNanos() {
-    return startNanos;
-  }
+    long startNanos() {
+        return startNanos;
+    }
 
-  boolean markEnded() {
-    return ended.compareAndSet(false, true);
-  }
+    boolean markEnded() {
+        return ended.compareAndSet(false, true);
+    }
 }

@@ -12,35 +12,35 @@ import java.net.URI;
  */
 public final class ClientRequest {
 
-  private final String method;
-  private final URI uri;
-  private final String traceparent;
-  private final String tracestate;
+    private final String method;
+    private final URI uri;
+    private final String traceparent;
+    private final String tracestate;
 
-  public ClientRequest(String method, URI uri, String traceparent, String tracestate) {
-    this.method = method;
-    this.uri = uri;
-    this.traceparent = traceparent;
-    this.tracestate = tracestate;
-  }
+    public ClientRequest(String method, URI uri, String traceparent, String tracestate) {
+        this.method = method;
+        this.uri = uri;
+        this.traceparent = traceparent;
+        this.tracestate = tracestate;
+    }
 
-  public String method() {
-    return method;
-  }
+    public String method() {
+        return method;
+    }
 
-  public URI uri() {
-    return uri;
-  }
+    public URI uri() {
+        return uri;
+    }
 
-  public String traceparent() {
-    return traceparent;
-  }
+    public String traceparent() {
+        return traceparent;
+    }
 
-  public String tracestate() {
-    return tracestate;
-  }
+    public String tracestate() {
+        return tracestate;
+    }
 
-  public boolean hasApplicationTraceparent() {
-    return traceparent != null;
-  }
+    public boolean hasApplicationTraceparent() {
+        return traceparent != null;
+    }
 }

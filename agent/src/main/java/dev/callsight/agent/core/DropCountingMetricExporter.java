@@ -12,48 +12,48 @@ import java.util.Collection;
 /** Passes metrics on and counts the points whose export failed. */
 final class DropCountingMetricExporter implements MetricExporter {
 
-  private final MetricExporter delegate;
-  private final ExportDrops drops;
+    private final MetricExporter delegate;
+    private final ExportDrops drops;
 
-  DropCountingMetricExporter(MetricExporter delegate, ExportDrops drops) {
-    this.delegate = delegate;
-    this.drops = drops;
-  }
+    DropCountingMetricExporter(MetricExporter delegate, ExportDrops drops) {
+        this.delegate = delegate;
+        this.drops = drops;
+    }
 
-  @Override
-  public CompletableResultCode export(Collection<MetricData> metrics) {
-    CompletableResultCode result = delegate.export(metrics);
-    long points = metrics.stream().mapToLong(m -> m.getData().getPoints().size()).sum();
-    result.whenComplete(() -> {
-      if (!result.isSuccess()) {
-        drops.metricPointsDropped(points);
-      }
-    });
-    return result;
-  }
+    @Override
+    public CompletableResultCode export(Collection<MetricData> metrics) {
+        CompletableResultCode result = delegate.export(metrics);
+        long points = metrics.stream().mapToLong(m -> m.getData().getPoints().size()).sum();
+        result.whenComplete(() -> {
+            if (!result.isSuccess()) {
+                drops.metricPointsDropped(points);
+            }
+        });
+        return result;
+    }
 
-  @Override
-  public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-    return delegate.getAggregationTemporality(instrumentType);
-  }
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+        return delegate.getAggregationTemporality(instrumentType);
+    }
 
-  @Override
-  public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
-    return delegate.getDefaultAggregation(instrumentType);
-  }
+    @Override
+    public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
+        return delegate.getDefaultAggregation(instrumentType);
+    }
 
-  @Override
-  public MemoryMode getMemoryMode() {
-    return delegate.getMemoryMode();
-  }
+    @Override
+    public MemoryMode getMemoryMode() {
+        return delegate.getMemoryMode();
+    }
 
-  @Override
-  public CompletableResultCode flush() {
-    return delegate.flush();
-  }
+    @Override
+    public CompletableResultCode flush() {
+        return delegate.flush();
+    }
 
-  @Override
-  public CompletableResultCode shutdown() {
-    return delegate.shutdown();
-  }
+    @Override
+    public CompletableResultCode shutdown() {
+        return delegate.shutdown();
+    }
 }

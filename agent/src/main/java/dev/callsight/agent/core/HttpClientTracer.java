@@ -27,123 +27,128 @@ import java.util.function.BiConsumer;
  */
 public final class HttpClientTracer {
 
-  static final AttributeKey<String> HTTP_REQUEST_METHOD = AttributeKey.stringKey("http.request.method");
-  static final AttributeKey<String> HTTP_REQUEST_METHOD_ORIGINAL = AttributeKey.stringKey("http.request.method_original");
-  static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
-  static final AttributeKey<String> URL_TEMPLATE = AttributeKey.stringKey("url.template");
-  static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
-  static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
-  static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE = AttributeKey.longKey("http.response.status_code");
-  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-  static final AttributeKey<String> NETWORK_PROTOCOL_VERSION = AttributeKey.stringKey("network.protocol.version");
+    static final AttributeKey<String> HTTP_REQUEST_METHOD = AttributeKey.stringKey("http.request.method");
+    static final AttributeKey<String> HTTP_REQUEST_METHOD_ORIGINAL =
+            AttributeKey.stringKey("http.request.method_original");
+    static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
+    static final AttributeKey<String> URL_TEMPLATE = AttributeKey.stringKey("url.template");
+    static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+    static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+    static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE = AttributeKey.longKey("http.response.status_code");
+    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    static final AttributeKey<String> NETWORK_PROTOCOL_VERSION = AttributeKey.stringKey("network.protocol.version");
 
-  /** Bucket boundaries the semantic conventions advise for HTTP durations, in seconds. */
-  static final List<Double> DURATION_BUCKETS =
-      Arrays.asList(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+    /** Bucket boundaries the semantic conventions advise for HTTP durations, in seconds. */
+    static final List<Double> DURATION_BUCKETS =
+            Arrays.asList(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
 
-  private static final Set<String> KNOWN_METHODS =
-      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
-  private static final TextMapGetter<ClientRequest> APPLICATION_HEADERS = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(ClientRequest request) {
-      return List.of("traceparent", "tracestate");
+    private static final TextMapGetter<ClientRequest> APPLICATION_HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(ClientRequest request) {
+            return List.of("traceparent", "tracestate");
+        }
+
+        @Override
+        public String get(ClientRequest request, String key) {
+            if (request == null) {
+                return null;
+            }
+            if ("traceparent".equals(key)) {
+                return request.traceparent();
+            }
+            return "tracestate".equals(key) ? request.tracestate() : null;
+        }
+    };
+
+    private final Tracer tracer;
+    private final DoubleHistogram duration;
+    private final TextMapPropagator propagator;
+
+    public HttpClientTracer(OpenTelemetry openTelemetry) {
+        this.tracer = openTelemetry.getTracer("dev.callsight.agent");
+        this.duration = openTelemetry.getMeter("dev.callsight.agent")
+                .histogramBuilder("http.client.request.duration")
+                .setUnit("s")
+                .setDescription("Duration of HTTP client requests.")
+                .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+                .build();
+        this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
     }
 
-    @Override
-    public String get(ClientRequest request, String key) {
-      if (request == null) {
-        return null;
-      }
-      return "traceparent".equals(key) ? request.traceparent() : "tracestate".equals(key) ? request.tracestate() : null;
+    public ClientCall start(ClientRequest request) {
+        URI uri = request.uri();
+        String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
+        String knownMethod = KNOWN_METHODS.contains(method) ? method : "_OTHER";
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        long port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        String route = RouteTemplate.of(uri.getRawPath());
+
+        Context parent = request.hasApplicationTraceparent()
+                ? W3CTraceContextPropagator.getInstance().extract(Context.current(), request, APPLICATION_HEADERS)
+                : Context.current();
+
+        var span = tracer.spanBuilder(knownMethod + " " + route)
+                .setSpanKind(SpanKind.CLIENT)
+                .setParent(parent)
+                .setAttribute(HTTP_REQUEST_METHOD, knownMethod)
+                .setAttribute(URL_FULL, UrlRedactor.redact(uri))
+                .setAttribute(URL_TEMPLATE, route)
+                .setAttribute(SERVER_ADDRESS, host)
+                .setAttribute(SERVER_PORT, port);
+        if (!knownMethod.equals(method)) {
+            span.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, request.method());
+        }
+        Span started = span.startSpan();
+        Attributes metricAttributes = Attributes.of(
+                HTTP_REQUEST_METHOD, knownMethod, SERVER_ADDRESS, host, SERVER_PORT, port, URL_TEMPLATE, route);
+        return new ClientCall(started, parent.with(started), metricAttributes, request.hasApplicationTraceparent(),
+                System.nanoTime());
     }
-  };
 
-  private final Tracer tracer;
-  private final DoubleHistogram duration;
-  private final TextMapPropagator propagator;
-
-  public HttpClientTracer(OpenTelemetry openTelemetry) {
-    this.tracer = openTelemetry.getTracer("dev.callsight.agent");
-    this.duration = openTelemetry.getMeter("dev.callsight.agent")
-        .histogramBuilder("http.client.request.duration")
-        .setUnit("s")
-        .setDescription("Duration of HTTP client requests.")
-        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
-        .build();
-    this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
-  }
-
-  public ClientCall start(ClientRequest request) {
-    URI uri = request.uri();
-    String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
-    String knownMethod = KNOWN_METHODS.contains(method) ? method : "_OTHER";
-    String host = uri.getHost() == null ? "" : uri.getHost();
-    long port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-    String route = RouteTemplate.of(uri.getRawPath());
-
-    Context parent = request.hasApplicationTraceparent()
-        ? W3CTraceContextPropagator.getInstance().extract(Context.current(), request, APPLICATION_HEADERS)
-        : Context.current();
-
-    var span = tracer.spanBuilder(knownMethod + " " + route)
-        .setSpanKind(SpanKind.CLIENT)
-        .setParent(parent)
-        .setAttribute(HTTP_REQUEST_METHOD, knownMethod)
-        .setAttribute(URL_FULL, UrlRedactor.redact(uri))
-        .setAttribute(URL_TEMPLATE, route)
-        .setAttribute(SERVER_ADDRESS, host)
-        .setAttribute(SERVER_PORT, port);
-    if (!knownMethod.equals(method)) {
-      span.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, request.method());
+    /** Writes the call's context (traceparent, baggage) with the client's own header setter. */
+    public void inject(ClientCall call, BiConsumer<String, String> setHeader) {
+        if (call.continuesApplicationContext()) {
+            return;
+        }
+        propagator.inject(call.context(), setHeader, (carrier, key, value) -> carrier.accept(key, value));
     }
-    Span started = span.startSpan();
-    Attributes metricAttributes = Attributes.of(
-        HTTP_REQUEST_METHOD, knownMethod, SERVER_ADDRESS, host, SERVER_PORT, port, URL_TEMPLATE, route);
-    return new ClientCall(started, parent.with(started), metricAttributes, request.hasApplicationTraceparent(),
-        System.nanoTime());
-  }
 
-  /** Writes the call's context (traceparent, baggage) with the client's own header setter. */
-  public void inject(ClientCall call, BiConsumer<String, String> setHeader) {
-    if (call.continuesApplicationContext()) {
-      return;
-    }
-    propagator.inject(call.context(), setHeader, (carrier, key, value) -> carrier.accept(key, value));
-  }
+    /**
+     * Ends the call.
+     *
+     * @param statusCode the response status, or 0 when no response arrived
+     * @param protocolVersion e.g. "1.1" or "2", or null when unknown
+     * @param error what the client threw, or null
+     */
+    public void end(ClientCall call, int statusCode, String protocolVersion, Throwable error) {
+        if (call == null || !call.markEnded()) {
+            return;
+        }
+        double seconds = (System.nanoTime() - call.startNanos()) / 1e9;
+        String errorType = error != null ? error.getClass().getName()
+                : statusCode >= 400 ? Integer.toString(statusCode) : null;
 
-  /**
-   * Ends the call.
-   *
-   * @param statusCode the response status, or 0 when no response arrived
-   * @param protocolVersion e.g. "1.1" or "2", or null when unknown
-   * @param error what the client threw, or null
-   */
-  public void end(ClientCall call, int statusCode, String protocolVersion, Throwable error) {
-    if (call == null || !call.markEnded()) {
-      return;
+        AttributesBuilder metric = call.metricAttributes().toBuilder();
+        Span span = call.span();
+        if (statusCode > 0) {
+            metric.put(HTTP_RESPONSE_STATUS_CODE, statusCode);
+            span.setAttribute(HTTP_RESPONSE_STATUS_CODE, statusCode);
+        }
+        if (protocolVersion != null) {
+            span.setAttribute(NETWORK_PROTOCOL_VERSION, protocolVersion);
+        }
+        if (errorType != null) {
+            metric.put(ERROR_TYPE, errorType);
+            span.setAttribute(ERROR_TYPE, errorType);
+            span.setStatus(StatusCode.ERROR);
+            if (error != null) {
+                span.recordException(error);
+            }
+        }
+        duration.record(seconds, metric.build());
+        span.end();
     }
-    double seconds = (System.nanoTime() - call.startNanos()) / 1e9;
-    String errorType = error != null ? error.getClass().getName() : statusCode >= 400 ? Integer.toString(statusCode) : null;
-
-    AttributesBuilder metric = call.metricAttributes().toBuilder();
-    Span span = call.span();
-    if (statusCode > 0) {
-      metric.put(HTTP_RESPONSE_STATUS_CODE, statusCode);
-      span.setAttribute(HTTP_RESPONSE_STATUS_CODE, statusCode);
-    }
-    if (protocolVersion != null) {
-      span.setAttribute(NETWORK_PROTOCOL_VERSION, protocolVersion);
-    }
-    if (errorType != null) {
-      metric.put(ERROR_TYPE, errorType);
-      span.setAttribute(ERROR_TYPE, errorType);
-      span.setStatus(StatusCode.ERROR);
-      if (error != null) {
-        span.recordException(error);
-      }
-    }
-    duration.record(seconds, metric.build());
-    span.end();
-  }
 }

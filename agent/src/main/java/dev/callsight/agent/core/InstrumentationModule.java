@@ -5,9 +5,9 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 /** One client library's instrumentation: which types it changes and with which advice. */
 public interface InstrumentationModule {
 
-  /** A short name for logs, e.g. "jdk-httpclient". */
-  String name();
+    /** A short name for logs, e.g. "jdk-httpclient". */
+    String name();
 
-  /** Publishes this library's hooks for the given tracer and adds its advice to the builder. */
-  AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer);
+    /** Publishes this library's hooks for the given tracer and adds its advice to the builder. */
+    AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer);
 }

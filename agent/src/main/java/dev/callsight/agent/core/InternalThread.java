@@ -9,21 +9,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InternalThread extends Thread {
 
-  private InternalThread(Runnable task, String name) {
-    super(task, name);
-    setDaemon(true);
-  }
+    private InternalThread(Runnable task, String name) {
+        super(task, name);
+        setDaemon(true);
+    }
 
-  public static boolean isCurrent() {
-    return Thread.currentThread() instanceof InternalThread;
-  }
+    public static boolean isCurrent() {
+        return Thread.currentThread() instanceof InternalThread;
+    }
 
-  public static InternalThread create(Runnable task, String name) {
-    return new InternalThread(task, name);
-  }
+    public static InternalThread create(Runnable task, String name) {
+        return new InternalThread(task, name);
+    }
 
-  public static ThreadFactory factory(String prefix) {
-    AtomicInteger counter = new AtomicInteger();
-    return task -> new InternalThread(task, prefix + "-" + counter.incrementAndGet());
-  }
+    public static ThreadFactory factory(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return task -> new InternalThread(task, prefix + "-" + counter.incrementAndGet());
+    }
 }

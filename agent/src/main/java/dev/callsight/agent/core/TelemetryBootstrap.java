@@ -20,59 +20,61 @@ import java.util.concurrent.Executors;
  */
 final class TelemetryBootstrap {
 
-  private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
-  private static final String UNKNOWN_SERVICE_PREFIX = "unknown_service";
+    private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
+    private static final String UNKNOWN_SERVICE_PREFIX = "unknown_service";
 
-  private TelemetryBootstrap() {}
+    private TelemetryBootstrap() {}
 
-  static OpenTelemetrySdk build(ExportDrops drops) {
-    ExecutorService exportExecutor = Executors.newFixedThreadPool(2, InternalThread.factory("callsight-export"));
-    return AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> Map.of(
-            "otel.exporter.otlp.protocol", "http/protobuf",
-            "otel.exporter.otlp.endpoint", "http://127.0.0.1:4318",
-            "otel.logs.exporter", "none"))
-        .addResourceCustomizer((resource, config) -> withDerivedServiceName(resource))
-        .addSpanExporterCustomizer((exporter, config) -> new DropCountingSpanExporter(onAgentThreads(exporter, exportExecutor), drops))
-        .addMetricExporterCustomizer((exporter, config) -> new DropCountingMetricExporter(onAgentThreads(exporter, exportExecutor), drops))
-        .setServiceClassLoader(ClassLoader.getSystemClassLoader())
-        .disableShutdownHook()
-        .build()
-        .getOpenTelemetrySdk();
-  }
-
-  private static SpanExporter onAgentThreads(SpanExporter exporter, ExecutorService executor) {
-    if (!(exporter instanceof OtlpHttpSpanExporter)) {
-      return exporter;
+    static OpenTelemetrySdk build(ExportDrops drops) {
+        ExecutorService exportExecutor = Executors.newFixedThreadPool(2, InternalThread.factory("callsight-export"));
+        return AutoConfiguredOpenTelemetrySdk.builder()
+                .addPropertiesSupplier(() -> Map.of(
+                        "otel.exporter.otlp.protocol", "http/protobuf",
+                        "otel.exporter.otlp.endpoint", "http://127.0.0.1:4318",
+                        "otel.logs.exporter", "none"))
+                .addResourceCustomizer((resource, config) -> withDerivedServiceName(resource))
+                .addSpanExporterCustomizer((exporter, config) ->
+                        new DropCountingSpanExporter(onAgentThreads(exporter, exportExecutor), drops))
+                .addMetricExporterCustomizer((exporter, config) ->
+                        new DropCountingMetricExporter(onAgentThreads(exporter, exportExecutor), drops))
+                .setServiceClassLoader(ClassLoader.getSystemClassLoader())
+                .disableShutdownHook()
+                .build()
+                .getOpenTelemetrySdk();
     }
-    SpanExporter rebuilt = ((OtlpHttpSpanExporter) exporter).toBuilder().setExecutorService(executor).build();
-    exporter.shutdown();
-    return rebuilt;
-  }
 
-  private static MetricExporter onAgentThreads(MetricExporter exporter, ExecutorService executor) {
-    if (!(exporter instanceof OtlpHttpMetricExporter)) {
-      return exporter;
+    private static SpanExporter onAgentThreads(SpanExporter exporter, ExecutorService executor) {
+        if (!(exporter instanceof OtlpHttpSpanExporter)) {
+            return exporter;
+        }
+        SpanExporter rebuilt = ((OtlpHttpSpanExporter) exporter).toBuilder().setExecutorService(executor).build();
+        exporter.shutdown();
+        return rebuilt;
     }
-    MetricExporter rebuilt = ((OtlpHttpMetricExporter) exporter).toBuilder().setExecutorService(executor).build();
-    exporter.shutdown();
-    return rebuilt;
-  }
 
-  /** Names an unnamed service after its main class or jar rather than "unknown_service:java". */
-  private static Resource withDerivedServiceName(Resource resource) {
-    String name = resource.getAttribute(SERVICE_NAME);
-    if (name != null && !name.startsWith(UNKNOWN_SERVICE_PREFIX)) {
-      return resource;
+    private static MetricExporter onAgentThreads(MetricExporter exporter, ExecutorService executor) {
+        if (!(exporter instanceof OtlpHttpMetricExporter)) {
+            return exporter;
+        }
+        MetricExporter rebuilt = ((OtlpHttpMetricExporter) exporter).toBuilder().setExecutorService(executor).build();
+        exporter.shutdown();
+        return rebuilt;
     }
-    String command = System.getProperty("sun.java.command", "").trim();
-    if (command.isEmpty()) {
-      return resource;
+
+    /** Names an unnamed service after its main class or jar rather than "unknown_service:java". */
+    private static Resource withDerivedServiceName(Resource resource) {
+        String name = resource.getAttribute(SERVICE_NAME);
+        if (name != null && !name.startsWith(UNKNOWN_SERVICE_PREFIX)) {
+            return resource;
+        }
+        String command = System.getProperty("sun.java.command", "").trim();
+        if (command.isEmpty()) {
+            return resource;
+        }
+        String main = command.split(" ", 2)[0];
+        String derived = main.endsWith(".jar")
+                ? main.substring(main.lastIndexOf('/') + 1, main.length() - 4)
+                : main.substring(main.lastIndexOf('.') + 1);
+        return derived.isEmpty() ? resource : resource.toBuilder().put(SERVICE_NAME, derived).build();
     }
-    String main = command.split(" ", 2)[0];
-    String derived = main.endsWith(".jar")
-        ? main.substring(main.lastIndexOf('/') + 1, main.length() - 4)
-        : main.substring(main.lastIndexOf('.') + 1);
-    return derived.isEmpty() ? resource : resource.toBuilder().put(SERVICE_NAME, derived).build();
-  }
 }

@@ -11,57 +11,57 @@ import java.util.Set;
  */
 public final class UrlRedactor {
 
-  static final String REDACTED = "REDACTED";
+    static final String REDACTED = "REDACTED";
 
-  /** The semantic conventions' list, plus the parameter names that carry secrets in practice. */
-  private static final Set<String> SENSITIVE_QUERY_KEYS = Set.of(
-      "awsaccesskeyid", "signature", "sig", "x-goog-signature", "x-amz-signature", "x-amz-credential",
-      "x-amz-security-token", "token", "access_token", "refresh_token", "id_token", "api_key", "apikey",
-      "api-key", "key", "password", "passwd", "pwd", "secret", "client_secret", "auth", "authorization",
-      "session", "sessionid", "jsessionid");
+    /** The semantic conventions' list, plus the parameter names that carry secrets in practice. */
+    private static final Set<String> SENSITIVE_QUERY_KEYS = Set.of(
+            "awsaccesskeyid", "signature", "sig", "x-goog-signature", "x-amz-signature", "x-amz-credential",
+            "x-amz-security-token", "token", "access_token", "refresh_token", "id_token", "api_key", "apikey",
+            "api-key", "key", "password", "passwd", "pwd", "secret", "client_secret", "auth", "authorization",
+            "session", "sessionid", "jsessionid");
 
-  private UrlRedactor() {}
+    private UrlRedactor() {}
 
-  public static String redact(URI uri) {
-    StringBuilder out = new StringBuilder(128);
-    out.append(uri.getScheme()).append("://");
-    if (uri.getRawUserInfo() != null) {
-      out.append(REDACTED).append(':').append(REDACTED).append('@');
+    public static String redact(URI uri) {
+        StringBuilder out = new StringBuilder(128);
+        out.append(uri.getScheme()).append("://");
+        if (uri.getRawUserInfo() != null) {
+            out.append(REDACTED).append(':').append(REDACTED).append('@');
+        }
+        String host = uri.getHost();
+        out.append(host == null ? "" : host);
+        if (uri.getPort() >= 0) {
+            out.append(':').append(uri.getPort());
+        }
+        String path = uri.getRawPath();
+        out.append(path == null || path.isEmpty() ? "/" : path);
+        String query = uri.getRawQuery();
+        if (query != null) {
+            out.append('?');
+            appendRedactedQuery(query, out);
+        }
+        return out.toString();
     }
-    String host = uri.getHost();
-    out.append(host == null ? "" : host);
-    if (uri.getPort() >= 0) {
-      out.append(':').append(uri.getPort());
-    }
-    String path = uri.getRawPath();
-    out.append(path == null || path.isEmpty() ? "/" : path);
-    String query = uri.getRawQuery();
-    if (query != null) {
-      out.append('?');
-      appendRedactedQuery(query, out);
-    }
-    return out.toString();
-  }
 
-  private static void appendRedactedQuery(String query, StringBuilder out) {
-    int start = 0;
-    while (start <= query.length()) {
-      int end = query.indexOf('&', start);
-      if (end < 0) {
-        end = query.length();
-      }
-      String pair = query.substring(start, end);
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      if (eq >= 0 && SENSITIVE_QUERY_KEYS.contains(key.toLowerCase(Locale.ROOT))) {
-        out.append(key).append('=').append(REDACTED);
-      } else {
-        out.append(pair);
-      }
-      if (end < query.length()) {
-        out.append('&');
-      }
-      start = end + 1;
+    private static void appendRedactedQuery(String query, StringBuilder out) {
+        int start = 0;
+        while (start <= query.length()) {
+            int end = query.indexOf('&', start);
+            if (end < 0) {
+                end = query.length();
+            }
+            String pair = query.substring(start, end);
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (eq >= 0 && SENSITIVE_QUERY_KEYS.contains(key.toLowerCase(Locale.ROOT))) {
+                out.append(key).append('=').append(REDACTED);
+            } else {
+                out.append(pair);
+            }
+            if (end < query.length()) {
+                out.append('&');
+            }
+            start = end + 1;
+        }
     }
-  }
 }

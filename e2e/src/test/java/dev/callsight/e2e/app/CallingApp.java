@@ -18,76 +18,76 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CallingApp {
 
-  public static void main(String[] args) throws Exception {
-    HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-    boolean allAnswered = true;
-    for (String spec : args) {
-      String[] parts = spec.split("\\|");
-      String client = parts[0];
-      String method = parts[1];
-      String url = parts[2];
-      String traceparent = parts.length > 3 ? parts[3] : null;
-      try {
-        int status = call(client, method, url, traceparent, http1, http2);
-        System.out.println("result|" + client + "|" + method + "|" + url + "|" + status);
-      } catch (IOException e) {
-        allAnswered = false;
-        System.out.println("error|" + client + "|" + method + "|" + url + "|" + e);
-      }
-    }
-    System.exit(allAnswered ? 0 : 1);
-  }
-
-  private static int call(String client, String method, String url, String traceparent, HttpClient http1,
-      HttpClient http2) throws Exception {
-    switch (client) {
-      case "jdk":
-        return http1.send(request(method, url, traceparent), HttpResponse.BodyHandlers.ofString()).statusCode();
-      case "jdk-async":
-        return http1.sendAsync(request(method, url, traceparent), HttpResponse.BodyHandlers.ofString()).get().statusCode();
-      case "jdk-h2": {
-        HttpResponse<String> response = http2.send(request(method, url, traceparent), HttpResponse.BodyHandlers.ofString());
-        if (response.version() != HttpClient.Version.HTTP_2) {
-          throw new IOException("expected HTTP/2 but got " + response.version());
+    public static void main(String[] args) throws Exception {
+        HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        boolean allAnswered = true;
+        for (String spec : args) {
+            String[] parts = spec.split("\\|");
+            String client = parts[0];
+            String method = parts[1];
+            String url = parts[2];
+            String traceparent = parts.length > 3 ? parts[3] : null;
+            try {
+                int status = call(client, method, url, traceparent, http1, http2);
+                System.out.println("result|" + client + "|" + method + "|" + url + "|" + status);
+            } catch (IOException e) {
+                allAnswered = false;
+                System.out.println("error|" + client + "|" + method + "|" + url + "|" + e);
+            }
         }
-        return response.statusCode();
-      }
-      case "urlconnection":
-        return urlConnection(method, url, traceparent);
-      default:
-        throw new IllegalArgumentException("unknown client " + client);
+        System.exit(allAnswered ? 0 : 1);
     }
-  }
 
-  private static HttpRequest request(String method, String url, String traceparent) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url));
-    builder.method(method, "POST".equals(method) || "PUT".equals(method)
-        ? HttpRequest.BodyPublishers.ofString("{\"n\":1}") : HttpRequest.BodyPublishers.noBody());
-    if (traceparent != null) {
-      builder.header("traceparent", traceparent);
+    private static int call(String client, String method, String url, String traceparent, HttpClient http1,
+            HttpClient http2) throws Exception {
+        switch (client) {
+            case "jdk":
+                return http1.send(request(method, url, traceparent), HttpResponse.BodyHandlers.ofString()).statusCode();
+            case "jdk-async":
+                return http1.sendAsync(request(method, url, traceparent), HttpResponse.BodyHandlers.ofString()).get().statusCode();
+            case "jdk-h2": {
+                HttpResponse<String> response = http2.send(request(method, url, traceparent), HttpResponse.BodyHandlers.ofString());
+                if (response.version() != HttpClient.Version.HTTP_2) {
+                    throw new IOException("expected HTTP/2 but got " + response.version());
+                }
+                return response.statusCode();
+            }
+            case "urlconnection":
+                return urlConnection(method, url, traceparent);
+            default:
+                throw new IllegalArgumentException("unknown client " + client);
+        }
     }
-    return builder.build();
-  }
 
-  private static int urlConnection(String method, String url, String traceparent) throws IOException {
-    HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-    connection.setRequestMethod(method);
-    if (traceparent != null) {
-      connection.setRequestProperty("traceparent", traceparent);
+    private static HttpRequest request(String method, String url, String traceparent) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url));
+        builder.method(method, "POST".equals(method) || "PUT".equals(method)
+                ? HttpRequest.BodyPublishers.ofString("{\"n\":1}") : HttpRequest.BodyPublishers.noBody());
+        if (traceparent != null) {
+            builder.header("traceparent", traceparent);
+        }
+        return builder.build();
     }
-    if ("POST".equals(method) || "PUT".equals(method)) {
-      connection.setDoOutput(true);
-      try (OutputStream body = connection.getOutputStream()) {
-        body.write("{\"n\":1}".getBytes(StandardCharsets.UTF_8));
-      }
+
+    private static int urlConnection(String method, String url, String traceparent) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        connection.setRequestMethod(method);
+        if (traceparent != null) {
+            connection.setRequestProperty("traceparent", traceparent);
+        }
+        if ("POST".equals(method) || "PUT".equals(method)) {
+            connection.setDoOutput(true);
+            try (OutputStream body = connection.getOutputStream()) {
+                body.write("{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        int status = connection.getResponseCode();
+        try (InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+            if (body != null) {
+                body.readAllBytes();
+            }
+        }
+        return status;
     }
-    int status = connection.getResponseCode();
-    try (InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
-      if (body != null) {
-        body.readAllBytes();
-      }
-    }
-    return status;
-  }
 }

@@ -19,92 +19,94 @@ import java.util.concurrent.CompletionException;
  */
 final class JdkHttpClientCalls implements JdkHttpClientHook {
 
-  /** The traced call and the request that goes out in its place. */
-  private static final class Call {
-    final ClientCall call;
-    final HttpRequest request;
+    /** The traced call and the request that goes out in its place. */
+    private static final class Call {
+        final ClientCall call;
+        final HttpRequest request;
 
-    Call(ClientCall call, HttpRequest request) {
-      this.call = call;
-      this.request = request;
+        Call(ClientCall call, HttpRequest request) {
+            this.call = call;
+            this.request = request;
+        }
     }
-  }
 
-  private final HttpClientTracer tracer;
-  /** send calls sendAsync and the facade calls the implementation; only the outermost counts. */
-  private final CallDepth depth = new CallDepth();
+    private final HttpClientTracer tracer;
+    /** send calls sendAsync and the facade calls the implementation; only the outermost counts. */
+    private final CallDepth depth = new CallDepth();
 
-  JdkHttpClientCalls(HttpClientTracer tracer) {
-    this.tracer = tracer;
-  }
-
-  @Override
-  public Object enter(Object request) {
-    if (depth.enter() > 0 || InternalThread.isCurrent()) {
-      return null;
+    JdkHttpClientCalls(HttpClientTracer tracer) {
+        this.tracer = tracer;
     }
-    HttpRequest original = (HttpRequest) request;
-    ClientCall call = tracer.start(new ClientRequest(original.method(), original.uri(),
-        original.headers().firstValue("traceparent").orElse(null),
-        original.headers().firstValue("tracestate").orElse(null)));
-    if (call.continuesApplicationContext()) {
-      return new Call(call, original);
+
+    @Override
+    public Object enter(Object request) {
+        if (depth.enter() > 0 || InternalThread.isCurrent()) {
+            return null;
+        }
+        HttpRequest original = (HttpRequest) request;
+        ClientCall call = tracer.start(new ClientRequest(original.method(), original.uri(),
+                original.headers().firstValue("traceparent").orElse(null),
+                original.headers().firstValue("tracestate").orElse(null)));
+        if (call.continuesApplicationContext()) {
+            return new Call(call, original);
+        }
+        try {
+            HttpRequest.Builder copy = copyOf(original);
+            tracer.inject(call, copy::setHeader);
+            return new Call(call, copy.build());
+        } catch (RuntimeException uncopyable) {
+            // A request the builder refuses to rebuild still goes out as the application made it.
+            return new Call(call, original);
+        }
     }
-    try {
-      HttpRequest.Builder copy = copyOf(original);
-      tracer.inject(call, copy::setHeader);
-      return new Call(call, copy.build());
-    } catch (RuntimeException uncopyable) {
-      // A request the builder refuses to rebuild still goes out as the application made it.
-      return new Call(call, original);
+
+    @Override
+    public Object requestToSend(Object call, Object request) {
+        return call == null ? request : ((Call) call).request;
     }
-  }
 
-  @Override
-  public Object requestToSend(Object call, Object request) {
-    return call == null ? request : ((Call) call).request;
-  }
-
-  @Override
-  public void exitSend(Object call, Object response, Throwable thrown) {
-    depth.exit();
-    if (call != null) {
-      end((Call) call, (HttpResponse<?>) response, thrown);
+    @Override
+    public void exitSend(Object call, Object response, Throwable thrown) {
+        depth.exit();
+        if (call != null) {
+            end((Call) call, (HttpResponse<?>) response, thrown);
+        }
     }
-  }
 
-  @Override
-  public void exitSendAsync(Object call, Object future, Throwable thrown) {
-    depth.exit();
-    if (call == null) {
-      return;
+    @Override
+    public void exitSendAsync(Object call, Object future, Throwable thrown) {
+        depth.exit();
+        if (call == null) {
+            return;
+        }
+        Call traced = (Call) call;
+        if (thrown != null || future == null) {
+            end(traced, null, thrown);
+        } else {
+            ((CompletableFuture<?>) future)
+                    .whenComplete((response, error) -> end(traced, (HttpResponse<?>) response, error));
+        }
     }
-    Call traced = (Call) call;
-    if (thrown != null || future == null) {
-      end(traced, null, thrown);
-    } else {
-      ((CompletableFuture<?>) future).whenComplete((response, error) -> end(traced, (HttpResponse<?>) response, error));
+
+    private void end(Call traced, HttpResponse<?> response, Throwable thrown) {
+        Throwable cause = thrown instanceof CompletionException && thrown.getCause() != null
+                ? thrown.getCause() : thrown;
+        tracer.end(traced.call, response == null ? 0 : response.statusCode(),
+                response == null ? null : protocolVersion(response.version()), cause);
     }
-  }
 
-  private void end(Call traced, HttpResponse<?> response, Throwable thrown) {
-    Throwable cause = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
-    tracer.end(traced.call, response == null ? 0 : response.statusCode(),
-        response == null ? null : protocolVersion(response.version()), cause);
-  }
+    private static String protocolVersion(HttpClient.Version version) {
+        return version == HttpClient.Version.HTTP_2 ? "2" : "1.1";
+    }
 
-  private static String protocolVersion(HttpClient.Version version) {
-    return version == HttpClient.Version.HTTP_2 ? "2" : "1.1";
-  }
-
-  /** HttpRequest.newBuilder(HttpRequest, filter) would do this, but only from Java 16 on. */
-  private static HttpRequest.Builder copyOf(HttpRequest original) {
-    HttpRequest.Builder copy = HttpRequest.newBuilder(original.uri())
-        .expectContinue(original.expectContinue())
-        .method(original.method(), original.bodyPublisher().orElseGet(HttpRequest.BodyPublishers::noBody));
-    original.timeout().ifPresent(copy::timeout);
-    original.version().ifPresent(copy::version);
-    original.headers().map().forEach((name, values) -> values.forEach(value -> copy.header(name, value)));
-    return copy;
-  }
+    /** HttpRequest.newBuilder(HttpRequest, filter) would do this, but only from Java 16 on. */
+    private static HttpRequest.Builder copyOf(HttpRequest original) {
+        HttpRequest.Builder copy = HttpRequest.newBuilder(original.uri())
+                .expectContinue(original.expectContinue())
+                .method(original.method(), original.bodyPublisher().orElseGet(HttpRequest.BodyPublishers::noBody));
+        original.timeout().ifPresent(copy::timeout);
+        original.version().ifPresent(copy::version);
+        original.headers().map().forEach((name, values) -> values.forEach(value -> copy.header(name, value)));
+        return copy;
+    }
 }

@@ -19,53 +19,53 @@ import net.bytebuddy.asm.Advice;
  */
 public final class JdkHttpClientModule implements InstrumentationModule {
 
-  @Override
-  public String name() {
-    return "jdk-httpclient";
-  }
-
-  @Override
-  public AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer) {
-    Hooks.install(new JdkHttpClientCalls(tracer));
-    return builder
-        .type(hasSuperType(named("java.net.http.HttpClient")).and(not(isAbstract())))
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(JdkHttpClientModule.class.getClassLoader())
-            .advice(named("send").and(isPublic()).and(takesArgument(0, named("java.net.http.HttpRequest"))),
-                SendAdvice.class.getName())
-            .advice(named("sendAsync").and(isPublic()).and(takesArgument(0, named("java.net.http.HttpRequest"))),
-                SendAsyncAdvice.class.getName()));
-  }
-
-  /** Advice for the blocking send: the span ends when send returns or throws. */
-  public static final class SendAdvice {
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object onEnter(@Advice.Argument(value = 0, readOnly = false) java.net.http.HttpRequest request) {
-      Object call = Hooks.jdkHttpClient().enter(request);
-      request = (java.net.http.HttpRequest) Hooks.jdkHttpClient().requestToSend(call, request);
-      return call;
+    @Override
+    public String name() {
+        return "jdk-httpclient";
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter Object call, @Advice.Return Object response, @Advice.Thrown Throwable thrown) {
-      Hooks.jdkHttpClient().exitSend(call, response, thrown);
-    }
-  }
-
-  /** Advice for sendAsync: the span ends when the returned future completes. */
-  public static final class SendAsyncAdvice {
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object onEnter(@Advice.Argument(value = 0, readOnly = false) java.net.http.HttpRequest request) {
-      Object call = Hooks.jdkHttpClient().enter(request);
-      request = (java.net.http.HttpRequest) Hooks.jdkHttpClient().requestToSend(call, request);
-      return call;
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer) {
+        Hooks.install(new JdkHttpClientCalls(tracer));
+        return builder
+                .type(hasSuperType(named("java.net.http.HttpClient")).and(not(isAbstract())))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(JdkHttpClientModule.class.getClassLoader())
+                        .advice(named("send").and(isPublic()).and(takesArgument(0, named("java.net.http.HttpRequest"))),
+                                SendAdvice.class.getName())
+                        .advice(named("sendAsync").and(isPublic()).and(takesArgument(0, named("java.net.http.HttpRequest"))),
+                                SendAsyncAdvice.class.getName()));
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter Object call, @Advice.Return Object future, @Advice.Thrown Throwable thrown) {
-      Hooks.jdkHttpClient().exitSendAsync(call, future, thrown);
+    /** Advice for the blocking send: the span ends when send returns or throws. */
+    public static final class SendAdvice {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object onEnter(@Advice.Argument(value = 0, readOnly = false) java.net.http.HttpRequest request) {
+            Object call = Hooks.jdkHttpClient().enter(request);
+            request = (java.net.http.HttpRequest) Hooks.jdkHttpClient().requestToSend(call, request);
+            return call;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void onExit(@Advice.Enter Object call, @Advice.Return Object response, @Advice.Thrown Throwable thrown) {
+            Hooks.jdkHttpClient().exitSend(call, response, thrown);
+        }
     }
-  }
+
+    /** Advice for sendAsync: the span ends when the returned future completes. */
+    public static final class SendAsyncAdvice {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object onEnter(@Advice.Argument(value = 0, readOnly = false) java.net.http.HttpRequest request) {
+            Object call = Hooks.jdkHttpClient().enter(request);
+            request = (java.net.http.HttpRequest) Hooks.jdkHttpClient().requestToSend(call, request);
+            return call;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void onExit(@Advice.Enter Object call, @Advice.Return Object future, @Advice.Thrown Throwable thrown) {
+            Hooks.jdkHttpClient().exitSendAsync(call, future, thrown);
+        }
+    }
 }

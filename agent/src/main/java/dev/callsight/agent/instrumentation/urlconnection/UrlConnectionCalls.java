@@ -23,76 +23,76 @@ import java.util.WeakHashMap;
  */
 final class UrlConnectionCalls implements UrlConnectionHook {
 
-  private final HttpClientTracer tracer;
-  /** getResponseCode calls getInputStream, and the https wrapper calls its delegate. */
-  private final CallDepth depth = new CallDepth();
-  private final Map<HttpURLConnection, ClientCall> calls = Collections.synchronizedMap(new WeakHashMap<>());
+    private final HttpClientTracer tracer;
+    /** getResponseCode calls getInputStream, and the https wrapper calls its delegate. */
+    private final CallDepth depth = new CallDepth();
+    private final Map<HttpURLConnection, ClientCall> calls = Collections.synchronizedMap(new WeakHashMap<>());
 
-  UrlConnectionCalls(HttpClientTracer tracer) {
-    this.tracer = tracer;
-  }
+    UrlConnectionCalls(HttpClientTracer tracer) {
+        this.tracer = tracer;
+    }
 
-  @Override
-  public boolean enter(HttpURLConnection connection) {
-    if (depth.enter() > 0) {
-      return false;
+    @Override
+    public boolean enter(HttpURLConnection connection) {
+        if (depth.enter() > 0) {
+            return false;
+        }
+        if (!InternalThread.isCurrent() && !calls.containsKey(connection)) {
+            ClientCall call = tracer.start(new ClientRequest(connection.getRequestMethod(), toUri(connection.getURL()),
+                    connection.getRequestProperty("traceparent"), connection.getRequestProperty("tracestate")));
+            try {
+                tracer.inject(call, connection::setRequestProperty);
+            } catch (IllegalStateException alreadyConnected) {
+                // The application connected before the agent saw the connection; trace it untouched.
+            }
+            calls.put(connection, call);
+        }
+        return true;
     }
-    if (!InternalThread.isCurrent() && !calls.containsKey(connection)) {
-      ClientCall call = tracer.start(new ClientRequest(connection.getRequestMethod(), toUri(connection.getURL()),
-          connection.getRequestProperty("traceparent"), connection.getRequestProperty("tracestate")));
-      try {
-        tracer.inject(call, connection::setRequestProperty);
-      } catch (IllegalStateException alreadyConnected) {
-        // The application connected before the agent saw the connection; trace it untouched.
-      }
-      calls.put(connection, call);
-    }
-    return true;
-  }
 
-  @Override
-  public void exit(HttpURLConnection connection, boolean outermost, boolean endsRequest, int status, Throwable thrown) {
-    if (!outermost) {
-      depth.exit();
-      return;
+    @Override
+    public void exit(HttpURLConnection connection, boolean outermost, boolean endsRequest, int status, Throwable thrown) {
+        if (!outermost) {
+            depth.exit();
+            return;
+        }
+        try {
+            if (!endsRequest && thrown == null) {
+                return;
+            }
+            ClientCall call = calls.get(connection);
+            if (call == null) {
+                return;
+            }
+            // Only once getInputStream has run is the response code cached; asking after a failed
+            // connect would make the connection try again.
+            int code = status != UNKNOWN_STATUS ? status : endsRequest ? cachedResponseCode(connection) : UNKNOWN_STATUS;
+            // HttpURLConnection throws for 4xx/5xx responses; the status already says what happened.
+            boolean errorStatusOnly = thrown != null && code >= 400;
+            tracer.end(call, Math.max(code, 0), null, errorStatusOnly ? null : thrown);
+        } finally {
+            depth.exit();
+        }
     }
-    try {
-      if (!endsRequest && thrown == null) {
-        return;
-      }
-      ClientCall call = calls.get(connection);
-      if (call == null) {
-        return;
-      }
-      // Only once getInputStream has run is the response code cached; asking after a failed
-      // connect would make the connection try again.
-      int code = status != UNKNOWN_STATUS ? status : endsRequest ? cachedResponseCode(connection) : UNKNOWN_STATUS;
-      // HttpURLConnection throws for 4xx/5xx responses; the status already says what happened.
-      boolean errorStatusOnly = thrown != null && code >= 400;
-      tracer.end(call, Math.max(code, 0), null, errorStatusOnly ? null : thrown);
-    } finally {
-      depth.exit();
-    }
-  }
 
-  /** Runs while the depth is held, so the nested getResponseCode/getInputStream are not traced. */
-  private static int cachedResponseCode(HttpURLConnection connection) {
-    try {
-      return connection.getResponseCode();
-    } catch (Exception noResponse) {
-      return UNKNOWN_STATUS;
+    /** Runs while the depth is held, so the nested getResponseCode/getInputStream are not traced. */
+    private static int cachedResponseCode(HttpURLConnection connection) {
+        try {
+            return connection.getResponseCode();
+        } catch (Exception noResponse) {
+            return UNKNOWN_STATUS;
+        }
     }
-  }
 
-  private static URI toUri(URL url) {
-    try {
-      return url.toURI();
-    } catch (URISyntaxException notStrictlyValid) {
-      try {
-        return new URI(url.getProtocol(), url.getUserInfo(), url.getHost(), url.getPort(), url.getPath(), url.getQuery(), null);
-      } catch (URISyntaxException unusable) {
-        return URI.create(url.getProtocol() + "://" + url.getHost());
-      }
+    private static URI toUri(URL url) {
+        try {
+            return url.toURI();
+        } catch (URISyntaxException notStrictlyValid) {
+            try {
+                return new URI(url.getProtocol(), url.getUserInfo(), url.getHost(), url.getPort(), url.getPath(), url.getQuery(), null);
+            } catch (URISyntaxException unusable) {
+                return URI.create(url.getProtocol() + "://" + url.getHost());
+            }
+        }
     }
-  }
 }

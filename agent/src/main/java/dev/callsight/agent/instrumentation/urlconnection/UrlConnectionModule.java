@@ -23,56 +23,56 @@ import net.bytebuddy.asm.Advice;
  */
 public final class UrlConnectionModule implements InstrumentationModule {
 
-  @Override
-  public String name() {
-    return "httpurlconnection";
-  }
-
-  @Override
-  public AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer) {
-    Hooks.install(new UrlConnectionCalls(tracer));
-    return builder
-        .type(hasSuperType(named("java.net.HttpURLConnection")))
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(UrlConnectionModule.class.getClassLoader())
-            .advice(namedOneOf("connect", "getOutputStream", "getInputStream")
-                    .and(isPublic()).and(takesArguments(0)).and(not(isAbstract())),
-                ConnectionAdvice.class.getName())
-            .advice(named("getResponseCode").and(isPublic()).and(takesArguments(0)).and(not(isAbstract())),
-                ResponseCodeAdvice.class.getName()));
-  }
-
-  /** connect, getOutputStream, getInputStream. */
-  public static final class ConnectionAdvice {
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static boolean onEnter(@Advice.This HttpURLConnection connection) {
-      return Hooks.urlConnection().enter(connection);
+    @Override
+    public String name() {
+        return "httpurlconnection";
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.This HttpURLConnection connection, @Advice.Enter boolean outermost,
-        @Advice.Origin("#m") String method, @Advice.Thrown Throwable thrown) {
-      Hooks.urlConnection().exit(connection, outermost, "getInputStream".equals(method), UrlConnectionHook.UNKNOWN_STATUS,
-          thrown);
-    }
-  }
-
-  /**
-   * getResponseCode ends the request too: the https implementation answers it from an inner
-   * connection, so waiting for getInputStream on the outer one would never end the span.
-   */
-  public static final class ResponseCodeAdvice {
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static boolean onEnter(@Advice.This HttpURLConnection connection) {
-      return Hooks.urlConnection().enter(connection);
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer) {
+        Hooks.install(new UrlConnectionCalls(tracer));
+        return builder
+                .type(hasSuperType(named("java.net.HttpURLConnection")))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(UrlConnectionModule.class.getClassLoader())
+                        .advice(namedOneOf("connect", "getOutputStream", "getInputStream")
+                                        .and(isPublic()).and(takesArguments(0)).and(not(isAbstract())),
+                                ConnectionAdvice.class.getName())
+                        .advice(named("getResponseCode").and(isPublic()).and(takesArguments(0)).and(not(isAbstract())),
+                                ResponseCodeAdvice.class.getName()));
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.This HttpURLConnection connection, @Advice.Enter boolean outermost,
-        @Advice.Return int code, @Advice.Thrown Throwable thrown) {
-      Hooks.urlConnection().exit(connection, outermost, true, thrown == null ? code : UrlConnectionHook.UNKNOWN_STATUS, thrown);
+    /** connect, getOutputStream, getInputStream. */
+    public static final class ConnectionAdvice {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static boolean onEnter(@Advice.This HttpURLConnection connection) {
+            return Hooks.urlConnection().enter(connection);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void onExit(@Advice.This HttpURLConnection connection, @Advice.Enter boolean outermost,
+                @Advice.Origin("#m") String method, @Advice.Thrown Throwable thrown) {
+            Hooks.urlConnection().exit(connection, outermost, "getInputStream".equals(method), UrlConnectionHook.UNKNOWN_STATUS,
+                    thrown);
+        }
     }
-  }
+
+    /**
+     * getResponseCode ends the request too: the https implementation answers it from an inner
+     * connection, so waiting for getInputStream on the outer one would never end the span.
+     */
+    public static final class ResponseCodeAdvice {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static boolean onEnter(@Advice.This HttpURLConnection connection) {
+            return Hooks.urlConnection().enter(connection);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void onExit(@Advice.This HttpURLConnection connection, @Advice.Enter boolean outermost,
+                @Advice.Return int code, @Advice.Thrown Throwable thrown) {
+            Hooks.urlConnection().exit(connection, outermost, true, thrown == null ? code : UrlConnectionHook.UNKNOWN_STATUS, thrown);
+        }
+    }
 }
