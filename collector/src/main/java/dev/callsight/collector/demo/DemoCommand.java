@@ -52,13 +52,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CollectorConfig config = CollectorConfig.builder().otlpPort(otlpPort).httpPort(httpPort).dataDir(dataDir).build();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // On Ctrl-C the JVM halts as soon as its hooks return, so this one waits for the cleanup below.
+        Thread onCtrlC = new Thread(() -> {
+            stop.countDown();
+            awaitQuietly(stopped);
+        }, "callsight-demo-stop");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
         Path agentJar = extractAgent();
         try (Collector collector = Collector.start(config);
                 FlakyUpstream upstream = new FlakyUpstream(config.bindAddress())) {
             Process service = startSampleService(agentJar, collector, upstream);
-            CountDownLatch stop = new CountDownLatch(1);
-            Thread onCtrlC = new Thread(stop::countDown, "callsight-demo-stop");
-            Runtime.getRuntime().addShutdownHook(onCtrlC);
             printWhereToLook(collector, upstream, runFor);
             service.onExit().thenRun(stop::countDown);
             if (runFor.isZero()) {
@@ -70,16 +75,25 @@ public final class DemoCommand implements Callable<Integer> {
             if (!service.waitFor(10, TimeUnit.SECONDS)) {
                 service.destroyForcibly();
             }
-            try {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the JVM is already running its hooks, this one included.
-            }
-            System.out.println("demo stopped; the data stays in " + config.dataDir());
         } finally {
             Files.deleteIfExists(agentJar);
+            System.out.println("demo stopped; the data stays in " + config.dataDir());
+            stopped.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the JVM is already running its hooks, this one included.
         }
         return 0;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Process startSampleService(Path agentJar, Collector collector, FlakyUpstream upstream)

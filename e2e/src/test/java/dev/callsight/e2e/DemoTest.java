@@ -1,0 +1,120 @@
+package dev.callsight.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command: {@code java -jar callsight-collector.jar demo}, as a user runs it. */
+@Timeout(120)
+class DemoTest {
+
+    private static final Pattern METRICS_URL = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+)/metrics");
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void theSampleServiceIsTracedAndCtrlCStopsEverything() throws Exception {
+        Process demo = startDemo("--duration", "5m");
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        URI web = URI.create(awaitLine(demo, output, METRICS_URL).group(1));
+
+        Set<String> routes = awaitCheckoutRoutes(web, 4);
+        assertTrue(routes.contains("/payments/charge/{id}"), routes::toString);
+        assertTrue(routes.contains("/users/{id}/profile"), "UUID segments collapse: " + routes);
+        List<ProcessHandle> children = demo.descendants().toList();
+        assertFalse(children.isEmpty(), "the sample service runs in its own JVM");
+
+        demo.destroy();
+        assertTrue(demo.waitFor(30, TimeUnit.SECONDS), () -> "demo did not stop: " + output);
+        for (ProcessHandle child : children) {
+            assertTrue(child.onExit().get(15, TimeUnit.SECONDS) != null && !child.isAlive(), "left running: " + child);
+        }
+    }
+
+    @Test
+    void stopsByItselfAfterTheDuration() throws Exception {
+        Process demo = startDemo("--duration", "8s");
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        awaitLine(demo, output, METRICS_URL);
+
+        assertTrue(demo.waitFor(60, TimeUnit.SECONDS), () -> "demo did not stop after --duration: " + output);
+        assertEquals(0, demo.exitValue(), output::toString);
+        assertTrue(output.stream().anyMatch(line -> line.startsWith("demo stopped")), output::toString);
+    }
+
+    private Process startDemo(String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(),
+                "demo", "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()));
+        command.addAll(List.of(options));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** Keeps reading the demo's output into {@code output} and returns the first match of {@code pattern}. */
+    private static Matcher awaitLine(Process process, List<String> output, Pattern pattern) throws Exception {
+        CompletableFuture<Matcher> found = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    output.add(line);
+                    Matcher matcher = pattern.matcher(line);
+                    if (matcher.find()) {
+                        found.complete(matcher);
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // The process ended; what it printed is kept.
+            }
+            found.completeExceptionally(new AssertionError("demo ended without printing " + pattern + ": " + output));
+        }, "demo-output");
+        reader.setDaemon(true);
+        reader.start();
+        return found.get(60, TimeUnit.SECONDS);
+    }
+
+    private static Set<String> awaitCheckoutRoutes(URI web, int atLeast) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Set<String> routes = new TreeSet<>();
+        while (System.nanoTime() < deadline) {
+            String metrics = http.send(HttpRequest.newBuilder(web.resolve("/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            routes.clear();
+            for (PrometheusText.Sample sample : PrometheusText.parse(metrics)) {
+                if (sample.name().equals("http_client_request_duration_seconds_count")
+                        && "checkout".equals(sample.labels().get("service_name")) && sample.value() > 0) {
+                    routes.add(sample.labels().get("http_route"));
+                }
+            }
+            if (routes.size() >= atLeast) {
+                return routes;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the demo's checkout service reached " + routes + " within 60 s");
+    }
+}
