@@ -1,10 +1,8 @@
 package dev.callsight.agent.instrumentation.jdkhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 import dev.callsight.agent.bootstrap.Hooks;
@@ -14,8 +12,8 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
- * java.net.http.HttpClient (Java 11+): {@code send} and {@code sendAsync} of every concrete
- * client, HTTP/1.1 and HTTP/2 alike, since both go through these two entry points.
+ * java.net.http.HttpClient (Java 11+): {@code send} and {@code sendAsync}, HTTP/1.1 and HTTP/2
+ * alike, since both go through these two entry points.
  */
 public final class JdkHttpClientModule implements InstrumentationModule {
 
@@ -28,7 +26,8 @@ public final class JdkHttpClientModule implements InstrumentationModule {
     public AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer) {
         Hooks.install(new JdkHttpClientCalls(tracer));
         return builder
-                .type(hasSuperType(named("java.net.http.HttpClient")).and(not(isAbstract())))
+                // The JDK's client and the facade it hands out; a name match costs nothing per loaded class.
+                .type(namedOneOf("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.HttpClientFacade"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(JdkHttpClientModule.class.getClassLoader())
                         .advice(named("send").and(isPublic()).and(takesArgument(0, named("java.net.http.HttpRequest"))),

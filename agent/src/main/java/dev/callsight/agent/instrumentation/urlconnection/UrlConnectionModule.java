@@ -1,6 +1,5 @@
 package dev.callsight.agent.instrumentation.urlconnection;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -32,7 +31,10 @@ public final class UrlConnectionModule implements InstrumentationModule {
     public AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer) {
         Hooks.install(new UrlConnectionCalls(tracer));
         return builder
-                .type(hasSuperType(named("java.net.HttpURLConnection")))
+                // The JDK's implementations (https delegates to a subclass of the http one) and the
+                // base class, which implements getResponseCode; a name match costs nothing per loaded class.
+                .type(namedOneOf("java.net.HttpURLConnection", "sun.net.www.protocol.http.HttpURLConnection",
+                        "sun.net.www.protocol.https.HttpsURLConnectionImpl"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(UrlConnectionModule.class.getClassLoader())
                         .advice(namedOneOf("connect", "getOutputStream", "getInputStream")
