@@ -1,17 +1,12 @@
 package dev.callsight.e2e;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,10 +20,10 @@ final class CollectorProcess implements AutoCloseable {
     private final Process process;
     private final URI otlp;
     private final URI web;
-    private final List<String> output;
+    private final ProcessOutput output;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private CollectorProcess(Process process, URI otlp, URI web, List<String> output) {
+    private CollectorProcess(Process process, URI otlp, URI web, ProcessOutput output) {
         this.process = process;
         this.otlp = otlp;
         this.web = web;
@@ -39,26 +34,8 @@ final class CollectorProcess implements AutoCloseable {
         Process process = new ProcessBuilder(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(), "serve",
                 "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString())
                 .redirectErrorStream(true).start();
-        List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Matcher> started = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    output.add(line);
-                    Matcher matcher = STARTED.matcher(line);
-                    if (matcher.find()) {
-                        started.complete(matcher);
-                    }
-                }
-            } catch (java.io.IOException ignored) {
-                // The process ended; its output so far is kept.
-            }
-            started.completeExceptionally(new IllegalStateException("collector exited before starting: " + output));
-        }, "collector-output");
-        reader.setDaemon(true);
-        reader.start();
-        Matcher matcher = started.get(60, TimeUnit.SECONDS);
+        ProcessOutput output = ProcessOutput.follow(process, "collector");
+        Matcher matcher = output.await(STARTED, Duration.ofSeconds(60));
         return new CollectorProcess(process, URI.create(matcher.group(1)), URI.create(matcher.group(2)), output);
     }
 
@@ -92,7 +69,7 @@ final class CollectorProcess implements AutoCloseable {
     }
 
     List<String> output() {
-        return List.copyOf(output);
+        return output.lines();
     }
 
     @Override

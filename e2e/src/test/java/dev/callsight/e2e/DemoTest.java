@@ -4,23 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,8 +32,8 @@ class DemoTest {
     @Test
     void theSampleServiceIsTracedAndCtrlCStopsEverything() throws Exception {
         Process demo = startDemo("--duration", "5m");
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        URI web = URI.create(awaitLine(demo, output, METRICS_URL).group(1));
+        ProcessOutput output = ProcessOutput.follow(demo, "demo");
+        URI web = URI.create(output.await(METRICS_URL, Duration.ofSeconds(60)).group(1));
 
         Set<String> routes = awaitCheckoutRoutes(web, 4);
         assertTrue(routes.contains("/payments/charge/{id}"), routes::toString);
@@ -57,12 +51,12 @@ class DemoTest {
     @Test
     void stopsByItselfAfterTheDuration() throws Exception {
         Process demo = startDemo("--duration", "8s");
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        awaitLine(demo, output, METRICS_URL);
+        ProcessOutput output = ProcessOutput.follow(demo, "demo");
+        output.await(METRICS_URL, Duration.ofSeconds(60));
 
         assertTrue(demo.waitFor(60, TimeUnit.SECONDS), () -> "demo did not stop after --duration: " + output);
         assertEquals(0, demo.exitValue(), output::toString);
-        assertTrue(output.stream().anyMatch(line -> line.startsWith("demo stopped")), output::toString);
+        output.await(Pattern.compile("^demo stopped"), Duration.ofSeconds(5));
     }
 
     private Process startDemo(String... options) throws Exception {
@@ -70,30 +64,6 @@ class DemoTest {
                 "demo", "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()));
         command.addAll(List.of(options));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
-
-    /** Keeps reading the demo's output into {@code output} and returns the first match of {@code pattern}. */
-    private static Matcher awaitLine(Process process, List<String> output, Pattern pattern) throws Exception {
-        CompletableFuture<Matcher> found = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    output.add(line);
-                    Matcher matcher = pattern.matcher(line);
-                    if (matcher.find()) {
-                        found.complete(matcher);
-                    }
-                }
-            } catch (java.io.IOException ignored) {
-                // The process ended; what it printed is kept.
-            }
-            found.completeExceptionally(new AssertionError("demo ended without printing " + pattern + ": " + output));
-        }, "demo-output");
-        reader.setDaemon(true);
-        reader.start();
-        return found.get(60, TimeUnit.SECONDS);
     }
 
     private static Set<String> awaitCheckoutRoutes(URI web, int atLeast) throws Exception {

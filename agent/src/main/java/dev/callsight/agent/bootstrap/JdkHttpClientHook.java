@@ -19,10 +19,7 @@ public interface JdkHttpClientHook {
         }
 
         @Override
-        public void exitSend(Object call, Object response, Throwable thrown) {}
-
-        @Override
-        public void exitSendAsync(Object call, Object future, Throwable thrown) {}
+        public void exit(Object call, boolean async, Object returned, Throwable thrown) {}
     };
 
     /** Returns the call to pass to the other methods; null when nested or not traced. */
@@ -31,7 +28,9 @@ public interface JdkHttpClientHook {
     /** The request to send instead of the application's: a copy carrying the context headers. */
     Object requestToSend(Object call, Object request);
 
-    void exitSend(Object call, Object response, Throwable thrown);
-
-    void exitSendAsync(Object call, Object future, Throwable thrown);
+    /**
+     * @param async true for sendAsync, whose call ends when the returned future completes
+     * @param returned the response of send or the future of sendAsync; null when it threw
+     */
+    void exit(Object call, boolean async, Object returned, Throwable thrown);
 }

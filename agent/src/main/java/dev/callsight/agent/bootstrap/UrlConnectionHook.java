@@ -5,9 +5,6 @@ import java.net.HttpURLConnection;
 /** Called by advice inlined into java.net.HttpURLConnection and its subclasses. */
 public interface UrlConnectionHook {
 
-    /** Stands for a status code the method did not return. */
-    int UNKNOWN_STATUS = -1;
-
     UrlConnectionHook NONE = new UrlConnectionHook() {
         @Override
         public boolean enter(HttpURLConnection connection) {
@@ -15,7 +12,7 @@ public interface UrlConnectionHook {
         }
 
         @Override
-        public void exit(HttpURLConnection connection, boolean outermost, boolean endsRequest, int status,
+        public void exit(HttpURLConnection connection, boolean outermost, String method, Object returned,
                 Throwable thrown) {}
     };
 
@@ -23,8 +20,8 @@ public interface UrlConnectionHook {
     boolean enter(HttpURLConnection connection);
 
     /**
-     * @param endsRequest true for getInputStream and getResponseCode, after which the response is in
-     * @param status the status code when the method returned it, else {@link #UNKNOWN_STATUS}
+     * @param method the instrumented method's name
+     * @param returned what it returned (boxed for getResponseCode), or null when it threw or is void
      */
-    void exit(HttpURLConnection connection, boolean outermost, boolean endsRequest, int status, Throwable thrown);
+    void exit(HttpURLConnection connection, boolean outermost, String method, Object returned, Throwable thrown);
 }

@@ -2,6 +2,7 @@ package dev.callsight.collector.demo;
 
 import dev.callsight.collector.Collector;
 import dev.callsight.collector.CollectorConfig;
+import dev.callsight.collector.CollectorOptions;
 import dev.callsight.collector.DurationConverter;
 import java.io.File;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,17 +35,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Stop after this long, e.g. 90s, 5m (default: run until Ctrl-C).")
     private Duration runFor;
 
-    @Option(names = "--otlp-port", paramLabel = "PORT", defaultValue = "" + CollectorConfig.DEFAULT_OTLP_PORT,
-            description = "The collector's OTLP/HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
-    private int otlpPort;
-
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "" + CollectorConfig.DEFAULT_HTTP_PORT,
-            description = "The collector's web port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
-    private int httpPort;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "callsight-data",
-            description = "Directory of the embedded H2 database (default: ${DEFAULT-VALUE}).")
-    private Path dataDir;
+    @Mixin
+    private CollectorOptions options;
 
     @Option(names = "--rate", paramLabel = "CALLS", defaultValue = "20",
             description = "Outbound calls per second the sample service makes (default: ${DEFAULT-VALUE}).")
@@ -51,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CollectorConfig config = CollectorConfig.builder().otlpPort(otlpPort).httpPort(httpPort).dataDir(dataDir).build();
+        CollectorConfig config = options.toConfig();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         // On Ctrl-C the JVM halts as soon as its hooks return, so this one waits for the cleanup below.

@@ -66,25 +66,17 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     }
 
     @Override
-    public void exitSend(Object call, Object response, Throwable thrown) {
-        depth.exit();
-        if (call != null) {
-            end((Call) call, (HttpResponse<?>) response, thrown);
-        }
-    }
-
-    @Override
-    public void exitSendAsync(Object call, Object future, Throwable thrown) {
+    public void exit(Object call, boolean async, Object returned, Throwable thrown) {
         depth.exit();
         if (call == null) {
             return;
         }
         Call traced = (Call) call;
-        if (thrown != null || future == null) {
-            end(traced, null, thrown);
-        } else {
-            ((CompletableFuture<?>) future)
+        if (async && thrown == null && returned != null) {
+            ((CompletableFuture<?>) returned)
                     .whenComplete((response, error) -> end(traced, (HttpResponse<?>) response, error));
+        } else {
+            end(traced, async ? null : (HttpResponse<?>) returned, thrown);
         }
     }
 

@@ -30,13 +30,15 @@ public final class JdkHttpClientModule implements InstrumentationModule {
                 .type(namedOneOf("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.HttpClientFacade"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(JdkHttpClientModule.class.getClassLoader())
-                        .advice(named("send").and(isPublic()).and(takesArgument(0, named("java.net.http.HttpRequest"))),
-                                SendAdvice.class.getName())
-                        .advice(named("sendAsync").and(isPublic()).and(takesArgument(0, named("java.net.http.HttpRequest"))),
-                                SendAsyncAdvice.class.getName()));
+                        .advice(namedOneOf("send", "sendAsync").and(isPublic())
+                                        .and(takesArgument(0, named("java.net.http.HttpRequest"))),
+                                SendAdvice.class.getName()));
     }
 
-    /** Advice for the blocking send: the span ends when send returns or throws. */
+    /**
+     * send and sendAsync: the request sent is a copy with the context headers; the span ends when
+     * send returns or throws, or when sendAsync's future completes.
+     */
     public static final class SendAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
@@ -47,24 +49,9 @@ public final class JdkHttpClientModule implements InstrumentationModule {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Enter Object call, @Advice.Return Object response, @Advice.Thrown Throwable thrown) {
-            Hooks.jdkHttpClient().exitSend(call, response, thrown);
-        }
-    }
-
-    /** Advice for sendAsync: the span ends when the returned future completes. */
-    public static final class SendAsyncAdvice {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object onEnter(@Advice.Argument(value = 0, readOnly = false) java.net.http.HttpRequest request) {
-            Object call = Hooks.jdkHttpClient().enter(request);
-            request = (java.net.http.HttpRequest) Hooks.jdkHttpClient().requestToSend(call, request);
-            return call;
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Enter Object call, @Advice.Return Object future, @Advice.Thrown Throwable thrown) {
-            Hooks.jdkHttpClient().exitSendAsync(call, future, thrown);
+        public static void onExit(@Advice.Enter Object call, @Advice.Origin("#m") String method,
+                @Advice.Return Object returned, @Advice.Thrown Throwable thrown) {
+            Hooks.jdkHttpClient().exit(call, "sendAsync".equals(method), returned, thrown);
         }
     }
 }

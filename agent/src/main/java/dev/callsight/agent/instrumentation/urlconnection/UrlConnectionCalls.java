@@ -23,6 +23,8 @@ import java.util.WeakHashMap;
  */
 final class UrlConnectionCalls implements UrlConnectionHook {
 
+    private static final int NO_STATUS = -1;
+
     private final HttpClientTracer tracer;
     /** getResponseCode calls getInputStream, and the https wrapper calls its delegate. */
     private final CallDepth depth = new CallDepth();
@@ -51,12 +53,13 @@ final class UrlConnectionCalls implements UrlConnectionHook {
     }
 
     @Override
-    public void exit(HttpURLConnection connection, boolean outermost, boolean endsRequest, int status, Throwable thrown) {
+    public void exit(HttpURLConnection connection, boolean outermost, String method, Object returned, Throwable thrown) {
         if (!outermost) {
             depth.exit();
             return;
         }
         try {
+            boolean endsRequest = "getInputStream".equals(method) || "getResponseCode".equals(method);
             if (!endsRequest && thrown == null) {
                 return;
             }
@@ -64,9 +67,10 @@ final class UrlConnectionCalls implements UrlConnectionHook {
             if (call == null) {
                 return;
             }
-            // Only once getInputStream has run is the response code cached; asking after a failed
-            // connect would make the connection try again.
-            int code = status != UNKNOWN_STATUS ? status : endsRequest ? cachedResponseCode(connection) : UNKNOWN_STATUS;
+            // Only once getInputStream or getResponseCode has run is the code cached; asking after
+            // a failed connect would make the connection try again.
+            int code = returned instanceof Integer ? (Integer) returned
+                    : endsRequest ? cachedResponseCode(connection) : NO_STATUS;
             // HttpURLConnection throws for 4xx/5xx responses; the status already says what happened.
             boolean errorStatusOnly = thrown != null && code >= 400;
             tracer.end(call, Math.max(code, 0), null, errorStatusOnly ? null : thrown);
@@ -80,7 +84,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         try {
             return connection.getResponseCode();
         } catch (Exception noResponse) {
-            return UNKNOWN_STATUS;
+            return NO_STATUS;
         }
     }
 

@@ -2,23 +2,24 @@ package dev.callsight.agent.instrumentation.urlconnection;
 
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.callsight.agent.bootstrap.Hooks;
-import dev.callsight.agent.bootstrap.UrlConnectionHook;
 import dev.callsight.agent.core.HttpClientTracer;
 import dev.callsight.agent.core.InstrumentationModule;
 import java.net.HttpURLConnection;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * java.net.HttpURLConnection, http and https (the https implementation delegates to a
- * subclass of the http one). A request starts at the first of connect, getOutputStream or
- * getInputStream and ends when getInputStream returns or any of them throws.
+ * subclass of the http one). A request starts at the first of connect, getOutputStream,
+ * getInputStream or getResponseCode, and ends when getInputStream or getResponseCode returns
+ * or any of them throws. getResponseCode must end it too: the https implementation answers it
+ * from its inner connection, so the outer one never sees getInputStream.
  */
 public final class UrlConnectionModule implements InstrumentationModule {
 
@@ -37,14 +38,12 @@ public final class UrlConnectionModule implements InstrumentationModule {
                         "sun.net.www.protocol.https.HttpsURLConnectionImpl"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(UrlConnectionModule.class.getClassLoader())
-                        .advice(namedOneOf("connect", "getOutputStream", "getInputStream")
+                        .advice(namedOneOf("connect", "getOutputStream", "getInputStream", "getResponseCode")
                                         .and(isPublic()).and(takesArguments(0)).and(not(isAbstract())),
-                                ConnectionAdvice.class.getName())
-                        .advice(named("getResponseCode").and(isPublic()).and(takesArguments(0)).and(not(isAbstract())),
-                                ResponseCodeAdvice.class.getName()));
+                                ConnectionAdvice.class.getName()));
     }
 
-    /** connect, getOutputStream, getInputStream. */
+    /** connect, getOutputStream, getInputStream and getResponseCode. */
     public static final class ConnectionAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
@@ -54,27 +53,9 @@ public final class UrlConnectionModule implements InstrumentationModule {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void onExit(@Advice.This HttpURLConnection connection, @Advice.Enter boolean outermost,
-                @Advice.Origin("#m") String method, @Advice.Thrown Throwable thrown) {
-            Hooks.urlConnection().exit(connection, outermost, "getInputStream".equals(method), UrlConnectionHook.UNKNOWN_STATUS,
-                    thrown);
-        }
-    }
-
-    /**
-     * getResponseCode ends the request too: the https implementation answers it from an inner
-     * connection, so waiting for getInputStream on the outer one would never end the span.
-     */
-    public static final class ResponseCodeAdvice {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static boolean onEnter(@Advice.This HttpURLConnection connection) {
-            return Hooks.urlConnection().enter(connection);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.This HttpURLConnection connection, @Advice.Enter boolean outermost,
-                @Advice.Return int code, @Advice.Thrown Throwable thrown) {
-            Hooks.urlConnection().exit(connection, outermost, true, thrown == null ? code : UrlConnectionHook.UNKNOWN_STATUS, thrown);
+                @Advice.Origin("#m") String method, @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
+                @Advice.Thrown Throwable thrown) {
+            Hooks.urlConnection().exit(connection, outermost, method, returned, thrown);
         }
     }
 }

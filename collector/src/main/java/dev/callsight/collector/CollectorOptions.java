@@ -1,0 +1,38 @@
+package dev.callsight.collector;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The flags that say where the collector listens and stores, shared by {@code serve} and {@code demo}. */
+public final class CollectorOptions {
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = CollectorConfig.DEFAULT_BIND_ADDRESS,
+            description = "Address both ports listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces).")
+    private String bind;
+
+    @Option(names = "--otlp-port", paramLabel = "PORT", defaultValue = "" + CollectorConfig.DEFAULT_OTLP_PORT,
+            description = "OTLP/HTTP receiver port, for /v1/traces and /v1/metrics (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    private int otlpPort;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "" + CollectorConfig.DEFAULT_HTTP_PORT,
+            description = "Web port for /metrics and /api (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    private int httpPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "callsight-data",
+            description = "Directory of the embedded H2 database (default: ${DEFAULT-VALUE}). Ignored with --jdbc-url.")
+    private Path dataDir;
+
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+            description = "JDBC URL of the store instead of the H2 file in --data-dir.")
+    private String jdbcUrl;
+
+    @Option(names = "--max-body-size", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSizeConverter.class,
+            description = "Largest OTLP request body accepted, before and after gzip inflation; larger ones get "
+                    + "413 (default: ${DEFAULT-VALUE}; e.g. 512KiB, 16MiB).")
+    private long maxBodyBytes;
+
+    public CollectorConfig toConfig() {
+        return CollectorConfig.builder().bindAddress(bind).otlpPort(otlpPort).httpPort(httpPort)
+                .dataDir(dataDir).jdbcUrl(jdbcUrl).maxBodyBytes(maxBodyBytes).build();
+    }
+}
