@@ -128,6 +128,30 @@ class AgentToCollectorTest {
     }
 
     @Test
+    void callsAreCountedExactlyWhenNoTraceIsSampled() throws Exception {
+        String service = "e2e-unsampled";
+        int before = upstream.seen().size();
+        List<String> calls = mixedCalls();
+
+        Map<String, String> environment = new java.util.HashMap<>(InstrumentedApp.exportingTo(collector, service));
+        environment.put("OTEL_TRACES_SAMPLER", "always_off");
+        InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), environment, calls);
+
+        assertEquals(0, app.exitCode(), app::describe);
+        Map<String, Long> expectedByStatus = app.results().stream()
+                .collect(Collectors.groupingBy(result -> result[4], TreeMap::new, Collectors.counting()));
+        eventually(() -> callCountsByStatus(service).equals(expectedByStatus) ? true : null,
+                "/metrics counts " + expectedByStatus + " for " + service + " without sampled traces");
+        for (RecordingServer.SeenRequest request : upstream.seen().subList(before, upstream.seen().size())) {
+            var header = TRACEPARENT.matcher(request.traceparent());
+            assertTrue(header.matches(), () -> "context still travels: " + request);
+            assertTrue(request.traceparent().endsWith("-00") || request.traceparent().endsWith("-02"),
+                    () -> "the sampled flag is off: " + request.traceparent());
+            assertEquals(404, collector.get("/api/traces/" + header.group(1)).statusCode(), "no span is exported");
+        }
+    }
+
+    @Test
     void withTheCollectorUnreachableEveryCallSucceedsAndTheJvmExits() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -7,6 +7,9 @@ import dev.callsight.agent.bootstrap.Hooks;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -56,16 +59,19 @@ public final class AgentInstaller {
     }
 
     /**
-     * The SDK's shutdown blocks on the last export, which a slow or absent collector can stretch to
-     * the exporter's timeout and retries; the JVM waits for this hook, so it waits a bounded time.
+     * The SDK's shutdown blocks on the last metric export and then hands back a result that
+     * completes when the last spans are out; a slow or absent collector can stretch either to the
+     * exporter's timeout and retries. The JVM waits for this hook, so it waits a bounded time.
      */
     private static void flushWithin(OpenTelemetrySdk sdk) {
-        Thread flush = InternalThread.create(sdk::shutdown, "callsight-flush");
-        flush.start();
+        CompletableFuture<Void> flushed = new CompletableFuture<>();
+        InternalThread.create(() -> sdk.shutdown().whenComplete(() -> flushed.complete(null)), "callsight-flush").start();
         try {
-            flush.join(SHUTDOWN_FLUSH_MILLIS);
+            flushed.get(SHUTDOWN_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException notFlushed) {
+            // Whatever did not reach the collector in time is lost; the application's exit is not held up.
         }
     }
 

@@ -26,7 +26,6 @@ final class TelemetryBootstrap {
     private TelemetryBootstrap() {}
 
     static OpenTelemetrySdk build(ExportDrops drops) {
-        ExecutorService exportExecutor = Executors.newFixedThreadPool(2, InternalThread.factory("callsight-export"));
         return AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> Map.of(
                         "otel.exporter.otlp.protocol", "http/protobuf",
@@ -34,29 +33,37 @@ final class TelemetryBootstrap {
                         "otel.logs.exporter", "none"))
                 .addResourceCustomizer((resource, config) -> withDerivedServiceName(resource))
                 .addSpanExporterCustomizer((exporter, config) ->
-                        new DropCountingSpanExporter(onAgentThreads(exporter, exportExecutor), drops))
+                        new DropCountingSpanExporter(onAgentThreads(exporter), drops))
                 .addMetricExporterCustomizer((exporter, config) ->
-                        new DropCountingMetricExporter(onAgentThreads(exporter, exportExecutor), drops))
+                        new DropCountingMetricExporter(onAgentThreads(exporter), drops))
                 .setServiceClassLoader(ClassLoader.getSystemClassLoader())
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
     }
 
-    private static SpanExporter onAgentThreads(SpanExporter exporter, ExecutorService executor) {
+    /**
+     * Each exporter gets an executor of its own: the sender shuts its executor down with the
+     * exporter, and a shared one would cut the other signal's last export short at exit.
+     */
+    private static ExecutorService exportThread(String signal) {
+        return Executors.newSingleThreadExecutor(InternalThread.factory("callsight-export-" + signal));
+    }
+
+    private static SpanExporter onAgentThreads(SpanExporter exporter) {
         if (!(exporter instanceof OtlpHttpSpanExporter)) {
             return exporter;
         }
-        SpanExporter rebuilt = ((OtlpHttpSpanExporter) exporter).toBuilder().setExecutorService(executor).build();
+        SpanExporter rebuilt = ((OtlpHttpSpanExporter) exporter).toBuilder().setExecutorService(exportThread("spans")).build();
         exporter.shutdown();
         return rebuilt;
     }
 
-    private static MetricExporter onAgentThreads(MetricExporter exporter, ExecutorService executor) {
+    private static MetricExporter onAgentThreads(MetricExporter exporter) {
         if (!(exporter instanceof OtlpHttpMetricExporter)) {
             return exporter;
         }
-        MetricExporter rebuilt = ((OtlpHttpMetricExporter) exporter).toBuilder().setExecutorService(executor).build();
+        MetricExporter rebuilt = ((OtlpHttpMetricExporter) exporter).toBuilder().setExecutorService(exportThread("metrics")).build();
         exporter.shutdown();
         return rebuilt;
     }

@@ -72,7 +72,10 @@ public final class CallingApp {
 
     private static int urlConnection(String method, String url, String traceparent) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        connection.setRequestMethod(method);
+        // A POST is left to HttpURLConnection's own rule, a GET with a body, as much old code does.
+        if (!"POST".equals(method)) {
+            connection.setRequestMethod(method);
+        }
         if (traceparent != null) {
             connection.setRequestProperty("traceparent", traceparent);
         }

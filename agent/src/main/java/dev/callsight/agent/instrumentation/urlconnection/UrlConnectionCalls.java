@@ -40,7 +40,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
             return false;
         }
         if (!InternalThread.isCurrent() && !calls.containsKey(connection)) {
-            ClientCall call = tracer.start(new ClientRequest(connection.getRequestMethod(), toUri(connection.getURL()),
+            ClientCall call = tracer.start(new ClientRequest(methodOf(connection), toUri(connection.getURL()),
                     connection.getRequestProperty("traceparent"), connection.getRequestProperty("tracestate")));
             try {
                 tracer.inject(call, connection::setRequestProperty);
@@ -77,6 +77,15 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         } finally {
             depth.exit();
         }
+    }
+
+    /**
+     * The method the request will go out with: HttpURLConnection turns a GET into a POST when the
+     * application writes a body, which it signals by setting doOutput before connecting.
+     */
+    private static String methodOf(HttpURLConnection connection) {
+        String method = connection.getRequestMethod();
+        return connection.getDoOutput() && "GET".equals(method) ? "POST" : method;
     }
 
     /** Runs while the depth is held, so the nested getResponseCode/getInputStream are not traced. */
