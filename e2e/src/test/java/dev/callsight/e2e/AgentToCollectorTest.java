@@ -152,6 +152,25 @@ class AgentToCollectorTest {
     }
 
     @Test
+    void b3HeadersGoOutBesideTraceparentWhenAskedFor() throws Exception {
+        int before = upstream.seen().size();
+        Map<String, String> environment = new java.util.HashMap<>(InstrumentedApp.exportingTo(collector, "e2e-b3"));
+        environment.put("OTEL_PROPAGATORS", "tracecontext,baggage,b3multi");
+
+        InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), environment,
+                List.of("jdk|GET|" + upstream.httpUrl() + "/b3/1", "urlconnection|GET|" + upstream.httpUrl() + "/b3/2"));
+
+        assertEquals(0, app.exitCode(), app::describe);
+        List<RecordingServer.SeenRequest> seen = upstream.seen().subList(before, upstream.seen().size());
+        assertEquals(2, seen.size());
+        for (RecordingServer.SeenRequest request : seen) {
+            var header = TRACEPARENT.matcher(request.traceparent());
+            assertTrue(header.matches(), request::toString);
+            assertEquals(header.group(1), request.b3TraceId(), request::toString);
+        }
+    }
+
+    @Test
     void withTheCollectorUnreachableEveryCallSucceedsAndTheJvmExits() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

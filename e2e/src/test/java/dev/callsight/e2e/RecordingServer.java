@@ -15,7 +15,7 @@ import javax.net.ssl.SSLContext;
  */
 final class RecordingServer implements AutoCloseable {
 
-    record SeenRequest(String method, String path, String protocol, String traceparent) {}
+    record SeenRequest(String method, String path, String protocol, String traceparent, String b3TraceId) {}
 
     private final Undertow server;
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
@@ -47,7 +47,7 @@ final class RecordingServer implements AutoCloseable {
         }
         String path = exchange.getRequestPath();
         seen.add(new SeenRequest(exchange.getRequestMethod().toString(), path, exchange.getProtocol().toString(),
-                exchange.getRequestHeaders().getFirst("traceparent")));
+                exchange.getRequestHeaders().getFirst("traceparent"), exchange.getRequestHeaders().getFirst("X-B3-TraceId")));
         exchange.setStatusCode(path.startsWith("/fail") ? 503 : path.startsWith("/missing") ? 404 : 200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
         exchange.getResponseSender().send("ok");
