@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Agent overhead, side by side in one session: the same call loop without the agent and with
-# it (exporting to a real collector), alternating runs so drift hits both alike. Prints each
-# run and the with/without ratios of the medians. Usage: bench/agent-overhead.sh [rounds] [calls]
+# Agent overhead, side by side in one session: the same call loop without the agent, with it
+# exporting to a sink that discards (the agent's own cost), and with it exporting to a real
+# collector on the same cores (what a laptop demo sees), alternating runs so drift hits all
+# alike. Prints each run and the ratios of the medians to the run without the agent.
+# Usage: bench/agent-overhead.sh [rounds] [calls]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -14,7 +16,9 @@ for f in "$agent" "$collector" "$classes"; do
 done
 
 work=$(mktemp -d)
-trap 'kill $collector_pid 2>/dev/null || true; wait $collector_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $collector_pid $sink_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+java -cp "$classes" dev.callsight.bench.OtlpSink >"$work/sink.log" 2>&1 &
+sink_pid=$!
 java -jar "$collector" serve --otlp-port 0 --http-port 0 --data-dir "$work/data" >"$work/collector.log" 2>&1 &
 collector_pid=$!
 for _ in $(seq 1 60); do
@@ -22,8 +26,10 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 otlp=$(grep -o 'otlp=[^ ]*' "$work/collector.log" | head -1 | cut -d= -f2)
+sink=$(grep -o 'otlp=[^ ]*' "$work/sink.log" | head -1 | cut -d= -f2)
 [ -n "$otlp" ] || { echo "collector did not start:" >&2; cat "$work/collector.log" >&2; exit 1; }
-echo "collector at $otlp; $rounds rounds of $calls calls per client; java $(java -version 2>&1 | head -1)"
+[ -n "$sink" ] || { echo "sink did not start:" >&2; cat "$work/sink.log" >&2; exit 1; }
+echo "collector at $otlp, sink at $sink; $rounds rounds of $calls calls per client; java $(java -version 2>&1 | head -1)"
 
 run() { # $1 = label, rest = extra JVM options
   local label=$1; shift
@@ -40,12 +46,12 @@ startup() { # $1 = label, rest = extra JVM options; prints the JVM's start-to-ex
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds"
   run none
-  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp%/} OTEL_SERVICE_NAME=bench run agent -javaagent:"$agent"
+  OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_SERVICE_NAME=bench run agent-sink -javaagent:"$agent"
+  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp%/} OTEL_SERVICE_NAME=bench run agent-collector -javaagent:"$agent"
 done
-
 for _ in $(seq 1 10); do
   startup none
-  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp%/} OTEL_SERVICE_NAME=bench startup agent -javaagent:"$agent"
+  OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_SERVICE_NAME=bench startup agent -javaagent:"$agent"
 done
 
 echo
@@ -53,20 +59,23 @@ sort -n -k2 "$work/startup" | awk '{ t[$1] = t[$1]" "$2; n[$1]++ }
   END { split(t["none"], a, " "); split(t["agent"], b, " ");
         printf "JVM start-to-exit, median of %d: %d ms without the agent, %d ms with it (+%d ms)\n", n["none"], a[int((n["none"] + 1) / 2)], b[int((n["agent"] + 1) / 2)], b[int((n["agent"] + 1) / 2)] - a[int((n["none"] + 1) / 2)] }'
 echo
-echo "median over rounds (us per call) and ratio agent/none:"
+echo "median over rounds; us per call; ratio = with agent / without:"
 awk '
   { key=$1" "$2; mean[key]=mean[key]" "$4; p99[key]=p99[key]" "$6; rate[key]=rate[key]" "$7; clients[$2]=1 }
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ");
-    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return a[int((n + 1) / 2)];
   }
   END {
-    printf "%-18s %10s %10s %7s %10s %10s %7s %9s %9s %7s\n", "client", "mean none", "mean agent", "ratio", "p99 none", "p99 agent", "ratio", "rps none", "rps agent", "ratio";
+    printf "%-18s %-16s %10s %7s %10s %7s %9s %7s\n", "client", "run", "mean", "ratio", "p99", "ratio", "calls/s", "ratio";
     for (c in clients) {
-      mn = median(mean["none "c]); ma = median(mean["agent "c]);
-      pn = median(p99["none "c]); pa = median(p99["agent "c]);
-      rn = median(rate["none "c]); ra = median(rate["agent "c]);
-      printf "%-18s %10.1f %10.1f %7.2f %10.1f %10.1f %7.2f %9.0f %9.0f %7.2f\n", c, mn, ma, ma / mn, pn, pa, pa / pn, rn, ra, ra / rn;
+      mn = median(mean["none "c]); pn = median(p99["none "c]); rn = median(rate["none "c]);
+      printf "%-18s %-16s %10.1f %7s %10.1f %7s %9.0f %7s\n", c, "none", mn, "", pn, "", rn, "";
+      split("agent-sink agent-collector", runs, " ");
+      for (r = 1; r <= 2; r++) {
+        k = runs[r]" "c; m = median(mean[k]); p = median(p99[k]); q = median(rate[k]);
+        printf "%-18s %-16s %10.1f %7.2f %10.1f %7.2f %9.0f %7.2f\n", c, runs[r], m, m / mn, p, p / pn, q, q / rn;
+      }
     }
   }' "$work/results"

@@ -40,5 +40,12 @@ final class BootstrapInjector {
         ClassInjector.UsingInstrumentation
                 .of(folder, ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
                 .injectRaw(classes);
+        // Registered after the folder, so deleted before it: a folder that is not empty stays.
+        File[] written = folder.listFiles();
+        if (written != null) {
+            for (File file : written) {
+                file.deleteOnExit();
+            }
+        }
     }
 }

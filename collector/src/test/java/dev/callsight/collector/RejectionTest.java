@@ -77,6 +77,26 @@ class RejectionTest {
     }
 
     @Test
+    void valuesTheStoreCannotHoldAre400NotARetryable503() {
+        var outOfRange = Otlp.clientSpan("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", 200).toBuilder()
+                .setKindValue(40_000).build();
+        HttpResponse<String> response = Http.post(traces(), "application/x-protobuf",
+                Otlp.traces("checkout", outOfRange).toByteArray());
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(response.body().startsWith("invalid OTLP data: "), response.body());
+        assertTrue(response.headers().firstValue("Retry-After").isEmpty(), "not worth retrying");
+        assertNothingStored();
+    }
+
+    @Test
+    void deeplyNestedJsonIs400() {
+        String deep = "{\"resourceSpans\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+        HttpResponse<String> response = Http.post(traces(), "application/json", deep.getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, response.statusCode(), response.body());
+        assertNothingStored();
+    }
+
+    @Test
     void oversizeBodyIs413() {
         HttpResponse<String> response = Http.post(traces(), "application/x-protobuf", new byte[(int) LIMIT + 1]);
         assertEquals(413, response.statusCode());

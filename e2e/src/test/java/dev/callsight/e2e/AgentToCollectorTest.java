@@ -189,8 +189,44 @@ class AgentToCollectorTest {
         for (String[] result : app.results()) {
             assertEquals(expectedStatus(result[3]), Integer.parseInt(result[4]), () -> "status of " + String.join("|", result));
         }
-        // The shutdown flush is bounded at 2 s; a JVM that waited on the exporter's retries would take far longer.
         assertTrue(app.elapsed().compareTo(Duration.ofSeconds(20)) < 0, app::describe);
+    }
+
+    @Test
+    void withACollectorThatNeverAnswersTheJvmStillExitsPromptly() throws Exception {
+        try (ServerSocket blackHole = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (held.size() < 100) {
+                        held.add(blackHole.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // The test is over.
+                }
+            }, "black-hole");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            List<String> calls = mixedCalls();
+
+            InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), Map.of(
+                    "OTEL_SERVICE_NAME", "e2e-collector-hangs",
+                    "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + blackHole.getLocalPort(),
+                    "OTEL_EXPORTER_OTLP_TIMEOUT", "30000",
+                    "OTEL_BSP_SCHEDULE_DELAY", "100",
+                    "OTEL_METRIC_EXPORT_INTERVAL", "200"), calls);
+
+            assertEquals(0, app.exitCode(), app::describe);
+            for (String[] result : app.results()) {
+                assertEquals(expectedStatus(result[3]), Integer.parseInt(result[4]), () -> String.join("|", result));
+            }
+            assertFalse(held.isEmpty(), "the agent did try to export");
+            // Exports hang for their 30 s timeout; the exit flush is bounded at 2 s, so the JVM exits long before.
+            assertTrue(app.elapsed().compareTo(Duration.ofSeconds(15)) < 0, app::describe);
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     @Test

@@ -4,15 +4,16 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the spans and metric points the collector did not take, and says so at most once a
- * minute, so a collector that is down costs the application a counter and a rare log line.
+ * Counts the spans the collector did not take and the metric exports that failed, and says so at
+ * most once a minute, so a collector that is down costs the application a counter and a rare
+ * log line.
  */
-public final class ExportDrops {
+final class ExportDrops {
 
     private static final long REPORT_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final AtomicLong spans = new AtomicLong();
-    private final AtomicLong metricPoints = new AtomicLong();
+    private final AtomicLong metricExports = new AtomicLong();
     private final AtomicLong lastReportNanos = new AtomicLong(System.nanoTime() - REPORT_INTERVAL_NANOS);
 
     void spansDropped(long count) {
@@ -20,25 +21,18 @@ public final class ExportDrops {
         report();
     }
 
-    void metricPointsDropped(long count) {
-        metricPoints.addAndGet(count);
+    void metricExportFailed() {
+        metricExports.incrementAndGet();
         report();
-    }
-
-    public long spans() {
-        return spans.get();
-    }
-
-    public long metricPoints() {
-        return metricPoints.get();
     }
 
     private void report() {
         long now = System.nanoTime();
         long last = lastReportNanos.get();
         if (now - last >= REPORT_INTERVAL_NANOS && lastReportNanos.compareAndSet(last, now)) {
-            AgentLog.info("collector did not accept telemetry; dropped so far: " + spans.get() + " spans, "
-                    + metricPoints.get() + " metric points");
+            AgentLog.info("the collector did not take telemetry: " + spans.get() + " spans dropped and "
+                    + metricExports.get() + " metric exports failed so far (metric totals catch up on the next"
+                    + " export that gets through)");
         }
     }
 }

@@ -10,7 +10,9 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the (shaded) OpenTelemetry SDK from the standard {@code OTEL_*} environment variables
@@ -35,7 +37,7 @@ final class TelemetryBootstrap {
                 .addSpanExporterCustomizer((exporter, config) ->
                         new DropCountingSpanExporter(onAgentThreads(exporter), drops))
                 .addMetricExporterCustomizer((exporter, config) ->
-                        new DropCountingMetricExporter(onAgentThreads(exporter), drops))
+                        new FailureCountingMetricExporter(onAgentThreads(exporter), drops))
                 .setServiceClassLoader(ClassLoader.getSystemClassLoader())
                 .disableShutdownHook()
                 .build()
@@ -43,11 +45,13 @@ final class TelemetryBootstrap {
     }
 
     /**
-     * Each exporter gets an executor of its own: the sender shuts its executor down with the
-     * exporter, and a shared one would cut the other signal's last export short at exit.
+     * One agent thread per signal, with room for one export waiting behind the one in flight:
+     * when the collector hangs, further exports are refused, and so counted as failed, rather
+     * than queueing without limit.
      */
     private static ExecutorService exportThread(String signal) {
-        return Executors.newSingleThreadExecutor(InternalThread.factory("callsight-export-" + signal));
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1),
+                InternalThread.factory("callsight-export-" + signal));
     }
 
     private static SpanExporter onAgentThreads(SpanExporter exporter) {

@@ -75,6 +75,12 @@ public final class OtlpReceiver implements HttpHandler {
         } catch (InvalidTelemetryException e) {
             reject(exchange, signal, 400, RejectReason.MALFORMED, "invalid OTLP data: " + e.getMessage());
         } catch (SQLException e) {
+            if (isDataError(e)) {
+                // The request carries a value the schema cannot hold; retrying it would never succeed.
+                reject(exchange, signal, 400, RejectReason.MALFORMED,
+                        "invalid OTLP data: " + e.getMessage().lines().findFirst().orElse(""));
+                return;
+            }
             observer.failed(signal);
             // Retryable for OTLP exporters: the store may recover, and nothing was acknowledged.
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
@@ -83,6 +89,12 @@ public final class OtlpReceiver implements HttpHandler {
             // The client went away mid-body; there is no one to answer.
             exchange.endExchange();
         }
+    }
+
+    /** SQLSTATE class 22 (data exception) or 23 (constraint violation): the data, not the store. */
+    private static boolean isDataError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     private void reject(HttpServerExchange exchange, Signal signal, int status, String reason, String message) {

@@ -9,6 +9,7 @@ import dev.callsight.agent.core.InternalThread;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -91,11 +92,24 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         return version == HttpClient.Version.HTTP_2 ? "2" : "1.1";
     }
 
-    /** HttpRequest.newBuilder(HttpRequest, filter) would do this, but only from Java 16 on. */
+    /**
+     * HttpRequest.newBuilder(HttpRequest, filter) would do this, but only from Java 16 on. A
+     * request without a body stays without one: GET() and DELETE() send no Content-Length,
+     * where method(m, noBody()) would add "Content-Length: 0".
+     */
     private static HttpRequest.Builder copyOf(HttpRequest original) {
-        HttpRequest.Builder copy = HttpRequest.newBuilder(original.uri())
-                .expectContinue(original.expectContinue())
-                .method(original.method(), original.bodyPublisher().orElseGet(HttpRequest.BodyPublishers::noBody));
+        HttpRequest.Builder copy = HttpRequest.newBuilder(original.uri()).expectContinue(original.expectContinue());
+        String method = original.method();
+        Optional<HttpRequest.BodyPublisher> body = original.bodyPublisher();
+        if (body.isPresent()) {
+            copy.method(method, body.get());
+        } else if ("GET".equals(method)) {
+            copy.GET();
+        } else if ("DELETE".equals(method)) {
+            copy.DELETE();
+        } else {
+            copy.method(method, HttpRequest.BodyPublishers.noBody());
+        }
         original.timeout().ifPresent(copy::timeout);
         original.version().ifPresent(copy::version);
         original.headers().map().forEach((name, values) -> values.forEach(value -> copy.header(name, value)));

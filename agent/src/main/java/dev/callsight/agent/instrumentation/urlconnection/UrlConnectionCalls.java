@@ -7,31 +7,44 @@ import dev.callsight.agent.core.ClientRequest;
 import dev.callsight.agent.core.HttpClientTracer;
 import dev.callsight.agent.core.InternalThread;
 import java.net.HttpURLConnection;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
  * The glue between HttpURLConnection and the core. A connection carries one request over several
  * method calls, and applications keep calling getInputStream or getResponseCode after the
- * response is in; so the call stays mapped to its connection after it ends, and is started only
- * once per connection. The map holds connections weakly, so it costs nothing once the
- * application lets go of them.
+ * response is in; so a connection stays known after its call ends (mapped to null), and a call
+ * starts only once per connection. The maps hold connections weakly, so they cost nothing once
+ * the application lets go of them, and are striped so threads rarely wait on each other.
  */
 final class UrlConnectionCalls implements UrlConnectionHook {
 
     private static final int NO_STATUS = -1;
+    private static final int STRIPES = 16;
+    /** Only the JDK's own implementations; others merely inherit getResponseCode. */
+    private static final String JDK_IMPLEMENTATIONS = "sun.net.www.protocol.";
 
     private final HttpClientTracer tracer;
     /** getResponseCode calls getInputStream, and the https wrapper calls its delegate. */
     private final CallDepth depth = new CallDepth();
-    private final Map<HttpURLConnection, ClientCall> calls = Collections.synchronizedMap(new WeakHashMap<>());
+    private final List<Map<HttpURLConnection, ClientCall>> calls = new ArrayList<>(STRIPES);
 
     UrlConnectionCalls(HttpClientTracer tracer) {
         this.tracer = tracer;
+        for (int i = 0; i < STRIPES; i++) {
+            calls.add(Collections.synchronizedMap(new WeakHashMap<>()));
+        }
+    }
+
+    private Map<HttpURLConnection, ClientCall> callsOf(HttpURLConnection connection) {
+        return calls.get(System.identityHashCode(connection) & (STRIPES - 1));
     }
 
     @Override
@@ -39,7 +52,9 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         if (depth.enter() > 0) {
             return false;
         }
-        if (!InternalThread.isCurrent() && !calls.containsKey(connection)) {
+        Map<HttpURLConnection, ClientCall> known = callsOf(connection);
+        if (!InternalThread.isCurrent() && !known.containsKey(connection)
+                && connection.getClass().getName().startsWith(JDK_IMPLEMENTATIONS)) {
             ClientCall call = tracer.start(new ClientRequest(methodOf(connection), toUri(connection.getURL()),
                     connection.getRequestProperty("traceparent"), connection.getRequestProperty("tracestate")));
             try {
@@ -47,7 +62,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
             } catch (IllegalStateException alreadyConnected) {
                 // The application connected before the agent saw the connection; trace it untouched.
             }
-            calls.put(connection, call);
+            known.put(connection, call);
         }
         return true;
     }
@@ -63,7 +78,8 @@ final class UrlConnectionCalls implements UrlConnectionHook {
             if (!endsRequest && thrown == null) {
                 return;
             }
-            ClientCall call = calls.get(connection);
+            Map<HttpURLConnection, ClientCall> known = callsOf(connection);
+            ClientCall call = known.get(connection);
             if (call == null) {
                 return;
             }
@@ -73,7 +89,10 @@ final class UrlConnectionCalls implements UrlConnectionHook {
                     : endsRequest ? cachedResponseCode(connection) : NO_STATUS;
             // HttpURLConnection throws for 4xx/5xx responses; the status already says what happened.
             boolean errorStatusOnly = thrown != null && code >= 400;
-            tracer.end(call, Math.max(code, 0), null, errorStatusOnly ? null : thrown);
+            Throwable error = errorStatusOnly ? null
+                    : thrown == null && code < 0 ? new ProtocolException("no valid HTTP status line") : thrown;
+            tracer.end(call, Math.max(code, 0), null, error);
+            known.put(connection, null);
         } finally {
             depth.exit();
         }

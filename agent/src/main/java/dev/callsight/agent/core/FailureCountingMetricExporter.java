@@ -9,13 +9,16 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import java.util.Collection;
 
-/** Passes metrics on and counts the points whose export failed. */
-final class DropCountingMetricExporter implements MetricExporter {
+/**
+ * Passes metrics on and counts the exports that failed. Nothing is lost with them as long as
+ * the temporality is cumulative: the next export that gets through carries the totals.
+ */
+final class FailureCountingMetricExporter implements MetricExporter {
 
     private final MetricExporter delegate;
     private final ExportDrops drops;
 
-    DropCountingMetricExporter(MetricExporter delegate, ExportDrops drops) {
+    FailureCountingMetricExporter(MetricExporter delegate, ExportDrops drops) {
         this.delegate = delegate;
         this.drops = drops;
     }
@@ -23,10 +26,9 @@ final class DropCountingMetricExporter implements MetricExporter {
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
         CompletableResultCode result = delegate.export(metrics);
-        long points = metrics.stream().mapToLong(m -> m.getData().getPoints().size()).sum();
         result.whenComplete(() -> {
             if (!result.isSuccess()) {
-                drops.metricPointsDropped(points);
+                drops.metricExportFailed();
             }
         });
         return result;
