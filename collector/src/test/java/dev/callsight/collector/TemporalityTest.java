@@ -72,6 +72,26 @@ class TemporalityTest {
         }
     }
 
+    @Test
+    void twoProcessesExportingTheSameSeriesAreTwoStreams() {
+        long otherStart = START + 1_000_000_000L;
+        try (Collector collector = TestCollectors.start(dataDir)) {
+            // Two replicas without service.instance.id, their exports interleaved.
+            send(collector, Otlp.metrics("checkout", AGGREGATION_TEMPORALITY_CUMULATIVE,
+                    Otlp.point(START, MINUTE_1, 200, 10)));
+            send(collector, Otlp.metrics("checkout", AGGREGATION_TEMPORALITY_CUMULATIVE,
+                    Otlp.point(otherStart, MINUTE_1, 200, 20)));
+            send(collector, Otlp.metrics("checkout", AGGREGATION_TEMPORALITY_CUMULATIVE,
+                    Otlp.point(START, MINUTE_2, 200, 11)));
+            send(collector, Otlp.metrics("checkout", AGGREGATION_TEMPORALITY_CUMULATIVE,
+                    Otlp.point(otherStart, MINUTE_2, 200, 22)));
+
+            assertEquals(30, callsIn(collector, MINUTE_1));
+            assertEquals(3, callsIn(collector, MINUTE_2));
+            assertCount(collector, "200", 33);
+        }
+    }
+
     private static void send(Collector collector, ExportMetricsServiceRequest request) {
         HttpResponse<String> response = Http.post(collector.otlpEndpoint() + "/v1/metrics", "application/x-protobuf",
                 request.toByteArray());

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * One histogram data point of an HTTP client duration metric, normalised to seconds.
  *
- * @param streamId hash of resource attributes, scope, metric name and point attributes
+ * @param streamId hash of resource attributes, scope, metric name, point attributes and start time
  * @param cumulative true for CUMULATIVE temporality, false for DELTA
  * @param boundsSeconds explicit upper bounds, converted to seconds
  * @param bucketCounts per-bucket counts as sent (bounds + 1 entries, or none)

@@ -100,7 +100,7 @@ public final class DurationPointExtractor {
                 OtlpAttributes.string(attributes, "error.type").orElse(""));
         List<Double> boundsSeconds = point.getExplicitBoundsList().stream().map(b -> b * scale).toList();
         return new DurationPoint(
-                sha256(metricIdentity + "\u0001" + identity(attributes)),
+                sha256(metricIdentity + "\u0001" + identity(attributes) + "\u0001" + point.getStartTimeUnixNano()),
                 call,
                 point.getStartTimeUnixNano(),
                 point.getTimeUnixNano(),

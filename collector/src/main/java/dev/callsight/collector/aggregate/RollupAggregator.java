@@ -9,9 +9,13 @@ import java.util.Optional;
 
 /**
  * Turns duration points into minute-rollup deltas. DELTA points are added as they are. A CUMULATIVE point is
- * compared with the last point seen for its stream: the difference is added; a reset (new start time, a count or
- * bucket that went down, or different bounds) counts the new point from zero, as does the first point of a stream;
- * a point older than the last one seen (an exporter retry arriving late) is ignored.
+ * compared with the last point seen for its stream: the difference is added; a reset (a count or bucket that went
+ * down, or different bounds) counts the new point from zero, as does the first point of a stream; a point older
+ * than the last one seen (an exporter retry arriving late) is ignored.
+ *
+ * <p>A stream is its series plus its start time (see {@link DurationPoint#streamId()}). Two processes that export the same series (an SDK without
+ * {@code service.instance.id}, run as two replicas) then stay two streams instead of looking like a reset at
+ * every alternation, each of which would add a whole lifetime's totals again.
  *
  * <p>Callers serialise calls that share a repository: the read-compare-write of stream state is not atomic.
  */
@@ -29,8 +33,7 @@ public final class RollupAggregator {
     private static Optional<RollupDelta> fromCumulative(DurationPoint point, StreamStateRepository states)
             throws SQLException {
         Optional<StreamState> previous = states.find(point.streamId());
-        if (previous.isPresent() && previous.get().startUnixNano() == point.startUnixNano()
-                && point.timeUnixNano() < previous.get().timeUnixNano()) {
+        if (previous.isPresent() && point.timeUnixNano() < previous.get().timeUnixNano()) {
             return Optional.empty();
         }
         states.save(point.streamId(), point.state());
@@ -49,7 +52,7 @@ public final class RollupAggregator {
     }
 
     private static boolean isReset(StreamState last, DurationPoint point) {
-        if (last.startUnixNano() != point.startUnixNano() || point.count() < last.count()
+        if (point.count() < last.count()
                 || !last.boundsSeconds().equals(point.boundsSeconds())
                 || last.bucketCounts().size() != point.bucketCounts().size()) {
             return true;
