@@ -54,8 +54,10 @@ public final class AgentInstaller {
             names.append(names.length() == 0 ? "" : ", ").append(module.name());
         }
         builder.installOn(instrumentation);
-        AgentLog.info("agent started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
-                + " ms (SDK " + TimeUnit.NANOSECONDS.toMillis(sdkReady - start) + " ms); instrumenting " + names);
+        long end = System.nanoTime();
+        AgentLog.info("agent started in " + TimeUnit.NANOSECONDS.toMillis(end - start) + " ms (SDK "
+                + TimeUnit.NANOSECONDS.toMillis(sdkReady - start) + " ms, instrumentation "
+                + TimeUnit.NANOSECONDS.toMillis(end - sdkReady) + " ms); instrumenting " + names);
     }
 
     /**
