@@ -32,6 +32,36 @@ class TraceIngestTest {
     }
 
     @Test
+    void recentTracesAreListedNewestFirstPerService() {
+        String older = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String newer = "5bf92f3577b34da6a3ce929d0e0e4737";
+        var first = Otlp.clientSpan(older, "00f067aa0ba902b7", 200);
+        var second = Otlp.clientSpan(newer, "00f067aa0ba902b8", 503).toBuilder()
+                .setStartTimeUnixNano(first.getStartTimeUnixNano() + 1_000_000_000L)
+                .setEndTimeUnixNano(first.getEndTimeUnixNano() + 1_000_000_000L).build();
+        Http.post(collector.otlpEndpoint() + "/v1/traces", "application/x-protobuf",
+                Otlp.traces("checkout", first, second).toByteArray());
+        Http.post(collector.otlpEndpoint() + "/v1/traces", "application/x-protobuf",
+                Otlp.traces("billing", Otlp.clientSpan("6bf92f3577b34da6a3ce929d0e0e4738", "00f067aa0ba902b9", 200))
+                        .toByteArray());
+
+        HttpResponse<String> response = Http.get(collector.webEndpoint() + "/api/traces?service=checkout&limit=5");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonArray traces = JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("traces");
+        assertEquals(2, traces.size(), response.body());
+        assertEquals(newer, traces.get(0).getAsJsonObject().get("traceId").getAsString());
+        assertEquals(true, traces.get(0).getAsJsonObject().get("error").getAsBoolean());
+        assertEquals(older, traces.get(1).getAsJsonObject().get("traceId").getAsString());
+        assertEquals("GET /users/{id}", traces.get(1).getAsJsonObject().get("name").getAsString());
+        assertEquals(1, traces.get(1).getAsJsonObject().get("spanCount").getAsInt());
+
+        assertEquals(3, JsonParser.parseString(Http.get(collector.webEndpoint() + "/api/traces").body())
+                .getAsJsonObject().getAsJsonArray("traces").size());
+        assertEquals(400, Http.get(collector.webEndpoint() + "/api/traces?limit=0").statusCode());
+        assertEquals(400, Http.get(collector.webEndpoint() + "/api/traces?limit=lots").statusCode());
+    }
+
+    @Test
     void protobufTracesAreStoredAndServedWithAttributes() {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         HttpResponse<String> response = Http.post(collector.otlpEndpoint() + "/v1/traces", "application/x-protobuf",

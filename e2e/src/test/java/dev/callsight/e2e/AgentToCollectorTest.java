@@ -8,16 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -133,7 +138,7 @@ class AgentToCollectorTest {
         int before = upstream.seen().size();
         List<String> calls = mixedCalls();
 
-        Map<String, String> environment = new java.util.HashMap<>(InstrumentedApp.exportingTo(collector, service));
+        Map<String, String> environment = new HashMap<>(InstrumentedApp.exportingTo(collector, service));
         environment.put("OTEL_TRACES_SAMPLER", "always_off");
         InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), environment, calls);
 
@@ -154,7 +159,7 @@ class AgentToCollectorTest {
     @Test
     void b3HeadersGoOutBesideTraceparentWhenAskedFor() throws Exception {
         int before = upstream.seen().size();
-        Map<String, String> environment = new java.util.HashMap<>(InstrumentedApp.exportingTo(collector, "e2e-b3"));
+        Map<String, String> environment = new HashMap<>(InstrumentedApp.exportingTo(collector, "e2e-b3"));
         environment.put("OTEL_PROPAGATORS", "tracecontext,baggage,b3multi");
 
         InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), environment,
@@ -194,14 +199,14 @@ class AgentToCollectorTest {
 
     @Test
     void withACollectorThatNeverAnswersTheJvmStillExitsPromptly() throws Exception {
-        try (ServerSocket blackHole = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
             Thread acceptor = new Thread(() -> {
                 try {
                     while (held.size() < 100) {
                         held.add(blackHole.accept());
                     }
-                } catch (java.io.IOException closed) {
+                } catch (IOException closed) {
                     // The test is over.
                 }
             }, "black-hole");
@@ -223,7 +228,7 @@ class AgentToCollectorTest {
             assertFalse(held.isEmpty(), "the agent did try to export");
             // Exports hang for their 30 s timeout; the exit flush is bounded at 2 s, so the JVM exits long before.
             assertTrue(app.elapsed().compareTo(Duration.ofSeconds(15)) < 0, app::describe);
-            for (java.net.Socket socket : held) {
+            for (Socket socket : held) {
                 socket.close();
             }
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonParser;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +39,10 @@ class DemoTest {
         Set<String> routes = awaitCheckoutRoutes(web, 4);
         assertTrue(routes.contains("/payments/charge/{id}"), routes::toString);
         assertTrue(routes.contains("/users/{id}/profile"), "UUID segments collapse: " + routes);
+        String traces = get(web, "/api/traces?service=checkout&limit=1");
+        String traceId = JsonParser.parseString(traces).getAsJsonObject().getAsJsonArray("traces").get(0)
+                .getAsJsonObject().get("traceId").getAsString();
+        assertTrue(get(web, "/api/traces/" + traceId).contains("\"kind\":\"CLIENT\""), "the listed trace opens");
         List<ProcessHandle> children = demo.descendants().toList();
         assertFalse(children.isEmpty(), "the sample service runs in its own JVM");
 
@@ -64,6 +69,11 @@ class DemoTest {
                 "demo", "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()));
         command.addAll(List.of(options));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static String get(URI web, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(web.resolve(path)).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static Set<String> awaitCheckoutRoutes(URI web, int atLeast) throws Exception {

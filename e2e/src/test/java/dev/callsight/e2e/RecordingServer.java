@@ -4,6 +4,7 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,7 +41,7 @@ final class RecordingServer implements AutoCloseable {
         exchange.startBlocking();
         try {
             exchange.getInputStream().readAllBytes();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             exchange.setStatusCode(400);
             exchange.endExchange();
             return;

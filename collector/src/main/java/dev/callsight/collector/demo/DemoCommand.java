@@ -126,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("Where to look (metrics arrive every 5 s):");
         System.out.println("  " + web + "/metrics          Prometheus series: http_client_request_duration_seconds by route and status");
         System.out.println("  " + web + "/api/services     services, peers and routes with call counts");
-        System.out.println("  " + web + "/api/traces/ID    a trace's spans (IDs are in the traceparent the upstream receives)");
+        System.out.println("  " + web + "/api/traces?service=checkout   the latest traces; each opens at /api/traces/{traceId}");
         System.out.println();
     }
 }

@@ -20,6 +20,7 @@ public final class WebHandler implements HttpHandler {
         routes = Handlers.routing()
                 .get("/metrics", new BlockingHandler(new MetricsEndpoint(registry)))
                 .get("/api/services", new BlockingHandler(new ServicesEndpoint(database, rollupStore, json)))
+                .get("/api/traces", new BlockingHandler(new TraceListEndpoint(database, spanStore, json)))
                 .get("/api/traces/{traceId}", new BlockingHandler(new TraceEndpoint(database, spanStore, json)))
                 .setFallbackHandler(exchange -> json.error(exchange, 404, "unknown path " + exchange.getRequestPath()))
                 .setInvalidMethodHandler(exchange -> json.error(exchange, 405,

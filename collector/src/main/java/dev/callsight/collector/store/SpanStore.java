@@ -11,6 +11,9 @@ import java.util.List;
 /** Writes and reads the spans table. */
 public final class SpanStore {
 
+    /** How many of the latest spans a trace listing looks at for each trace it lists. */
+    private static final int RECENT_SPANS_PER_TRACE = 20;
+
     private static final String COLUMNS = "trace_id, span_id, parent_span_id, service_name, scope_name, name, kind, "
             + "start_unix_nano, end_unix_nano, duration_nano, status_code, status_message, http_method, "
             + "server_address, server_port, route, http_status_code, error_type, resend_count, attributes, "
@@ -85,6 +88,36 @@ public final class SpanStore {
             }
         }
         return spans;
+    }
+
+    /**
+     * The most recent traces, newest first, optionally of one service. Only the latest spans are
+     * grouped, so the cost stays flat however much is stored.
+     */
+    public List<TraceSummary> recentTraces(Connection connection, String service, int limit) throws SQLException {
+        String recentSpans = "SELECT trace_id, name, parent_span_id, start_unix_nano, end_unix_nano, status_code FROM spans"
+                + (service == null ? "" : " WHERE service_name = ?") + " ORDER BY start_unix_nano DESC LIMIT ?";
+        List<TraceSummary> traces = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT trace_id, MIN(start_unix_nano) AS started, "
+                + "MAX(end_unix_nano) AS ended, COUNT(*) AS spans, MAX(CASE WHEN status_code = 2 THEN 1 ELSE 0 END) AS failed, "
+                + "MIN(CASE WHEN parent_span_id IS NULL THEN name END) AS root_name, MIN(name) AS any_name "
+                + "FROM (" + recentSpans + ") GROUP BY trace_id ORDER BY started DESC LIMIT ?")) {
+            int i = 0;
+            if (service != null) {
+                query.setString(++i, service);
+            }
+            query.setInt(++i, limit * RECENT_SPANS_PER_TRACE);
+            query.setInt(++i, limit);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String root = rows.getString("root_name");
+                    traces.add(new TraceSummary(rows.getString("trace_id"), root != null ? root : rows.getString("any_name"),
+                            rows.getLong("started"), rows.getLong("ended") - rows.getLong("started"),
+                            rows.getInt("spans"), rows.getInt("failed") == 1));
+                }
+            }
+        }
+        return traces;
     }
 
     private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {

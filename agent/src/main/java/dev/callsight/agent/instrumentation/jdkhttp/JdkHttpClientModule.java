@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.core.HttpClientTracer;
 import dev.callsight.agent.core.InstrumentationModule;
+import java.net.http.HttpRequest;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -42,9 +43,9 @@ public final class JdkHttpClientModule implements InstrumentationModule {
     public static final class SendAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object onEnter(@Advice.Argument(value = 0, readOnly = false) java.net.http.HttpRequest request) {
+        public static Object onEnter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
             Object call = Hooks.jdkHttpClient().enter(request);
-            request = (java.net.http.HttpRequest) Hooks.jdkHttpClient().requestToSend(call, request);
+            request = (HttpRequest) Hooks.jdkHttpClient().requestToSend(call, request);
             return call;
         }
 

@@ -10,6 +10,7 @@ import dev.callsight.agent.testing.RecordingTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -84,7 +85,7 @@ class JdkHttpClientCallsTest {
     @Test
     void aTraceparentTheApplicationSetIsSentAsItIs() {
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        HttpRequest request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:1/x"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/x"))
                 .header("traceparent", traceparent).build();
 
         Object call = hook.enter(request);
