@@ -7,9 +7,9 @@ import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -31,13 +31,11 @@ final class ServicesEndpoint implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        List<CallCount> counts;
-        try {
-            counts = database.inTransaction(rollupStore::callCounts);
-        } catch (SQLException e) {
-            json.error(exchange, 503, "store unavailable: " + e.getMessage());
+        Optional<List<CallCount>> read = json.read(exchange, database, rollupStore::callCounts);
+        if (read.isEmpty()) {
             return;
         }
+        List<CallCount> counts = read.get();
         Map<String, JsonObject> services = new LinkedHashMap<>();
         Map<String, JsonObject> peers = new LinkedHashMap<>();
         for (CallCount count : counts) {

@@ -10,9 +10,9 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import java.sql.SQLException;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -39,13 +39,12 @@ final class TraceEndpoint implements HttpHandler {
             json.error(exchange, 400, "invalid trace id '" + traceId + "': expected 32 hex digits, not all zero");
             return;
         }
-        List<SpanRecord> spans;
-        try {
-            spans = database.inTransaction(connection -> spanStore.findTrace(connection, traceId));
-        } catch (SQLException e) {
-            json.error(exchange, 503, "store unavailable: " + e.getMessage());
+        Optional<List<SpanRecord>> read = json.read(exchange, database,
+                connection -> spanStore.findTrace(connection, traceId));
+        if (read.isEmpty()) {
             return;
         }
+        List<SpanRecord> spans = read.get();
         if (spans.isEmpty()) {
             json.error(exchange, 404, "trace " + traceId + " not found");
             return;

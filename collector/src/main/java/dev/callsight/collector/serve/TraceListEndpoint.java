@@ -7,9 +7,9 @@ import dev.callsight.collector.store.SpanStore;
 import dev.callsight.collector.store.TraceSummary;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import java.sql.SQLException;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code GET /api/traces?service=NAME&limit=N}: the most recent traces, newest first, so there is
@@ -46,15 +46,13 @@ final class TraceListEndpoint implements HttpHandler {
             return;
         }
         int rows = limit;
-        List<TraceSummary> traces;
-        try {
-            traces = database.inTransaction(connection -> spanStore.recentTraces(connection, service, rows));
-        } catch (SQLException e) {
-            json.error(exchange, 503, "store unavailable: " + e.getMessage());
+        Optional<List<TraceSummary>> traces = json.read(exchange, database,
+                connection -> spanStore.recentTraces(connection, service, rows));
+        if (traces.isEmpty()) {
             return;
         }
         JsonArray list = new JsonArray();
-        for (TraceSummary trace : traces) {
+        for (TraceSummary trace : traces.get()) {
             JsonObject item = new JsonObject();
             item.addProperty("traceId", trace.traceId());
             item.addProperty("name", trace.rootName());
