@@ -157,7 +157,7 @@ class TraceIngestTest {
         assertEquals(200, response.statusCode(), response.body());
         String metrics = Http.get(collector.webEndpoint() + "/metrics").body();
         String labels = "service_name=\"billing\",server_address=\"ledger\",server_port=\"80\",http_route=\"\","
-                + "http_request_method=\"\",http_response_status_code=\"0\",error_type=\"\",";
+                + "http_request_method=\"\",http_response_status_code=\"\",error_type=\"\",";
         assertTrue(metrics.contains("http_client_request_duration_seconds_bucket{" + labels + "le=\"0.1\",} 2.0"),
                 metrics);
         assertTrue(metrics.contains("http_client_request_duration_seconds_count{" + labels + "} 3.0"), metrics);

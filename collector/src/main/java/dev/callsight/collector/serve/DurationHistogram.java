@@ -69,8 +69,9 @@ public final class DurationHistogram extends Collector {
                 "Duration of outbound HTTP client calls, from the callsight agent's histograms.", samples));
     }
 
+    /** A call that got no response (status 0 in the store) has an empty status label, as Prometheus spells absent. */
     private static List<String> labelValues(CallKey call) {
         return List.of(call.serviceName(), call.serverAddress(), Integer.toString(call.serverPort()), call.route(),
-                call.method(), Integer.toString(call.statusCode()), call.errorType());
+                call.method(), call.statusCode() == 0 ? "" : Integer.toString(call.statusCode()), call.errorType());
     }
 }
