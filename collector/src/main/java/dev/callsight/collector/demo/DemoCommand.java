@@ -45,6 +45,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CollectorConfig config = options.toConfig();
+        Collector collector;
+        try {
+            collector = Collector.start(config);
+        } catch (RuntimeException e) {
+            System.err.println("callsight demo could not start the collector: " + e.getMessage()
+                    + "\n(other ports: --otlp-port and --http-port; 0 picks a free one)");
+            return 1;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         // On Ctrl-C the JVM halts as soon as its hooks return, so this one waits for the cleanup below.
@@ -53,9 +61,9 @@ public final class DemoCommand implements Callable<Integer> {
             awaitQuietly(stopped);
         }, "callsight-demo-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
-        Path agentJar = extractAgent();
-        try (Collector collector = Collector.start(config);
-                FlakyUpstream upstream = new FlakyUpstream(config.bindAddress())) {
+        Path agentJar = null;
+        try (collector; FlakyUpstream upstream = new FlakyUpstream(config.bindAddress())) {
+            agentJar = extractAgent();
             Process service = startSampleService(agentJar, collector, upstream);
             printWhereToLook(collector, upstream, runFor);
             service.onExit().thenRun(stop::countDown);
@@ -69,7 +77,9 @@ public final class DemoCommand implements Callable<Integer> {
                 service.destroyForcibly();
             }
         } finally {
-            Files.deleteIfExists(agentJar);
+            if (agentJar != null) {
+                Files.deleteIfExists(agentJar);
+            }
             System.out.println("demo stopped; the data stays in " + config.dataDir());
             stopped.countDown();
         }
