@@ -1,6 +1,7 @@
 package dev.callsight.collector;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The flags that say where the collector listens and stores, shared by {@code serve} and {@code demo}. */
@@ -30,6 +31,21 @@ public final class CollectorOptions {
             description = "Largest OTLP request body accepted, before and after gzip inflation; larger ones get "
                     + "413 (default: ${DEFAULT-VALUE}; e.g. 512KiB, 16MiB).")
     private long maxBodyBytes;
+
+    /**
+     * Starts the collector these flags describe, or says on stderr why it could not (with a hint
+     * when a port is taken) and returns empty.
+     */
+    public Optional<Collector> start() {
+        try {
+            return Optional.of(Collector.start(toConfig()));
+        } catch (RuntimeException e) {
+            System.err.println("callsight collector failed to start: " + e.getMessage()
+                    + (e.getMessage() != null && e.getMessage().startsWith("cannot listen")
+                            ? "\n(other ports: --otlp-port and --http-port; 0 picks a free one)" : ""));
+            return Optional.empty();
+        }
+    }
 
     public CollectorConfig toConfig() {
         return CollectorConfig.builder().bindAddress(bind).otlpPort(otlpPort).httpPort(httpPort)

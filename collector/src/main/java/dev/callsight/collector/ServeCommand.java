@@ -1,5 +1,6 @@
 package dev.callsight.collector;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -15,14 +16,11 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        CollectorConfig config = options.toConfig();
-        Collector collector;
-        try {
-            collector = Collector.start(config);
-        } catch (RuntimeException e) {
-            System.err.println("callsight collector failed to start: " + e.getMessage());
+        Optional<Collector> started = options.start();
+        if (started.isEmpty()) {
             return 1;
         }
+        Collector collector = started.get();
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             collector.close();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,15 +45,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CollectorConfig config = options.toConfig();
-        Collector collector;
-        try {
-            collector = Collector.start(config);
-        } catch (RuntimeException e) {
-            System.err.println("callsight demo could not start the collector: " + e.getMessage()
-                    + "\n(other ports: --otlp-port and --http-port; 0 picks a free one)");
+        Optional<Collector> started = options.start();
+        if (started.isEmpty()) {
             return 1;
         }
+        Collector collector = started.get();
+        CollectorConfig config = collector.config();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         // On Ctrl-C the JVM halts as soon as its hooks return, so this one waits for the cleanup below.
