@@ -14,19 +14,19 @@ public final class CallsightAgent {
     private CallsightAgent() {}
 
     public static void premain(String args, Instrumentation instrumentation) {
-        start(instrumentation);
+        start(args, instrumentation);
     }
 
     public static void agentmain(String args, Instrumentation instrumentation) {
-        start(instrumentation);
+        start(args, instrumentation);
     }
 
-    private static void start(Instrumentation instrumentation) {
+    private static void start(String args, Instrumentation instrumentation) {
         try {
             File agentJar = new File(CallsightAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             // Before any agent class that refers to the hooks is loaded, or it would bind to a second copy.
             BootstrapInjector.inject(agentJar, instrumentation);
-            AgentInstaller.install(instrumentation, Instrumentations.all());
+            AgentInstaller.install(instrumentation, Instrumentations.all(), args);
         } catch (Throwable t) {
             System.err.println("[callsight] agent disabled, could not start: " + t);
         }

@@ -1,15 +1,22 @@
 package dev.callsight.agent.bootstrap;
 
+import java.time.Duration;
+
 /**
  * Called by advice inlined into java.net.http.HttpClient implementations. The bootstrap loader
- * cannot see the java.net.http module, so requests, responses and futures pass as Object; the
- * implementation, loaded where java.net.http is visible, knows their types.
+ * cannot see the java.net.http module, so clients, requests, responses and futures pass as
+ * Object; the implementation, loaded where java.net.http is visible, knows their types.
  */
 public interface JdkHttpClientHook {
 
     JdkHttpClientHook NONE = new JdkHttpClientHook() {
         @Override
-        public Object enter(Object request) {
+        public Duration connectTimeout(Duration applicationValue) {
+            return applicationValue;
+        }
+
+        @Override
+        public Object enter(Object client, Object request, Object bodyHandler) {
             return null;
         }
 
@@ -19,18 +26,45 @@ public interface JdkHttpClientHook {
         }
 
         @Override
-        public void exit(Object call, boolean async, Object returned, Throwable thrown) {}
+        public boolean exit(Object call, boolean async, Object returned, Throwable thrown) {
+            return false;
+        }
+
+        @Override
+        public Object returned(Object call, Object returned) {
+            return returned;
+        }
+
+        @Override
+        public Throwable thrown(Object call, Throwable thrown) {
+            return thrown;
+        }
     };
 
-    /** Returns the call to pass to the other methods; null when nested or not traced. */
-    Object enter(Object request);
+    /** The connect timeout a client being built gets, given the one the application chose (or null). */
+    Duration connectTimeout(Duration applicationValue);
 
-    /** The request to send instead of the application's: a copy carrying the context headers. */
+    /**
+     * Starts a call. Returns what to pass to the other methods: null when nested or not traced,
+     * a {@link CallRejectedException} when a policy refuses the call (the method is then skipped).
+     */
+    Object enter(Object client, Object request, Object bodyHandler);
+
+    /** The request to send for the call's current attempt: a copy with its headers and timeout. */
     Object requestToSend(Object call, Object request);
 
     /**
-     * @param async true for sendAsync, whose call ends when the returned future completes
+     * Ends the current attempt.
+     *
+     * @param async true for sendAsync, whose attempts end when their futures complete
      * @param returned the response of send or the future of sendAsync; null when it threw
+     * @return true when send must run again for a retry; the backoff has then been waited
      */
-    void exit(Object call, boolean async, Object returned, Throwable thrown);
+    boolean exit(Object call, boolean async, Object returned, Throwable thrown);
+
+    /** What the method returns to the application: for sendAsync, a future of the last attempt. */
+    Object returned(Object call, Object returned);
+
+    /** What the method throws to the application; a rejection in place of sending. */
+    Throwable thrown(Object call, Throwable thrown);
 }

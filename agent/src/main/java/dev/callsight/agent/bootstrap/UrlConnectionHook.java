@@ -7,21 +7,28 @@ public interface UrlConnectionHook {
 
     UrlConnectionHook NONE = new UrlConnectionHook() {
         @Override
-        public boolean enter(HttpURLConnection connection) {
-            return false;
+        public Object enter(HttpURLConnection connection) {
+            return null;
         }
 
         @Override
-        public void exit(HttpURLConnection connection, boolean outermost, String method, Object returned,
-                Throwable thrown) {}
+        public Throwable exit(HttpURLConnection connection, Object entered, String method, Object returned,
+                Throwable thrown) {
+            return thrown;
+        }
     };
 
-    /** Returns true for the outermost instrumented call on this thread, to be passed to exit. */
-    boolean enter(HttpURLConnection connection);
+    /**
+     * Returns what to pass to exit: null for a nested call, {@link Boolean#TRUE} for the
+     * outermost, or a {@link CallRejectedException} when a policy refuses the call (the method
+     * is then skipped and exit throws it).
+     */
+    Object enter(HttpURLConnection connection);
 
     /**
      * @param method the instrumented method's name
      * @param returned what it returned (boxed for getResponseCode), or null when it threw or is void
+     * @return what the method throws: {@code thrown}, or what the agent throws in its place
      */
-    void exit(HttpURLConnection connection, boolean outermost, String method, Object returned, Throwable thrown);
+    Throwable exit(HttpURLConnection connection, Object entered, String method, Object returned, Throwable thrown);
 }

@@ -28,14 +28,15 @@ public final class AgentInstaller {
     private AgentInstaller() {}
 
     /** Must run after the bootstrap package has been injected. */
-    public static void install(Instrumentation instrumentation, List<InstrumentationModule> modules) {
+    public static void install(Instrumentation instrumentation, List<InstrumentationModule> modules,
+            String agentArguments) {
         long start = System.nanoTime();
         // The advice needs no injected initialiser; turning the nexus off keeps Byte Buddy away
         // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
         System.setProperty(Nexus.PROPERTY, "true");
         ExportDrops drops = new ExportDrops();
         OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops);
-        HttpClientTracer tracer = new HttpClientTracer(sdk);
+        OutboundCalls calls = new OutboundCalls(sdk, PolicyLoader.load(agentArguments));
         long sdkReady = System.nanoTime();
         Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk), "callsight-shutdown"));
 
@@ -50,7 +51,7 @@ public final class AgentInstaller {
                 .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
         StringBuilder names = new StringBuilder();
         for (InstrumentationModule module : modules) {
-            builder = module.extend(builder, tracer);
+            builder = module.extend(builder, calls);
             names.append(names.length() == 0 ? "" : ", ").append(module.name());
         }
         builder.installOn(instrumentation);

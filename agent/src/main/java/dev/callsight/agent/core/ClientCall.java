@@ -48,6 +48,10 @@ public final class ClientCall {
         return startNanos;
     }
 
+    boolean isEnded() {
+        return ended.get();
+    }
+
     boolean markEnded() {
         return ended.compareAndSet(false, true);
     }

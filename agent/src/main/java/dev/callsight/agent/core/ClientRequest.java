@@ -9,6 +9,8 @@ import java.net.URI;
  * @param uri the target; for HttpURLConnection the URL converted to a URI
  * @param traceparent the {@code traceparent} header the application set itself, or null
  * @param tracestate the {@code tracestate} header the application set itself, or null
+ * @param idempotencyKey whether the application sent an {@code Idempotency-Key} header, which
+ *     makes a POST or PATCH safe to retry
  */
 public final class ClientRequest {
 
@@ -16,12 +18,14 @@ public final class ClientRequest {
     private final URI uri;
     private final String traceparent;
     private final String tracestate;
+    private final boolean idempotencyKey;
 
-    public ClientRequest(String method, URI uri, String traceparent, String tracestate) {
+    public ClientRequest(String method, URI uri, String traceparent, String tracestate, boolean idempotencyKey) {
         this.method = method;
         this.uri = uri;
         this.traceparent = traceparent;
         this.tracestate = tracestate;
+        this.idempotencyKey = idempotencyKey;
     }
 
     public String method() {
@@ -38,6 +42,10 @@ public final class ClientRequest {
 
     public String tracestate() {
         return tracestate;
+    }
+
+    public boolean hasIdempotencyKey() {
+        return idempotencyKey;
     }
 
     public boolean hasApplicationTraceparent() {

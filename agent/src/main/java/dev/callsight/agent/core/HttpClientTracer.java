@@ -1,11 +1,13 @@
 package dev.callsight.agent.core;
 
+import dev.callsight.agent.bootstrap.CallRejectedException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -21,9 +23,10 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * The one place that turns an outbound HTTP request into a CLIENT span and a
+ * The one place that turns an attempt of an outbound HTTP request into a CLIENT span and a
  * {@code http.client.request.duration} measurement, following the OpenTelemetry HTTP semantic
- * conventions. Client-library glue only describes the request and reports how it ended.
+ * conventions. {@link LogicalCall} decides when attempts start; client-library glue only
+ * describes the request and reports how it ended.
  */
 public final class HttpClientTracer {
 
@@ -37,6 +40,9 @@ public final class HttpClientTracer {
     static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE = AttributeKey.longKey("http.response.status_code");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     static final AttributeKey<String> NETWORK_PROTOCOL_VERSION = AttributeKey.stringKey("network.protocol.version");
+    static final AttributeKey<Long> HTTP_REQUEST_RESEND_COUNT = AttributeKey.longKey("http.request.resend_count");
+    static final AttributeKey<String> RETRY_SOURCE = AttributeKey.stringKey("callsight.retry.source");
+    static final AttributeKey<String> RETRY_REASON = AttributeKey.stringKey("callsight.retry.reason");
 
     /** Bucket boundaries the semantic conventions advise for HTTP durations, in seconds. */
     static final List<Double> DURATION_BUCKETS =
@@ -78,17 +84,27 @@ public final class HttpClientTracer {
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
     }
 
-    public ClientCall start(ClientRequest request) {
+    /** The context a call's attempts are children of: the application's traceparent, or the current one. */
+    Context parentOf(ClientRequest request) {
+        return request.hasApplicationTraceparent()
+                ? W3CTraceContextPropagator.getInstance().extract(Context.current(), request, APPLICATION_HEADERS)
+                : Context.current();
+    }
+
+    /**
+     * Starts the span of one attempt.
+     *
+     * @param resend 0 for a call's first attempt, n for its n-th resend
+     * @param first the first attempt of the same logical call, linked from every resend; null for the first
+     */
+    ClientCall startAttempt(ClientRequest request, Context parent, int resend, SpanContext first, RetrySource source,
+            String retryReason) {
         URI uri = request.uri();
         String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
         String knownMethod = KNOWN_METHODS.contains(method) ? method : "_OTHER";
         String host = uri.getHost() == null ? "" : uri.getHost();
-        long port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        long port = portOf(uri);
         String route = RouteTemplate.of(uri.getRawPath());
-
-        Context parent = request.hasApplicationTraceparent()
-                ? W3CTraceContextPropagator.getInstance().extract(Context.current(), request, APPLICATION_HEADERS)
-                : Context.current();
 
         var span = tracer.spanBuilder(knownMethod + " " + route)
                 .setSpanKind(SpanKind.CLIENT)
@@ -101,6 +117,16 @@ public final class HttpClientTracer {
         if (!knownMethod.equals(method)) {
             span.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, request.method());
         }
+        if (resend > 0) {
+            span.setAttribute(HTTP_REQUEST_RESEND_COUNT, (long) resend)
+                    .setAttribute(RETRY_SOURCE, source.attributeValue());
+            if (retryReason != null) {
+                span.setAttribute(RETRY_REASON, retryReason);
+            }
+            if (first != null && first.isValid()) {
+                span.addLink(first);
+            }
+        }
         Span started = span.startSpan();
         Attributes metricAttributes = Attributes.of(
                 HTTP_REQUEST_METHOD, knownMethod, SERVER_ADDRESS, host, SERVER_PORT, port, URL_TEMPLATE, route);
@@ -108,8 +134,12 @@ public final class HttpClientTracer {
                 System.nanoTime());
     }
 
+    static long portOf(URI uri) {
+        return uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
     /** Writes the call's context (traceparent, baggage) with the client's own header setter. */
-    public void inject(ClientCall call, BiConsumer<String, String> setHeader) {
+    void inject(ClientCall call, BiConsumer<String, String> setHeader) {
         if (call.continuesApplicationContext()) {
             return;
         }
@@ -123,12 +153,13 @@ public final class HttpClientTracer {
      * @param protocolVersion e.g. "1.1" or "2", or null when unknown
      * @param error what the client threw, or null
      */
-    public void end(ClientCall call, int statusCode, String protocolVersion, Throwable error) {
-        if (call == null || !call.markEnded()) {
+    void end(ClientCall call, int statusCode, String protocolVersion, Throwable error) {
+        if (!call.markEnded()) {
             return;
         }
         double seconds = (System.nanoTime() - call.startNanos()) / 1e9;
-        String errorType = error != null ? error.getClass().getName()
+        String errorType = error instanceof CallRejectedException ? ((CallRejectedException) error).reason()
+                : error != null ? error.getClass().getName()
                 : statusCode >= 400 ? Integer.toString(statusCode) : null;
 
         AttributesBuilder metric = call.metricAttributes().toBuilder();

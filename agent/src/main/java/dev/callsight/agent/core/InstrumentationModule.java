@@ -8,6 +8,6 @@ public interface InstrumentationModule {
     /** A short name for logs, e.g. "jdk-httpclient". */
     String name();
 
-    /** Publishes this library's hooks for the given tracer and adds its advice to the builder. */
-    AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer);
+    /** Publishes this library's hooks, which report to {@code calls}, and adds its advice to the builder. */
+    AgentBuilder extend(AgentBuilder builder, OutboundCalls calls);
 }

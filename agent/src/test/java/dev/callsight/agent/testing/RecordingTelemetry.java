@@ -1,11 +1,14 @@
 package dev.callsight.agent.testing;
 
-import dev.callsight.agent.core.HttpClientTracer;
+import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.policy.PolicySet;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -14,7 +17,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.List;
 
-/** A real SDK that keeps spans and metrics in memory, and the tracer built on it. */
+/** A real SDK that keeps spans and metrics in memory, and the core built on it. */
 public final class RecordingTelemetry implements AutoCloseable {
 
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
@@ -24,10 +27,14 @@ public final class RecordingTelemetry implements AutoCloseable {
             .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
             .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
             .build();
-    private final HttpClientTracer tracer = new HttpClientTracer(sdk);
 
-    public HttpClientTracer tracer() {
-        return tracer;
+    /** The core under the built-in default policy. */
+    public OutboundCalls calls() {
+        return calls(PolicySet.DEFAULT);
+    }
+
+    public OutboundCalls calls(PolicySet policies) {
+        return new OutboundCalls(sdk, policies);
     }
 
     public List<SpanData> spans() {
@@ -49,6 +56,16 @@ public final class RecordingTelemetry implements AutoCloseable {
                 .filter(metric -> metric.getName().equals("http.client.request.duration"))
                 .flatMap(metric -> metric.getHistogramData().getPoints().stream())
                 .mapToLong(HistogramPointData::getCount)
+                .sum();
+    }
+
+    /** The sum of a counter over the points whose attributes include the given key and value. */
+    public long counter(String name, String key, String value) {
+        return metrics.collectAllMetrics().stream()
+                .filter(metric -> metric.getName().equals(name))
+                .flatMap(metric -> metric.getLongSumData().getPoints().stream())
+                .filter(point -> value.equals(point.getAttributes().get(AttributeKey.stringKey(key))))
+                .mapToLong(LongPointData::getValue)
                 .sum();
     }
 

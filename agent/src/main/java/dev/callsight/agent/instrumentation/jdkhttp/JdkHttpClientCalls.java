@@ -1,91 +1,252 @@
 package dev.callsight.agent.instrumentation.jdkhttp;
 
+import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.JdkHttpClientHook;
 import dev.callsight.agent.core.CallDepth;
 import dev.callsight.agent.core.ClientCall;
 import dev.callsight.agent.core.ClientRequest;
-import dev.callsight.agent.core.HttpClientTracer;
 import dev.callsight.agent.core.InternalThread;
+import dev.callsight.agent.core.LogicalCall;
+import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.RetrySource;
+import dev.callsight.agent.core.TimeoutKind;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The glue between java.net.http and the core. HttpRequest is immutable, so a traced call
- * sends a copy that carries the context headers. Every advice entry passes through
- * {@link #enter}, which counts nesting, and every exit through one of the exit methods.
+ * The glue between java.net.http and the core. HttpRequest is immutable, so every attempt sends
+ * a copy of the application's request with that attempt's context headers and the timeout the
+ * policy allows. The client's request timeout bounds the wait for the response headers, so it
+ * is set to the shortest of the application's timeout, what is left of the deadline, and
+ * connect + read. A retry of send runs the method again (the advice repeats it); a retry of
+ * sendAsync is sent from the agent's timer thread, and the application's future completes
+ * with the last attempt.
  */
 final class JdkHttpClientCalls implements JdkHttpClientHook {
 
-    /** The traced call and the request that goes out in its place. */
+    /** One application call through send or sendAsync. */
     private static final class Call {
-        final ClientCall call;
-        final HttpRequest request;
+        final LogicalCall logical;
+        final HttpClient client;
+        final HttpRequest original;
+        final HttpResponse.BodyHandler<?> handler;
+        final CompletableFuture<HttpResponse<?>> result = new CompletableFuture<>();
+        volatile ClientCall attempt;
+        volatile HttpRequest toSend;
+        /** What a timeout of toSend's request timeout means; null when the application's own ran out. */
+        volatile TimeoutKind requestTimeoutKind;
 
-        Call(ClientCall call, HttpRequest request) {
-            this.call = call;
-            this.request = request;
+        Call(LogicalCall logical, HttpClient client, HttpRequest original, HttpResponse.BodyHandler<?> handler) {
+            this.logical = logical;
+            this.client = client;
+            this.original = original;
+            this.handler = handler;
         }
     }
 
-    private final HttpClientTracer tracer;
+    private final OutboundCalls calls;
     /** send calls sendAsync and the facade calls the implementation; only the outermost counts. */
     private final CallDepth depth = new CallDepth();
 
-    JdkHttpClientCalls(HttpClientTracer tracer) {
-        this.tracer = tracer;
+    JdkHttpClientCalls(OutboundCalls calls) {
+        this.calls = calls;
     }
 
     @Override
-    public Object enter(Object request) {
+    public Duration connectTimeout(Duration applicationValue) {
+        int application = applicationValue == null ? 0 : (int) Math.min(Integer.MAX_VALUE, applicationValue.toMillis());
+        int chosen = calls.catchAllPolicy().connectTimeoutMillis(application);
+        return chosen == application ? applicationValue : Duration.ofMillis(chosen);
+    }
+
+    @Override
+    public Object enter(Object client, Object request, Object bodyHandler) {
         if (depth.enter() > 0 || InternalThread.isCurrent()) {
             return null;
         }
         HttpRequest original = (HttpRequest) request;
-        ClientCall call = tracer.start(new ClientRequest(original.method(), original.uri(),
-                original.headers().firstValue("traceparent").orElse(null),
-                original.headers().firstValue("tracestate").orElse(null)));
-        if (call.continuesApplicationContext()) {
-            return new Call(call, original);
-        }
+        LogicalCall logical;
         try {
-            HttpRequest.Builder copy = copyOf(original);
-            tracer.inject(call, copy::setHeader);
-            return new Call(call, copy.build());
-        } catch (RuntimeException uncopyable) {
-            // A request the builder refuses to rebuild still goes out as the application made it.
-            return new Call(call, original);
+            logical = calls.begin(new ClientRequest(original.method(), original.uri(),
+                    original.headers().firstValue("traceparent").orElse(null),
+                    original.headers().firstValue("tracestate").orElse(null),
+                    original.headers().firstValue("idempotency-key").isPresent()));
+        } catch (CallRejectedException rejected) {
+            return rejected;
         }
+        Call call = new Call(logical, (HttpClient) client, original, (HttpResponse.BodyHandler<?>) bodyHandler);
+        startAttempt(call, RetrySource.FIRST);
+        return call;
     }
 
     @Override
     public Object requestToSend(Object call, Object request) {
-        return call == null ? request : ((Call) call).request;
+        return call instanceof Call ? ((Call) call).toSend : request;
     }
 
     @Override
-    public void exit(Object call, boolean async, Object returned, Throwable thrown) {
-        depth.exit();
-        if (call == null) {
-            return;
+    public boolean exit(Object call, boolean async, Object returned, Throwable thrown) {
+        if (!(call instanceof Call)) {
+            depth.exit();
+            return false;
         }
         Call traced = (Call) call;
         if (async && thrown == null && returned != null) {
-            ((CompletableFuture<?>) returned)
-                    .whenComplete((response, error) -> end(traced, (HttpResponse<?>) response, error));
-        } else {
-            end(traced, async ? null : (HttpResponse<?>) returned, thrown);
+            depth.exit();
+            follow(traced, (CompletableFuture<?>) returned);
+            return false;
+        }
+        HttpResponse<?> response = async ? null : (HttpResponse<?>) returned;
+        long delay = endAttempt(traced, response, thrown);
+        if (!async && delay >= 0 && sleep(delay)) {
+            discard(response);
+            // The method runs again without its enter advice: the call stays the outermost one.
+            startAttempt(traced, RetrySource.AGENT);
+            return true;
+        }
+        depth.exit();
+        traced.logical.end();
+        return false;
+    }
+
+    @Override
+    public Object returned(Object call, Object returned) {
+        if (call instanceof CallRejectedException) {
+            return CompletableFuture.failedFuture((CallRejectedException) call);
+        }
+        if (call instanceof Call && returned instanceof CompletableFuture) {
+            return ((Call) call).result;
+        }
+        return returned;
+    }
+
+    @Override
+    public Throwable thrown(Object call, Throwable thrown) {
+        return call instanceof CallRejectedException ? (CallRejectedException) call : thrown;
+    }
+
+    private void startAttempt(Call call, RetrySource source) {
+        ClientCall attempt = call.logical.startAttempt(call.logical.request(), source);
+        call.attempt = attempt;
+        call.toSend = prepare(call, attempt);
+    }
+
+    /** Ends the attempt and returns the wait before the agent retries it, or -1. */
+    private long endAttempt(Call call, HttpResponse<?> response, Throwable thrown) {
+        Throwable error = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+        int status = response == null ? 0 : response.statusCode();
+        call.logical.endAttempt(call.attempt, status, response == null ? null : protocolVersion(response.version()),
+                error, timeoutKind(call, error));
+        if (error == null && status < 400) {
+            return -1;
+        }
+        String retryAfter = response == null ? null : response.headers().firstValue("retry-after").orElse(null);
+        return call.logical.retryDelayNanos(status, error, retryAfter, replayable(call.original));
+    }
+
+    private void follow(Call call, CompletableFuture<?> attempt) {
+        attempt.whenComplete((response, failure) -> {
+            long delay = endAttempt(call, (HttpResponse<?>) response, failure);
+            if (delay >= 0 && !call.result.isDone()) {
+                discard((HttpResponse<?>) response);
+                calls.timer().schedule(() -> resend(call), delay);
+                return;
+            }
+            call.logical.end();
+            if (failure != null) {
+                call.result.completeExceptionally(failure);
+            } else {
+                call.result.complete((HttpResponse<?>) response);
+            }
+        });
+    }
+
+    /** On the agent's timer thread, so the advice leaves the nested sendAsync alone. */
+    private void resend(Call call) {
+        startAttempt(call, RetrySource.AGENT);
+        try {
+            follow(call, call.client.sendAsync(call.toSend, call.handler));
+        } catch (RuntimeException refused) {
+            call.logical.endAttempt(call.attempt, 0, null, refused);
+            call.logical.end();
+            call.result.completeExceptionally(refused);
         }
     }
 
-    private void end(Call traced, HttpResponse<?> response, Throwable thrown) {
-        Throwable cause = thrown instanceof CompletionException && thrown.getCause() != null
-                ? thrown.getCause() : thrown;
-        tracer.end(traced.call, response == null ? 0 : response.statusCode(),
-                response == null ? null : protocolVersion(response.version()), cause);
+    private HttpRequest prepare(Call call, ClientCall attempt) {
+        HttpRequest original = call.original;
+        long application = original.timeout().map(Duration::toMillis).orElse(Long.MAX_VALUE);
+        long deadline = call.logical.remainingDeadlineMillis();
+        int read = call.logical.readTimeoutMillis(0);
+        long firstByte = read > 0 ? (long) read + Math.max(0, call.logical.connectTimeoutMillis(0)) : Long.MAX_VALUE;
+        long timeout = Math.min(application, Math.min(deadline, firstByte));
+        call.requestTimeoutKind = timeout == application ? null : timeout == deadline ? TimeoutKind.DEADLINE : TimeoutKind.READ;
+        boolean inject = !attempt.continuesApplicationContext();
+        if (!inject && timeout == application) {
+            return original;
+        }
+        try {
+            HttpRequest.Builder copy = copyOf(original);
+            if (timeout != application) {
+                copy.timeout(Duration.ofMillis(timeout));
+            }
+            if (inject) {
+                call.logical.inject(attempt, copy::setHeader);
+            }
+            return copy.build();
+        } catch (RuntimeException uncopyable) {
+            // A request the builder refuses to rebuild still goes out as the application made it.
+            return original;
+        }
+    }
+
+    private static TimeoutKind timeoutKind(Call call, Throwable error) {
+        if (error instanceof HttpConnectTimeoutException) {
+            return TimeoutKind.CONNECT;
+        }
+        if (error instanceof HttpTimeoutException) {
+            return call.requestTimeoutKind == null ? TimeoutKind.DEADLINE : call.requestTimeoutKind;
+        }
+        return null;
+    }
+
+    /**
+     * A request can be sent again unless its body comes from a one-shot Flow.Publisher
+     * (BodyPublishers.fromPublisher); the JDK's other publishers resubscribe, as the client's
+     * own redirects rely on.
+     */
+    private static boolean replayable(HttpRequest request) {
+        return request.bodyPublisher().map(body -> !body.getClass().getName().endsWith("PublisherAdapter")).orElse(true);
+    }
+
+    /** A response the application will not see must not keep its connection or stream open. */
+    private static void discard(HttpResponse<?> response) {
+        if (response != null && response.body() instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) response.body()).close();
+            } catch (Exception ignored) {
+                // Closing a stream nobody reads; nothing to report.
+            }
+        }
+    }
+
+    /** Waits the backoff; false when the application's thread was interrupted, which ends the retries. */
+    private static boolean sleep(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+            return true;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static String protocolVersion(HttpClient.Version version) {

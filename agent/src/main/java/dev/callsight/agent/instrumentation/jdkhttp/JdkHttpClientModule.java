@@ -4,17 +4,23 @@ import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.Hooks;
-import dev.callsight.agent.core.HttpClientTracer;
+import dev.callsight.agent.bootstrap.JdkHttpClientHook;
 import dev.callsight.agent.core.InstrumentationModule;
+import dev.callsight.agent.core.OutboundCalls;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * java.net.http.HttpClient (Java 11+): {@code send} and {@code sendAsync}, HTTP/1.1 and HTTP/2
- * alike, since both go through these two entry points.
+ * alike, since both go through these two entry points; and the builder, which gets the catch-all
+ * policy's connect timeout, since a client fixes its connect timeout when it is built.
  */
 public final class JdkHttpClientModule implements InstrumentationModule {
 
@@ -24,8 +30,8 @@ public final class JdkHttpClientModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer) {
-        Hooks.install(new JdkHttpClientCalls(tracer));
+    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
+        Hooks.install(new JdkHttpClientCalls(calls));
         return builder
                 // The JDK's client and the facade it hands out; a name match costs nothing per loaded class.
                 .type(namedOneOf("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.HttpClientFacade"))
@@ -33,26 +39,55 @@ public final class JdkHttpClientModule implements InstrumentationModule {
                         .include(JdkHttpClientModule.class.getClassLoader())
                         .advice(namedOneOf("send", "sendAsync").and(isPublic())
                                         .and(takesArgument(0, named("java.net.http.HttpRequest"))),
-                                SendAdvice.class.getName()));
+                                SendAdvice.class.getName()))
+                .type(named("jdk.internal.net.http.HttpClientBuilderImpl"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(JdkHttpClientModule.class.getClassLoader())
+                        .advice(named("build").and(takesArguments(0)), BuildAdvice.class.getName()));
     }
 
     /**
-     * send and sendAsync: the request sent is a copy with the context headers; the span ends when
-     * send returns or throws, or when sendAsync's future completes.
+     * send and sendAsync: every attempt sends a copy of the request with its own context headers
+     * and timeout. A call the policy refuses skips the method and throws (send) or returns a
+     * failed future (sendAsync); a send the agent retries runs again after the backoff.
      */
     public static final class SendAdvice {
 
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object onEnter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
-            Object call = Hooks.jdkHttpClient().enter(request);
-            request = (HttpRequest) Hooks.jdkHttpClient().requestToSend(call, request);
+        @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRejectedException.class)
+        public static Object onEnter(@Advice.This Object client,
+                @Advice.Argument(value = 0, readOnly = false) HttpRequest request,
+                @Advice.Argument(1) Object bodyHandler) {
+            JdkHttpClientHook hook = Hooks.jdkHttpClient();
+            Object call = hook.enter(client, request, bodyHandler);
+            request = (HttpRequest) hook.requestToSend(call, request);
             return call;
         }
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Enter Object call, @Advice.Origin("#m") String method,
-                @Advice.Return Object returned, @Advice.Thrown Throwable thrown) {
-            Hooks.jdkHttpClient().exit(call, "sendAsync".equals(method), returned, thrown);
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class,
+                repeatOn = Advice.OnNonDefaultValue.class)
+        public static boolean onExit(@Advice.Enter Object call, @Advice.Origin("#m") String method,
+                @Advice.Argument(value = 0, readOnly = false) HttpRequest request,
+                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
+                @Advice.Thrown(readOnly = false) Throwable thrown) {
+            JdkHttpClientHook hook = Hooks.jdkHttpClient();
+            if (hook.exit(call, "sendAsync".equals(method), returned, thrown)) {
+                request = (HttpRequest) hook.requestToSend(call, request);
+                returned = null;
+                thrown = null;
+                return true;
+            }
+            returned = hook.returned(call, returned);
+            thrown = hook.thrown(call, thrown);
+            return false;
+        }
+    }
+
+    /** HttpClient.Builder.build: the connect timeout, where the application set none or a longer one. */
+    public static final class BuildAdvice {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void onEnter(@Advice.FieldValue(value = "connectTimeout", readOnly = false) Duration connectTimeout) {
+            connectTimeout = Hooks.jdkHttpClient().connectTimeout(connectTimeout);
         }
     }
 }

@@ -6,9 +6,10 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.Hooks;
-import dev.callsight.agent.core.HttpClientTracer;
 import dev.callsight.agent.core.InstrumentationModule;
+import dev.callsight.agent.core.OutboundCalls;
 import java.net.HttpURLConnection;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -29,8 +30,8 @@ public final class UrlConnectionModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, HttpClientTracer tracer) {
-        Hooks.install(new UrlConnectionCalls(tracer));
+    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
+        Hooks.install(new UrlConnectionCalls(calls));
         return builder
                 // The JDK's implementations (https delegates to a subclass of the http one) and the
                 // base class, which implements getResponseCode; a name match costs nothing per loaded class.
@@ -43,19 +44,22 @@ public final class UrlConnectionModule implements InstrumentationModule {
                                 ConnectionAdvice.class.getName()));
     }
 
-    /** connect, getOutputStream, getInputStream and getResponseCode. */
+    /**
+     * connect, getOutputStream, getInputStream and getResponseCode. A call the policy refuses
+     * skips the method and throws; a deadline the agent enforced throws a SocketTimeoutException.
+     */
     public static final class ConnectionAdvice {
 
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static boolean onEnter(@Advice.This HttpURLConnection connection) {
+        @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRejectedException.class)
+        public static Object onEnter(@Advice.This HttpURLConnection connection) {
             return Hooks.urlConnection().enter(connection);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.This HttpURLConnection connection, @Advice.Enter boolean outermost,
+        public static void onExit(@Advice.This HttpURLConnection connection, @Advice.Enter Object entered,
                 @Advice.Origin("#m") String method, @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
-                @Advice.Thrown Throwable thrown) {
-            Hooks.urlConnection().exit(connection, outermost, method, returned, thrown);
+                @Advice.Thrown(readOnly = false) Throwable thrown) {
+            thrown = Hooks.urlConnection().exit(connection, entered, method, returned, thrown);
         }
     }
 }

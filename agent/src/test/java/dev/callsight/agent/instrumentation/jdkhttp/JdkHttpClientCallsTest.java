@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class JdkHttpClientCallsTest {
 
     private final RecordingTelemetry telemetry = new RecordingTelemetry();
-    private final JdkHttpClientCalls hook = new JdkHttpClientCalls(telemetry.tracer());
+    private final JdkHttpClientCalls hook = new JdkHttpClientCalls(telemetry.calls());
     private final HttpClient client = HttpClient.newHttpClient();
 
     @AfterEach
@@ -37,8 +37,8 @@ class JdkHttpClientCallsTest {
         try (LocalServer server = new LocalServer()) {
             HttpRequest request = HttpRequest.newBuilder(server.uri("/orders/12")).GET().build();
 
-            Object call = hook.enter(request);
-            Object nested = hook.enter(request);
+            Object call = hook.enter(client, request, HttpResponse.BodyHandlers.ofString());
+            Object nested = hook.enter(client, request, HttpResponse.BodyHandlers.ofString());
             hook.exit(nested, false, null, null);
             HttpRequest sent = (HttpRequest) hook.requestToSend(call, request);
             HttpResponse<String> response = client.send(sent, HttpResponse.BodyHandlers.ofString());
@@ -55,7 +55,7 @@ class JdkHttpClientCallsTest {
             assertEquals(200L, span.getAttributes().get(AttributeKey.longKey("http.response.status_code")));
             assertEquals(1, telemetry.recordedCalls());
 
-            Object next = hook.enter(request);
+            Object next = hook.enter(client, request, HttpResponse.BodyHandlers.ofString());
             hook.exit(next, false, null, new IOException("reset"));
             assertNotNull(next, "depth is back to zero");
             assertEquals("java.io.IOException",
@@ -69,7 +69,7 @@ class JdkHttpClientCallsTest {
             HttpRequest request = HttpRequest.newBuilder(server.uri("/missing/3"))
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
 
-            Object call = hook.enter(request);
+            Object call = hook.enter(client, request, HttpResponse.BodyHandlers.ofString());
             CompletableFuture<HttpResponse<String>> future = client.sendAsync(
                     (HttpRequest) hook.requestToSend(call, request), HttpResponse.BodyHandlers.ofString());
             hook.exit(call, true, future, null);
@@ -88,7 +88,7 @@ class JdkHttpClientCallsTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/x"))
                 .header("traceparent", traceparent).build();
 
-        Object call = hook.enter(request);
+        Object call = hook.enter(client, request, HttpResponse.BodyHandlers.ofString());
         Object sent = hook.requestToSend(call, request);
         hook.exit(call, false, null, new IOException("not sent"));
 

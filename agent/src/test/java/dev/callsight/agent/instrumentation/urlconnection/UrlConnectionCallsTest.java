@@ -1,7 +1,7 @@
 package dev.callsight.agent.instrumentation.urlconnection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class UrlConnectionCallsTest {
 
     private final RecordingTelemetry telemetry = new RecordingTelemetry();
-    private final UrlConnectionCalls hook = new UrlConnectionCalls(telemetry.tracer());
+    private final UrlConnectionCalls hook = new UrlConnectionCalls(telemetry.calls());
 
     @AfterEach
     void close() {
@@ -38,19 +38,19 @@ class UrlConnectionCallsTest {
         try (LocalServer server = new LocalServer()) {
             HttpURLConnection connection = open(server.uri("/users/7").toURL());
 
-            boolean outer = hook.enter(connection);
-            boolean nested = hook.enter(connection);
+            Object outer = hook.enter(connection);
+            Object nested = hook.enter(connection);
             hook.exit(connection, nested, "connect", null, null);
             InputStream body = connection.getInputStream();
             body.readAllBytes();
             hook.exit(connection, outer, "getInputStream", body, null);
             // The application asks for the code afterwards: no second span.
-            boolean again = hook.enter(connection);
+            Object again = hook.enter(connection);
             hook.exit(connection, again, "getResponseCode", connection.getResponseCode(), null);
 
-            assertTrue(outer);
-            assertFalse(nested);
-            assertTrue(again, "depth is back to zero");
+            assertEquals(Boolean.TRUE, outer);
+            assertNull(nested);
+            assertEquals(Boolean.TRUE, again, "depth is back to zero");
             List<SpanData> spans = telemetry.spans();
             assertEquals(1, spans.size());
             SpanData span = spans.get(0);
@@ -70,13 +70,13 @@ class UrlConnectionCallsTest {
         }
         HttpURLConnection connection = open(new URL("http://127.0.0.1:" + closedPort + "/x"));
 
-        boolean outer = hook.enter(connection);
+        Object outer = hook.enter(connection);
         ConnectException refused = assertThrows(ConnectException.class, connection::connect);
         hook.exit(connection, outer, "connect", null, refused);
 
         SpanData span = telemetry.spans().get(0);
         assertEquals("java.net.ConnectException", span.getAttributes().get(AttributeKey.stringKey("error.type")));
-        assertTrue(hook.enter(open(new URL("http://127.0.0.1:" + closedPort + "/y"))), "depth is back to zero");
+        assertEquals(Boolean.TRUE, hook.enter(open(new URL("http://127.0.0.1:" + closedPort + "/y"))), "depth is back to zero");
     }
 
     @Test
@@ -84,7 +84,7 @@ class UrlConnectionCallsTest {
         try (LocalServer server = new LocalServer()) {
             HttpURLConnection connection = open(server.uri("/missing/1").toURL());
 
-            boolean outer = hook.enter(connection);
+            Object outer = hook.enter(connection);
             IOException thrown = assertThrows(IOException.class, connection::getInputStream);
             hook.exit(connection, outer, "getInputStream", null, thrown);
 
@@ -110,7 +110,7 @@ class UrlConnectionCallsTest {
             public void connect() {}
         };
 
-        boolean outer = hook.enter(foreign);
+        Object outer = hook.enter(foreign);
         hook.exit(foreign, outer, "getResponseCode", -1, null);
 
         assertTrue(telemetry.spans().isEmpty());
