@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -326,15 +323,7 @@ class AgentToCollectorTest {
     }
 
     private static List<JsonObject> spansOf(String traceId) throws Exception {
-        HttpResponse<String> response = collector.get("/api/traces/" + traceId);
-        if (response.statusCode() != 200) {
-            return List.of();
-        }
-        List<JsonObject> spans = new ArrayList<>();
-        for (JsonElement span : JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("spans")) {
-            spans.add(span.getAsJsonObject());
-        }
-        return spans;
+        return collector.spans(traceId);
     }
 
     private static JsonObject spanOf(String traceId, String spanId) throws Exception {
@@ -343,22 +332,10 @@ class AgentToCollectorTest {
     }
 
     private static String attribute(JsonObject span, String key) {
-        JsonElement value = span.getAsJsonObject("attributes").get(key);
-        return value == null ? null : value.getAsString();
+        return CollectorProcess.attribute(span, key);
     }
 
-    /** Polls until the probe answers non-null, for at most {@link #PATIENCE}. */
     private static <T> T eventually(Callable<T> probe, String what) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (true) {
-            T value = probe.call();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not seen within " + PATIENCE.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(200);
-        }
+        return Eventually.get(probe, what, PATIENCE);
     }
 }

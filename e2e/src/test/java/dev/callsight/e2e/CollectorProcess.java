@@ -1,11 +1,15 @@
 package dev.callsight.e2e;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -50,6 +54,25 @@ final class CollectorProcess implements AutoCloseable {
     HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(web.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The stored spans of a trace, as the JSON API returns them; empty while the trace is unknown. */
+    List<JsonObject> spans(String traceId) throws Exception {
+        HttpResponse<String> response = get("/api/traces/" + traceId);
+        if (response.statusCode() != 200) {
+            return List.of();
+        }
+        List<JsonObject> spans = new ArrayList<>();
+        for (JsonElement span : JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("spans")) {
+            spans.add(span.getAsJsonObject());
+        }
+        return spans;
+    }
+
+    /** A span attribute as text, or null when the span does not have it. */
+    static String attribute(JsonObject span, String key) {
+        JsonElement value = span.getAsJsonObject("attributes").get(key);
+        return value == null ? null : value.getAsString();
     }
 
     HttpResponse<String> postOtlp(String path, String contentType, byte[] body) throws Exception {

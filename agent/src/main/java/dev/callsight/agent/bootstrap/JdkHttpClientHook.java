@@ -31,7 +31,7 @@ public interface JdkHttpClientHook {
         }
 
         @Override
-        public Object returned(Object call, Object returned) {
+        public Object returned(Object call, boolean async, Object returned) {
             return returned;
         }
 
@@ -63,7 +63,7 @@ public interface JdkHttpClientHook {
     boolean exit(Object call, boolean async, Object returned, Throwable thrown);
 
     /** What the method returns to the application: for sendAsync, a future of the last attempt. */
-    Object returned(Object call, Object returned);
+    Object returned(Object call, boolean async, Object returned);
 
     /** What the method throws to the application; a rejection in place of sending. */
     Throwable thrown(Object call, Throwable thrown);

@@ -122,7 +122,7 @@ public final class LogicalCall {
         int resend = resendOffset + index;
         RetrySource effective = index == 0 ? firstSource : source;
         String reason = index == 0 ? firstReason : lastFailure == null ? "redirect" : lastFailure;
-        ClientCall attempt = calls.tracer().startAttempt(attemptRequest, parent, resend,
+        ClientCall attempt = calls.tracer().startAttempt(attemptRequest, parentOf(resend), resend,
                 resend > 0 ? firstAttempt : null, effective, reason);
         Span span = attempt.span();
         span.setAttribute(POLICY, policy.name());
@@ -137,6 +137,18 @@ public final class LogicalCall {
         }
         pendingBackoffMillis = -1;
         return attempt;
+    }
+
+    /**
+     * Attempts are siblings under the call's parent. A call without a parent would scatter its
+     * attempts over as many traces, so there later attempts become children of the first: one
+     * call, one trace.
+     */
+    private Context parentOf(int resend) {
+        if (resend == 0 || Span.fromContext(parent).getSpanContext().isValid() || firstAttempt == null) {
+            return parent;
+        }
+        return parent.with(Span.wrap(firstAttempt));
     }
 
     /** Writes the attempt's context (traceparent, baggage) with the client's own header setter. */

@@ -9,12 +9,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 
 /**
  * An ordinary application, knowing nothing of callsight, that the tests run in its own JVM with
- * the agent attached. Each argument is one call: {@code client|METHOD|url[|traceparent]} with
- * client one of jdk, jdk-async, jdk-h2, urlconnection. For each it prints
- * {@code result|client|METHOD|url|status}; it exits 0 when every call got an HTTP response.
+ * the agent attached. Each argument is one call: {@code client|METHOD|url[|traceparent[|timeoutMs]]}
+ * with client one of jdk, jdk-async, jdk-h2, urlconnection, traceparent "-" for none, and
+ * timeoutMs the application's own timeout (the request timeout of the JDK client, the read
+ * timeout of HttpURLConnection). For each it prints {@code result|client|METHOD|url|status|millis}
+ * or {@code error|client|METHOD|url|exception|millis}; it exits 0 when every call got an HTTP
+ * response.
  */
 public final class CallingApp {
 
@@ -27,41 +32,51 @@ public final class CallingApp {
             String client = parts[0];
             String method = parts[1];
             String url = parts[2];
-            String traceparent = parts.length > 3 ? parts[3] : null;
+            String traceparent = parts.length > 3 && !parts[3].equals("-") ? parts[3] : null;
+            int timeoutMillis = parts.length > 4 ? Integer.parseInt(parts[4]) : 0;
+            long start = System.nanoTime();
             try {
-                int status = call(client, method, url, traceparent, http1, http2);
-                System.out.println("result|" + client + "|" + method + "|" + url + "|" + status);
-            } catch (IOException e) {
+                int status = call(client, method, url, traceparent, timeoutMillis, http1, http2);
+                System.out.println("result|" + client + "|" + method + "|" + url + "|" + status + "|" + millisSince(start));
+            } catch (IOException | ExecutionException e) {
                 allAnswered = false;
-                System.out.println("error|" + client + "|" + method + "|" + url + "|" + e);
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                System.out.println("error|" + client + "|" + method + "|" + url + "|" + cause + "|" + millisSince(start));
             }
         }
         System.exit(allAnswered ? 0 : 1);
     }
 
-    private static int call(String client, String method, String url, String traceparent, HttpClient http1,
-            HttpClient http2) throws Exception {
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static int call(String client, String method, String url, String traceparent, int timeoutMillis,
+            HttpClient http1, HttpClient http2) throws Exception {
         switch (client) {
             case "jdk":
-                return http1.send(request(method, url, traceparent), HttpResponse.BodyHandlers.ofString()).statusCode();
+                return http1.send(request(method, url, traceparent, timeoutMillis), HttpResponse.BodyHandlers.ofString()).statusCode();
             case "jdk-async":
-                return http1.sendAsync(request(method, url, traceparent), HttpResponse.BodyHandlers.ofString()).get().statusCode();
+                return http1.sendAsync(request(method, url, traceparent, timeoutMillis), HttpResponse.BodyHandlers.ofString()).get().statusCode();
             case "jdk-h2": {
-                HttpResponse<String> response = http2.send(request(method, url, traceparent), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http2.send(request(method, url, traceparent, timeoutMillis), HttpResponse.BodyHandlers.ofString());
                 if (response.version() != HttpClient.Version.HTTP_2) {
                     throw new IOException("expected HTTP/2 but got " + response.version());
                 }
                 return response.statusCode();
             }
             case "urlconnection":
-                return urlConnection(method, url, traceparent);
+                return urlConnection(method, url, traceparent, timeoutMillis);
             default:
                 throw new IllegalArgumentException("unknown client " + client);
         }
     }
 
-    private static HttpRequest request(String method, String url, String traceparent) {
+    private static HttpRequest request(String method, String url, String traceparent, int timeoutMillis) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url));
+        if (timeoutMillis > 0) {
+            builder.timeout(Duration.ofMillis(timeoutMillis));
+        }
         builder.method(method, "POST".equals(method) || "PUT".equals(method)
                 ? HttpRequest.BodyPublishers.ofString("{\"n\":1}") : HttpRequest.BodyPublishers.noBody());
         if (traceparent != null) {
@@ -70,8 +85,10 @@ public final class CallingApp {
         return builder.build();
     }
 
-    private static int urlConnection(String method, String url, String traceparent) throws IOException {
+    private static int urlConnection(String method, String url, String traceparent, int timeoutMillis)
+            throws IOException {
         HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        connection.setReadTimeout(timeoutMillis);
         // A POST is left to HttpURLConnection's own rule, a GET with a body, as much old code does.
         if (!"POST".equals(method)) {
             connection.setRequestMethod(method);

@@ -118,8 +118,8 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     }
 
     @Override
-    public Object returned(Object call, Object returned) {
-        if (call instanceof CallRejectedException) {
+    public Object returned(Object call, boolean async, Object returned) {
+        if (call instanceof CallRejectedException && async) {
             return CompletableFuture.failedFuture((CallRejectedException) call);
         }
         if (call instanceof Call && returned instanceof CompletableFuture) {

@@ -70,13 +70,14 @@ public final class JdkHttpClientModule implements InstrumentationModule {
                 @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
                 @Advice.Thrown(readOnly = false) Throwable thrown) {
             JdkHttpClientHook hook = Hooks.jdkHttpClient();
-            if (hook.exit(call, "sendAsync".equals(method), returned, thrown)) {
+            boolean async = "sendAsync".equals(method);
+            if (hook.exit(call, async, returned, thrown)) {
                 request = (HttpRequest) hook.requestToSend(call, request);
                 returned = null;
                 thrown = null;
                 return true;
             }
-            returned = hook.returned(call, returned);
+            returned = hook.returned(call, async, returned);
             thrown = hook.thrown(call, thrown);
             return false;
         }
