@@ -129,23 +129,37 @@ class PolicyEnforcementTest {
     }
 
     @Test
-    void readTimeoutEndsATrickleAndObserveModeChangesNothing() throws Exception {
+    void readTimeoutAndDeadlineEndATrickleAndObserveModeChangesNothing() throws Exception {
         InstrumentedApp.Result app = run("trickle", String.join("\n",
                 "policies:",
+                "  - match: { host: 127.0.0.1, path: \"/trickle/100/**\" }",
+                "    timeouts: { deadline: 1s }",
                 "  - match: { host: 127.0.0.1, path: \"/trickle/**\" }",
                 "    timeouts: { read: 300ms }",
                 "  - match: { host: 127.0.0.1, path: \"/slow/**\" }",
                 "    timeouts: { deadline: 200ms }",
                 "    mode: observe"),
                 call("urlconnection", "GET", "/ok/warm-up"),
+                call("jdk", "GET", "/ok/warm-up"),
                 call("urlconnection", "GET", "/trickle/1000/urlconnection"),
+                call("jdk", "GET", "/trickle/1000/jdk"),
+                call("jdk", "GET", "/trickle/100/jdk"),
                 call("jdk", "GET", "/slow/600/observed"));
 
-        String trickle = app.output().stream().filter(line -> line.startsWith("error|")).findFirst().orElseThrow();
-        assertTrue(trickle.contains("java.net.SocketTimeoutException"), trickle);
-        assertTrue(Math.abs(errorMillis(trickle) - 300) <= 100, "the first byte gap over 300 ms ends it: " + trickle);
-        assertEquals(List.of("200", "200"), statuses(app), app::describe);
-        assertTrue(millis(app, 1) >= 600, "observe mode does not shorten the call");
+        List<String> errors = app.output().stream().filter(line -> line.startsWith("error|")).toList();
+        assertEquals(3, errors.size(), app::describe);
+        assertTrue(errors.get(0).contains("java.net.SocketTimeoutException"), errors.get(0));
+        assertTrue(errors.get(1).contains("java.net.http.HttpTimeoutException"), errors.get(1));
+        assertTrue(errors.get(2).contains("java.net.http.HttpTimeoutException"), errors.get(2));
+        assertTrue(Math.abs(errorMillis(errors.get(0)) - 300) <= 100, "a gap over 300 ms ends it: " + errors.get(0));
+        assertTrue(Math.abs(errorMillis(errors.get(1)) - 300) <= 100, "a gap over 300 ms ends it: " + errors.get(1));
+        assertTrue(Math.abs(errorMillis(errors.get(2)) - 1000) <= 100,
+                "bytes every 100 ms still end at the 1 s deadline: " + errors.get(2));
+        assertEquals("read", CollectorProcess.attribute(attemptsOf("/trickle/1000/jdk", 1).get(0), "callsight.timeout.kind"));
+        assertEquals("deadline", CollectorProcess.attribute(attemptsOf("/trickle/100/jdk", 1).get(0), "callsight.timeout.kind"));
+
+        assertEquals(List.of("200", "200", "200"), statuses(app), app::describe);
+        assertTrue(millis(app, 2) >= 600, "observe mode does not shorten the call");
         JsonObject observed = attemptsOf("/slow/600/observed", 1).get(0);
         assertEquals("deadline", CollectorProcess.attribute(observed, "callsight.timeout.would_exceed"));
         assertNull(CollectorProcess.attribute(observed, "error.type"));

@@ -26,6 +26,11 @@ public interface JdkHttpClientHook {
         }
 
         @Override
+        public Object bodyHandlerToUse(Object call, Object bodyHandler) {
+            return bodyHandler;
+        }
+
+        @Override
         public boolean exit(Object call, boolean async, Object returned, Throwable thrown) {
             return false;
         }
@@ -52,6 +57,9 @@ public interface JdkHttpClientHook {
 
     /** The request to send for the call's current attempt: a copy with its headers and timeout. */
     Object requestToSend(Object call, Object request);
+
+    /** The body handler to use: the application's, bounded by the policy's read timeout and deadline. */
+    Object bodyHandlerToUse(Object call, Object bodyHandler);
 
     /**
      * Ends the current attempt.

@@ -37,18 +37,20 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         final LogicalCall logical;
         final HttpClient client;
         final HttpRequest original;
-        final HttpResponse.BodyHandler<?> handler;
+        /** The application's body handler, bounded by the policy's read timeout and deadline when it has them. */
+        HttpResponse.BodyHandler<?> handler;
         final CompletableFuture<HttpResponse<?>> result = new CompletableFuture<>();
         volatile ClientCall attempt;
         volatile HttpRequest toSend;
         /** What a timeout of toSend's request timeout means; null when the application's own ran out. */
         volatile TimeoutKind requestTimeoutKind;
+        /** The limit that ended the current attempt's body, if one did. */
+        volatile TimeoutKind bodyTimeoutKind;
 
-        Call(LogicalCall logical, HttpClient client, HttpRequest original, HttpResponse.BodyHandler<?> handler) {
+        Call(LogicalCall logical, HttpClient client, HttpRequest original) {
             this.logical = logical;
             this.client = client;
             this.original = original;
-            this.handler = handler;
         }
     }
 
@@ -82,7 +84,8 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         } catch (CallRejectedException rejected) {
             return rejected;
         }
-        Call call = new Call(logical, (HttpClient) client, original, (HttpResponse.BodyHandler<?>) bodyHandler);
+        Call call = new Call(logical, (HttpClient) client, original);
+        call.handler = timed(call, (HttpResponse.BodyHandler<?>) bodyHandler);
         startAttempt(call, RetrySource.FIRST);
         return call;
     }
@@ -90,6 +93,21 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     @Override
     public Object requestToSend(Object call, Object request) {
         return call instanceof Call ? ((Call) call).toSend : request;
+    }
+
+    @Override
+    public Object bodyHandlerToUse(Object call, Object bodyHandler) {
+        return call instanceof Call ? ((Call) call).handler : bodyHandler;
+    }
+
+    /** The application's handler, bounded by the policy's read timeout and deadline when it sets them. */
+    private <T> HttpResponse.BodyHandler<T> timed(Call call, HttpResponse.BodyHandler<T> handler) {
+        int read = call.logical.readTimeoutMillis(0);
+        if (handler == null || (read <= 0 && !call.logical.hasEnforcedDeadline())) {
+            return handler;
+        }
+        return new TimedBodyHandler<>(handler, calls.timer(), read, call.logical::remainingDeadlineMillis,
+                kind -> call.bodyTimeoutKind = kind);
     }
 
     @Override
@@ -136,6 +154,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     private void startAttempt(Call call, RetrySource source) {
         ClientCall attempt = call.logical.startAttempt(call.logical.request(), source);
         call.attempt = attempt;
+        call.bodyTimeoutKind = null;
         call.toSend = prepare(call, attempt);
     }
 
@@ -211,6 +230,9 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     private static TimeoutKind timeoutKind(Call call, Throwable error) {
         if (error instanceof HttpConnectTimeoutException) {
             return TimeoutKind.CONNECT;
+        }
+        if (error instanceof HttpTimeoutException && call.bodyTimeoutKind != null) {
+            return call.bodyTimeoutKind;
         }
         if (error instanceof HttpTimeoutException) {
             return call.requestTimeoutKind == null ? TimeoutKind.DEADLINE : call.requestTimeoutKind;

@@ -56,10 +56,11 @@ public final class JdkHttpClientModule implements InstrumentationModule {
         @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRejectedException.class)
         public static Object onEnter(@Advice.This Object client,
                 @Advice.Argument(value = 0, readOnly = false) HttpRequest request,
-                @Advice.Argument(1) Object bodyHandler) {
+                @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object bodyHandler) {
             JdkHttpClientHook hook = Hooks.jdkHttpClient();
             Object call = hook.enter(client, request, bodyHandler);
             request = (HttpRequest) hook.requestToSend(call, request);
+            bodyHandler = hook.bodyHandlerToUse(call, bodyHandler);
             return call;
         }
 
