@@ -36,6 +36,7 @@ class DemoTest {
         ProcessOutput output = ProcessOutput.follow(demo, "demo");
         URI web = URI.create(output.await(METRICS_URL, Duration.ofSeconds(60)).group(1));
 
+        output.await(Pattern.compile("policies from .*checkout-reads"), Duration.ofSeconds(30));
         Set<String> routes = awaitCheckoutRoutes(web, 4);
         assertTrue(routes.contains("/payments/charge/{id}"), routes::toString);
         assertTrue(routes.contains("/users/{id}/profile"), "UUID segments collapse: " + routes);

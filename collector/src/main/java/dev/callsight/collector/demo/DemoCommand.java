@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
         description = "Run the collector, a flaky local upstream and a sample service with the agent attached.")
 public final class DemoCommand implements Callable<Integer> {
 
+    private static final String POLICIES_RESOURCE = "/demo/policies.yaml";
     private static final String AGENT_RESOURCE = "/demo/callsight-agent.jar";
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
@@ -60,9 +61,11 @@ public final class DemoCommand implements Callable<Integer> {
         }, "callsight-demo-stop");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         Path agentJar = null;
+        Path policies = null;
         try (collector; FlakyUpstream upstream = new FlakyUpstream(config.bindAddress())) {
-            agentJar = extractAgent();
-            Process service = startSampleService(agentJar, collector, upstream);
+            agentJar = extract(AGENT_RESOURCE, ".jar");
+            policies = extract(POLICIES_RESOURCE, ".yaml");
+            Process service = startSampleService(agentJar, policies, collector, upstream);
             printWhereToLook(collector, upstream, runFor);
             service.onExit().thenRun(stop::countDown);
             if (runFor.isZero()) {
@@ -77,6 +80,9 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             if (agentJar != null) {
                 Files.deleteIfExists(agentJar);
+            }
+            if (policies != null) {
+                Files.deleteIfExists(policies);
             }
             System.out.println("demo stopped; the data stays in " + config.dataDir());
             stopped.countDown();
@@ -97,11 +103,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Process startSampleService(Path agentJar, Collector collector, FlakyUpstream upstream)
+    private Process startSampleService(Path agentJar, Path policies, Collector collector, FlakyUpstream upstream)
             throws IOException, URISyntaxException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = new File(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-javaagent:" + agentJar, "-cp", classPath,
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-javaagent:" + agentJar,
+                "-Dcallsight.config=" + policies, "-cp", classPath,
                 SampleService.class.getName(), "http://" + collector.config().bindAddress() + ":" + upstream.port(),
                 Integer.toString(rate)))
                 .inheritIO();
@@ -112,15 +119,16 @@ public final class DemoCommand implements Callable<Integer> {
         return builder.start();
     }
 
-    private static Path extractAgent() throws IOException {
-        Path agentJar = Files.createTempFile("callsight-agent", ".jar");
-        try (InputStream in = DemoCommand.class.getResourceAsStream(AGENT_RESOURCE)) {
+    /** A file the sample service's JVM reads, copied out of this jar. */
+    private static Path extract(String resource, String suffix) throws IOException {
+        Path file = Files.createTempFile("callsight-demo", suffix);
+        try (InputStream in = DemoCommand.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException("this collector jar was built without the agent (" + AGENT_RESOURCE + ")");
+                throw new IOException("this collector jar was built without " + resource);
             }
-            Files.copy(in, agentJar, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        return agentJar;
+        return file;
     }
 
     private static void printWhereToLook(Collector collector, FlakyUpstream upstream, Duration runFor) {
