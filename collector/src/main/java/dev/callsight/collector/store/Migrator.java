@@ -10,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +20,10 @@ import java.util.regex.Pattern;
  * Applies the SQL files listed in {@code db/migration/migrations.list} in order, each in its own transaction,
  * recording each applied version in {@code schema_version}. A jar cannot be listed portably, hence the list file:
  * a new migration is a new {@code V<n>__name.sql} plus one line there.
+ *
+ * <p>Versions must rise down the list but may leave gaps, so work on separate branches can reserve distinct
+ * versions; every listed version not yet recorded is applied, so a version that lands in the list after a higher
+ * one was applied still runs.
  */
 final class Migrator {
 
@@ -39,19 +45,20 @@ final class Migrator {
             }
             return null;
         });
-        int current = database.inTransaction(Migrator::currentVersion);
-        List<String> files = listedFiles();
-        for (int i = 0; i < files.size(); i++) {
-            Matcher name = FILE_NAME.matcher(files.get(i));
-            if (!name.matches() || Integer.parseInt(name.group(1)) != i + 1) {
-                throw new IllegalStateException("migration " + (i + 1) + " must be named V" + (i + 1)
-                        + "__<description>.sql, found " + files.get(i));
+        Set<Integer> applied = database.inTransaction(Migrator::appliedVersions);
+        int previous = 0;
+        for (String file : listedFiles()) {
+            Matcher name = FILE_NAME.matcher(file);
+            if (!name.matches() || Integer.parseInt(name.group(1)) <= previous) {
+                throw new IllegalStateException("migrations must be named V<n>__<description>.sql with n rising "
+                        + "down the list, found " + file + " after version " + previous);
             }
-            int version = i + 1;
-            if (version <= current) {
+            int version = Integer.parseInt(name.group(1));
+            previous = version;
+            if (applied.contains(version)) {
                 continue;
             }
-            List<String> statements = statements(read(LOCATION + files.get(i)));
+            List<String> statements = statements(read(LOCATION + file));
             String description = name.group(2);
             database.inTransaction(connection -> {
                 try (Statement statement = connection.createStatement()) {
@@ -70,12 +77,15 @@ final class Migrator {
         }
     }
 
-    private static int currentVersion(Connection connection) throws SQLException {
+    private static Set<Integer> appliedVersions(Connection connection) throws SQLException {
+        Set<Integer> versions = new HashSet<>();
         try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-            rows.next();
-            return rows.getInt(1);
+                ResultSet rows = statement.executeQuery("SELECT version FROM schema_version")) {
+            while (rows.next()) {
+                versions.add(rows.getInt(1));
+            }
         }
+        return versions;
     }
 
     private List<String> listedFiles() {
