@@ -2,10 +2,14 @@ package dev.callsight.collector;
 
 import dev.callsight.collector.ingest.IngestService;
 import dev.callsight.collector.ingest.OtlpReceiver;
+import dev.callsight.collector.serve.BreakerStateGauge;
+import dev.callsight.collector.serve.CallEventCounters;
 import dev.callsight.collector.serve.DurationHistogram;
 import dev.callsight.collector.serve.IngestHealthMetrics;
 import dev.callsight.collector.serve.StoreSizeCollector;
 import dev.callsight.collector.serve.WebHandler;
+import dev.callsight.collector.store.BreakerStateStore;
+import dev.callsight.collector.store.CallEventStore;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
 import dev.callsight.collector.store.SpanStore;
@@ -51,7 +55,18 @@ public final class Collector implements AutoCloseable {
             registry.register(histogram);
             registry.register(new StoreSizeCollector(database));
             IngestHealthMetrics health = new IngestHealthMetrics(registry);
-            IngestService ingest = new IngestService(database, spanStore, rollupStore, histogram::add);
+            CallEventStore callEventStore = new CallEventStore();
+            BreakerStateStore breakerStateStore = new BreakerStateStore();
+            CallEventCounters callEvents = new CallEventCounters(database.inTransaction(callEventStore::totals));
+            BreakerStateGauge breakerStates = new BreakerStateGauge(database.inTransaction(breakerStateStore::all));
+            registry.register(callEvents);
+            registry.register(breakerStates);
+            IngestService ingest = new IngestService(database, spanStore, rollupStore, callEventStore,
+                    breakerStateStore, committed -> {
+                        histogram.add(committed.rollups());
+                        callEvents.add(committed.events());
+                        breakerStates.update(committed.breakerStates());
+                    });
 
             otlpServer = listen(config, config.otlpPort(), new OtlpReceiver(ingest, health, config.maxBodyBytes()));
             Undertow webServer = listen(config, config.httpPort(),

@@ -7,11 +7,14 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Histogram;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -94,17 +97,59 @@ final class Otlp {
 
     static ExportMetricsServiceRequest metrics(String service, AggregationTemporality temporality,
             HistogramDataPoint... points) {
+        return metrics(service, Metric.newBuilder()
+                .setName("http.client.request.duration")
+                .setUnit("s")
+                .setHistogram(Histogram.newBuilder()
+                        .setAggregationTemporality(temporality)
+                        .addAllDataPoints(List.of(points)))
+                .build());
+    }
+
+    static ExportMetricsServiceRequest metrics(String service, Metric... metrics) {
         return ExportMetricsServiceRequest.newBuilder()
                 .addResourceMetrics(ResourceMetrics.newBuilder()
                         .setResource(Resource.newBuilder().addAttributes(attr("service.name", service)))
                         .addScopeMetrics(ScopeMetrics.newBuilder()
                                 .setScope(InstrumentationScope.newBuilder().setName("test"))
-                                .addMetrics(Metric.newBuilder()
-                                        .setName("http.client.request.duration")
-                                        .setUnit("s")
-                                        .setHistogram(Histogram.newBuilder()
-                                                .setAggregationTemporality(temporality)
-                                                .addAllDataPoints(List.of(points))))))
+                                .addAllMetrics(List.of(metrics))))
+                .build();
+    }
+
+    /** A counter point for GET users.internal:8443 /users/{id} with the given extra attributes. */
+    static NumberDataPoint count(long startNanos, long timeNanos, long value, KeyValue... attributes) {
+        return NumberDataPoint.newBuilder()
+                .setStartTimeUnixNano(startNanos)
+                .setTimeUnixNano(timeNanos)
+                .setAsInt(value)
+                .addAttributes(attr("http.request.method", "GET"))
+                .addAttributes(attr("server.address", "users.internal"))
+                .addAttributes(attr("server.port", 8443))
+                .addAttributes(attr("url.template", "/users/{id}"))
+                .addAllAttributes(List.of(attributes))
+                .build();
+    }
+
+    /** A monotonic sum, as the agent's counters export. */
+    static Metric counter(String name, AggregationTemporality temporality, NumberDataPoint... points) {
+        return Metric.newBuilder()
+                .setName(name)
+                .setSum(Sum.newBuilder()
+                        .setIsMonotonic(true)
+                        .setAggregationTemporality(temporality)
+                        .addAllDataPoints(List.of(points)))
+                .build();
+    }
+
+    /** A circuit breaker state point as the agent's gauge exports it. */
+    static Metric breakerState(String policy, String upstream, long timeNanos, long state) {
+        return Metric.newBuilder()
+                .setName("callsight.http.client.circuit_breaker.state")
+                .setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder()
+                        .setTimeUnixNano(timeNanos)
+                        .setAsInt(state)
+                        .addAttributes(attr("callsight.policy", policy))
+                        .addAttributes(attr("upstream", upstream))))
                 .build();
     }
 }

@@ -20,6 +20,15 @@ public record CallKey(
         Objects.requireNonNull(errorType, "errorType");
     }
 
+    public static CallKey of(CallSite site, int statusCode, String errorType) {
+        return new CallKey(site.serviceName(), site.serverAddress(), site.serverPort(), site.route(), site.method(),
+                statusCode, errorType);
+    }
+
+    public CallSite site() {
+        return new CallSite(serviceName, serverAddress, serverPort, route, method);
+    }
+
     /** {@code server.address:server.port}, as the API shows a peer. */
     public String peer() {
         return serverAddress + ":" + serverPort;

@@ -1,20 +1,10 @@
 package dev.callsight.collector.aggregate;
 
-import com.google.protobuf.TextFormat;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,33 +20,17 @@ public final class DurationPointExtractor {
 
     public List<DurationPoint> extract(ExportMetricsServiceRequest request) {
         List<DurationPoint> points = new ArrayList<>();
-        for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
-            List<KeyValue> resource = resourceMetrics.getResource().getAttributesList();
-            String service = OtlpAttributes.string(resource, "service.name").orElse("");
-            String resourceIdentity = identity(resource);
-            for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
-                InstrumentationScope scope = scopeMetrics.getScope();
-                String scopeIdentity = scope.getName() + "\u0000" + scope.getVersion();
-                for (Metric metric : scopeMetrics.getMetricsList()) {
-                    Optional<Double> scale = secondsPerUnit(metric);
-                    if (scale.isEmpty() || !metric.hasHistogram()) {
-                        continue;
-                    }
-                    AggregationTemporality temporality = metric.getHistogram().getAggregationTemporality();
-                    if (temporality != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
-                            && temporality != AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA) {
-                        throw new InvalidTelemetryException("histogram " + metric.getName()
-                                + " has no valid aggregation temporality: " + temporality);
-                    }
-                    String metricIdentity = resourceIdentity + "\u0001" + scopeIdentity + "\u0001" + metric.getName();
-                    for (HistogramDataPoint point : metric.getHistogram().getDataPointsList()) {
-                        points.add(toPoint(service, metricIdentity, point,
-                                temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
-                                scale.get(), metric.getName()));
-                    }
-                }
+        OtlpMetricStreams.forEachMetric(request, (service, metricIdentity, metric) -> {
+            Optional<Double> scale = secondsPerUnit(metric);
+            if (scale.isEmpty() || !metric.hasHistogram()) {
+                return;
             }
-        }
+            boolean cumulative = OtlpMetricStreams.isCumulative(metric.getHistogram().getAggregationTemporality(),
+                    "histogram " + metric.getName());
+            for (HistogramDataPoint point : metric.getHistogram().getDataPointsList()) {
+                points.add(toPoint(service, metricIdentity, point, cumulative, scale.get(), metric.getName()));
+            }
+        });
         return points;
     }
 
@@ -81,26 +55,15 @@ public final class DurationPointExtractor {
             throw new InvalidTelemetryException("histogram " + metricName + " point has " + buckets
                     + " bucket counts for " + bounds + " explicit bounds (expected " + (bounds + 1) + ")");
         }
-        if (point.getTimeUnixNano() == 0) {
-            throw new InvalidTelemetryException("histogram " + metricName + " point has no time_unix_nano");
-        }
+        OtlpPoints.requireTime(point.getTimeUnixNano(), "histogram " + metricName);
         List<KeyValue> attributes = point.getAttributesList();
-        CallKey call = new CallKey(
-                service,
-                OtlpAttributes.string(attributes, "server.address").or(() -> OtlpAttributes.string(attributes, "net.peer.name"))
-                        .orElse(""),
-                (int) OtlpAttributes.integer(attributes, "server.port")
-                        .or(() -> OtlpAttributes.integer(attributes, "net.peer.port")).orElse(0L).longValue(),
-                OtlpAttributes.string(attributes, "url.template").or(() -> OtlpAttributes.string(attributes, "http.route"))
-                        .orElse(""),
-                OtlpAttributes.string(attributes, "http.request.method")
-                        .or(() -> OtlpAttributes.string(attributes, "http.method")).orElse(""),
+        CallKey call = CallKey.of(OtlpAttributes.callSite(service, attributes),
                 (int) OtlpAttributes.integer(attributes, "http.response.status_code")
                         .or(() -> OtlpAttributes.integer(attributes, "http.status_code")).orElse(0L).longValue(),
                 OtlpAttributes.string(attributes, "error.type").orElse(""));
         List<Double> boundsSeconds = point.getExplicitBoundsList().stream().map(b -> b * scale).toList();
         return new DurationPoint(
-                sha256(metricIdentity + "\u0001" + identity(attributes) + "\u0001" + point.getStartTimeUnixNano()),
+                OtlpMetricStreams.streamId(metricIdentity, attributes, point.getStartTimeUnixNano()),
                 call,
                 point.getStartTimeUnixNano(),
                 point.getTimeUnixNano(),
@@ -109,22 +72,5 @@ public final class DurationPointExtractor {
                 point.hasSum() ? point.getSum() * scale : 0.0,
                 boundsSeconds,
                 point.getBucketCountsList());
-    }
-
-    /** Order-independent text for a set of attributes. */
-    private static String identity(List<KeyValue> attributes) {
-        StringBuilder text = new StringBuilder();
-        attributes.stream().sorted(Comparator.comparing(KeyValue::getKey)).forEach(kv -> text.append(kv.getKey())
-                .append('=').append(TextFormat.shortDebugString(kv.getValue())).append('\u0000'));
-        return text.toString();
-    }
-
-    private static String sha256(String text) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

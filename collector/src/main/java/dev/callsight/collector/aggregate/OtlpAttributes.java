@@ -37,6 +37,23 @@ public final class OtlpAttributes {
         });
     }
 
+    /** A string attribute a point must carry, not empty; {@code what} names the point in the error. */
+    public static String required(List<KeyValue> attributes, String key, String what) {
+        return string(attributes, key).filter(value -> !value.isEmpty())
+                .orElseThrow(() -> new InvalidTelemetryException(what + " point has no " + key + " attribute"));
+    }
+
+    /** The call attributes of a metric point, current semantic-convention names first, then the older ones. */
+    public static CallSite callSite(String service, List<KeyValue> attributes) {
+        return new CallSite(
+                service,
+                string(attributes, "server.address").or(() -> string(attributes, "net.peer.name")).orElse(""),
+                (int) integer(attributes, "server.port").or(() -> integer(attributes, "net.peer.port")).orElse(0L)
+                        .longValue(),
+                string(attributes, "url.template").or(() -> string(attributes, "http.route")).orElse(""),
+                string(attributes, "http.request.method").or(() -> string(attributes, "http.method")).orElse(""));
+    }
+
     private static Optional<Long> parseLong(String text) {
         try {
             return Optional.of(Long.parseLong(text.strip()));

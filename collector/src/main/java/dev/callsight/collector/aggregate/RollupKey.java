@@ -14,7 +14,12 @@ public record RollupKey(long minuteUnixSeconds, CallKey call) {
 
     /** The minute a point belongs to: its timestamp floored to the minute. */
     public static RollupKey of(long timeUnixNano, CallKey call) {
+        return new RollupKey(minuteOf(timeUnixNano), call);
+    }
+
+    /** The start of the minute holding a timestamp, in Unix seconds. */
+    public static long minuteOf(long timeUnixNano) {
         long seconds = Math.floorDiv(timeUnixNano, 1_000_000_000L);
-        return new RollupKey(seconds - Math.floorMod(seconds, 60), call);
+        return seconds - Math.floorMod(seconds, 60);
     }
 }

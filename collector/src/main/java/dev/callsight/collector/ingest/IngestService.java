@@ -1,9 +1,17 @@
 package dev.callsight.collector.ingest;
 
+import dev.callsight.collector.aggregate.BreakerState;
+import dev.callsight.collector.aggregate.BreakerStateExtractor;
+import dev.callsight.collector.aggregate.CallEventAggregator;
+import dev.callsight.collector.aggregate.CallEventDelta;
+import dev.callsight.collector.aggregate.CallEventPoint;
+import dev.callsight.collector.aggregate.CallEventPointExtractor;
 import dev.callsight.collector.aggregate.DurationPoint;
 import dev.callsight.collector.aggregate.DurationPointExtractor;
 import dev.callsight.collector.aggregate.RollupAggregator;
 import dev.callsight.collector.aggregate.RollupDelta;
+import dev.callsight.collector.store.BreakerStateStore;
+import dev.callsight.collector.store.CallEventStore;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.JdbcStreamStates;
 import dev.callsight.collector.store.RollupStore;
@@ -31,19 +39,27 @@ public final class IngestService {
     private final Database database;
     private final SpanStore spanStore;
     private final RollupStore rollupStore;
+    private final CallEventStore callEventStore;
+    private final BreakerStateStore breakerStateStore;
     private final SpanRecordMapper spanMapper = new SpanRecordMapper();
     private final DurationPointExtractor pointExtractor = new DurationPointExtractor();
+    private final CallEventPointExtractor eventExtractor = new CallEventPointExtractor();
+    private final BreakerStateExtractor breakerExtractor = new BreakerStateExtractor();
     private final RollupAggregator aggregator = new RollupAggregator();
-    private final Consumer<List<RollupDelta>> committedRollups;
+    private final CallEventAggregator eventAggregator = new CallEventAggregator();
+    private final Consumer<CommittedMetrics> committedMetrics;
     private final ReentrantLock writer = new ReentrantLock();
 
-    /** @param committedRollups told, in commit order, of the rollup deltas each committed request added */
+    /** @param committedMetrics told, in commit order, of what each committed metrics request added */
     public IngestService(Database database, SpanStore spanStore, RollupStore rollupStore,
-            Consumer<List<RollupDelta>> committedRollups) {
+            CallEventStore callEventStore, BreakerStateStore breakerStateStore,
+            Consumer<CommittedMetrics> committedMetrics) {
         this.database = database;
         this.spanStore = spanStore;
         this.rollupStore = rollupStore;
-        this.committedRollups = committedRollups;
+        this.callEventStore = callEventStore;
+        this.breakerStateStore = breakerStateStore;
+        this.committedMetrics = committedMetrics;
     }
 
     /** @return the number of spans stored */
@@ -64,14 +80,19 @@ public final class IngestService {
     /** @return the number of metric data points in the request, of any metric */
     public int ingest(ExportMetricsServiceRequest request) throws SQLException {
         List<DurationPoint> points = pointExtractor.extract(request);
+        List<CallEventPoint> eventPoints = eventExtractor.extract(request);
+        List<BreakerState> breakerStates = breakerExtractor.extract(request);
         writer.lock();
         try {
-            List<RollupDelta> deltas = database.inTransaction(connection -> {
-                List<RollupDelta> added = aggregator.aggregate(points, new JdbcStreamStates(connection));
-                rollupStore.add(connection, added);
-                return added;
+            CommittedMetrics committed = database.inTransaction(connection -> {
+                JdbcStreamStates states = new JdbcStreamStates(connection);
+                List<RollupDelta> rollups = aggregator.aggregate(points, states);
+                List<CallEventDelta> events = eventAggregator.aggregate(eventPoints, states);
+                rollupStore.add(connection, rollups);
+                callEventStore.add(connection, events);
+                return new CommittedMetrics(rollups, events, breakerStateStore.save(connection, breakerStates));
             });
-            committedRollups.accept(deltas);
+            committedMetrics.accept(committed);
         } finally {
             writer.unlock();
         }

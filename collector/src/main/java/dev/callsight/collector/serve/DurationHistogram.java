@@ -17,15 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DurationHistogram extends Collector {
 
     static final String NAME = "http_client_request_duration_seconds";
-    private static final List<String> LABELS = List.of("service_name", "server_address", "server_port",
-            "http_route", "http_request_method", "http_response_status_code", "error_type");
-    private static final List<String> BUCKET_LABELS;
-
-    static {
-        List<String> labels = new ArrayList<>(LABELS);
-        labels.add("le");
-        BUCKET_LABELS = List.copyOf(labels);
-    }
+    private static final List<String> LABELS = CallSiteLabels.namesWith(
+            List.of("http_response_status_code", "error_type"));
+    private static final List<String> BUCKET_LABELS = CallSiteLabels.namesWith(
+            List.of("http_response_status_code", "error_type", "le"));
 
     private final Map<CallKey, CallTotal> totals = new ConcurrentHashMap<>();
 
@@ -71,7 +66,7 @@ public final class DurationHistogram extends Collector {
 
     /** A call that got no response (status 0 in the store) has an empty status label, as Prometheus spells absent. */
     private static List<String> labelValues(CallKey call) {
-        return List.of(call.serviceName(), call.serverAddress(), Integer.toString(call.serverPort()), call.route(),
-                call.method(), call.statusCode() == 0 ? "" : Integer.toString(call.statusCode()), call.errorType());
+        return CallSiteLabels.valuesWith(call.site(),
+                List.of(call.statusCode() == 0 ? "" : Integer.toString(call.statusCode()), call.errorType()));
     }
 }

@@ -30,39 +30,11 @@ public final class RollupStore {
             + String.join(", ", BUCKET_COLUMNS) + ", minute_unix_s, " + KEY_COLUMNS + ") VALUES ("
             + "?, ".repeat(2 + BUCKET_COLUMNS.size() + 8 - 1) + "?)";
 
-    /**
-     * Adds each delta to its row, creating rows that do not exist yet. Rows are added to, never overwritten, so
-     * batches for the same minute combine. Callers serialise writers: two transactions inserting the same new row
-     * at once would collide on the primary key.
-     */
+    private static final AdditiveBatch<RollupDelta> WRITER = new AdditiveBatch<>(UPDATE, INSERT, RollupStore::bind);
+
+    /** Adds each delta to its row, creating rows that do not exist yet, so batches for the same minute combine. */
     public void add(Connection connection, List<RollupDelta> deltas) throws SQLException {
-        if (deltas.isEmpty()) {
-            return;
-        }
-        int[] updated;
-        try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
-            for (RollupDelta delta : deltas) {
-                bind(update, delta);
-                update.addBatch();
-            }
-            updated = update.executeBatch();
-        }
-        List<RollupDelta> missing = new ArrayList<>();
-        for (int i = 0; i < deltas.size(); i++) {
-            if (updated[i] == 0) {
-                missing.add(deltas.get(i));
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (RollupDelta delta : missing) {
-                bind(insert, delta);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        WRITER.add(connection, deltas);
     }
 
     /** Both statements take counts first, then the key, in the same order. */

@@ -1,0 +1,14 @@
+package dev.callsight.collector.aggregate;
+
+import java.util.Objects;
+
+/** Who called which peer route with which method: the part of a call's identity every call metric carries. */
+public record CallSite(String serviceName, String serverAddress, int serverPort, String route, String method) {
+
+    public CallSite {
+        Objects.requireNonNull(serviceName, "serviceName");
+        Objects.requireNonNull(serverAddress, "serverAddress");
+        Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(method, "method");
+    }
+}

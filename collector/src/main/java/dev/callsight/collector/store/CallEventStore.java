@@ -1,0 +1,63 @@
+package dev.callsight.collector.store;
+
+import dev.callsight.collector.aggregate.CallEvent;
+import dev.callsight.collector.aggregate.CallEventDelta;
+import dev.callsight.collector.aggregate.CallEventKey;
+import dev.callsight.collector.aggregate.CallSite;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Adds policy event deltas to the {@code call_event_minute} rollups and reads them back. */
+public final class CallEventStore {
+
+    private static final String KEY_COLUMNS = "service_name, server_address, server_port, route, http_method, "
+            + "call_event, cause, qualifier";
+    private static final String UPDATE = "UPDATE call_event_minute SET event_count = event_count + ? "
+            + "WHERE minute_unix_s = ? AND service_name = ? AND server_address = ? AND server_port = ? AND route = ? "
+            + "AND http_method = ? AND call_event = ? AND cause = ? AND qualifier = ?";
+    private static final String INSERT = "INSERT INTO call_event_minute (event_count, minute_unix_s, " + KEY_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final AdditiveBatch<CallEventDelta> WRITER =
+            new AdditiveBatch<>(UPDATE, INSERT, CallEventStore::bind);
+
+    /** Adds each delta to its row, creating rows that do not exist yet, so batches for the same minute combine. */
+    public void add(Connection connection, List<CallEventDelta> deltas) throws SQLException {
+        WRITER.add(connection, deltas);
+    }
+
+    private static void bind(PreparedStatement statement, CallEventDelta delta) throws SQLException {
+        int i = 0;
+        statement.setLong(++i, delta.count());
+        statement.setLong(++i, delta.minuteUnixSeconds());
+        CallEventKey key = delta.key();
+        CallSite site = key.site();
+        statement.setString(++i, site.serviceName());
+        statement.setString(++i, site.serverAddress());
+        statement.setInt(++i, site.serverPort());
+        statement.setString(++i, site.route());
+        statement.setString(++i, site.method());
+        statement.setString(++i, key.event().label());
+        statement.setString(++i, key.cause());
+        statement.setString(++i, key.qualifier());
+    }
+
+    /** Totals over all minutes per event key. */
+    public List<CallEventTotal> totals(Connection connection) throws SQLException {
+        List<CallEventTotal> totals = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + KEY_COLUMNS + ", SUM(event_count) "
+                + "FROM call_event_minute GROUP BY " + KEY_COLUMNS + " ORDER BY " + KEY_COLUMNS);
+                ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                CallSite site = new CallSite(rows.getString(1), rows.getString(2), rows.getInt(3), rows.getString(4),
+                        rows.getString(5));
+                totals.add(new CallEventTotal(new CallEventKey(site, CallEvent.forLabel(rows.getString(6)),
+                        rows.getString(7), rows.getString(8)), rows.getLong(9)));
+            }
+        }
+        return totals;
+    }
+}
