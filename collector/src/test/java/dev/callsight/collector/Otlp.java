@@ -72,6 +72,12 @@ final class Otlp {
                 .build();
     }
 
+    /** GET users.internal:8443 /users/{id}, as metric points carry a call. */
+    static List<KeyValue> callAttributes() {
+        return List.of(attr("http.request.method", "GET"), attr("server.address", "users.internal"),
+                attr("server.port", 8443), attr("url.template", "/users/{id}"));
+    }
+
     /** One duration point for GET users.internal:8443 /users/{id} with the given status. */
     static HistogramDataPoint point(long startNanos, long timeNanos, int status, long... bucketCounts) {
         long count = 0;
@@ -79,10 +85,7 @@ final class Otlp {
                 .setStartTimeUnixNano(startNanos)
                 .setTimeUnixNano(timeNanos)
                 .addAllExplicitBounds(CANONICAL_BOUNDS)
-                .addAttributes(attr("http.request.method", "GET"))
-                .addAttributes(attr("server.address", "users.internal"))
-                .addAttributes(attr("server.port", 8443))
-                .addAttributes(attr("url.template", "/users/{id}"))
+                .addAllAttributes(callAttributes())
                 .addAttributes(attr("http.response.status_code", status));
         long[] buckets = new long[CANONICAL_BOUNDS.size() + 1];
         System.arraycopy(bucketCounts, 0, buckets, 0, bucketCounts.length);
@@ -122,10 +125,7 @@ final class Otlp {
                 .setStartTimeUnixNano(startNanos)
                 .setTimeUnixNano(timeNanos)
                 .setAsInt(value)
-                .addAttributes(attr("http.request.method", "GET"))
-                .addAttributes(attr("server.address", "users.internal"))
-                .addAttributes(attr("server.port", 8443))
-                .addAttributes(attr("url.template", "/users/{id}"))
+                .addAllAttributes(callAttributes())
                 .addAllAttributes(List.of(attributes))
                 .build();
     }
