@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,6 +94,7 @@ class PolicyEnforcementTest {
                         "without a parent span, later attempts hang under the first");
             }
         }
+        awaitCounter("callsight_http_client_retries_total", "policy-retries", Map.of("reason", "503", "source", "agent"), 5);
     }
 
     @Test
@@ -101,6 +103,8 @@ class PolicyEnforcementTest {
                 "policies:",
                 "  - match: { host: 127.0.0.1, path: \"/hang/**\" }",
                 "    timeouts: { deadline: 1s }"),
+                call("jdk", "GET", "/ok/warm-up"),
+                call("urlconnection", "GET", "/ok/warm-up"),
                 call("jdk", "GET", "/hang/jdk"),
                 call("jdk-async", "GET", "/hang/async"),
                 call("urlconnection", "GET", "/hang/urlconnection"),
@@ -126,6 +130,8 @@ class PolicyEnforcementTest {
         JsonObject urlConnectionSpan = attemptsOf("/hang/urlconnection", 1).get(0);
         assertEquals("java.net.SocketTimeoutException", CollectorProcess.attribute(urlConnectionSpan, "error.type"));
         assertEquals("deadline", CollectorProcess.attribute(urlConnectionSpan, "callsight.timeout.kind"));
+        awaitCounter("callsight_http_client_timeouts_total", "policy-deadlines", Map.of("kind", "deadline", "mode", "enforce"), 4);
+        awaitCounter("callsight_http_client_timeouts_total", "policy-deadlines", Map.of("kind", "read", "mode", "enforce"), 1);
     }
 
     @Test
@@ -163,6 +169,11 @@ class PolicyEnforcementTest {
         JsonObject observed = attemptsOf("/slow/600/observed", 1).get(0);
         assertEquals("deadline", CollectorProcess.attribute(observed, "callsight.timeout.would_exceed"));
         assertNull(CollectorProcess.attribute(observed, "error.type"));
+        // HttpURLConnection's call ends with the response headers; the body's read timeout is the
+        // connection's own, enforced but not counted.
+        awaitCounter("callsight_http_client_timeouts_total", "policy-trickle", Map.of("kind", "read", "mode", "enforce"), 1);
+        awaitCounter("callsight_http_client_timeouts_total", "policy-trickle", Map.of("kind", "deadline", "mode", "enforce"), 1);
+        awaitCounter("callsight_http_client_timeouts_total", "policy-trickle", Map.of("kind", "deadline", "mode", "observe"), 1);
     }
 
     @Test
@@ -210,6 +221,10 @@ class PolicyEnforcementTest {
         }
         assertEquals(4, upstream.requests("/status/500/breaker").size(), "rejected calls never reach the upstream");
         assertTrue(app.output().stream().anyMatch(line -> line.contains("CLOSED -> OPEN")), app::describe);
+        awaitCounter("callsight_http_client_rejections_total", "policy-breaker", Map.of("reason", "circuit_open"), 3);
+        awaitCounter("callsight_http_client_retries_total", "policy-breaker",
+                Map.of("reason", "500", "source", "application"), 3);
+        awaitCounter("callsight_http_client_circuit_breaker_state", "policy-breaker", Map.of("policy", "policies[0]"), 1);
     }
 
     @Test
@@ -232,6 +247,21 @@ class PolicyEnforcementTest {
         return InstrumentedApp.run(Path.of(System.getProperty("java.home")),
                 InstrumentedApp.exportingTo(collector, "policy-" + name),
                 List.of("-Dcallsight.config=" + file), List.of(calls));
+    }
+
+    /** Waits until the collector's /metrics shows this total over the service's matching series. */
+    private static void awaitCounter(String name, String service, Map<String, String> labels, double expected)
+            throws Exception {
+        Eventually.get(() -> {
+            double total = 0;
+            for (PrometheusText.Sample sample : PrometheusText.parse(collector.get("/metrics").body())) {
+                if (sample.name().equals(name) && service.equals(sample.labels().get("service_name"))
+                        && sample.labels().entrySet().containsAll(labels.entrySet())) {
+                    total += sample.value();
+                }
+            }
+            return total == expected ? total : null;
+        }, name + labels + " = " + expected + " for " + service, PATIENCE);
     }
 
     private static String call(String client, String method, String path) {

@@ -63,6 +63,7 @@ public final class LogicalCall {
     private volatile String lastFailure;
     private volatile long pendingBackoffMillis = -1;
     private volatile boolean observedDeadline;
+    private volatile boolean rejected;
 
     LogicalCall(OutboundCalls calls, ClientRequest request, String method, Policy policy, UpstreamGuards guards,
             Context parent, String parentSpanId, long startNanos, ApplicationRetryDetector.FailedCall repeated) {
@@ -181,10 +182,10 @@ public final class LogicalCall {
             attempt.span().setAttribute(WOULD_TIME_OUT, TimeoutKind.DEADLINE.attributeValue());
             calls.metrics().timeout(callAttributes, TimeoutKind.DEADLINE, false);
         }
-        boolean rejected = error instanceof CallRejectedException;
+        boolean refused = error instanceof CallRejectedException;
         boolean failed = error != null || statusCode >= 500 || statusCode == 429;
         lastFailure = !failed ? null : error != null ? failureReason(error, kind) : Integer.toString(statusCode);
-        if (guards != null && guards.breaker() != null && !rejected && policy.enforced()) {
+        if (guards != null && guards.breaker() != null && !refused && policy.enforced()) {
             guards.breaker().record(error != null || statusCode >= 500,
                     (from, to) -> breakerChanged(attempt.span(), from, to));
         }
@@ -236,7 +237,7 @@ public final class LogicalCall {
         if (Thread.currentThread() != thread) {
             return;
         }
-        if (lastFailure != null) {
+        if (lastFailure != null && !rejected) {
             calls.applicationRetries().remember(new ApplicationRetryDetector.FailedCall(method, request.uri().toString(),
                     parentSpanId, calls.nanoTime(), resendOffset + attempts.get(), firstAttempt, lastFailure));
         }
@@ -258,9 +259,12 @@ public final class LogicalCall {
         }
     }
 
+    /** A refused call sent nothing, so it is no resend of anything, and nothing can be a resend of it. */
     private void reject(String reason, String message) throws CallRejectedException {
         CallRejectedException rejected = new CallRejectedException(reason, message);
-        ClientCall attempt = startAttempt(request, RetrySource.FIRST);
+        ClientCall attempt = calls.tracer().startAttempt(request, parent, 0, null, RetrySource.FIRST, null);
+        attempt.span().setAttribute(POLICY, policy.name());
+        this.rejected = true;
         calls.metrics().rejection(attempt.metricAttributes(), reason);
         endAttempt(attempt, 0, null, rejected);
         end();
