@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /retry-after/S/...}: the first request gets 503 with {@code Retry-After: S}, then 200.
  *   <li>{@code /status/CODE/...}: always CODE.
  *   <li>{@code /slow/MS/...}: 200 after MS milliseconds.
+ *   <li>{@code /redirect/...}: 302 to {@code /ok/redirected/...}.
  *   <li>{@code /hang/...}: reads the request and never answers.
  *   <li>{@code /trickle/MS/...}: a 200 whose body comes one byte every MS milliseconds, 1000 bytes.
  *   <li>{@code /reset/...}: the status line and headers, part of the body, then a TCP reset.
@@ -129,6 +130,8 @@ final class FaultyUpstream implements AutoCloseable {
                 return answer(out, count == 1 ? 503 : 200, count == 1 ? "Retry-After: " + segments[2] + "\r\n" : "");
             case "status":
                 return answer(out, Integer.parseInt(segments[2]), "");
+            case "redirect":
+                return answer(out, 302, "Location: /ok/redirected" + path.substring("/redirect".length()) + "\r\n");
             case "slow":
                 Thread.sleep(Long.parseLong(segments[2]));
                 return answer(out, 200, "");

@@ -101,6 +101,36 @@ class PolicyEnforcementTest {
     }
 
     @Test
+    void theJdkClientsOwnRedirectsAreAttemptsOfTheCall() throws Exception {
+        for (Path javaHome : Jvm.javaHomes()) {
+            String path = "/redirect/" + javaHome.getFileName();
+            InstrumentedApp.Result app = InstrumentedApp.run(javaHome, InstrumentedApp.exportingTo(collector, "policy-redirects"),
+                    List.of(), List.of(call("jdk-follow", "GET", path)));
+
+            assertEquals(List.of("200"), statuses(app), app::describe);
+            FaultyUpstream.Seen redirect = upstream.requests(path).get(0);
+            FaultyUpstream.Seen followed = upstream.requests("/ok/redirected/" + javaHome.getFileName()).get(0);
+            assertEquals(redirect.traceparent(), followed.traceparent(), "the client copies the request's headers");
+            Matcher traceparent = TRACEPARENT.matcher(redirect.traceparent());
+            assertTrue(traceparent.matches());
+            List<JsonObject> spans = Eventually.get(() -> {
+                List<JsonObject> stored = collector.spans(traceparent.group(1));
+                return stored.size() >= 2 ? stored : null;
+            }, "two attempt spans on " + javaHome, PATIENCE);
+            spans.sort(Comparator.comparingLong(span -> span.get("startTimeUnixNano").getAsLong()));
+            assertEquals(2, spans.size());
+            assertEquals("302", CollectorProcess.attribute(spans.get(0), "http.response.status_code"));
+            assertEquals("200", CollectorProcess.attribute(spans.get(1), "http.response.status_code"));
+            assertEquals("1", CollectorProcess.attribute(spans.get(1), "http.request.resend_count"));
+            assertEquals("client", CollectorProcess.attribute(spans.get(1), "callsight.retry.source"));
+            assertEquals("redirect", CollectorProcess.attribute(spans.get(1), "callsight.retry.reason"));
+            assertTrue(CollectorProcess.attribute(spans.get(1), "url.full").endsWith("/ok/redirected/" + javaHome.getFileName()));
+        }
+        awaitCounter("callsight_http_client_retries_total", "policy-redirects", Map.of("reason", "redirect", "source", "client"),
+                Jvm.javaHomes().size());
+    }
+
+    @Test
     void aHangingUpstreamEndsAtTheDeadlineWithTheClientsOwnTimeoutException() throws Exception {
         InstrumentedApp.Result app = run("deadlines", String.join("\n",
                 "policies:",

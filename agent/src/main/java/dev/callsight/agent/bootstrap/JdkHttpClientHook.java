@@ -36,6 +36,13 @@ public interface JdkHttpClientHook {
         }
 
         @Override
+        public void exchangeCreated(Object multiExchange) {}
+
+        @Override
+        public void exchangeAttempt(Object multiExchange, int attemptsBefore, Object request, Throwable retryCause,
+                Object previousResponse) {}
+
+        @Override
         public Object returned(Object call, boolean async, Object returned) {
             return returned;
         }
@@ -69,6 +76,19 @@ public interface JdkHttpClientHook {
      * @return true when send must run again for a retry; the backoff has then been waited
      */
     boolean exit(Object call, boolean async, Object returned, Throwable thrown);
+
+    /** The client made the exchange that carries the current call's request, its redirects and its own retries. */
+    void exchangeCreated(Object multiExchange);
+
+    /**
+     * The client is about to send (again) on an exchange.
+     *
+     * @param attemptsBefore how many times it sent before: from 1 on, this is its own retry or redirect
+     * @param retryCause the last failure it retried after, or null
+     * @param previousResponse the last response it followed (a redirect, an auth challenge), or null
+     */
+    void exchangeAttempt(Object multiExchange, int attemptsBefore, Object request, Throwable retryCause,
+            Object previousResponse);
 
     /** What the method returns to the application: for sendAsync, a future of the last attempt. */
     Object returned(Object call, boolean async, Object returned);

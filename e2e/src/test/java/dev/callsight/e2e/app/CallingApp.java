@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutionException;
 /**
  * An ordinary application, knowing nothing of callsight, that the tests run in its own JVM with
  * the agent attached. Each argument is one call: {@code client|METHOD|url[|traceparent[|timeoutMs]]}
- * with client one of jdk, jdk-async, jdk-h2, urlconnection, traceparent "-" for none, and
+ * with client one of jdk, jdk-async, jdk-h2, jdk-follow (follows redirects), urlconnection, traceparent "-" for none, and
  * timeoutMs the application's own timeout (the request timeout of the JDK client, the read
  * timeout of HttpURLConnection). For each it prints {@code result|client|METHOD|url|status|millis}
  * or {@code error|client|METHOD|url|exception|millis}; it exits 0 when every call got an HTTP
@@ -26,6 +26,8 @@ public final class CallingApp {
     public static void main(String[] args) throws Exception {
         HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpClient following = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
         boolean allAnswered = true;
         for (String spec : args) {
             String[] parts = spec.split("\\|");
@@ -36,7 +38,7 @@ public final class CallingApp {
             int timeoutMillis = parts.length > 4 ? Integer.parseInt(parts[4]) : 0;
             long start = System.nanoTime();
             try {
-                int status = call(client, method, url, traceparent, timeoutMillis, http1, http2);
+                int status = call(client, method, url, traceparent, timeoutMillis, http1, http2, following);
                 System.out.println("result|" + client + "|" + method + "|" + url + "|" + status + "|" + millisSince(start));
             } catch (IOException | ExecutionException e) {
                 allAnswered = false;
@@ -52,10 +54,12 @@ public final class CallingApp {
     }
 
     private static int call(String client, String method, String url, String traceparent, int timeoutMillis,
-            HttpClient http1, HttpClient http2) throws Exception {
+            HttpClient http1, HttpClient http2, HttpClient following) throws Exception {
         switch (client) {
             case "jdk":
                 return http1.send(request(method, url, traceparent, timeoutMillis), HttpResponse.BodyHandlers.ofString()).statusCode();
+            case "jdk-follow":
+                return following.send(request(method, url, traceparent, timeoutMillis), HttpResponse.BodyHandlers.ofString()).statusCode();
             case "jdk-async":
                 return http1.sendAsync(request(method, url, traceparent, timeoutMillis), HttpResponse.BodyHandlers.ofString()).get().statusCode();
             case "jdk-h2": {

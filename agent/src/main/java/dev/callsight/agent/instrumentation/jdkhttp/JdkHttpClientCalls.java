@@ -16,7 +16,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +49,8 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         volatile TimeoutKind requestTimeoutKind;
         /** The limit that ended the current attempt's body, if one did. */
         volatile TimeoutKind bodyTimeoutKind;
+        /** The last response the client followed on its own, to tell a new one from a retry after a failure. */
+        volatile Object followedResponse;
 
         Call(LogicalCall logical, HttpClient client, HttpRequest original) {
             this.logical = logical;
@@ -57,6 +62,10 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     private final OutboundCalls calls;
     /** send calls sendAsync and the facade calls the implementation; only the outermost counts. */
     private final CallDepth depth = new CallDepth();
+    /** The call whose request this thread is handing to the client, to tie the client's exchange to it. */
+    private final ThreadLocal<Call> sending = new ThreadLocal<>();
+    /** The client's exchanges, each with its call; weak, since the exchange is gone once the call is. */
+    private final Map<Object, Call> exchanges = Collections.synchronizedMap(new WeakHashMap<>());
 
     JdkHttpClientCalls(OutboundCalls calls) {
         this.calls = calls;
@@ -87,6 +96,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         Call call = new Call(logical, (HttpClient) client, original);
         call.handler = timed(call, (HttpResponse.BodyHandler<?>) bodyHandler);
         startAttempt(call, RetrySource.FIRST);
+        sending.set(call);
         return call;
     }
 
@@ -118,6 +128,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         }
         Call traced = (Call) call;
         if (async && thrown == null && returned != null) {
+            sending.remove();
             depth.exit();
             follow(traced, (CompletableFuture<?>) returned);
             return false;
@@ -130,9 +141,44 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
             startAttempt(traced, RetrySource.AGENT);
             return true;
         }
+        sending.remove();
         depth.exit();
         traced.logical.end();
         return false;
+    }
+
+    @Override
+    public void exchangeCreated(Object multiExchange) {
+        Call call = sending.get();
+        if (call != null) {
+            exchanges.put(multiExchange, call);
+        }
+    }
+
+    /**
+     * The client's own retry (after a failed exchange) or redirect ends the attempt in flight and
+     * starts one of source CLIENT. A response the exchange has not followed before means a
+     * redirect (or auth challenge); otherwise the client is retrying after its last failure. The
+     * new request goes out with the same traceparent: the client copies the headers of the
+     * request it was given.
+     */
+    @Override
+    public void exchangeAttempt(Object multiExchange, int attemptsBefore, Object request, Throwable retryCause,
+            Object previousResponse) {
+        Call call = attemptsBefore > 0 ? exchanges.get(multiExchange) : null;
+        if (call == null) {
+            return;
+        }
+        boolean followsResponse = previousResponse instanceof HttpResponse && previousResponse != call.followedResponse;
+        call.followedResponse = previousResponse;
+        if (followsResponse) {
+            call.logical.endAttempt(call.attempt, ((HttpResponse<?>) previousResponse).statusCode(), null, null);
+        } else {
+            call.logical.endAttempt(call.attempt, 0, null, retryCause);
+        }
+        HttpRequest next = (HttpRequest) request;
+        call.attempt = call.logical.startAttempt(
+                new ClientRequest(next.method(), next.uri(), null, null, false), RetrySource.CLIENT);
     }
 
     @Override
@@ -191,12 +237,15 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     /** On the agent's timer thread, so the advice leaves the nested sendAsync alone. */
     private void resend(Call call) {
         startAttempt(call, RetrySource.AGENT);
+        sending.set(call);
         try {
             follow(call, call.client.sendAsync(call.toSend, call.handler));
         } catch (RuntimeException refused) {
             call.logical.endAttempt(call.attempt, 0, null, refused);
             call.logical.end();
             call.result.completeExceptionally(refused);
+        } finally {
+            sending.remove();
         }
     }
 

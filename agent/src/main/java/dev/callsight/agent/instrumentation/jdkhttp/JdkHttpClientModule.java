@@ -1,5 +1,6 @@
 package dev.callsight.agent.instrumentation.jdkhttp;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -13,6 +14,7 @@ import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.OutboundCalls;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -40,6 +42,13 @@ public final class JdkHttpClientModule implements InstrumentationModule {
                         .advice(namedOneOf("send", "sendAsync").and(isPublic())
                                         .and(takesArgument(0, named("java.net.http.HttpRequest"))),
                                 SendAdvice.class.getName()))
+                // The exchange that sends a request again on the client's own account (redirects,
+                // a retry on a connection found closed); the fields are the JDK's since Java 11.
+                .type(named("jdk.internal.net.http.MultiExchange"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(JdkHttpClientModule.class.getClassLoader())
+                        .advice(isConstructor(), ExchangeCreatedAdvice.class.getName())
+                        .advice(named("responseAsyncImpl").and(takesArguments(0)), ExchangeAttemptAdvice.class.getName()))
                 .type(named("jdk.internal.net.http.HttpClientBuilderImpl"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(JdkHttpClientModule.class.getClassLoader())
@@ -81,6 +90,28 @@ public final class JdkHttpClientModule implements InstrumentationModule {
             returned = hook.returned(call, async, returned);
             thrown = hook.thrown(call, thrown);
             return false;
+        }
+    }
+
+    /** A new exchange, made on the thread that hands the client its request. */
+    public static final class ExchangeCreatedAdvice {
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void onExit(@Advice.This Object multiExchange) {
+            Hooks.jdkHttpClient().exchangeCreated(multiExchange);
+        }
+    }
+
+    /** Each time the exchange sends, before it counts the attempt. */
+    public static final class ExchangeAttemptAdvice {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void onEnter(@Advice.This Object multiExchange,
+                @Advice.FieldValue("attempts") AtomicInteger attempts,
+                @Advice.FieldValue("currentreq") Object request,
+                @Advice.FieldValue("retryCause") Throwable retryCause,
+                @Advice.FieldValue("response") Object previousResponse) {
+            Hooks.jdkHttpClient().exchangeAttempt(multiExchange, attempts.get(), request, retryCause, previousResponse);
         }
     }
 
