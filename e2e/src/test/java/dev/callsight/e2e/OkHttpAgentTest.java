@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -75,16 +76,23 @@ class OkHttpAgentTest {
         }
     }
 
+    /** Every release on every JDK the agent is tested on. */
+    static Stream<Arguments> releasesOnEveryJdk() throws IOException {
+        List<String> releases = releases().toList();
+        return Jvm.javaHomes().stream().flatMap(javaHome -> releases.stream().map(release -> Arguments.of(release, javaHome)));
+    }
+
     @ParameterizedTest
-    @MethodSource("releases")
-    void everyAttemptReachesTheUpstreamWithItsOwnTraceparentAndIsStoredAsASpan(String release) throws Exception {
-        String service = "e2e-okhttp-" + release;
+    @MethodSource("releasesOnEveryJdk")
+    void everyAttemptReachesTheUpstreamWithItsOwnTraceparentAndIsStoredAsASpan(String release, Path javaHome)
+            throws Exception {
+        String service = "e2e-okhttp-" + release + "-" + javaHome.getFileName();
         String http = services.upstream().httpUrl();
         String refused = "http://127.0.0.1:" + closedPort() + "/refused/8";
         String applicationTraceparent = "00-" + APPLICATION_TRACE + "-" + APPLICATION_SPAN + "-01";
         int before = services.upstream().seen().size();
 
-        InstrumentedApp.Result app = run(release, service, List.of(
+        InstrumentedApp.Result app = run(javaHome, release, service, List.of(), List.of(
                 "execute|GET|" + http + "/users/1", "execute|POST|" + http + "/users/2",
                 "enqueue|GET|" + http + "/fail/3", "enqueue|GET|" + http + "/missing/4",
                 "execute|GET|" + http + "/redirect/users/5", "execute|GET|" + services.upstream().httpsUrl() + "/h2/6",
@@ -136,9 +144,18 @@ class OkHttpAgentTest {
     void policiesRetryTimeOutAndRejectOkHttpCallsAgainstAFaultyUpstream(String release) throws Exception {
         String at = "/" + release.replace('.', '-');
         String refused = "http://127.0.0.1:" + closedPort() + "/refused" + at;
+        try (UnansweredPort unanswered = new UnansweredPort()) {
+            policiesRetryTimeOutAndReject(release, at, refused, "http://127.0.0.1:" + unanswered.port() + "/never" + at);
+        }
+    }
+
+    private void policiesRetryTimeOutAndReject(String release, String at, String refused, String unanswered)
+            throws Exception {
         Path policy = workDir.resolve("okhttp-" + release + ".yaml");
         Files.writeString(policy, String.join("\n",
                 "policies:",
+                "  - match: { host: 127.0.0.1, path: \"/never/**\" }",
+                "    timeouts: { connect: 400ms }",
                 "  - match: { host: 127.0.0.1, path: \"/fail-then-ok/**\" }",
                 "    retry: { maxAttempts: 3, initialBackoff: 20ms, on: [503] }",
                 "  - match: { host: 127.0.0.1, path: \"/retry-after/**\" }",
@@ -167,6 +184,7 @@ class OkHttpAgentTest {
                 fault("execute", "GET", "/trickle/1000" + at),
                 "execute|GET|" + refused,
                 fault("execute", "GET", "/reset" + at),
+                "execute|GET|" + unanswered,
                 fault("execute", "GET", "/ok/shorter" + at), fault("enqueue", "GET", "/ok/longer" + at)));
         for (int i = 0; i < 4; i++) {
             calls.add(fault("execute", "GET", "/status/500" + at));
@@ -174,7 +192,8 @@ class OkHttpAgentTest {
         calls.addAll(List.of(fault("execute", "GET", "/status/500" + at), fault("enqueue", "GET", "/status/500" + at),
                 fault("execute", "GET", "/status/500" + at)));
 
-        InstrumentedApp.Result app = run(release, "e2e-okhttp-faults-" + release, List.of("-Dcallsight.config=" + policy), calls);
+        InstrumentedApp.Result app = run(Path.of(System.getProperty("java.home")), release, "e2e-okhttp-faults-" + release,
+                List.of("-Dcallsight.config=" + policy), calls);
 
         assertEquals(List.of("200", "200", "503", "200", "200", "200", "500", "500", "500", "500"),
                 app.results().stream().map(result -> result[4]).toList(), app::describe);
@@ -200,7 +219,7 @@ class OkHttpAgentTest {
         }
 
         List<String> errors = app.output().stream().filter(line -> line.startsWith("error|")).toList();
-        assertEquals(9, errors.size(), app::describe);
+        assertEquals(10, errors.size(), app::describe);
         for (int i = 0; i < 2; i++) {
             assertTrue(errors.get(i).contains("java.io.InterruptedIOException: timeout"), errors.get(i));
             assertTrue(Math.abs(errorMillis(errors.get(i)) - 1000) <= 100, "ended at the 1 s deadline: " + errors.get(i));
@@ -233,12 +252,18 @@ class OkHttpAgentTest {
         assertTrue(attribute(reset, "error.type").startsWith("java."), reset::toString);
 
         assertEquals(4, faults.requests("/status/500" + at).size(), "rejected calls never reach the upstream");
-        for (String rejected : errors.subList(6, 9)) {
+        assertTrue(errors.get(6).contains("java.net.SocketTimeoutException"), errors.get(6));
+        assertTrue(Math.abs(errorMillis(errors.get(6)) - 400) <= 100, "ended at the 400 ms connect timeout: " + errors.get(6));
+        JsonObject unansweredSpan = Eventually.get(() -> spanWithUrl("e2e-okhttp-faults-" + release, unanswered),
+                "span of the unanswered connect", PATIENCE);
+        assertEquals("connect", attribute(unansweredSpan, "callsight.timeout.kind"), unansweredSpan::toString);
+
+        for (String rejected : errors.subList(7, 10)) {
             assertTrue(rejected.contains("dev.callsight.agent.bootstrap.CallRejectedException: circuit open"), rejected);
         }
 
         // Two calls hung to the policy's deadline and one to the application's shorter call timeout.
-        Map<String, Long> expected = Map.of("timeouts|deadline", 3L, "timeouts|read", 1L, "retries|503|agent", 5L,
+        Map<String, Long> expected = Map.of("timeouts|deadline", 3L, "timeouts|read", 1L, "timeouts|connect", 1L, "retries|503|agent", 5L,
                 "retries|connect_error|agent", 2L, "rejections|circuit_open", 3L);
         Eventually.get(() -> callEvents("e2e-okhttp-faults-" + release).entrySet().containsAll(expected.entrySet())
                 ? true : null, "/metrics counts " + expected, PATIENCE);
@@ -253,17 +278,13 @@ class OkHttpAgentTest {
         }
     }
 
-    private InstrumentedApp.Result run(String release, String service, List<String> calls) throws Exception {
-        return run(release, service, List.of(), calls);
-    }
-
-    private InstrumentedApp.Result run(String release, String service, List<String> options, List<String> calls)
-            throws Exception {
+    private InstrumentedApp.Result run(Path javaHome, String release, String service, List<String> options,
+            List<String> calls) throws Exception {
         List<Path> libraries;
         try (Stream<Path> jars = Files.list(releasesFolder().resolve(release))) {
             libraries = jars.sorted().toList();
         }
-        return InstrumentedApp.run(Path.of(System.getProperty("java.home")), InstrumentedApp.exportingTo(services.collector(), service),
+        return InstrumentedApp.run(javaHome, InstrumentedApp.exportingTo(services.collector(), service),
                 Stream.concat(services.trustOptions().stream(), options.stream()).toList(),
                 libraries, OkHttpApp.class, calls);
     }
