@@ -128,7 +128,7 @@ class PolicyEnforcementTest {
         assertEquals("java.net.http.HttpTimeoutException", CollectorProcess.attribute(span, "error.type"));
         assertEquals("deadline", CollectorProcess.attribute(span, "callsight.timeout.kind"));
         JsonObject urlConnectionSpan = attemptsOf("/hang/urlconnection", 1).get(0);
-        assertEquals("SocketTimeoutException", CollectorProcess.attribute(urlConnectionSpan, "error.type"));
+        assertEquals("java.net.SocketTimeoutException", CollectorProcess.attribute(urlConnectionSpan, "error.type"));
         assertEquals("deadline", CollectorProcess.attribute(urlConnectionSpan, "callsight.timeout.kind"));
         awaitCounter("callsight_http_client_timeouts_total", "policy-deadlines", Map.of("kind", "deadline", "mode", "enforce"), 4);
         awaitCounter("callsight_http_client_timeouts_total", "policy-deadlines", Map.of("kind", "read", "mode", "enforce"), 1);
