@@ -2,6 +2,7 @@ package dev.callsight.agent;
 
 import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.instrumentation.jdkhttp.JdkHttpClientModule;
+import dev.callsight.agent.instrumentation.okhttp.OkHttpModule;
 import dev.callsight.agent.instrumentation.urlconnection.UrlConnectionModule;
 import java.util.List;
 
@@ -11,6 +12,6 @@ public final class Instrumentations {
     private Instrumentations() {}
 
     public static List<InstrumentationModule> all() {
-        return List.of(new JdkHttpClientModule(), new UrlConnectionModule());
+        return List.of(new JdkHttpClientModule(), new UrlConnectionModule(), new OkHttpModule());
     }
 }

@@ -81,6 +81,22 @@ final class CollectorProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** One stored span, or null while it is not stored. */
+    JsonObject span(String traceId, String spanId) throws Exception {
+        return spans(traceId).stream().filter(span -> spanId.equals(span.get("spanId").getAsString()))
+                .findFirst().orElse(null);
+    }
+
+    /** The IDs of a service's latest traces, newest first. */
+    List<String> traceIds(String service, int limit) throws Exception {
+        HttpResponse<String> response = get("/api/traces?service=" + service + "&limit=" + limit);
+        List<String> ids = new ArrayList<>();
+        for (JsonElement trace : JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("traces")) {
+            ids.add(trace.getAsJsonObject().get("traceId").getAsString());
+        }
+        return ids;
+    }
+
     /** Stops it the way Ctrl-C or a service manager would, and waits for a clean exit. */
     int stop() throws Exception {
         process.destroy();

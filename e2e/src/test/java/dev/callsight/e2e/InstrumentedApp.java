@@ -1,6 +1,7 @@
 package dev.callsight.e2e;
 
 import dev.callsight.e2e.app.CallingApp;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,12 +28,20 @@ final class InstrumentedApp {
 
     static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions, List<String> calls)
             throws Exception {
+        return run(javaHome, environment, jvmOptions, List.of(), CallingApp.class, calls);
+    }
+
+    /** Runs {@code main} with the test classes and the given library jars on its class path. */
+    static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions, List<Path> libraries,
+            Class<?> main, List<String> arguments) throws Exception {
+        List<String> classPath = new ArrayList<>(List.of(Jvm.testClasses().toString()));
+        libraries.forEach(library -> classPath.add(library.toString()));
         List<String> command = new ArrayList<>();
         command.add(Jvm.javaIn(javaHome).toString());
         command.add("-javaagent:" + Jvm.agentJar());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", Jvm.testClasses().toString(), CallingApp.class.getName()));
-        command.addAll(calls);
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), main.getName()));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(key -> key.startsWith("OTEL_"));
         builder.environment().putAll(environment);

@@ -49,6 +49,12 @@ final class RecordingServer implements AutoCloseable {
         String path = exchange.getRequestPath();
         seen.add(new SeenRequest(exchange.getRequestMethod().toString(), path, exchange.getProtocol().toString(),
                 exchange.getRequestHeaders().getFirst("traceparent"), exchange.getRequestHeaders().getFirst("X-B3-TraceId")));
+        if (path.startsWith("/redirect/")) {
+            exchange.setStatusCode(302);
+            exchange.getResponseHeaders().put(Headers.LOCATION, path.substring("/redirect".length()));
+            exchange.endExchange();
+            return;
+        }
         exchange.setStatusCode(path.startsWith("/fail") ? 503 : path.startsWith("/missing") ? 404 : 200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
         exchange.getResponseSender().send("ok");

@@ -10,6 +10,7 @@ public final class Hooks {
 
     private static volatile UrlConnectionHook urlConnection = UrlConnectionHook.NONE;
     private static volatile JdkHttpClientHook jdkHttpClient = JdkHttpClientHook.NONE;
+    private static volatile OkHttpHook okHttp = OkHttpHook.NONE;
 
     private Hooks() {}
 
@@ -21,11 +22,19 @@ public final class Hooks {
         return jdkHttpClient;
     }
 
+    public static OkHttpHook okHttp() {
+        return okHttp;
+    }
+
     public static void install(UrlConnectionHook hook) {
         urlConnection = hook;
     }
 
     public static void install(JdkHttpClientHook hook) {
         jdkHttpClient = hook;
+    }
+
+    public static void install(OkHttpHook hook) {
+        okHttp = hook;
     }
 }

@@ -1,0 +1,15 @@
+package dev.callsight.agent.instrumentation.okhttp;
+
+import dev.callsight.agent.core.ClientCall;
+
+/** One physical attempt of a call, from ConnectInterceptor's entry to the end of its response body. */
+final class Attempt {
+
+    final CallInProgress owner;
+    final ClientCall traced;
+
+    Attempt(CallInProgress owner, ClientCall traced) {
+        this.owner = owner;
+        this.traced = traced;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.callsight.agent.instrumentation.okhttp;
+
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.callsight.agent.bootstrap.Hooks;
+import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.InstrumentationModule;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/**
+ * OkHttp 3.12 and later 3.x, and 4.x; 3.12 is the first release with a call timeout and with
+ * per-call connect and read timeouts (Chain.withConnectTimeout, withReadTimeout), which the
+ * policies need. Two hook points, both present under the same names in every supported release:
+ * the OkHttpClient(Builder) constructor, through which every client is made, adds the agent's
+ * interceptors to the builder; and OkHttp's ConnectInterceptor, which runs
+ * once per physical attempt (OkHttp's own retries and redirects included) and encloses the
+ * connection, the network interceptors and the exchange. An attempt starts there rather than in
+ * a network interceptor because a connection that fails never reaches the network interceptors.
+ * The glue is loaded by the agent's class loader, the system class loader, so OkHttp is traced
+ * when it is on the application class path; an OkHttp that only a child class loader sees (a
+ * fat jar's nested jars, an application server's web app) is not.
+ */
+public final class OkHttpModule implements InstrumentationModule {
+
+    @Override
+    public String name() {
+        return "okhttp";
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
+        // The glue links against OkHttp through the agent's own (system) class loader: without
+        // OkHttp there, the glue could not load, and the advice's hooks stay inert.
+        if (OkHttpModule.class.getClassLoader().getResource("okhttp3/OkHttpClient.class") == null) {
+            return builder;
+        }
+        Hooks.install(new OkHttpCalls(calls));
+        return builder
+                .type(named("okhttp3.OkHttpClient"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(OkHttpModule.class.getClassLoader())
+                        .advice(isConstructor().and(takesArguments(1))
+                                        .and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
+                                ClientAdvice.class.getName()))
+                .type(named("okhttp3.internal.connection.ConnectInterceptor"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(OkHttpModule.class.getClassLoader())
+                        .advice(named("intercept").and(takesArguments(1))
+                                        .and(takesArgument(0, named("okhttp3.Interceptor$Chain"))),
+                                AttemptAdvice.class.getName()));
+    }
+
+    /** OkHttpClient(Builder): runs before the constructor copies the builder's interceptor lists. */
+    public static final class ClientAdvice {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void onEnter(@Advice.Argument(0) Object builder) {
+            Hooks.okHttp().clientBuilding(builder);
+        }
+    }
+
+    /** ConnectInterceptor.intercept: one physical attempt. */
+    public static final class AttemptAdvice {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object onEnter(@Advice.Argument(0) Object chain) {
+            return Hooks.okHttp().attemptStarting(chain);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void onExit(@Advice.Enter Object attempt,
+                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object response,
+                @Advice.Thrown Throwable thrown) {
+            response = Hooks.okHttp().attemptEnded(attempt, response, thrown);
+        }
+    }
+}
