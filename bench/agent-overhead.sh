@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Agent overhead, side by side in one session: the same call loop without the agent, with it
-# exporting to a sink that discards (the agent's own cost), and with it exporting to a real
-# collector on the same cores (what a laptop demo sees), alternating runs so drift hits all
-# alike. Prints each run and the ratios of the medians to the run without the agent.
+# exporting to a sink that discards (the agent's own cost), the same under an enforced policy
+# with every feature on (timeouts, retries, circuit breaker, concurrency limit: what the policy
+# engine costs a call that needs none of them), and exporting to a real collector on the same
+# cores (what a laptop demo sees), alternating runs so drift hits all alike. Prints each run and the ratios of the medians to the run without the agent.
 # Usage: bench/agent-overhead.sh [rounds] [calls]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,14 @@ otlp=$(grep -o 'otlp=[^ ]*' "$work/collector.log" | head -1 | cut -d= -f2)
 sink=$(grep -o 'otlp=[^ ]*' "$work/sink.log" | head -1 | cut -d= -f2)
 [ -n "$otlp" ] || { echo "collector did not start:" >&2; cat "$work/collector.log" >&2; exit 1; }
 [ -n "$sink" ] || { echo "sink did not start:" >&2; cat "$work/sink.log" >&2; exit 1; }
+cat >"$work/policies.yaml" <<'YAML'
+policies:
+  - match: { host: "*" }
+    timeouts: { connect: 5s, read: 5s, deadline: 30s }
+    retry: { maxAttempts: 3, initialBackoff: 100ms, on: [connect_error, 503] }
+    circuitBreaker: { failureRateThreshold: 50%, minimumCalls: 20, window: 30s, openFor: 30s, halfOpenCalls: 5 }
+    maxConcurrent: 1000
+YAML
 echo "collector at $otlp, sink at $sink; $rounds rounds of $calls calls per client; java $(java -version 2>&1 | head -1)"
 
 run() { # $1 = label, rest = extra JVM options
@@ -47,6 +56,7 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds"
   run none
   OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_SERVICE_NAME=bench run agent-sink -javaagent:"$agent"
+  OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_SERVICE_NAME=bench run agent-policy -javaagent:"$agent"=config="$work/policies.yaml"
   OTEL_EXPORTER_OTLP_ENDPOINT=${otlp%/} OTEL_SERVICE_NAME=bench run agent-collector -javaagent:"$agent"
 done
 for _ in $(seq 1 10); do
@@ -72,8 +82,8 @@ awk '
     for (c in clients) {
       mn = median(mean["none "c]); pn = median(p99["none "c]); rn = median(rate["none "c]);
       printf "%-18s %-16s %10.1f %7s %10.1f %7s %9.0f %7s\n", c, "none", mn, "", pn, "", rn, "";
-      split("agent-sink agent-collector", runs, " ");
-      for (r = 1; r <= 2; r++) {
+      split("agent-sink agent-policy agent-collector", runs, " ");
+      for (r = 1; r <= 3; r++) {
         k = runs[r]" "c; m = median(mean[k]); p = median(p99[k]); q = median(rate[k]);
         printf "%-18s %-16s %10.1f %7.2f %10.1f %7.2f %9.0f %7.2f\n", c, runs[r], m, m / mn, p, p / pn, q, q / rn;
       }
