@@ -6,13 +6,22 @@ import dev.callsight.collector.serve.BreakerStateGauge;
 import dev.callsight.collector.serve.CallEventCounters;
 import dev.callsight.collector.serve.DurationHistogram;
 import dev.callsight.collector.serve.IngestHealthMetrics;
+import dev.callsight.collector.serve.SloMetrics;
 import dev.callsight.collector.serve.StoreSizeCollector;
 import dev.callsight.collector.serve.WebHandler;
 import dev.callsight.collector.store.BreakerStateStore;
 import dev.callsight.collector.store.CallEventStore;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
+import dev.callsight.collector.store.SloStore;
 import dev.callsight.collector.store.SpanStore;
+import dev.callsight.collector.slo.AlertSink;
+import dev.callsight.collector.slo.AlertmanagerClient;
+import dev.callsight.collector.slo.SloConfigException;
+import dev.callsight.collector.slo.SloEvaluator;
+import dev.callsight.collector.slo.SloFile;
+import dev.callsight.collector.slo.SloMonitor;
+import dev.callsight.collector.slo.SloParser;
 import io.prometheus.client.CollectorRegistry;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
@@ -21,30 +30,39 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A running collector: the store, the ingest pipeline, and the OTLP and web listeners. */
+/** A running collector: the store, the ingest pipeline, the SLO loop, and the OTLP and web listeners. */
 public final class Collector implements AutoCloseable {
 
     private final CollectorConfig config;
     private final Database database;
     private final Undertow otlpServer;
     private final Undertow webServer;
+    private final ScheduledExecutorService sloLoop;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Collector(CollectorConfig config, Database database, Undertow otlpServer, Undertow webServer) {
+    private Collector(CollectorConfig config, Database database, Undertow otlpServer, Undertow webServer,
+            ScheduledExecutorService sloLoop) {
         this.config = config;
         this.database = database;
         this.otlpServer = otlpServer;
         this.webServer = webServer;
+        this.sloLoop = sloLoop;
     }
 
     /**
      * Opens and migrates the store, wires the pipeline and starts both listeners.
      *
-     * @throws IllegalStateException when the store cannot be opened or a port cannot be bound
+     * @throws IllegalStateException when the SLO file is invalid, the store cannot be opened or a port cannot be bound
      */
     public static Collector start(CollectorConfig config) {
+        Optional<SloFile> slos = loadSlos(config);
         Database database = openStore(config);
         Undertow otlpServer = null;
         try {
@@ -67,11 +85,25 @@ public final class Collector implements AutoCloseable {
                         callEvents.add(committed.events());
                         breakerStates.update(committed.breakerStates());
                     });
+            SloStore sloStore = new SloStore();
+            SloMonitor monitor = new SloMonitor(slos, database, rollupStore, sloStore, new SloEvaluator(rollupStore),
+                    Clock.systemUTC());
+            registry.register(new SloMetrics(monitor));
 
             otlpServer = listen(config, config.otlpPort(), new OtlpReceiver(ingest, health, config.maxBodyBytes()));
             Undertow webServer = listen(config, config.httpPort(),
-                    new WebHandler(registry, database, spanStore, rollupStore));
-            return new Collector(config, database, otlpServer, webServer);
+                    new WebHandler(registry, database, spanStore, rollupStore, monitor, sloStore));
+            ScheduledExecutorService sloLoop = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "callsight-slo");
+                thread.setDaemon(true);
+                return thread;
+            });
+            Collector collector = new Collector(config, database, otlpServer, webServer, sloLoop);
+            AlertSink sink = config.alertmanager() == null ? AlertSink.NONE : new AlertmanagerClient(
+                    config.alertmanager(), collector.webEndpoint() + WebHandler.SLO_PATH, config.sloInterval());
+            sloLoop.scheduleWithFixedDelay(() -> monitor.run(sink), 0, config.sloInterval().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return collector;
         } catch (SQLException | RuntimeException e) {
             if (otlpServer != null) {
                 otlpServer.stop();
@@ -80,6 +112,17 @@ public final class Collector implements AutoCloseable {
             throw e instanceof SQLException
                     ? new IllegalStateException("cannot read the store " + config.jdbcUrl() + ": " + e.getMessage(), e)
                     : (RuntimeException) e;
+        }
+    }
+
+    private static Optional<SloFile> loadSlos(CollectorConfig config) {
+        if (config.slosFile() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SloFile.load(config.slosFile(), new SloParser()));
+        } catch (SloConfigException e) {
+            throw new IllegalStateException("invalid SLO file " + e.getMessage(), e);
         }
     }
 
@@ -142,7 +185,10 @@ public final class Collector implements AutoCloseable {
         return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
 
-    /** Stops both listeners, letting requests in progress finish, then closes the store. Idempotent. */
+    /**
+     * Stops both listeners, letting requests in progress finish, and the SLO loop after its evaluation in progress,
+     * then closes the store. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -151,6 +197,12 @@ public final class Collector implements AutoCloseable {
         try {
             otlpServer.stop();
             webServer.stop();
+            sloLoop.shutdown();
+            if (!sloLoop.awaitTermination(30, TimeUnit.SECONDS)) {
+                System.err.println("callsight: SLO evaluation still running after 30 s; closing the store anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             database.close();
         }

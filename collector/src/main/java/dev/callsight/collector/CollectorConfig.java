@@ -1,11 +1,14 @@
 package dev.callsight.collector;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Everything the collector needs to start. Port 0 picks a free port. A null {@code jdbcUrl} means the embedded H2
- * file {@code <dataDir>/callsight} with the durability settings of {@link #defaultJdbcUrl(Path)}.
+ * file {@code <dataDir>/callsight} with the durability settings of {@link #defaultJdbcUrl(Path)}. A null
+ * {@code slosFile} means no SLOs; a null {@code alertmanager} means alerts are not pushed anywhere.
  */
 public record CollectorConfig(
         String bindAddress,
@@ -13,13 +16,17 @@ public record CollectorConfig(
         int httpPort,
         Path dataDir,
         String jdbcUrl,
-        long maxBodyBytes) {
+        long maxBodyBytes,
+        Path slosFile,
+        URI alertmanager,
+        Duration sloInterval) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_OTLP_PORT = 4318;
     public static final int DEFAULT_HTTP_PORT = 9318;
     public static final Path DEFAULT_DATA_DIR = Path.of("callsight-data");
     public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
+    public static final Duration DEFAULT_SLO_INTERVAL = Duration.ofMinutes(1);
 
     public CollectorConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -28,6 +35,9 @@ public record CollectorConfig(
         checkPort("httpPort", httpPort);
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
+        }
+        if (sloInterval == null || sloInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("sloInterval must be at least 1s: " + sloInterval);
         }
         dataDir = dataDir.toAbsolutePath().normalize();
         if (jdbcUrl == null || jdbcUrl.isBlank()) {
@@ -56,7 +66,7 @@ public record CollectorConfig(
         }
     }
 
-    /** Starts from the defaults: 127.0.0.1, ports 4318 and 9318, ./callsight-data, 8 MiB bodies. */
+    /** Starts from the defaults: 127.0.0.1, ports 4318 and 9318, ./callsight-data, 8 MiB bodies, no SLOs. */
     public static final class Builder {
         private String bindAddress = DEFAULT_BIND_ADDRESS;
         private int otlpPort = DEFAULT_OTLP_PORT;
@@ -64,6 +74,9 @@ public record CollectorConfig(
         private Path dataDir = DEFAULT_DATA_DIR;
         private String jdbcUrl;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Path slosFile;
+        private URI alertmanager;
+        private Duration sloInterval = DEFAULT_SLO_INTERVAL;
 
         private Builder() {
         }
@@ -99,8 +112,26 @@ public record CollectorConfig(
             return this;
         }
 
+        /** Null: no SLOs. */
+        public Builder slosFile(Path value) {
+            slosFile = value;
+            return this;
+        }
+
+        /** Null: alerts are not pushed. */
+        public Builder alertmanager(URI value) {
+            alertmanager = value;
+            return this;
+        }
+
+        public Builder sloInterval(Duration value) {
+            sloInterval = value;
+            return this;
+        }
+
         public CollectorConfig build() {
-            return new CollectorConfig(bindAddress, otlpPort, httpPort, dataDir, jdbcUrl, maxBodyBytes);
+            return new CollectorConfig(bindAddress, otlpPort, httpPort, dataDir, jdbcUrl, maxBodyBytes, slosFile,
+                    alertmanager, sloInterval);
         }
     }
 }

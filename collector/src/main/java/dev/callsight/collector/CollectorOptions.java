@@ -1,6 +1,8 @@
 package dev.callsight.collector;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -32,6 +34,18 @@ public final class CollectorOptions {
                     + "413 (default: ${DEFAULT-VALUE}; e.g. 512KiB, 16MiB).")
     private long maxBodyBytes;
 
+    @Option(names = "--slos", paramLabel = "FILE",
+            description = "SLO definitions (YAML, or OpenSLO v1 SLO documents); re-read when the file changes.")
+    private Path slosFile;
+
+    @Option(names = "--alertmanager", paramLabel = "URL",
+            description = "Alertmanager to push SLO alerts to, e.g. http://127.0.0.1:9093 (its v2 API).")
+    private URI alertmanager;
+
+    @Option(names = "--slo-interval", paramLabel = "DURATION", defaultValue = "1m", converter = DurationConverter.class,
+            description = "How often SLOs and their alerts are evaluated (default: ${DEFAULT-VALUE}).")
+    private Duration sloInterval;
+
     /**
      * Starts the collector these flags describe, or says on stderr why it could not (with a hint
      * when a port is taken) and returns empty.
@@ -49,6 +63,7 @@ public final class CollectorOptions {
 
     public CollectorConfig toConfig() {
         return CollectorConfig.builder().bindAddress(bind).otlpPort(otlpPort).httpPort(httpPort)
-                .dataDir(dataDir).jdbcUrl(jdbcUrl).maxBodyBytes(maxBodyBytes).build();
+                .dataDir(dataDir).jdbcUrl(jdbcUrl).maxBodyBytes(maxBodyBytes).slosFile(slosFile)
+                .alertmanager(alertmanager).sloInterval(sloInterval).build();
     }
 }

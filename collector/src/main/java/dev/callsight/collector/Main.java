@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** {@code java -jar callsight-collector.jar <command>}. */
 @Command(name = "callsight-collector", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Receives OTLP traces and metrics from callsight agents (or any OpenTelemetry SDK), stores "
-                + "them in H2 and serves metrics and a JSON API.",
+                + "them in H2 and serves metrics, SLOs and a JSON API.",
         subcommands = CommandLine.HelpCommand.class)
 public final class Main implements Runnable {
 
@@ -32,12 +32,13 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .addSubcommand("serve", new ServeCommand())
-                .addSubcommand("demo", new DemoCommand());
+                .addSubcommand("demo", new DemoCommand())
+                .addSubcommand("rules", new RulesCommand());
     }
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: try 'serve' or 'demo'");
+        throw new ParameterException(spec.commandLine(), "missing command: try 'serve', 'demo' or 'rules'");
     }
 
     /** The jar's Implementation-Version, or "dev" when run from classes. */

@@ -1,7 +1,10 @@
 package dev.callsight.collector.serve;
 
+import dev.callsight.collector.slo.PrometheusRules;
+import dev.callsight.collector.slo.SloMonitor;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
+import dev.callsight.collector.store.SloStore;
 import dev.callsight.collector.store.SpanStore;
 import io.prometheus.client.CollectorRegistry;
 import io.undertow.Handlers;
@@ -13,15 +16,23 @@ import io.undertow.server.handlers.BlockingHandler;
 /** Routes of the web port; every route reads H2, so each runs on a worker thread in blocking mode. */
 public final class WebHandler implements HttpHandler {
 
+    /** Where an SLO's page is: append the SLO's name. Alert links point here. */
+    public static final String SLO_PATH = "/api/slos/";
+
     private final RoutingHandler routes;
 
-    public WebHandler(CollectorRegistry registry, Database database, SpanStore spanStore, RollupStore rollupStore) {
+    public WebHandler(CollectorRegistry registry, Database database, SpanStore spanStore, RollupStore rollupStore,
+            SloMonitor sloMonitor, SloStore sloStore) {
         JsonResponses json = new JsonResponses();
+        SloEndpoint slos = new SloEndpoint(sloMonitor, database, sloStore, json);
         routes = Handlers.routing()
                 .get("/metrics", new BlockingHandler(new MetricsEndpoint(registry)))
                 .get("/api/services", new BlockingHandler(new ServicesEndpoint(database, rollupStore, json)))
                 .get("/api/traces", new BlockingHandler(new TraceListEndpoint(database, spanStore, json)))
                 .get("/api/traces/{traceId}", new BlockingHandler(new TraceEndpoint(database, spanStore, json)))
+                .get("/api/slos", slos.list())
+                .get(SLO_PATH + "{name}", new BlockingHandler(slos.one()))
+                .get("/api/rules", new RulesEndpoint(sloMonitor, new PrometheusRules()))
                 .setFallbackHandler(exchange -> json.error(exchange, 404, "unknown path " + exchange.getRequestPath()))
                 .setInvalidMethodHandler(exchange -> json.error(exchange, 405,
                         "method " + exchange.getRequestMethod() + " not allowed"));

@@ -4,16 +4,18 @@ import dev.callsight.collector.aggregate.CallKey;
 import dev.callsight.collector.aggregate.CallTotal;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.aggregate.RollupDelta;
+import dev.callsight.collector.aggregate.RollupKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-/** Adds deltas to the minute rollups and reads them back. */
+/** Adds deltas to the minute rollups, folds old minutes into hour rollups, and reads both back. */
 public final class RollupStore {
 
     private static final String KEY_COLUMNS = "service_name, server_address, server_port, route, http_method, "
@@ -89,5 +91,81 @@ public final class RollupStore {
             }
         }
         return counts;
+    }
+
+    /**
+     * Visits the minute rows of {@code [fromUnixSeconds, toUnixSeconds)}; each row's key holds its minute. Rows
+     * stream from the cursor, so a scan over days never holds them all.
+     */
+    public void forEachMinute(Connection connection, long fromUnixSeconds, long toUnixSeconds,
+            Consumer<RollupDelta> visitor) throws SQLException {
+        forEach(connection, "rollup_minute", "minute_unix_s", fromUnixSeconds, toUnixSeconds, visitor);
+    }
+
+    /** Visits the hour rows of {@code [fromUnixSeconds, toUnixSeconds)}; each row's key holds its hour. */
+    public void forEachHour(Connection connection, long fromUnixSeconds, long toUnixSeconds,
+            Consumer<RollupDelta> visitor) throws SQLException {
+        forEach(connection, "rollup_hour", "hour_unix_s", fromUnixSeconds, toUnixSeconds, visitor);
+    }
+
+    private static void forEach(Connection connection, String table, String timeColumn, long from, long to,
+            Consumer<RollupDelta> visitor) throws SQLException {
+        String sql = "SELECT " + timeColumn + ", " + KEY_COLUMNS + ", call_count, sum_seconds, "
+                + String.join(", ", BUCKET_COLUMNS) + " FROM " + table + " WHERE " + timeColumn + " >= ? AND "
+                + timeColumn + " < ?";
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setLong(1, from);
+            query.setLong(2, to);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    CallKey call = new CallKey(rows.getString(2), rows.getString(3), rows.getInt(4), rows.getString(5),
+                            rows.getString(6), rows.getInt(7), rows.getString(8));
+                    List<Long> buckets = new ArrayList<>(BUCKET_COLUMNS.size());
+                    for (int b = 0; b < BUCKET_COLUMNS.size(); b++) {
+                        buckets.add(rows.getLong(11 + b));
+                    }
+                    visitor.accept(new RollupDelta(new RollupKey(rows.getLong(1), call), rows.getLong(9),
+                            rows.getDouble(10), buckets));
+                }
+            }
+        }
+    }
+
+    /**
+     * Sums every complete hour of minute rows before {@code beforeUnixSeconds} that is not yet in
+     * {@code rollup_hour} into it. Hours are folded in order, so everything below the newest hour row is done;
+     * minutes arriving for an hour after it was folded stay in the minute rows only.
+     *
+     * @return the number of hour rows written
+     */
+    public int downsampleHours(Connection connection, long beforeUnixSeconds) throws SQLException {
+        long before = beforeUnixSeconds - Math.floorMod(beforeUnixSeconds, 3600);
+        long from;
+        try (PreparedStatement query = connection.prepareStatement("SELECT (SELECT MAX(hour_unix_s) + 3600 FROM "
+                + "rollup_hour), (SELECT MIN(minute_unix_s) FROM rollup_minute)");
+                ResultSet rows = query.executeQuery()) {
+            rows.next();
+            long nextHour = rows.getLong(1);
+            boolean folded = !rows.wasNull();
+            long firstMinute = rows.getLong(2);
+            if (rows.wasNull()) {
+                return 0;
+            }
+            from = folded ? nextHour : firstMinute - Math.floorMod(firstMinute, 3600);
+        }
+        if (from >= before) {
+            return 0;
+        }
+        String sums = "SUM(call_count), SUM(sum_seconds), "
+                + BUCKET_COLUMNS.stream().map(b -> "SUM(" + b + ")").collect(Collectors.joining(", "));
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rollup_hour (hour_unix_s, "
+                + KEY_COLUMNS + ", call_count, sum_seconds, " + String.join(", ", BUCKET_COLUMNS) + ") SELECT "
+                + "minute_unix_s - MOD(minute_unix_s, 3600), " + KEY_COLUMNS + ", " + sums
+                + " FROM rollup_minute WHERE minute_unix_s >= ? AND minute_unix_s < ? GROUP BY "
+                + "minute_unix_s - MOD(minute_unix_s, 3600), " + KEY_COLUMNS)) {
+            insert.setLong(1, from);
+            insert.setLong(2, before);
+            return insert.executeUpdate();
+        }
     }
 }

@@ -1,0 +1,58 @@
+package dev.callsight.collector.serve;
+
+import dev.callsight.collector.slo.AlertTier;
+import dev.callsight.collector.slo.BurnWindow;
+import dev.callsight.collector.slo.SloMonitor;
+import dev.callsight.collector.slo.SloStatus;
+import io.prometheus.client.Collector;
+import io.prometheus.client.GaugeMetricFamily;
+import java.util.List;
+
+/** SLO gauges from the last evaluation; an SLI without calls in its window is left out rather than shown as NaN. */
+public final class SloMetrics extends Collector {
+
+    private final SloMonitor monitor;
+
+    public SloMetrics(SloMonitor monitor) {
+        this.monitor = monitor;
+    }
+
+    @Override
+    public List<MetricFamilySamples> collect() {
+        SloMonitor.Snapshot snapshot = monitor.snapshot();
+        GaugeMetricFamily sli = new GaugeMetricFamily("callsight_slo_sli_ratio",
+                "Share of good calls, over the SLO window and over each burn-rate window.", List.of("slo", "window"));
+        GaugeMetricFamily budget = new GaugeMetricFamily("callsight_slo_error_budget_remaining_ratio",
+                "Share of the error budget left in the SLO window (negative when overspent).", List.of("slo"));
+        GaugeMetricFamily burn = new GaugeMetricFamily("callsight_slo_burn_rate",
+                "Error budget burn rate per window (1 spends the budget exactly over the SLO window).",
+                List.of("slo", "window"));
+        GaugeMetricFamily firing = new GaugeMetricFamily("callsight_slo_alert_firing",
+                "1 while the SLO's alert of this severity fires, as the collector evaluates it.",
+                List.of("slo", "severity"));
+        GaugeMetricFamily target = new GaugeMetricFamily("callsight_slo_target_ratio", "The SLO's target.",
+                List.of("slo"));
+        for (SloStatus status : snapshot.statuses()) {
+            String name = status.slo().name();
+            addDefined(sli, List.of(name, status.slo().window().label()), status.sli());
+            for (BurnWindow window : BurnWindow.values()) {
+                addDefined(sli, List.of(name, window.label()), status.burnWindows().get(window).ratio());
+                burn.addMetric(List.of(name, window.label()), status.burnRate(window));
+            }
+            budget.addMetric(List.of(name), status.budgetRemaining());
+            for (AlertTier tier : AlertTier.values()) {
+                firing.addMetric(List.of(name, tier.severity()), snapshot.alert(name, tier).firing() ? 1 : 0);
+            }
+            target.addMetric(List.of(name), status.slo().target().doubleValue());
+        }
+        GaugeMetricFamily took = new GaugeMetricFamily("callsight_slo_evaluation_duration_seconds",
+                "How long the last SLO evaluation took.", snapshot.took().toNanos() / 1e9);
+        return List.of(sli, budget, burn, firing, target, took);
+    }
+
+    private static void addDefined(GaugeMetricFamily family, List<String> labels, double value) {
+        if (!Double.isNaN(value)) {
+            family.addMetric(labels, value);
+        }
+    }
+}

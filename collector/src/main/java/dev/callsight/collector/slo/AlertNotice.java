@@ -1,0 +1,7 @@
+package dev.callsight.collector.slo;
+
+import java.time.Instant;
+
+/** An alert to tell Alertmanager about: firing since {@code startsAt}, or resolved at {@code at}. */
+public record AlertNotice(SloDefinition slo, AlertTier tier, boolean firing, Instant startsAt, Instant at) {
+}

@@ -1,0 +1,119 @@
+package dev.callsight.collector.slo;
+
+import dev.callsight.collector.aggregate.RollupDelta;
+import dev.callsight.collector.store.RollupStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Computes SLO statuses from the rollups, keeping each SLO's calls cached between evaluations: an SLO new to the
+ * evaluator is read once (hour rollups for old data, minute rollups for the last three days), after which each
+ * evaluation re-reads only the last few minutes, in one scan shared by every SLO. Not thread-safe: one evaluating
+ * thread.
+ */
+public final class SloEvaluator {
+
+    /** Minutes re-read at each evaluation, so calls exported a little late still count. */
+    static final int LATE_MINUTES = 5;
+
+    private final RollupStore rollups;
+    private final Map<SloDefinition, SloSeries> cache = new HashMap<>();
+    /** The minute the last evaluation read up to. */
+    private long readThrough = Long.MIN_VALUE;
+
+    public SloEvaluator(RollupStore rollups) {
+        this.rollups = rollups;
+    }
+
+    /** Statuses of the SLOs at {@code now}. After a failure the cache is dropped and the next call reads afresh. */
+    public List<SloStatus> evaluate(Connection connection, List<SloDefinition> slos, Instant now)
+            throws SQLException {
+        try {
+            return read(connection, slos, now);
+        } catch (SQLException | RuntimeException e) {
+            cache.clear();
+            readThrough = Long.MIN_VALUE;
+            throw e;
+        }
+    }
+
+    private List<SloStatus> read(Connection connection, List<SloDefinition> slos, Instant now) throws SQLException {
+        long nowSeconds = now.getEpochSecond();
+        long minute = floor(nowSeconds, SloSeries.MINUTE);
+        long horizon = floor(nowSeconds, SloSeries.HOUR) - BurnWindow.D3.length().getSeconds();
+        cache.keySet().retainAll(slos);
+        long refreshFrom = readThrough == Long.MIN_VALUE || cache.isEmpty()
+                ? horizon : Math.max(horizon, readThrough - LATE_MINUTES * SloSeries.MINUTE);
+        Map<SloDefinition, SloSeries> fresh = new LinkedHashMap<>();
+        for (SloDefinition slo : slos) {
+            if (!cache.containsKey(slo)) {
+                fresh.put(slo, new SloSeries(horizon));
+            }
+        }
+        if (!fresh.isEmpty()) {
+            long oldest = fresh.keySet().stream().mapToLong(slo -> oldestNeeded(slo, now, horizon)).min().orElseThrow();
+            rollups.forEachHour(connection, oldest, horizon, row -> add(fresh, row, true));
+            rollups.forEachMinute(connection, horizon, refreshFrom, row -> add(fresh, row, false));
+            cache.putAll(fresh);
+        }
+        for (Map.Entry<SloDefinition, SloSeries> entry : cache.entrySet()) {
+            SloSeries series = entry.getValue();
+            series.advance(horizon, oldestNeeded(entry.getKey(), now, horizon));
+            for (long m = refreshFrom; m <= minute; m += SloSeries.MINUTE) {
+                series.clearMinute(m);
+            }
+        }
+        rollups.forEachMinute(connection, refreshFrom, minute + SloSeries.MINUTE, row -> add(cache, row, false));
+        readThrough = minute;
+
+        List<SloStatus> statuses = new ArrayList<>(slos.size());
+        long end = minute + SloSeries.MINUTE;
+        for (SloDefinition slo : slos) {
+            SloSeries series = cache.get(slo);
+            Map<BurnWindow, SliCounts> burn = new EnumMap<>(BurnWindow.class);
+            for (BurnWindow window : BurnWindow.values()) {
+                burn.put(window, series.sum(nowSeconds - window.length().getSeconds(), end));
+            }
+            Instant windowStart = slo.window().start(now);
+            statuses.add(new SloStatus(slo, now, windowStart, series.sum(windowStart.getEpochSecond(), end), burn));
+        }
+        return statuses;
+    }
+
+    /** Calls of an evaluated SLO in the minutes and hours overlapping {@code [from, to)}; empty if not evaluated. */
+    public SliCounts counts(SloDefinition slo, Instant from, Instant to) {
+        SloSeries series = cache.get(slo);
+        return series == null ? SliCounts.ZERO : series.sum(from.getEpochSecond(), to.getEpochSecond());
+    }
+
+    /** The first hour an SLO's window or the burn windows can reach. */
+    private static long oldestNeeded(SloDefinition slo, Instant now, long horizon) {
+        return Math.min(floor(slo.window().start(now).getEpochSecond(), SloSeries.HOUR), horizon);
+    }
+
+    private static void add(Map<SloDefinition, SloSeries> series, RollupDelta row, boolean hour) {
+        long start = row.key().minuteUnixSeconds();
+        for (Map.Entry<SloDefinition, SloSeries> entry : series.entrySet()) {
+            SloDefinition slo = entry.getKey();
+            if (slo.selector().matches(row.key().call())) {
+                long good = slo.sli().good(row.key().call(), row.count(), row.buckets());
+                if (hour) {
+                    entry.getValue().addHour(start, row.count(), good);
+                } else {
+                    entry.getValue().addMinute(start, row.count(), good);
+                }
+            }
+        }
+    }
+
+    private static long floor(long seconds, long unit) {
+        return seconds - Math.floorMod(seconds, unit);
+    }
+}

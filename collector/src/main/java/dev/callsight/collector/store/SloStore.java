@@ -1,0 +1,107 @@
+package dev.callsight.collector.store;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SLO alert state, alert history and daily compliance. */
+public final class SloStore {
+
+    public List<SloAlertState> alertStates(Connection connection) throws SQLException {
+        List<SloAlertState> states = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT slo, severity, firing, since_unix_ms FROM slo_alert_state ORDER BY slo, severity");
+                ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                states.add(new SloAlertState(rows.getString(1), rows.getString(2), rows.getBoolean(3),
+                        Instant.ofEpochMilli(rows.getLong(4))));
+            }
+        }
+        return states;
+    }
+
+    public void saveAlertState(Connection connection, SloAlertState state) throws SQLException {
+        try (PreparedStatement merge = connection.prepareStatement("MERGE INTO slo_alert_state "
+                + "(slo, severity, firing, since_unix_ms) KEY (slo, severity) VALUES (?, ?, ?, ?)")) {
+            merge.setString(1, state.slo());
+            merge.setString(2, state.severity());
+            merge.setBoolean(3, state.firing());
+            merge.setLong(4, state.since().toEpochMilli());
+            merge.executeUpdate();
+        }
+    }
+
+    public void addAlertEvent(Connection connection, SloAlertEvent event) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO slo_alert_event "
+                + "(slo, severity, firing, at_unix_ms, burn_rates) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, event.slo());
+            insert.setString(2, event.severity());
+            insert.setBoolean(3, event.firing());
+            insert.setLong(4, event.at().toEpochMilli());
+            insert.setString(5, event.burnRatesJson());
+            insert.executeUpdate();
+        }
+    }
+
+    /** The latest alert events of an SLO, newest first. */
+    public List<SloAlertEvent> alertEvents(Connection connection, String slo, int limit) throws SQLException {
+        List<SloAlertEvent> events = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT slo, severity, firing, at_unix_ms, "
+                + "burn_rates FROM slo_alert_event WHERE slo = ? ORDER BY at_unix_ms DESC, id DESC LIMIT ?")) {
+            query.setString(1, slo);
+            query.setInt(2, limit);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new SloAlertEvent(rows.getString(1), rows.getString(2), rows.getBoolean(3),
+                            Instant.ofEpochMilli(rows.getLong(4)), rows.getString(5)));
+                }
+            }
+        }
+        return events;
+    }
+
+    /** Writes a day's calls; a null budget keeps the one stored, so a day can be completed after it ended. */
+    public void saveDay(Connection connection, SloDay day) throws SQLException {
+        try (PreparedStatement merge = connection.prepareStatement("MERGE INTO slo_daily d USING (VALUES "
+                + "(CAST(? AS VARCHAR), CAST(? AS DATE), CAST(? AS BIGINT), CAST(? AS BIGINT), "
+                + "CAST(? AS DOUBLE PRECISION))) s (slo, day, total, good, budget) ON d.slo = s.slo AND d.day = s.day "
+                + "WHEN MATCHED THEN UPDATE SET total = s.total, good = s.good, "
+                + "budget_remaining = COALESCE(s.budget, d.budget_remaining) "
+                + "WHEN NOT MATCHED THEN INSERT VALUES (s.slo, s.day, s.total, s.good, s.budget)")) {
+            merge.setString(1, day.slo());
+            merge.setDate(2, Date.valueOf(day.day()));
+            merge.setLong(3, day.total());
+            merge.setLong(4, day.good());
+            if (day.budgetRemaining() == null || day.budgetRemaining().isNaN()) {
+                merge.setNull(5, Types.DOUBLE);
+            } else {
+                merge.setDouble(5, day.budgetRemaining());
+            }
+            merge.executeUpdate();
+        }
+    }
+
+    /** The latest days of an SLO, newest first. */
+    public List<SloDay> days(Connection connection, String slo, int limit) throws SQLException {
+        List<SloDay> days = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT slo, day, total, good, budget_remaining "
+                + "FROM slo_daily WHERE slo = ? ORDER BY day DESC LIMIT ?")) {
+            query.setString(1, slo);
+            query.setInt(2, limit);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    double budget = rows.getDouble(5);
+                    days.add(new SloDay(rows.getString(1), rows.getDate(2).toLocalDate(), rows.getLong(3),
+                            rows.getLong(4), rows.wasNull() ? null : budget));
+                }
+            }
+        }
+        return days;
+    }
+}
