@@ -41,9 +41,9 @@ CREATE INDEX IF NOT EXISTS slo_alert_event_slo_at ON slo_alert_event (slo, at_un
 -- What each SLO's calls were each UTC day, and its budget as last evaluated that day; kept past the SLO window.
 CREATE TABLE IF NOT EXISTS slo_daily (
     slo               VARCHAR  NOT NULL,
-    day               DATE     NOT NULL,
+    utc_day           DATE     NOT NULL,
     total             BIGINT   NOT NULL,
     good              BIGINT   NOT NULL,
     budget_remaining  DOUBLE PRECISION,
-    PRIMARY KEY (slo, day)
+    PRIMARY KEY (slo, utc_day)
 );

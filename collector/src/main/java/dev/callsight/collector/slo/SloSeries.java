@@ -68,8 +68,11 @@ final class SloSeries {
     SliCounts sum(long from, long to) {
         SliCounts sum = SliCounts.ZERO;
         long hourFrom = from - Math.floorMod(from, HOUR);
-        for (Map.Entry<Long, SliCounts> hour : hours.subMap(hourFrom, Math.min(horizon, to)).entrySet()) {
-            sum = sum.plus(hour.getValue());
+        long hourTo = Math.min(horizon, to);
+        if (hourFrom < hourTo) {
+            for (Map.Entry<Long, SliCounts> hour : hours.subMap(hourFrom, hourTo).entrySet()) {
+                sum = sum.plus(hour.getValue());
+            }
         }
         return sum.plus(sumMinutes(Math.max(from - Math.floorMod(from, MINUTE), horizon), to));
     }

@@ -70,10 +70,10 @@ public final class SloStore {
     public void saveDay(Connection connection, SloDay day) throws SQLException {
         try (PreparedStatement merge = connection.prepareStatement("MERGE INTO slo_daily d USING (VALUES "
                 + "(CAST(? AS VARCHAR), CAST(? AS DATE), CAST(? AS BIGINT), CAST(? AS BIGINT), "
-                + "CAST(? AS DOUBLE PRECISION))) s (slo, day, total, good, budget) ON d.slo = s.slo AND d.day = s.day "
+                + "CAST(? AS DOUBLE PRECISION))) s (slo, utc_day, total, good, budget) ON d.slo = s.slo AND d.utc_day = s.utc_day "
                 + "WHEN MATCHED THEN UPDATE SET total = s.total, good = s.good, "
                 + "budget_remaining = COALESCE(s.budget, d.budget_remaining) "
-                + "WHEN NOT MATCHED THEN INSERT VALUES (s.slo, s.day, s.total, s.good, s.budget)")) {
+                + "WHEN NOT MATCHED THEN INSERT VALUES (s.slo, s.utc_day, s.total, s.good, s.budget)")) {
             merge.setString(1, day.slo());
             merge.setDate(2, Date.valueOf(day.day()));
             merge.setLong(3, day.total());
@@ -90,8 +90,8 @@ public final class SloStore {
     /** The latest days of an SLO, newest first. */
     public List<SloDay> days(Connection connection, String slo, int limit) throws SQLException {
         List<SloDay> days = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("SELECT slo, day, total, good, budget_remaining "
-                + "FROM slo_daily WHERE slo = ? ORDER BY day DESC LIMIT ?")) {
+        try (PreparedStatement query = connection.prepareStatement("SELECT slo, utc_day, total, good, budget_remaining "
+                + "FROM slo_daily WHERE slo = ? ORDER BY utc_day DESC LIMIT ?")) {
             query.setString(1, slo);
             query.setInt(2, limit);
             try (ResultSet rows = query.executeQuery()) {
