@@ -1,0 +1,177 @@
+package dev.callsight.collector;
+
+import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.undertow.Undertow;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.Headers;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real collector with an SLO file, fed over OTLP, read over its web port, pushing to a local Alertmanager stand-in. */
+class SloServeTest {
+
+    private static final String SLOS = """
+            slos:
+              - name: users
+                selector: { service: checkout, peer: "users.internal:8443" }
+                sli: success
+                target: 99%
+                window: 30d
+                alerting: { minEvents: 10 }
+            """;
+
+    @TempDir
+    Path dataDir;
+
+    private Path slosFile;
+    private Undertow alertmanager;
+    private final List<JsonArray> pushed = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void alertmanager() throws Exception {
+        slosFile = dataDir.resolve("slos.yaml");
+        Files.writeString(slosFile, SLOS);
+        alertmanager = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(new BlockingHandler(exchange -> {
+            record(exchange.getRequestPath(), exchange.getInputStream().readAllBytes());
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        })).build();
+        alertmanager.start();
+    }
+
+    private void record(String path, byte[] body) {
+        if (path.equals("/api/v2/alerts")) {
+            pushed.add(JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonArray());
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        alertmanager.stop();
+    }
+
+    @Test
+    void evaluatesAlertsPushesAndReloads() throws Exception {
+        long now = System.currentTimeMillis() * 1_000_000L;
+        long start = now - 60_000_000_000L;
+        try (Collector collector = start()) {
+            send(collector, Otlp.point(start, now, 200, 50), Otlp.point(start, now, 500, 50));
+            // The exporting process restarted: its cumulative counts begin again from zero.
+            send(collector, Otlp.point(start, now + 1_000_000L, 200, 10));
+
+            JsonObject slo = await(collector, "/api/slos/users", body -> body.get("calls").getAsLong() == 110
+                    && body.getAsJsonObject("alerts").getAsJsonObject("page").get("firing").getAsBoolean());
+            assertEquals(60 / 110.0, slo.get("sliRatio").getAsDouble(), 1e-9);
+            assertEquals(1 - 50 / 1.1, slo.getAsJsonObject("errorBudget").get("remainingRatio").getAsDouble(), 1e-9);
+            assertEquals(50 / 110.0 / 0.01,
+                    slo.getAsJsonObject("burnRates").getAsJsonObject("5m").get("burnRate").getAsDouble(), 1e-9);
+            JsonArray history = slo.getAsJsonArray("alertHistory");
+            assertEquals(2, history.size(), history.toString());
+            JsonObject today = slo.getAsJsonArray("daily").get(0).getAsJsonObject();
+            assertEquals(110, today.get("calls").getAsLong());
+
+            String metrics = Http.get(collector.webEndpoint() + "/metrics").body();
+            assertTrue(metrics.contains("callsight_slo_alert_firing{slo=\"users\",severity=\"page\",} 1.0"), metrics);
+            assertTrue(metrics.contains("callsight_slo_target_ratio{slo=\"users\",} 0.99"), metrics);
+            assertTrue(metrics.contains("callsight_slo_sli_ratio{slo=\"users\",window=\"30d\",} 0.545454"), metrics);
+            assertTrue(metrics.contains("callsight_slo_burn_rate{slo=\"users\",window=\"1h\",} 45.45454"), metrics);
+
+            JsonObject alert = awaitPush(a -> a.getAsJsonObject("labels").get("severity").getAsString().equals("page"));
+            assertEquals("CallsightSloErrorBudgetBurn", alert.getAsJsonObject("labels").get("alertname").getAsString());
+            assertEquals(collector.webEndpoint() + "/api/slos/users", alert.get("generatorURL").getAsString());
+
+            String rules = Http.get(collector.webEndpoint() + "/api/rules").body();
+            assertTrue(rules.contains("record: callsight:slo_error_ratio:rate5m"), rules);
+
+            Files.writeString(slosFile, SLOS + SLOS.replace("slos:\n", "").replace("name: users", "name: users-2"));
+            await(collector, "/api/slos", body -> body.getAsJsonArray("slos").size() == 2);
+            Files.writeString(slosFile, SLOS.replace("99%", "101%"));
+            JsonObject list = await(collector, "/api/slos", body -> body.has("problem"));
+            assertTrue(list.get("problem").getAsString().startsWith(slosFile + ":5: 'target'"), list.toString());
+            assertEquals(2, list.getAsJsonArray("slos").size());
+            Files.writeString(slosFile, SLOS);
+            await(collector, "/api/slos", body -> body.getAsJsonArray("slos").size() == 1);
+        }
+        try (Collector restarted = start()) {
+            JsonObject slo = await(restarted, "/api/slos/users", body -> body.get("calls").getAsLong() == 110);
+            // The alert state survived: still firing, no second "fired" event.
+            assertTrue(slo.getAsJsonObject("alerts").getAsJsonObject("page").get("firing").getAsBoolean());
+            assertEquals(2, slo.getAsJsonArray("alertHistory").size());
+        }
+    }
+
+    @Test
+    void anInvalidSloFileStopsTheStartWithFileLineAndReason() throws Exception {
+        Files.writeString(slosFile, SLOS.replace("window: 30d", "window: 30 days"));
+        IllegalStateException error = assertThrows(IllegalStateException.class, this::start);
+        assertEquals("invalid SLO file " + slosFile + ":6: '30 days' is not a duration such as 500ms, 90s, 5m, 1h "
+                + "or 30d", error.getMessage());
+    }
+
+    private Collector start() {
+        return Collector.start(CollectorConfig.builder().otlpPort(0).httpPort(0).dataDir(dataDir).slosFile(slosFile)
+                .sloInterval(Duration.ofSeconds(1))
+                .alertmanager(URI.create("http://127.0.0.1:" + ((InetSocketAddress) alertmanager.getListenerInfo()
+                        .get(0).getAddress()).getPort()))
+                .build());
+    }
+
+    private static void send(Collector collector, io.opentelemetry.proto.metrics.v1.HistogramDataPoint... points) {
+        ExportMetricsServiceRequest request = Otlp.metrics("checkout", AGGREGATION_TEMPORALITY_CUMULATIVE, points);
+        HttpResponse<String> response = Http.post(collector.otlpEndpoint() + "/v1/metrics", "application/x-protobuf",
+                request.toByteArray());
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    /** Polls a JSON endpoint until the body satisfies the condition: at most 30 s, every 200 ms. */
+    private static JsonObject await(Collector collector, String path, Predicate<JsonObject> condition)
+            throws InterruptedException {
+        String last = "";
+        for (int attempt = 0; attempt < 150; attempt++) {
+            HttpResponse<String> response = Http.get(collector.webEndpoint() + path);
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200) {
+                JsonObject body = JsonParser.parseString(response.body()).getAsJsonObject();
+                if (condition.test(body)) {
+                    return body;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("condition not met on " + path + "; last answer: " + last);
+    }
+
+    private JsonObject awaitPush(Predicate<JsonObject> condition) throws InterruptedException {
+        for (int attempt = 0; attempt < 150; attempt++) {
+            for (JsonArray push : pushed) {
+                for (JsonElement alert : push) {
+                    if (condition.test(alert.getAsJsonObject())) {
+                        return alert.getAsJsonObject();
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no such alert pushed; got " + pushed);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.callsight.collector.slo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SloParserTest {
+
+    private final SloParser parser = new SloParser();
+
+    @Test
+    void readsTheDocumentedExample() throws SloConfigException {
+        List<SloDefinition> slos = parser.parse("""
+                slos:
+                  - name: payments-charge-availability
+                    selector: { service: checkout, peer: "payments.internal:443", route: "/charge/{id}", method: POST }
+                    sli: success
+                    target: 99.9%
+                    window: 30d
+                  - name: payments-charge-latency
+                    selector: { service: checkout, peer: "payments.internal:443" }
+                    sli: { latency: { threshold: 300ms } }
+                    target: 99%
+                    window: calendar-month
+                    alerting: { page: false, minEvents: 20 }
+                """, "slos.yaml");
+
+        assertEquals(List.of(
+                new SloDefinition("payments-charge-availability", "",
+                        new Selector("checkout", "payments.internal", 443, "/charge/{id}", "POST"),
+                        new Sli.Success(Set.of()), new BigDecimal("0.999"),
+                        new SloWindow.Rolling(Duration.ofDays(30)), AlertPolicy.DEFAULT),
+                new SloDefinition("payments-charge-latency", "",
+                        new Selector("checkout", "payments.internal", 443, null, null),
+                        new Sli.Latency(Duration.ofMillis(300)), new BigDecimal("0.99"),
+                        new SloWindow.Calendar(ChronoUnit.MONTHS), new AlertPolicy(false, true, 20))), slos);
+    }
+
+    @Test
+    void readsOpenSloDocuments() throws SloConfigException {
+        List<SloDefinition> slos = parser.parse("""
+                apiVersion: openslo/v1
+                kind: SLO
+                metadata:
+                  name: users-found
+                  displayName: Users are found
+                spec:
+                  description: Lookups answer 200 or 404
+                  service: checkout
+                  budgetingMethod: Occurrences
+                  indicator:
+                    metadata: { name: users-found-ratio }
+                    spec:
+                      ratioMetric:
+                        counter: true
+                        good:
+                          metricSource:
+                            type: callsight
+                            spec: { peer: "users.internal:8443", route: "/users/{id}", goodStatus: [200, 404] }
+                        total:
+                          metricSource:
+                            type: callsight
+                            spec: { peer: "users.internal:8443", route: "/users/{id}" }
+                  timeWindow:
+                    - duration: 28d
+                      isRolling: true
+                  objectives:
+                    - displayName: good
+                      target: 0.995
+                ---
+                apiVersion: openslo/v1
+                kind: SLO
+                metadata: { name: users-fast }
+                spec:
+                  service: checkout
+                  budgetingMethod: Occurrences
+                  indicator:
+                    metadata: { name: users-latency }
+                    spec:
+                      thresholdMetric:
+                        metricSource: { type: callsight, spec: { peer: users.internal } }
+                  timeWindow:
+                    - duration: 1w
+                      isRolling: false
+                      calendar: { startTime: "2026-01-05 00:00:00", timeZone: UTC }
+                  objectives:
+                    - op: lte
+                      value: 0.1
+                      targetPercent: 95
+                """, "openslo.yaml");
+
+        assertEquals(new SloDefinition("users-found", "Lookups answer 200 or 404",
+                new Selector("checkout", "users.internal", 8443, "/users/{id}", null), new Sli.Success(Set.of(200, 404)),
+                new BigDecimal("0.995"), new SloWindow.Rolling(Duration.ofDays(28)), AlertPolicy.DEFAULT), slos.get(0));
+        assertEquals(new SloDefinition("users-fast", "", new Selector("checkout", "users.internal", null, null, null),
+                new Sli.Latency(Duration.ofMillis(100)), new BigDecimal("0.95"),
+                new SloWindow.Calendar(ChronoUnit.WEEKS), AlertPolicy.DEFAULT), slos.get(1));
+    }
+
+    @Test
+    void saysWhereAndWhyAFileIsWrong() {
+        String valid = """
+                slos:
+                  - name: a
+                    selector: { service: checkout }
+                    sli: success
+                    target: 99.9%
+                    window: 30d
+                """;
+        assertError(valid.replace("99.9%", "100%"), "slos.yaml:5: 'target' must be a percentage");
+        assertError(valid.replace("99.9%", "99.9"), "slos.yaml:5: 'target' must be a percentage");
+        assertError(valid.replace("30d", "36h"), "slos.yaml:6: a window is whole days");
+        assertError(valid.replace("30d", "soon"), "slos.yaml:6: 'soon' is not a duration");
+        assertError(valid.replace("sli: success", "sli: succes"), "slos.yaml:4: 'sli' must be 'success'");
+        assertError(valid.replace("sli: success", "sli: { latency: { threshold: 1ms } }"),
+                "slos.yaml:4: latency threshold 1ms is below the smallest histogram bound");
+        assertError(valid.replace("service: checkout", "servce: checkout"), "slos.yaml:3: unknown key 'servce'");
+        assertError(valid.replace("name: a", "name: Payments!"), "slos.yaml:2: SLO name 'Payments!' must be");
+        assertError(valid.replace("    window: 30d\n", ""), "slos.yaml:2: SLO 'a' needs 'window'");
+        assertError(valid + valid.replace("slos:\n", ""), "slos.yaml:7: SLO name 'a' is already used on line 2");
+        assertError(valid.replace("checkout }", "checkout "), "slos.yaml:4: not valid YAML");
+        assertError("apiVersion: openslo/v1\nkind: Service\n", "slos.yaml:2: only OpenSLO kind 'SLO'");
+    }
+
+    private void assertError(String text, String expectedStart) {
+        SloConfigException error = assertThrows(SloConfigException.class, () -> parser.parse(text, "slos.yaml"));
+        if (!error.getMessage().startsWith(expectedStart)) {
+            throw new AssertionError("expected '" + expectedStart + "...' but was '" + error.getMessage() + "'");
+        }
+    }
+}
