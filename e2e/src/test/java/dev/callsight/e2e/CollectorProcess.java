@@ -34,10 +34,12 @@ final class CollectorProcess implements AutoCloseable {
         this.output = output;
     }
 
-    static CollectorProcess start(Path dataDir) throws Exception {
-        Process process = new ProcessBuilder(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(), "serve",
-                "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString())
-                .redirectErrorStream(true).start();
+    /** @param flags further {@code serve} flags, e.g. {@code --slos FILE} */
+    static CollectorProcess start(Path dataDir, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(),
+                "serve", "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()));
+        command.addAll(List.of(flags));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         ProcessOutput output = ProcessOutput.follow(process, "collector");
         Matcher matcher = output.await(STARTED, Duration.ofSeconds(60));
         return new CollectorProcess(process, URI.create(matcher.group(1)), URI.create(matcher.group(2)), output);

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Where the built jars and the JDKs to test with are. */
+/** Where the built jars, the repository's dashboards and the JDKs to test with are. */
 final class Jvm {
 
     /** The Temurin 25 JDK the machine provides, tested beside the JDK running the build. */
@@ -42,6 +42,11 @@ final class Jvm {
 
     static Path testClasses() {
         return existing("callsight.test.classes");
+    }
+
+    /** The repository's {@code dashboards/} directory. */
+    static Path dashboards() {
+        return existing("callsight.dashboards");
     }
 
     private static Path existing(String property) {

@@ -2,7 +2,6 @@ package dev.callsight.collector.serve;
 
 import dev.callsight.collector.slo.PrometheusRules;
 import dev.callsight.collector.slo.SloMonitor;
-import dev.callsight.collector.slo.SloStatus;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -22,7 +21,7 @@ final class RulesEndpoint implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         String linkBase = exchange.getRequestScheme() + "://" + exchange.getHostAndPort() + WebHandler.SLO_PATH;
-        String text = rules.render(monitor.snapshot().statuses().stream().map(SloStatus::slo).toList(), linkBase);
+        String text = rules.render(monitor.definitions(), linkBase);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/yaml");
         exchange.getResponseSender().send(text, StandardCharsets.UTF_8);
     }

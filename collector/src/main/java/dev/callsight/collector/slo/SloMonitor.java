@@ -61,6 +61,7 @@ public final class SloMonitor {
     private Map<String, Map<AlertTier, SloAlertState>> alerts;
     private LocalDate completedDaysBefore;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
+    private volatile List<SloDefinition> definitions;
     private String lastFailure;
 
     public SloMonitor(Optional<SloFile> file, Database database, RollupStore rollups, SloStore store,
@@ -71,10 +72,16 @@ public final class SloMonitor {
         this.store = store;
         this.evaluator = evaluator;
         this.clock = clock;
+        this.definitions = file.map(SloFile::current).orElse(List.of());
     }
 
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /** The SLOs in use, as last read from the file; known before the first evaluation ends. */
+    public List<SloDefinition> definitions() {
+        return definitions;
     }
 
     /** One evaluation. Never throws: a failure is reported and the next run starts afresh. */
@@ -83,6 +90,7 @@ public final class SloMonitor {
         try {
             Instant now = clock.instant();
             List<SloDefinition> slos = file.map(SloFile::current).orElse(List.of());
+            definitions = slos;
             database.inTransaction(connection -> rollups.downsampleHours(connection,
                     now.getEpochSecond() - DOWNSAMPLE_DELAY_SECONDS));
             List<AlertNotice> notices = new ArrayList<>();

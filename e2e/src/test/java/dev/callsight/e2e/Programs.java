@@ -1,0 +1,46 @@
+package dev.callsight.e2e;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * External programs some tests drive (promtool, prometheus, prometheus-alertmanager, all from Debian's packages).
+ * Where one is missing the test is skipped, except under CI, where it fails: CI installs them.
+ */
+final class Programs {
+
+    private Programs() {}
+
+    /** Runs a command to its end (at most a minute) and returns its exit code and combined output. */
+    record Run(int exitCode, String output) {}
+
+    static Run run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(command + " did not exit within 60 s");
+        }
+        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    static Path require(String name, String debianPackage) {
+        Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .map(directory -> Path.of(directory, name)).filter(Files::isExecutable).findFirst();
+        if (found.isPresent()) {
+            return found.get();
+        }
+        String message = name + " not found on PATH; install Debian's " + debianPackage + " package";
+        if ("true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("CI must run this test: " + message);
+        }
+        return Assumptions.abort(message);
+    }
+}
