@@ -1,7 +1,7 @@
 package dev.callsight.collector;
 
+import dev.callsight.collector.serve.PrometheusRules;
 import dev.callsight.collector.serve.WebHandler;
-import dev.callsight.collector.slo.PrometheusRules;
 import dev.callsight.collector.slo.SloConfigException;
 import dev.callsight.collector.slo.SloFile;
 import dev.callsight.collector.slo.SloParser;

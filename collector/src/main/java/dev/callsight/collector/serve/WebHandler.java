@@ -1,6 +1,5 @@
 package dev.callsight.collector.serve;
 
-import dev.callsight.collector.slo.PrometheusRules;
 import dev.callsight.collector.slo.SloMonitor;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;

@@ -14,6 +14,9 @@ public enum AlertTier {
     TICKET(List.of(new Condition(new BigDecimal("3"), BurnWindow.D1, BurnWindow.H2),
             new Condition(BigDecimal.ONE, BurnWindow.D3, BurnWindow.H6)));
 
+    /** The alert's name, the same whether the collector or Prometheus (generated rules) evaluates it. */
+    public static final String ALERT_NAME = "CallsightSloErrorBudgetBurn";
+
     /** Fires when the long and the short window both burn faster than {@code factor}. */
     public record Condition(BigDecimal factor, BurnWindow longWindow, BurnWindow shortWindow) {
     }

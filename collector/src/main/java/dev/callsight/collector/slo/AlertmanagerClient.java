@@ -19,9 +19,6 @@ import java.util.List;
  */
 public final class AlertmanagerClient implements AlertSink {
 
-    /** Alert names and labels shared with the generated Prometheus rules. */
-    public static final String ALERT_NAME = "CallsightSloErrorBudgetBurn";
-
     private final URI alertsUri;
     private final String sloLinkBase;
     private final Duration resendWindow;
@@ -65,7 +62,7 @@ public final class AlertmanagerClient implements AlertSink {
 
     private JsonObject toJson(AlertNotice notice) {
         JsonObject labels = new JsonObject();
-        labels.addProperty("alertname", ALERT_NAME);
+        labels.addProperty("alertname", AlertTier.ALERT_NAME);
         labels.addProperty("slo", notice.slo().name());
         labels.addProperty("severity", notice.tier().severity());
         JsonObject annotations = new JsonObject();

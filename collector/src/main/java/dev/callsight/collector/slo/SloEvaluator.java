@@ -1,5 +1,6 @@
 package dev.callsight.collector.slo;
 
+import dev.callsight.collector.aggregate.CallKey;
 import dev.callsight.collector.aggregate.RollupDelta;
 import dev.callsight.collector.store.RollupStore;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Computes SLO statuses from the rollups, keeping each SLO's calls cached between evaluations: an SLO new to the
@@ -59,8 +61,8 @@ public final class SloEvaluator {
         }
         if (!fresh.isEmpty()) {
             long oldest = fresh.keySet().stream().mapToLong(slo -> oldestNeeded(slo, now, horizon)).min().orElseThrow();
-            rollups.forEachHour(connection, oldest, horizon, row -> add(fresh, row, true));
-            rollups.forEachMinute(connection, horizon, refreshFrom, row -> add(fresh, row, false));
+            rollups.forEachHour(connection, oldest, horizon, new Scan(fresh, true));
+            rollups.forEachMinute(connection, horizon, refreshFrom, new Scan(fresh, false));
             cache.putAll(fresh);
         }
         for (Map.Entry<SloDefinition, SloSeries> entry : cache.entrySet()) {
@@ -70,7 +72,7 @@ public final class SloEvaluator {
                 series.clearMinute(m);
             }
         }
-        rollups.forEachMinute(connection, refreshFrom, minute + SloSeries.MINUTE, row -> add(cache, row, false));
+        rollups.forEachMinute(connection, refreshFrom, minute + SloSeries.MINUTE, new Scan(cache, false));
         readThrough = minute;
 
         List<SloStatus> statuses = new ArrayList<>(slos.size());
@@ -98,18 +100,34 @@ public final class SloEvaluator {
         return Math.min(floor(slo.window().start(now).getEpochSecond(), SloSeries.HOUR), horizon);
     }
 
-    private static void add(Map<SloDefinition, SloSeries> series, RollupDelta row, boolean hour) {
-        long start = row.key().minuteUnixSeconds();
-        for (Map.Entry<SloDefinition, SloSeries> entry : series.entrySet()) {
-            SloDefinition slo = entry.getKey();
-            if (slo.selector().matches(row.key().call())) {
-                long good = slo.sli().good(row.key().call(), row.count(), row.buckets());
-                if (hour) {
+    /** Adds rows to the series of the SLOs that select them, deciding once per call key which those are. */
+    private static final class Scan implements Consumer<RollupDelta> {
+
+        private final Map<SloDefinition, SloSeries> series;
+        private final boolean hours;
+        private final Map<CallKey, List<Map.Entry<SloDefinition, SloSeries>>> selected = new HashMap<>();
+
+        Scan(Map<SloDefinition, SloSeries> series, boolean hours) {
+            this.series = series;
+            this.hours = hours;
+        }
+
+        @Override
+        public void accept(RollupDelta row) {
+            CallKey call = row.key().call();
+            long start = row.key().minuteUnixSeconds();
+            for (Map.Entry<SloDefinition, SloSeries> entry : selected.computeIfAbsent(call, this::selecting)) {
+                long good = entry.getKey().sli().good(call, row.count(), row.buckets());
+                if (hours) {
                     entry.getValue().addHour(start, row.count(), good);
                 } else {
                     entry.getValue().addMinute(start, row.count(), good);
                 }
             }
+        }
+
+        private List<Map.Entry<SloDefinition, SloSeries>> selecting(CallKey call) {
+            return series.entrySet().stream().filter(entry -> entry.getKey().selector().matches(call)).toList();
         }
     }
 

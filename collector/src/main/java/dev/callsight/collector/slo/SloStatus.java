@@ -1,7 +1,6 @@
 package dev.callsight.collector.slo;
 
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -13,7 +12,7 @@ public record SloStatus(SloDefinition slo, Instant evaluatedAt, Instant windowSt
         Map<BurnWindow, SliCounts> burnWindows) {
 
     public SloStatus {
-        burnWindows = Map.copyOf(new EnumMap<>(burnWindows));
+        burnWindows = Map.copyOf(burnWindows);
     }
 
     /** Good / total over the SLO window; NaN without calls. */

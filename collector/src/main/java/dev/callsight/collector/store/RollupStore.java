@@ -66,16 +66,24 @@ public final class RollupStore {
         List<CallTotal> totals = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                CallKey call = new CallKey(rows.getString(1), rows.getString(2), rows.getInt(3), rows.getString(4),
-                        rows.getString(5), rows.getInt(6), rows.getString(7));
-                List<Long> buckets = new ArrayList<>(BUCKET_COLUMNS.size());
-                for (int b = 0; b < BUCKET_COLUMNS.size(); b++) {
-                    buckets.add(rows.getLong(10 + b));
-                }
-                totals.add(new CallTotal(call, rows.getLong(8), rows.getDouble(9), buckets));
+                totals.add(new CallTotal(callKey(rows, 1), rows.getLong(8), rows.getDouble(9), buckets(rows, 10)));
             }
         }
         return totals;
+    }
+
+    /** The call key in {@link #KEY_COLUMNS} order, starting at column {@code first}. */
+    private static CallKey callKey(ResultSet rows, int first) throws SQLException {
+        return new CallKey(rows.getString(first), rows.getString(first + 1), rows.getInt(first + 2),
+                rows.getString(first + 3), rows.getString(first + 4), rows.getInt(first + 5), rows.getString(first + 6));
+    }
+
+    private static List<Long> buckets(ResultSet rows, int first) throws SQLException {
+        List<Long> buckets = new ArrayList<>(BUCKET_COLUMNS.size());
+        for (int b = 0; b < BUCKET_COLUMNS.size(); b++) {
+            buckets.add(rows.getLong(first + b));
+        }
+        return buckets;
     }
 
     /** Call counts per service, peer, route and method, ordered for display. */
@@ -118,14 +126,8 @@ public final class RollupStore {
             query.setLong(2, to);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    CallKey call = new CallKey(rows.getString(2), rows.getString(3), rows.getInt(4), rows.getString(5),
-                            rows.getString(6), rows.getInt(7), rows.getString(8));
-                    List<Long> buckets = new ArrayList<>(BUCKET_COLUMNS.size());
-                    for (int b = 0; b < BUCKET_COLUMNS.size(); b++) {
-                        buckets.add(rows.getLong(11 + b));
-                    }
-                    visitor.accept(new RollupDelta(new RollupKey(rows.getLong(1), call), rows.getLong(9),
-                            rows.getDouble(10), buckets));
+                    visitor.accept(new RollupDelta(new RollupKey(rows.getLong(1), callKey(rows, 2)), rows.getLong(9),
+                            rows.getDouble(10), buckets(rows, 11)));
                 }
             }
         }

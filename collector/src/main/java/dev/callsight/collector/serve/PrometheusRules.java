@@ -1,5 +1,10 @@
-package dev.callsight.collector.slo;
+package dev.callsight.collector.serve;
 
+import dev.callsight.collector.slo.AlertTier;
+import dev.callsight.collector.slo.BurnWindow;
+import dev.callsight.collector.slo.Selector;
+import dev.callsight.collector.slo.Sli;
+import dev.callsight.collector.slo.SloDefinition;
 import io.prometheus.client.Collector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,10 +22,10 @@ import org.yaml.snakeyaml.Yaml;
  */
 public final class PrometheusRules {
 
-    static final String HISTOGRAM = "http_client_request_duration_seconds";
-    public static final String REQUESTS = "callsight:slo_requests:rate";
-    public static final String ERRORS = "callsight:slo_errors:rate";
-    public static final String ERROR_RATIO = "callsight:slo_error_ratio:rate";
+    private static final String HISTOGRAM = DurationHistogram.NAME;
+    private static final String REQUESTS = "callsight:slo_requests:rate";
+    private static final String ERRORS = "callsight:slo_errors:rate";
+    private static final String ERROR_RATIO = "callsight:slo_error_ratio:rate";
 
     /**
      * @param slos the SLOs to write rules for, in file order
@@ -80,7 +85,7 @@ public final class PrometheusRules {
         annotations.put("description", tier.description(slo));
         annotations.put("slo_url", sloLinkBase + slo.name());
         Map<String, Object> rule = new LinkedHashMap<>();
-        rule.put("alert", AlertmanagerClient.ALERT_NAME);
+        rule.put("alert", AlertTier.ALERT_NAME);
         rule.put("expr", String.join(" or ", conditions));
         rule.put("labels", labels);
         rule.put("annotations", annotations);
