@@ -33,28 +33,37 @@ public sealed interface Sli {
 
     /**
      * A call is good when it took at most the threshold. Rollups keep fixed buckets, so a threshold between two
-     * bounds counts as the bound below it ({@link #boundIndex()}): the SLI may understate, never overstate.
+     * bounds counts as the bound below it ({@code boundIndex}, worked out once from the threshold): the SLI may
+     * understate, never overstate.
      */
-    record Latency(Duration threshold) implements Sli {
+    record Latency(Duration threshold, int boundIndex) implements Sli {
 
         public Latency {
-            if (boundIndex(threshold) < 0) {
-                throw new IllegalArgumentException("latency threshold " + threshold.toMillis()
-                        + "ms is below the smallest histogram bound, 5ms");
+            if (boundIndex != boundIndexOf(threshold)) {
+                throw new IllegalArgumentException("bound index " + boundIndex + " does not fit " + threshold);
             }
         }
 
-        /** Index of the largest canonical bucket bound at or below the threshold. */
-        public int boundIndex() {
-            return boundIndex(threshold);
+        public Latency(Duration threshold) {
+            this(threshold, checkedBoundIndex(threshold));
         }
 
         /** The bound the SLI really uses, in seconds. */
         public double boundSeconds() {
-            return CanonicalBuckets.bounds().get(boundIndex());
+            return CanonicalBuckets.bounds().get(boundIndex);
         }
 
-        private static int boundIndex(Duration threshold) {
+        private static int checkedBoundIndex(Duration threshold) {
+            int index = boundIndexOf(threshold);
+            if (index < 0) {
+                throw new IllegalArgumentException("latency threshold " + threshold.toMillis()
+                        + "ms is below the smallest histogram bound, 5ms");
+            }
+            return index;
+        }
+
+        /** Index of the largest canonical bucket bound at or below the threshold; -1 below them all. */
+        private static int boundIndexOf(Duration threshold) {
             double seconds = threshold.toNanos() / 1e9;
             List<Double> bounds = CanonicalBuckets.bounds();
             int index = -1;
@@ -67,7 +76,7 @@ public sealed interface Sli {
         @Override
         public long good(CallKey call, long count, List<Long> buckets) {
             long good = 0;
-            for (int i = 0; i <= boundIndex(); i++) {
+            for (int i = 0; i <= boundIndex; i++) {
                 good += buckets.get(i);
             }
             return good;
