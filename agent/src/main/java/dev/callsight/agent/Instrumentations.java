@@ -1,6 +1,8 @@
 package dev.callsight.agent;
 
 import dev.callsight.agent.core.InstrumentationModule;
+import dev.callsight.agent.instrumentation.apache4.Apache4Module;
+import dev.callsight.agent.instrumentation.apache5.Apache5Module;
 import dev.callsight.agent.instrumentation.jdkhttp.JdkHttpClientModule;
 import dev.callsight.agent.instrumentation.okhttp.OkHttpModule;
 import dev.callsight.agent.instrumentation.urlconnection.UrlConnectionModule;
@@ -12,6 +14,7 @@ public final class Instrumentations {
     private Instrumentations() {}
 
     public static List<InstrumentationModule> all() {
-        return List.of(new JdkHttpClientModule(), new UrlConnectionModule(), new OkHttpModule());
+        return List.of(new JdkHttpClientModule(), new UrlConnectionModule(), new OkHttpModule(), new Apache4Module(),
+                new Apache5Module());
     }
 }

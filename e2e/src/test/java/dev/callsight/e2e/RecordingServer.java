@@ -12,7 +12,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A real local upstream: plain HTTP/1.1 and TLS with HTTP/2. It records every request it sees
- * and answers by path: {@code /fail...} 503, {@code /missing...} 404, anything else 200.
+ * and answers by path: {@code /fail...} 503, {@code /missing...} 404, {@code /redirect/rest} 302 to
+ * {@code /rest}, anything else 200.
  */
 final class RecordingServer implements AutoCloseable {
 

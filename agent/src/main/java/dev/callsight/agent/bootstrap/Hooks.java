@@ -11,6 +11,9 @@ public final class Hooks {
     private static volatile UrlConnectionHook urlConnection = UrlConnectionHook.NONE;
     private static volatile JdkHttpClientHook jdkHttpClient = JdkHttpClientHook.NONE;
     private static volatile OkHttpHook okHttp = OkHttpHook.NONE;
+    private static volatile ApacheClassicHook apache4 = ApacheClassicHook.NONE;
+    private static volatile ApacheClassicHook apache5Classic = ApacheClassicHook.NONE;
+    private static volatile ApacheAsyncHook apache5Async = ApacheAsyncHook.NONE;
 
     private Hooks() {}
 
@@ -26,6 +29,18 @@ public final class Hooks {
         return okHttp;
     }
 
+    public static ApacheClassicHook apache4() {
+        return apache4;
+    }
+
+    public static ApacheClassicHook apache5Classic() {
+        return apache5Classic;
+    }
+
+    public static ApacheAsyncHook apache5Async() {
+        return apache5Async;
+    }
+
     public static void install(UrlConnectionHook hook) {
         urlConnection = hook;
     }
@@ -36,5 +51,14 @@ public final class Hooks {
 
     public static void install(OkHttpHook hook) {
         okHttp = hook;
+    }
+
+    public static void installApache4(ApacheClassicHook hook) {
+        apache4 = hook;
+    }
+
+    public static void installApache5(ApacheClassicHook classic, ApacheAsyncHook async) {
+        apache5Classic = classic;
+        apache5Async = async;
     }
 }

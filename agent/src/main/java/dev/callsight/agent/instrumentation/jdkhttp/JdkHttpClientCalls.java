@@ -2,6 +2,7 @@ package dev.callsight.agent.instrumentation.jdkhttp;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.JdkHttpClientHook;
+import dev.callsight.agent.core.Backoff;
 import dev.callsight.agent.core.CallDepth;
 import dev.callsight.agent.core.ClientCall;
 import dev.callsight.agent.core.ClientRequest;
@@ -22,7 +23,6 @@ import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The glue between java.net.http and the core. HttpRequest is immutable, so every attempt sends
@@ -135,7 +135,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         }
         HttpResponse<?> response = async ? null : (HttpResponse<?>) returned;
         long delay = endAttempt(traced, response, thrown);
-        if (!async && delay >= 0 && sleep(delay)) {
+        if (!async && delay >= 0 && Backoff.sleep(delay)) {
             discard(response);
             // The method runs again without its enter advice: the call stays the outermost one.
             startAttempt(traced, RetrySource.AGENT);
@@ -306,17 +306,6 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
             } catch (Exception ignored) {
                 // Closing a stream nobody reads; nothing to report.
             }
-        }
-    }
-
-    /** Waits the backoff; false when the application's thread was interrupted, which ends the retries. */
-    private static boolean sleep(long nanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-            return true;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

@@ -1,0 +1,103 @@
+package dev.callsight.agent.instrumentation.apache5;
+
+import dev.callsight.agent.core.AgentLog;
+import dev.callsight.agent.core.AttemptTimeouts;
+import dev.callsight.agent.core.ClientCall;
+import dev.callsight.agent.core.TimeoutKind;
+import java.io.IOException;
+import java.util.function.LongConsumer;
+import org.apache.hc.client5.http.async.AsyncExecCallback;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.nio.AsyncDataConsumer;
+
+/**
+ * Stands in for the exec callback AsyncProtocolExec hands down the chain, so one async attempt
+ * ends when its exchange does: when the response body ends, or the exchange fails. The attempt
+ * ends before the library or the application hears of the outcome, since hearing it may start the
+ * next attempt (a retry, a redirect, the application's next call) at once. When the policy retries,
+ * the library never hears of the failed attempt: its response body is discarded (a null consumer,
+ * as the library's own authentication handling returns) and the attempt is sent again.
+ */
+final class TracedExecCallback implements AsyncExecCallback {
+
+    private final AsyncCall call;
+    private final ClientCall attempt;
+    private final AttemptTimeouts timeouts;
+    private final AsyncExecCallback delegate;
+    /** Sends the attempt again, after the given wait in nanoseconds. */
+    private final LongConsumer resend;
+    private volatile HttpResponse response;
+    private volatile long retryDelayNanos = -1;
+
+    TracedExecCallback(AsyncCall call, ClientCall attempt, AttemptTimeouts timeouts, AsyncExecCallback delegate,
+            LongConsumer resend) {
+        this.call = call;
+        this.attempt = attempt;
+        this.timeouts = timeouts;
+        this.delegate = delegate;
+        this.resend = resend;
+    }
+
+    @Override
+    public AsyncDataConsumer handleResponse(HttpResponse head, EntityDetails entityDetails)
+            throws HttpException, IOException {
+        response = head;
+        if (head.getCode() >= 400 && call.deadlinePassed == null) {
+            retryDelayNanos = call.logical.retryDelayNanos(head.getCode(), null,
+                    Apache5Requests.valueOf(head.getFirstHeader("Retry-After")), call.bodyReplayable);
+            if (retryDelayNanos >= 0) {
+                return null;
+            }
+        }
+        if (entityDetails == null) {
+            end(null);
+            return delegate.handleResponse(head, null);
+        }
+        AsyncDataConsumer consumer = delegate.handleResponse(head, entityDetails);
+        return consumer == null ? null : new EndingDataConsumer(consumer, () -> end(null));
+    }
+
+    @Override
+    public void handleInformationResponse(HttpResponse head) throws HttpException, IOException {
+        delegate.handleInformationResponse(head);
+    }
+
+    @Override
+    public void completed() {
+        end(null);
+        if (retryDelayNanos >= 0) {
+            resend.accept(retryDelayNanos);
+        } else {
+            delegate.completed();
+        }
+    }
+
+    @Override
+    public void failed(Exception cause) {
+        end(cause);
+        if (call.deadlinePassed == null && !call.isEnded()) {
+            long delay = call.logical.retryDelayNanos(0, cause, null, call.bodyReplayable);
+            if (delay >= 0) {
+                resend.accept(delay);
+                return;
+            }
+        }
+        delegate.failed(cause);
+    }
+
+    /** Ends the attempt; never throws into the library's I/O thread. */
+    void end(Throwable error) {
+        try {
+            HttpResponse head = response;
+            Throwable reported = call.deadlinePassed != null && error != null ? call.deadlinePassed : error;
+            TimeoutKind kind = reported == null ? null
+                    : call.deadlinePassed != null ? TimeoutKind.DEADLINE : timeouts.kindOf(reported);
+            call.logical.endAttempt(attempt, Apache5Requests.statusOf(head), Apache5Requests.protocolVersion(head),
+                    reported, kind);
+        } catch (RuntimeException | LinkageError agentFault) {
+            AgentLog.warn("could not end an Apache HttpClient 5 span", agentFault);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.callsight.e2e;
+
+import dev.callsight.e2e.app.Apache4App;
+import dev.callsight.e2e.app.Apache5App;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+
+/** The Apache HttpClient releases the tests run against, each with the application that uses it. */
+final class ApacheLibraries {
+
+    /** One release of a library, the application that uses it and the clients it offers. */
+    record Library(String release, Class<?> app, List<String> clients) {
+        @Override
+        public String toString() {
+            return release;
+        }
+
+        InstrumentedApp.Result run(Map<String, String> environment, List<String> jvmOptions, List<String> calls)
+                throws Exception {
+            return InstrumentedApp.run(Path.of(System.getProperty("java.home")), environment, jvmOptions,
+                    ClientLibraries.jarsOf(release), app, calls);
+        }
+    }
+
+    private ApacheLibraries() {}
+
+    /** Every copied release of httpclient (4.5) and httpclient5, as test arguments. */
+    static Stream<Arguments> all() {
+        List<Arguments> libraries = new ArrayList<>();
+        ClientLibraries.releasesOf("httpclient").forEach(release ->
+                libraries.add(Arguments.of(new Library(release, Apache4App.class, List.of("apache4")))));
+        ClientLibraries.releasesOf("httpclient5").forEach(release ->
+                libraries.add(Arguments.of(new Library(release, Apache5App.class, List.of("apache5", "apache5-async")))));
+        return libraries.stream();
+    }
+}

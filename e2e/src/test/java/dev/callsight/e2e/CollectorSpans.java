@@ -1,0 +1,49 @@
+package dev.callsight.e2e;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Finds spans in a collector's store by the traceparent an upstream saw, or by service. */
+final class CollectorSpans {
+
+    private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private CollectorSpans() {}
+
+    /** Every span of the latest traces of one service. */
+    static List<JsonObject> spansOfService(CollectorProcess collector, String service) throws Exception {
+        List<JsonObject> spans = new ArrayList<>();
+        String body = collector.get("/api/traces?service=" + service + "&limit=100").body();
+        for (JsonElement trace : JsonParser.parseString(body).getAsJsonObject().getAsJsonArray("traces")) {
+            spans.addAll(collector.spans(trace.getAsJsonObject().get("traceId").getAsString()));
+        }
+        return spans;
+    }
+
+    /** The span a traceparent header names, waiting until the collector has it. */
+    static JsonObject awaitSpan(CollectorProcess collector, String traceparent) throws Exception {
+        Matcher header = TRACEPARENT.matcher(String.valueOf(traceparent));
+        if (!header.matches()) {
+            throw new AssertionError("not a valid traceparent: " + traceparent);
+        }
+        return eventually(() -> collector.spans(header.group(1)).stream()
+                .filter(span -> header.group(2).equals(span.get("spanId").getAsString())).findFirst().orElse(null),
+                "span of " + traceparent);
+    }
+
+    static String attribute(JsonObject span, String key) {
+        return CollectorProcess.attribute(span, key);
+    }
+
+    static <T> T eventually(Callable<T> probe, String what) throws Exception {
+        return Eventually.get(probe, what, PATIENCE);
+    }
+}
