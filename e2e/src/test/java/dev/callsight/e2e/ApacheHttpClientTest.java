@@ -301,6 +301,20 @@ class ApacheHttpClientTest {
             assertEquals(1, rejected.size(), rejected::toString);
             assertEquals("circuit_open", attribute(rejected.get(0), "error.type"), rejected::toString);
         }
+        // The counters reach /metrics: per client two deadlines (hang, steady trickle) and one read timeout,
+        // and the agent's retries (503, Retry-After's 503, two refused connects, the async client's two resets).
+        int clients = library.clients().size();
+        int asyncClients = (int) library.clients().stream().filter(client -> client.endsWith("-async")).count();
+        awaitTotal("callsight_http_client_timeouts_total", service, Map.of("kind", "deadline", "mode", "enforce"), 2 * clients);
+        awaitTotal("callsight_http_client_timeouts_total", service, Map.of("kind", "read", "mode", "enforce"), clients);
+        awaitTotal("callsight_http_client_retries_total", service, Map.of("source", "agent"), 4 * clients + 2 * asyncClients);
+        awaitTotal("callsight_http_client_rejections_total", service, Map.of("reason", "circuit_open"), clients);
+    }
+
+    private static void awaitTotal(String metric, String service, Map<String, String> labels, double expected)
+            throws Exception {
+        eventually(() -> collector.total(metric, service, labels) == expected ? true : null,
+                metric + labels + " = " + expected + " for " + service);
     }
 
     /** Every attempt is a span: 2 + 2 + 1 + 1 + 1 + reset (3 async, 1 classic) + 3 + 3 per client. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,6 +57,18 @@ final class CollectorProcess implements AutoCloseable {
     HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(web.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The sum of a metric's series on /metrics for one service and the given labels. */
+    double total(String metric, String service, Map<String, String> labels) throws Exception {
+        double total = 0;
+        for (PrometheusText.Sample sample : PrometheusText.parse(get("/metrics").body())) {
+            if (sample.name().equals(metric) && service.equals(sample.labels().get("service_name"))
+                    && sample.labels().entrySet().containsAll(labels.entrySet())) {
+                total += sample.value();
+            }
+        }
+        return total;
     }
 
     /** The stored spans of a trace, as the JSON API returns them; empty while the trace is unknown. */

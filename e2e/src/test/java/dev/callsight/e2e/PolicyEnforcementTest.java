@@ -307,13 +307,7 @@ class PolicyEnforcementTest {
     private static void awaitCounter(String name, String service, Map<String, String> labels, double expected)
             throws Exception {
         Eventually.get(() -> {
-            double total = 0;
-            for (PrometheusText.Sample sample : PrometheusText.parse(collector.get("/metrics").body())) {
-                if (sample.name().equals(name) && service.equals(sample.labels().get("service_name"))
-                        && sample.labels().entrySet().containsAll(labels.entrySet())) {
-                    total += sample.value();
-                }
-            }
+            double total = collector.total(name, service, labels);
             return total == expected ? total : null;
         }, name + labels + " = " + expected + " for " + service, PATIENCE);
     }

@@ -87,21 +87,26 @@ public final class BlockingCalls {
             return reported;
         }
 
+        /** Runs inside the application's reads, so nothing of the agent's may escape. */
         private void end(IOException error) {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
-            attempt.call.logical.endAttempt(attempt.span, status, protocolVersion, error, timeoutKind(attempt, error));
-            Call call = attempt.call;
-            boolean last;
-            synchronized (call) {
-                last = call.exited && call.openBody == this;
-                if (call.openBody == this) {
-                    call.openBody = null;
+            try {
+                attempt.call.logical.endAttempt(attempt.span, status, protocolVersion, error, timeoutKind(attempt, error));
+                Call call = attempt.call;
+                boolean last;
+                synchronized (call) {
+                    last = call.exited && call.openBody == this;
+                    if (call.openBody == this) {
+                        call.openBody = null;
+                    }
                 }
-            }
-            if (last) {
-                finish(call);
+                if (last) {
+                    finish(call);
+                }
+            } catch (RuntimeException agentFault) {
+                AgentLog.warn("could not end an attempt when its body was done", agentFault);
             }
         }
     }

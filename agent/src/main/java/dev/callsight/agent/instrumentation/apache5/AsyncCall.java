@@ -1,5 +1,6 @@
 package dev.callsight.agent.instrumentation.apache5;
 
+import dev.callsight.agent.core.AgentLog;
 import dev.callsight.agent.core.LogicalCall;
 import dev.callsight.agent.core.RetrySource;
 import java.io.IOException;
@@ -86,13 +87,18 @@ final class AsyncCall implements AsyncExecCallback {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
-        ScheduledFuture<?> pending = deadline;
-        if (pending != null) {
-            pending.cancel(false);
+        try {
+            ScheduledFuture<?> pending = deadline;
+            if (pending != null) {
+                pending.cancel(false);
+            }
+            scope.clientContext.setRequestConfig(applicationConfig);
+            onEnd.run();
+            logical.end();
+        } catch (RuntimeException agentFault) {
+            // The application still hears how its call ended.
+            AgentLog.warn("could not end an Apache HttpClient 5 call", agentFault);
         }
-        scope.clientContext.setRequestConfig(applicationConfig);
-        onEnd.run();
-        logical.end();
         return true;
     }
 

@@ -45,8 +45,7 @@ final class TracedExecCallback implements AsyncExecCallback {
             throws HttpException, IOException {
         response = head;
         if (head.getCode() >= 400 && call.deadlinePassed == null) {
-            retryDelayNanos = call.logical.retryDelayNanos(head.getCode(), null,
-                    Apache5Requests.valueOf(head.getFirstHeader("Retry-After")), call.bodyReplayable);
+            retryDelayNanos = retryDelay(head.getCode(), null, Apache5Requests.valueOf(head.getFirstHeader("Retry-After")));
             if (retryDelayNanos >= 0) {
                 return null;
             }
@@ -67,10 +66,10 @@ final class TracedExecCallback implements AsyncExecCallback {
     @Override
     public void completed() {
         end(null);
-        if (retryDelayNanos >= 0) {
-            resend.accept(retryDelayNanos);
-        } else {
+        if (retryDelayNanos < 0) {
             delegate.completed();
+        } else if (!resent(retryDelayNanos)) {
+            delegate.failed(new IOException("callsight could not send the retry of a " + Apache5Requests.statusOf(response)));
         }
     }
 
@@ -78,13 +77,33 @@ final class TracedExecCallback implements AsyncExecCallback {
     public void failed(Exception cause) {
         end(cause);
         if (call.deadlinePassed == null && !call.isEnded()) {
-            long delay = call.logical.retryDelayNanos(0, cause, null, call.bodyReplayable);
-            if (delay >= 0) {
-                resend.accept(delay);
+            long delay = retryDelay(0, cause, null);
+            if (delay >= 0 && resent(delay)) {
                 return;
             }
         }
         delegate.failed(cause);
+    }
+
+    /** The policy's wait before a retry, or -1; -1 too when the agent fails, which must not fail the exchange. */
+    private long retryDelay(int status, Throwable error, String retryAfter) {
+        try {
+            return call.logical.retryDelayNanos(status, error, retryAfter, call.bodyReplayable);
+        } catch (RuntimeException agentFault) {
+            AgentLog.warn("could not decide on a retry", agentFault);
+            return -1;
+        }
+    }
+
+    /** Schedules the resend; false when the agent could not, and the library hears the outcome instead. */
+    private boolean resent(long delayNanos) {
+        try {
+            resend.accept(delayNanos);
+            return true;
+        } catch (RuntimeException agentFault) {
+            AgentLog.warn("could not schedule a retry", agentFault);
+            return false;
+        }
     }
 
     /** Ends the attempt; never throws into the library's I/O thread. */
