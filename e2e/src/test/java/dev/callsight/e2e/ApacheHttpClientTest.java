@@ -83,9 +83,13 @@ class ApacheHttpClientTest {
         return ApacheLibraries.all();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("libraries")
-    void everyRequestOnTheWireIsASpanWithItsOwnTraceparent(Library library) throws Exception {
+    static Stream<Arguments> librariesOnEveryJdk() {
+        return ApacheLibraries.onEveryJdk();
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("librariesOnEveryJdk")
+    void everyRequestOnTheWireIsASpanWithItsOwnTraceparent(Library library, Path javaHome) throws Exception {
         for (String client : library.clients()) {
             int id = NEXT_ID.addAndGet(10);
             String base = upstream.httpUrl();
@@ -96,7 +100,8 @@ class ApacheHttpClientTest {
                     client + "|GET|" + base + "/fail/" + (id + 3),
                     client + "|GET|" + base + "/redirect/users/" + (id + 4));
 
-            InstrumentedApp.Result app = run(library, "apache-" + client + "-" + library.release(), calls);
+            InstrumentedApp.Result app = library.run(javaHome, InstrumentedApp.exportingTo(collector,
+                    "apache-" + client + "-" + library.release() + "-" + javaHome.getFileName()), List.of(), calls);
 
             assertEquals(List.of("200", "200", "404", "503", "200"),
                     app.results().stream().map(result -> result[4]).collect(Collectors.toList()), app::describe);

@@ -21,8 +21,12 @@ final class ApacheLibraries {
 
         InstrumentedApp.Result run(Map<String, String> environment, List<String> jvmOptions, List<String> calls)
                 throws Exception {
-            return InstrumentedApp.run(Path.of(System.getProperty("java.home")), environment, jvmOptions,
-                    ClientLibraries.jarsOf(release), app, calls);
+            return run(Path.of(System.getProperty("java.home")), environment, jvmOptions, calls);
+        }
+
+        InstrumentedApp.Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions,
+                List<String> calls) throws Exception {
+            return InstrumentedApp.run(javaHome, environment, jvmOptions, ClientLibraries.jarsOf(release), app, calls);
         }
     }
 
@@ -30,11 +34,21 @@ final class ApacheLibraries {
 
     /** Every copied release of httpclient (4.5) and httpclient5, as test arguments. */
     static Stream<Arguments> all() {
-        List<Arguments> libraries = new ArrayList<>();
+        return libraries().stream().map(Arguments::of);
+    }
+
+    /** Every release on every JDK the agent must work on that this machine has. */
+    static Stream<Arguments> onEveryJdk() {
+        List<Library> libraries = libraries();
+        return Jvm.javaHomes().stream().flatMap(javaHome -> libraries.stream().map(library -> Arguments.of(library, javaHome)));
+    }
+
+    private static List<Library> libraries() {
+        List<Library> libraries = new ArrayList<>();
         ClientLibraries.releasesOf("httpclient").forEach(release ->
-                libraries.add(Arguments.of(new Library(release, Apache4App.class, List.of("apache4")))));
+                libraries.add(new Library(release, Apache4App.class, List.of("apache4"))));
         ClientLibraries.releasesOf("httpclient5").forEach(release ->
-                libraries.add(Arguments.of(new Library(release, Apache5App.class, List.of("apache5", "apache5-async")))));
-        return libraries.stream();
+                libraries.add(new Library(release, Apache5App.class, List.of("apache5", "apache5-async"))));
+        return libraries;
     }
 }
