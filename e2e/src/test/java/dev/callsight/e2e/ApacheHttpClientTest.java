@@ -327,8 +327,13 @@ class ApacheHttpClientTest {
 
     private static void awaitTotal(String metric, String service, Map<String, String> labels, double expected)
             throws Exception {
-        eventually(() -> collector.total(metric, service, labels) == expected ? true : null,
-                metric + labels + " = " + expected + " for " + service);
+        double[] last = new double[1];
+        try {
+            eventually(() -> (last[0] = collector.total(metric, service, labels)) == expected ? true : null,
+                    metric + labels + " = " + expected + " for " + service);
+        } catch (AssertionError differs) {
+            throw new AssertionError(differs.getMessage() + ", last seen " + last[0], differs);
+        }
     }
 
     /** Every attempt is a span: 2 + 2 + 1 + 1 + 1 + reset (3 async, 1 classic) + 3 + 3 per client. */

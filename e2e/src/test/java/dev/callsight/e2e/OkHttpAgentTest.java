@@ -67,17 +67,15 @@ class OkHttpAgentTest {
         }
     }
 
-    /** The folders the build copied the releases into, each named after its release. */
-    static Stream<String> releases() throws IOException {
-        try (Stream<Path> folders = Files.list(releasesFolder())) {
-            List<String> releases = folders.map(folder -> folder.getFileName().toString()).sorted().toList();
-            assertEquals(3, releases.size(), "oldest supported, newest 3.x, newest 4.x: " + releases);
-            return releases.stream();
-        }
+    /** The releases the build copied, each named okhttp-version. */
+    static Stream<String> releases() {
+        List<String> releases = ClientLibraries.releasesOf("okhttp");
+        assertEquals(3, releases.size(), "oldest supported, newest 3.x, newest 4.x: " + releases);
+        return releases.stream();
     }
 
     /** Every release on every JDK the agent is tested on. */
-    static Stream<Arguments> releasesOnEveryJdk() throws IOException {
+    static Stream<Arguments> releasesOnEveryJdk() {
         List<String> releases = releases().toList();
         return Jvm.javaHomes().stream().flatMap(javaHome -> releases.stream().map(release -> Arguments.of(release, javaHome)));
     }
@@ -86,7 +84,7 @@ class OkHttpAgentTest {
     @MethodSource("releasesOnEveryJdk")
     void everyAttemptReachesTheUpstreamWithItsOwnTraceparentAndIsStoredAsASpan(String release, Path javaHome)
             throws Exception {
-        String service = "e2e-okhttp-" + release + "-" + javaHome.getFileName();
+        String service = "e2e-" + release + "-" + javaHome.getFileName();
         String http = services.upstream().httpUrl();
         String refused = "http://127.0.0.1:" + closedPort() + "/refused/8";
         String applicationTraceparent = "00-" + APPLICATION_TRACE + "-" + APPLICATION_SPAN + "-01";
@@ -151,7 +149,7 @@ class OkHttpAgentTest {
 
     private void policiesRetryTimeOutAndReject(String release, String at, String refused, String unanswered)
             throws Exception {
-        Path policy = workDir.resolve("okhttp-" + release + ".yaml");
+        Path policy = workDir.resolve(release + ".yaml");
         Files.writeString(policy, String.join("\n",
                 "policies:",
                 "  - match: { host: 127.0.0.1, path: \"/never/**\" }",
@@ -192,7 +190,7 @@ class OkHttpAgentTest {
         calls.addAll(List.of(fault("execute", "GET", "/status/500" + at), fault("enqueue", "GET", "/status/500" + at),
                 fault("execute", "GET", "/status/500" + at)));
 
-        InstrumentedApp.Result app = run(Path.of(System.getProperty("java.home")), release, "e2e-okhttp-faults-" + release,
+        InstrumentedApp.Result app = run(Path.of(System.getProperty("java.home")), release, "e2e-faults-" + release,
                 List.of("-Dcallsight.config=" + policy), calls);
 
         assertEquals(List.of("200", "200", "503", "200", "200", "200", "500", "500", "500", "500"),
@@ -239,7 +237,7 @@ class OkHttpAgentTest {
 
         assertTrue(errors.get(4).contains("java.net.ConnectException"), errors.get(4));
         List<JsonObject> refusals = Eventually.get(() -> {
-            List<JsonObject> found = spansWithUrl("e2e-okhttp-faults-" + release, refused);
+            List<JsonObject> found = spansWithUrl("e2e-faults-" + release, refused);
             return found.size() == 3 ? found : null;
         }, "three attempts at the refused port", PATIENCE);
         assertEquals(Set.of("java.net.ConnectException"),
@@ -254,7 +252,7 @@ class OkHttpAgentTest {
         assertEquals(4, faults.requests("/status/500" + at).size(), "rejected calls never reach the upstream");
         assertTrue(errors.get(6).contains("java.net.SocketTimeoutException"), errors.get(6));
         assertTrue(Math.abs(errorMillis(errors.get(6)) - 400) <= 100, "ended at the 400 ms connect timeout: " + errors.get(6));
-        JsonObject unansweredSpan = Eventually.get(() -> spanWithUrl("e2e-okhttp-faults-" + release, unanswered),
+        JsonObject unansweredSpan = Eventually.get(() -> spanWithUrl("e2e-faults-" + release, unanswered),
                 "span of the unanswered connect", PATIENCE);
         assertEquals("connect", attribute(unansweredSpan, "callsight.timeout.kind"), unansweredSpan::toString);
 
@@ -265,7 +263,7 @@ class OkHttpAgentTest {
         // Two calls hung to the policy's deadline and one to the application's shorter call timeout.
         Map<String, Long> expected = Map.of("timeouts|deadline", 3L, "timeouts|read", 1L, "timeouts|connect", 1L, "retries|503|agent", 5L,
                 "retries|connect_error|agent", 2L, "rejections|circuit_open", 3L);
-        Eventually.get(() -> callEvents("e2e-okhttp-faults-" + release).entrySet().containsAll(expected.entrySet())
+        Eventually.get(() -> callEvents("e2e-faults-" + release).entrySet().containsAll(expected.entrySet())
                 ? true : null, "/metrics counts " + expected, PATIENCE);
     }
 
@@ -280,10 +278,7 @@ class OkHttpAgentTest {
 
     private InstrumentedApp.Result run(Path javaHome, String release, String service, List<String> options,
             List<String> calls) throws Exception {
-        List<Path> libraries;
-        try (Stream<Path> jars = Files.list(releasesFolder().resolve(release))) {
-            libraries = jars.sorted().toList();
-        }
+        List<Path> libraries = ClientLibraries.jarsOf(release);
         return InstrumentedApp.run(javaHome, InstrumentedApp.exportingTo(services.collector(), service),
                 Stream.concat(services.trustOptions().stream(), options.stream()).toList(),
                 libraries, OkHttpApp.class, calls);
@@ -357,9 +352,5 @@ class OkHttpAgentTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static Path releasesFolder() {
-        return Path.of(System.getProperty("callsight.okhttp.releases", "target/okhttp"));
     }
 }

@@ -48,10 +48,6 @@ public final class ClientCall {
         return startNanos;
     }
 
-    boolean isEnded() {
-        return ended.get();
-    }
-
     boolean markEnded() {
         return ended.compareAndSet(false, true);
     }

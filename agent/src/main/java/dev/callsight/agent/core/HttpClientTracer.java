@@ -147,16 +147,13 @@ public final class HttpClientTracer {
     }
 
     /**
-     * Ends the call.
+     * Ends an attempt its caller has claimed with {@link ClientCall#markEnded()}.
      *
      * @param statusCode the response status, or 0 when no response arrived
      * @param protocolVersion e.g. "1.1" or "2", or null when unknown
      * @param error what the client threw, or null
      */
     void end(ClientCall call, int statusCode, String protocolVersion, Throwable error) {
-        if (!call.markEnded()) {
-            return;
-        }
         double seconds = (System.nanoTime() - call.startNanos()) / 1e9;
         String errorType = error instanceof CallRejectedException ? ((CallRejectedException) error).reason()
                 : error != null ? error.getClass().getName()

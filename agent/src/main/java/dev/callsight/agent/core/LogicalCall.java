@@ -169,7 +169,8 @@ public final class LogicalCall {
      */
     public void endAttempt(ClientCall attempt, int statusCode, String protocolVersion, Throwable error,
             TimeoutKind timeout) {
-        if (attempt == null || attempt.isEnded()) {
+        // Claimed first: a deadline timer and the client's own callback may end an attempt at once.
+        if (attempt == null || !attempt.markEnded()) {
             return;
         }
         TimeoutKind kind = timeout != null ? timeout : TimeoutKind.of(error);
