@@ -1,10 +1,12 @@
 package dev.callsight.collector;
 
+import dev.callsight.collector.forward.OtlpForwarder;
 import dev.callsight.collector.ingest.IngestService;
 import dev.callsight.collector.ingest.OtlpReceiver;
 import dev.callsight.collector.serve.BreakerStateGauge;
 import dev.callsight.collector.serve.CallEventCounters;
 import dev.callsight.collector.serve.DurationHistogram;
+import dev.callsight.collector.serve.ForwardMetrics;
 import dev.callsight.collector.serve.IngestHealthMetrics;
 import dev.callsight.collector.serve.SloMetrics;
 import dev.callsight.collector.serve.StoreSizeCollector;
@@ -45,15 +47,17 @@ public final class Collector implements AutoCloseable {
     private final Undertow otlpServer;
     private final Undertow webServer;
     private final ScheduledExecutorService sloLoop;
+    private final Optional<OtlpForwarder> forwarder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Collector(CollectorConfig config, Database database, Undertow otlpServer, Undertow webServer,
-            ScheduledExecutorService sloLoop) {
+            ScheduledExecutorService sloLoop, Optional<OtlpForwarder> forwarder) {
         this.config = config;
         this.database = database;
         this.otlpServer = otlpServer;
         this.webServer = webServer;
         this.sloLoop = sloLoop;
+        this.forwarder = forwarder;
     }
 
     /**
@@ -65,6 +69,7 @@ public final class Collector implements AutoCloseable {
         Optional<SloFile> slos = loadSlos(config);
         Database database = openStore(config);
         Undertow otlpServer = null;
+        Optional<OtlpForwarder> forwarder = Optional.empty();
         try {
             SpanStore spanStore = new SpanStore();
             RollupStore rollupStore = new RollupStore();
@@ -79,12 +84,17 @@ public final class Collector implements AutoCloseable {
             BreakerStateGauge breakerStates = new BreakerStateGauge(database.inTransaction(breakerStateStore::all));
             registry.register(callEvents);
             registry.register(breakerStates);
+            if (config.forwardOtlp() != null) {
+                forwarder = Optional.of(new OtlpForwarder(config.forwardOtlp(), config.forwardQueueSpans(),
+                        new ForwardMetrics(registry), Clock.systemUTC()));
+            }
+            Optional<OtlpForwarder> forwarding = forwarder;
             IngestService ingest = new IngestService(database, spanStore, rollupStore, callEventStore,
                     breakerStateStore, committed -> {
                         histogram.add(committed.rollups());
                         callEvents.add(committed.events());
                         breakerStates.update(committed.breakerStates());
-                    });
+                    }, request -> forwarding.ifPresent(target -> target.offer(request)));
             SloStore sloStore = new SloStore();
             SloMonitor monitor = new SloMonitor(slos, database, rollupStore, sloStore, new SloEvaluator(rollupStore),
                     Clock.systemUTC());
@@ -98,7 +108,7 @@ public final class Collector implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            Collector collector = new Collector(config, database, otlpServer, webServer, sloLoop);
+            Collector collector = new Collector(config, database, otlpServer, webServer, sloLoop, forwarder);
             AlertSink sink = config.alertmanager() == null ? AlertSink.NONE : new AlertmanagerClient(
                     config.alertmanager(), collector.webEndpoint() + WebHandler.SLO_PATH, config.sloInterval());
             sloLoop.scheduleWithFixedDelay(() -> monitor.run(sink), 0, config.sloInterval().toMillis(),
@@ -108,6 +118,7 @@ public final class Collector implements AutoCloseable {
             if (otlpServer != null) {
                 otlpServer.stop();
             }
+            forwarder.ifPresent(OtlpForwarder::close);
             database.close();
             throw e instanceof SQLException
                     ? new IllegalStateException("cannot read the store " + config.jdbcUrl() + ": " + e.getMessage(), e)
@@ -186,7 +197,8 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Stops both listeners, letting requests in progress finish, and the SLO loop after its evaluation in progress,
+     * Stops both listeners, letting requests in progress finish, gives spans held for forwarding a moment to go out,
+     * stops the SLO loop after its evaluation in progress,
      * then closes the store. Idempotent.
      */
     @Override
@@ -196,6 +208,7 @@ public final class Collector implements AutoCloseable {
         }
         try {
             otlpServer.stop();
+            forwarder.ifPresent(OtlpForwarder::close);
             webServer.stop();
             sloLoop.shutdown();
             if (!sloLoop.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Everything the collector needs to start. Port 0 picks a free port. A null {@code jdbcUrl} means the embedded H2
  * file {@code <dataDir>/callsight} with the durability settings of {@link #defaultJdbcUrl(Path)}. A null
- * {@code slosFile} means no SLOs; a null {@code alertmanager} means alerts are not pushed anywhere.
+ * {@code slosFile} means no SLOs; a null {@code alertmanager} means alerts are not pushed anywhere; a null
+ * {@code forwardOtlp} means spans are not forwarded.
  */
 public record CollectorConfig(
         String bindAddress,
@@ -19,7 +20,9 @@ public record CollectorConfig(
         long maxBodyBytes,
         Path slosFile,
         URI alertmanager,
-        Duration sloInterval) {
+        Duration sloInterval,
+        URI forwardOtlp,
+        int forwardQueueSpans) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_OTLP_PORT = 4318;
@@ -27,6 +30,7 @@ public record CollectorConfig(
     public static final Path DEFAULT_DATA_DIR = Path.of("callsight-data");
     public static final long DEFAULT_MAX_BODY_BYTES = 8L * 1024 * 1024;
     public static final Duration DEFAULT_SLO_INTERVAL = Duration.ofMinutes(1);
+    public static final int DEFAULT_FORWARD_QUEUE_SPANS = 50_000;
 
     public CollectorConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -38,6 +42,9 @@ public record CollectorConfig(
         }
         if (sloInterval == null || sloInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("sloInterval must be at least 1s: " + sloInterval);
+        }
+        if (forwardQueueSpans < 1) {
+            throw new IllegalArgumentException("forwardQueueSpans must be positive: " + forwardQueueSpans);
         }
         dataDir = dataDir.toAbsolutePath().normalize();
         if (jdbcUrl == null || jdbcUrl.isBlank()) {
@@ -77,6 +84,8 @@ public record CollectorConfig(
         private Path slosFile;
         private URI alertmanager;
         private Duration sloInterval = DEFAULT_SLO_INTERVAL;
+        private URI forwardOtlp;
+        private int forwardQueueSpans = DEFAULT_FORWARD_QUEUE_SPANS;
 
         private Builder() {
         }
@@ -129,9 +138,20 @@ public record CollectorConfig(
             return this;
         }
 
+        /** Null: spans are not forwarded. */
+        public Builder forwardOtlp(URI value) {
+            forwardOtlp = value;
+            return this;
+        }
+
+        public Builder forwardQueueSpans(int value) {
+            forwardQueueSpans = value;
+            return this;
+        }
+
         public CollectorConfig build() {
             return new CollectorConfig(bindAddress, otlpPort, httpPort, dataDir, jdbcUrl, maxBodyBytes, slosFile,
-                    alertmanager, sloInterval);
+                    alertmanager, sloInterval, forwardOtlp, forwardQueueSpans);
         }
     }
 }

@@ -46,6 +46,16 @@ public final class CollectorOptions {
             description = "How often SLOs and their alerts are evaluated (default: ${DEFAULT-VALUE}).")
     private Duration sloInterval;
 
+    @Option(names = "--forward-otlp", paramLabel = "URL",
+            description = "Also forward every accepted span over OTLP/HTTP to this receiver, e.g. Jaeger at "
+                    + "http://127.0.0.1:4318 (/v1/traces is appended unless given), in the background.")
+    private URI forwardOtlp;
+
+    @Option(names = "--forward-queue", paramLabel = "SPANS",
+            defaultValue = "" + CollectorConfig.DEFAULT_FORWARD_QUEUE_SPANS,
+            description = "Most spans held for --forward-otlp; more are dropped and counted (default: ${DEFAULT-VALUE}).")
+    private int forwardQueueSpans;
+
     /**
      * Starts the collector these flags describe, or says on stderr why it could not (with a hint
      * when a port is taken) and returns empty.
@@ -64,6 +74,7 @@ public final class CollectorOptions {
     public CollectorConfig toConfig() {
         return CollectorConfig.builder().bindAddress(bind).otlpPort(otlpPort).httpPort(httpPort)
                 .dataDir(dataDir).jdbcUrl(jdbcUrl).maxBodyBytes(maxBodyBytes).slosFile(slosFile)
-                .alertmanager(alertmanager).sloInterval(sloInterval).build();
+                .alertmanager(alertmanager).sloInterval(sloInterval).forwardOtlp(forwardOtlp)
+                .forwardQueueSpans(forwardQueueSpans).build();
     }
 }

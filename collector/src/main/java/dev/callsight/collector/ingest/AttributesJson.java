@@ -8,16 +8,47 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
-/** Renders OTLP attributes as a plain JSON object: {@code {"http.request.method": "GET", "server.port": 443}}. */
+/**
+ * Renders OTLP attributes as a plain JSON object: {@code {"http.request.method": "GET", "server.port": 443}};
+ * span links as {@code [{"traceId","spanId"}]} and events as {@code [{"timeUnixNano","name","attributes"}]}.
+ */
 final class AttributesJson {
 
     private final Gson gson = new Gson();
 
     String toJson(List<KeyValue> attributes) {
         return gson.toJson(object(attributes));
+    }
+
+    /** Links with an ID of the wrong length are left out: they could never be followed. */
+    String linksJson(List<Span.Link> links) {
+        JsonArray array = new JsonArray();
+        for (Span.Link link : links) {
+            if (link.getTraceId().size() == 16 && link.getSpanId().size() == 8) {
+                JsonObject object = new JsonObject();
+                object.addProperty("traceId", HexFormat.of().formatHex(link.getTraceId().toByteArray()));
+                object.addProperty("spanId", HexFormat.of().formatHex(link.getSpanId().toByteArray()));
+                array.add(object);
+            }
+        }
+        return gson.toJson(array);
+    }
+
+    String eventsJson(List<Span.Event> events) {
+        JsonArray array = new JsonArray();
+        for (Span.Event event : events) {
+            JsonObject object = new JsonObject();
+            object.addProperty("timeUnixNano", event.getTimeUnixNano());
+            object.addProperty("name", event.getName());
+            object.add("attributes", object(event.getAttributesList()));
+            array.add(object);
+        }
+        return gson.toJson(array);
     }
 
     private static JsonObject object(List<KeyValue> attributes) {

@@ -48,18 +48,23 @@ public final class IngestService {
     private final RollupAggregator aggregator = new RollupAggregator();
     private final CallEventAggregator eventAggregator = new CallEventAggregator();
     private final Consumer<CommittedMetrics> committedMetrics;
+    private final Consumer<ExportTraceServiceRequest> committedTraces;
     private final ReentrantLock writer = new ReentrantLock();
 
-    /** @param committedMetrics told, in commit order, of what each committed metrics request added */
+    /**
+     * @param committedMetrics told, in commit order, of what each committed metrics request added
+     * @param committedTraces handed each trace request once committed; must not block, ingest waits for it
+     */
     public IngestService(Database database, SpanStore spanStore, RollupStore rollupStore,
             CallEventStore callEventStore, BreakerStateStore breakerStateStore,
-            Consumer<CommittedMetrics> committedMetrics) {
+            Consumer<CommittedMetrics> committedMetrics, Consumer<ExportTraceServiceRequest> committedTraces) {
         this.database = database;
         this.spanStore = spanStore;
         this.rollupStore = rollupStore;
         this.callEventStore = callEventStore;
         this.breakerStateStore = breakerStateStore;
         this.committedMetrics = committedMetrics;
+        this.committedTraces = committedTraces;
     }
 
     /** @return the number of spans stored */
@@ -74,6 +79,7 @@ public final class IngestService {
         } finally {
             writer.unlock();
         }
+        committedTraces.accept(request);
         return spans.size();
     }
 

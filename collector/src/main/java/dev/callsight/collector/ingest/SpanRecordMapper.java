@@ -59,7 +59,9 @@ final class SpanRecordMapper {
                 string(attributes, "error.type"),
                 integer(attributes, "http.request.resend_count", "http.resend_count"),
                 attributesJson.toJson(attributes),
-                resourceJson);
+                resourceJson,
+                attributesJson.linksJson(span.getLinksList()),
+                attributesJson.eventsJson(span.getEventsList()));
     }
 
     private static String id(Span span, String field, ByteString bytes, int length) {

@@ -11,6 +11,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
+import java.time.Clock;
 
 /** Routes of the web port; every route reads H2, so each runs on a worker thread in blocking mode. */
 public final class WebHandler implements HttpHandler {
@@ -24,7 +25,7 @@ public final class WebHandler implements HttpHandler {
             SloMonitor sloMonitor, SloStore sloStore) {
         JsonResponses json = new JsonResponses();
         SloEndpoint slos = new SloEndpoint(sloMonitor, database, sloStore, json);
-        routes = Handlers.routing()
+        routes = new JaegerQueryApi(database, spanStore, Clock.systemUTC()).addRoutes(Handlers.routing())
                 .get("/metrics", new BlockingHandler(new MetricsEndpoint(registry)))
                 .get("/api/services", new BlockingHandler(new ServicesEndpoint(database, rollupStore, json)))
                 .get("/api/traces", new BlockingHandler(new TraceListEndpoint(database, spanStore, json)))

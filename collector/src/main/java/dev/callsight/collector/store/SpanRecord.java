@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * One span as stored: identity, timing, status, the HTTP fields pulled out as columns (null when absent),
- * and all attributes as JSON object text.
+ * all attributes as JSON object text, and links and events as JSON array text
+ * ({@code [{"traceId","spanId"}]}, {@code [{"timeUnixNano","name","attributes"}]}).
  */
 public record SpanRecord(
         String traceId,
@@ -26,7 +27,9 @@ public record SpanRecord(
         String errorType,
         Integer resendCount,
         String attributesJson,
-        String resourceAttributesJson) {
+        String resourceAttributesJson,
+        String linksJson,
+        String eventsJson) {
 
     public SpanRecord {
         Objects.requireNonNull(traceId, "traceId");
@@ -37,6 +40,8 @@ public record SpanRecord(
         Objects.requireNonNull(statusMessage, "statusMessage");
         Objects.requireNonNull(attributesJson, "attributesJson");
         Objects.requireNonNull(resourceAttributesJson, "resourceAttributesJson");
+        Objects.requireNonNull(linksJson, "linksJson");
+        Objects.requireNonNull(eventsJson, "eventsJson");
     }
 
     public long durationNano() {

@@ -6,7 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /** Writes and reads the spans table. */
 public final class SpanStore {
@@ -17,7 +20,13 @@ public final class SpanStore {
     private static final String COLUMNS = "trace_id, span_id, parent_span_id, service_name, scope_name, name, kind, "
             + "start_unix_nano, end_unix_nano, duration_nano, status_code, status_message, http_method, "
             + "server_address, server_port, route, http_status_code, error_type, resend_count, attributes, "
-            + "resource_attributes";
+            + "resource_attributes, links, events";
+
+    /**
+     * Most spans a trace search reads before it stops: searches whose tags match rarely look only at this
+     * many of the newest spans that pass the other criteria, so one search never holds the store for long.
+     */
+    private static final int MAX_SEARCHED_SPANS = 10_000;
 
     /** Upserts by (trace_id, span_id), so an exporter's retry of a stored batch changes nothing. */
     public void insert(Connection connection, List<SpanRecord> spans) throws SQLException {
@@ -25,7 +34,7 @@ public final class SpanStore {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement("MERGE INTO spans (" + COLUMNS
-                + ") KEY (trace_id, span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") KEY (trace_id, span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (SpanRecord span : spans) {
                 int i = 0;
                 insert.setString(++i, span.traceId());
@@ -49,10 +58,96 @@ public final class SpanStore {
                 setInteger(insert, ++i, span.resendCount());
                 insert.setString(++i, span.attributesJson());
                 insert.setString(++i, span.resourceAttributesJson());
+                insert.setString(++i, span.linksJson());
+                insert.setString(++i, span.eventsJson());
                 insert.addBatch();
             }
             insert.executeBatch();
         }
+        insertOperations(connection, spans);
+    }
+
+    /** A batch holds few distinct operations, so only those are upserted. */
+    private static void insertOperations(Connection connection, List<SpanRecord> spans) throws SQLException {
+        Set<ServiceOperation> operations = new LinkedHashSet<>();
+        spans.forEach(span -> operations.add(new ServiceOperation(span.serviceName(), span.name(), span.kind())));
+        try (PreparedStatement insert = connection.prepareStatement("MERGE INTO span_operation "
+                + "(service_name, span_name, kind) KEY (service_name, span_name, kind) VALUES (?, ?, ?)")) {
+            for (ServiceOperation operation : operations) {
+                insert.setString(1, operation.service());
+                insert.setString(2, operation.name());
+                insert.setInt(3, operation.kind());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Every service that sent a span, by name. */
+    public List<String> services(Connection connection) throws SQLException {
+        List<String> services = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT DISTINCT service_name FROM span_operation ORDER BY service_name");
+                ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                services.add(rows.getString(1));
+            }
+        }
+        return services;
+    }
+
+    /** The span names and kinds one service has sent, by name. */
+    public List<SpanOperation> operations(Connection connection, String service) throws SQLException {
+        List<SpanOperation> operations = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT span_name, kind FROM span_operation "
+                + "WHERE service_name = ? ORDER BY span_name, kind")) {
+            query.setString(1, service);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    operations.add(new SpanOperation(rows.getString(1), rows.getInt(2)));
+                }
+            }
+        }
+        return operations;
+    }
+
+    /**
+     * IDs of the traces holding a span that meets the query and {@code matches}, the trace with the newest such
+     * span first; at most {@code query.limit()} of them, from at most {@link #MAX_SEARCHED_SPANS} spans.
+     */
+    public List<String> searchTraceIds(Connection connection, SpanQuery query, Predicate<SpanRecord> matches)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
+                + " FROM spans WHERE service_name = ? AND start_unix_nano BETWEEN ? AND ?");
+        List<Object> values = new ArrayList<>(List.of(query.service(), query.startFromNano(), query.startToNano()));
+        if (query.operation() != null) {
+            sql.append(" AND name = ?");
+            values.add(query.operation());
+        }
+        if (query.minDurationNano() != null) {
+            sql.append(" AND duration_nano >= ?");
+            values.add(query.minDurationNano());
+        }
+        if (query.maxDurationNano() != null) {
+            sql.append(" AND duration_nano <= ?");
+            values.add(query.maxDurationNano());
+        }
+        sql.append(" ORDER BY start_unix_nano DESC LIMIT ").append(MAX_SEARCHED_SPANS);
+        Set<String> traceIds = new LinkedHashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (traceIds.size() < query.limit() && rows.next()) {
+                    SpanRecord span = span(rows);
+                    if (matches.test(span)) {
+                        traceIds.add(span.traceId());
+                    }
+                }
+            }
+        }
+        return List.copyOf(traceIds);
     }
 
     /** All spans of a trace, earliest first. */
@@ -63,27 +158,7 @@ public final class SpanStore {
             query.setString(1, traceId);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    spans.add(new SpanRecord(
-                            rows.getString("trace_id"),
-                            rows.getString("span_id"),
-                            rows.getString("parent_span_id"),
-                            rows.getString("service_name"),
-                            rows.getString("scope_name"),
-                            rows.getString("name"),
-                            rows.getInt("kind"),
-                            rows.getLong("start_unix_nano"),
-                            rows.getLong("end_unix_nano"),
-                            rows.getInt("status_code"),
-                            rows.getString("status_message"),
-                            rows.getString("http_method"),
-                            rows.getString("server_address"),
-                            rows.getObject("server_port", Integer.class),
-                            rows.getString("route"),
-                            rows.getObject("http_status_code", Integer.class),
-                            rows.getString("error_type"),
-                            rows.getObject("resend_count", Integer.class),
-                            rows.getString("attributes"),
-                            rows.getString("resource_attributes")));
+                    spans.add(span(rows));
                 }
             }
         }
@@ -120,6 +195,32 @@ public final class SpanStore {
         return traces;
     }
 
+    private static SpanRecord span(ResultSet rows) throws SQLException {
+        return new SpanRecord(
+                rows.getString("trace_id"),
+                rows.getString("span_id"),
+                rows.getString("parent_span_id"),
+                rows.getString("service_name"),
+                rows.getString("scope_name"),
+                rows.getString("name"),
+                rows.getInt("kind"),
+                rows.getLong("start_unix_nano"),
+                rows.getLong("end_unix_nano"),
+                rows.getInt("status_code"),
+                rows.getString("status_message"),
+                rows.getString("http_method"),
+                rows.getString("server_address"),
+                rows.getObject("server_port", Integer.class),
+                rows.getString("route"),
+                rows.getObject("http_status_code", Integer.class),
+                rows.getString("error_type"),
+                rows.getObject("resend_count", Integer.class),
+                rows.getString("attributes"),
+                rows.getString("resource_attributes"),
+                rows.getString("links"),
+                rows.getString("events"));
+    }
+
     private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.INTEGER);
@@ -127,4 +228,6 @@ public final class SpanStore {
             statement.setInt(index, value);
         }
     }
+
+    private record ServiceOperation(String service, String name, int kind) {}
 }
