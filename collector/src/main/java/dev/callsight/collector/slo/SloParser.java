@@ -1,12 +1,12 @@
 package dev.callsight.collector.slo;
 
 import dev.callsight.collector.DurationConverter;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,11 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.Node;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Reads SLO files: callsight's own {@code slos:} list, and OpenSLO v1 {@code SLO} documents for the subset that maps
@@ -45,8 +43,8 @@ public final class SloParser {
         List<SloDefinition> slos = new ArrayList<>();
         Map<String, Integer> firstLines = new HashMap<>();
         try {
-            for (Node document : new Yaml(new LoaderOptions()).composeAll(new StringReader(text))) {
-                YamlNode root = new YamlNode(file, document);
+            for (Iterator<Node> documents = YamlDocuments.compose(text); documents.hasNext(); ) {
+                YamlNode root = new YamlNode(file, documents.next());
                 Map<String, YamlNode> entries = root.mapping("an SLO file", Set.of());
                 List<YamlNode> items = entries.containsKey("apiVersion") ? List.of(root) : callsightList(root, entries);
                 for (YamlNode item : items) {
@@ -59,9 +57,10 @@ public final class SloParser {
                     slos.add(slo);
                 }
             }
-        } catch (MarkedYAMLException e) {
-            throw new SloConfigException(file, e.getProblemMark().getLine() + 1, "not valid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
+        } catch (MarkedYamlEngineException e) {
+            throw new SloConfigException(file, e.getProblemMark().map(mark -> mark.getLine() + 1).orElse(1),
+                    "not valid YAML: " + e.getProblem());
+        } catch (YamlEngineException e) {
             throw new SloConfigException(file, 1, "not valid YAML: " + e.getMessage());
         }
         return List.copyOf(slos);

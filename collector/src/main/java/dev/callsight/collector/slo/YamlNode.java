@@ -6,17 +6,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** A composed YAML node that knows its file and line, so every complaint about it can say where it is. */
 record YamlNode(String file, Node node) {
 
+    /** 1-based; the composer marks every node it reads. */
     int line() {
-        return node.getStartMark().getLine() + 1;
+        return node.getStartMark().orElseThrow().getLine() + 1;
     }
 
     SloConfigException error(String reason) {

@@ -128,6 +128,13 @@ class SloParserTest {
         assertError("apiVersion: openslo/v1\nkind: Service\n", "slos.yaml:2: only OpenSLO kind 'SLO'");
     }
 
+    @Test
+    void refusesDeepNestingWithALine() {
+        String deep = "slos:\n  - " + "[".repeat(60) + "]".repeat(60) + "\n";
+        assertError(deep, "slos.yaml:2: not valid YAML: Nesting Depth exceeded max 50");
+        assertError("slos: " + "[".repeat(100_000) + "]".repeat(100_000), "slos.yaml:1: not valid YAML: Nesting Depth");
+    }
+
     private void assertError(String text, String expectedStart) {
         SloConfigException error = assertThrows(SloConfigException.class, () -> parser.parse(text, "slos.yaml"));
         if (!error.getMessage().startsWith(expectedStart)) {
