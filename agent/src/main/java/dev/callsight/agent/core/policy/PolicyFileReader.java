@@ -66,6 +66,9 @@ public final class PolicyFileReader {
             throw new PolicyFileException(file, line, "not valid YAML: " + malformed.getProblem());
         } catch (YamlEngineException malformed) {
             throw new PolicyFileException(file, 0, "not valid YAML: " + malformed.getMessage());
+        } catch (StackOverflowError nested) {
+            // The composer recurses per level and has no depth limit of its own.
+            throw new PolicyFileException(file, 0, "nested too deeply to be a policy file");
         }
         if (root.isEmpty()) {
             return PolicySet.DEFAULT;

@@ -112,6 +112,13 @@ class PolicyFileReaderTest {
     }
 
     @Test
+    void aFileNestedWithoutEndIsAnErrorNotACrash() {
+        String nested = "policies: " + "[".repeat(100_000);
+        PolicyFileException error = assertThrows(PolicyFileException.class, () -> PolicyFileReader.parse("deep.yaml", nested));
+        assertTrue(error.getMessage().startsWith("deep.yaml:"), error.getMessage());
+    }
+
+    @Test
     void anEmptyFileMeansTheBuiltInDefault() throws Exception {
         assertSame(PolicySet.DEFAULT, PolicyFileReader.parse("empty.yaml", ""));
     }
