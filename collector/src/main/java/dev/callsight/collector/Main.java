@@ -1,6 +1,7 @@
 package dev.callsight.collector;
 
 import dev.callsight.collector.demo.DemoCommand;
+import dev.callsight.collector.demo.DemoServiceCommand;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,6 +34,7 @@ public final class Main implements Runnable {
         return new CommandLine(new Main())
                 .addSubcommand("serve", new ServeCommand())
                 .addSubcommand("demo", new DemoCommand())
+                .addSubcommand("demo-service", new DemoServiceCommand())
                 .addSubcommand("rules", new RulesCommand());
     }
 

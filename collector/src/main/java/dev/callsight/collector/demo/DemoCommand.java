@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
         description = "Run the collector, a flaky local upstream and a sample service with the agent attached.")
 public final class DemoCommand implements Callable<Integer> {
 
-    private static final String POLICIES_RESOURCE = "/demo/policies.yaml";
-    private static final String AGENT_RESOURCE = "/demo/callsight-agent.jar";
+    static final String POLICIES_RESOURCE = "/demo/policies.yaml";
+    static final String AGENT_RESOURCE = "/demo/callsight-agent.jar";
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
             description = "Stop after this long, e.g. 90s, 5m (default: run until Ctrl-C).")
@@ -65,7 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
         try (collector; FlakyUpstream upstream = new FlakyUpstream(config.bindAddress())) {
             agentJar = extract(AGENT_RESOURCE, ".jar");
             policies = extract(POLICIES_RESOURCE, ".yaml");
-            Process service = startSampleService(agentJar, policies, collector, upstream);
+            Process service = startSampleService(agentJar, policies, collector.otlpEndpoint(),
+                    "http://" + config.bindAddress() + ":" + upstream.port(), rate);
             printWhereToLook(collector, upstream, runFor);
             service.onExit().thenRun(stop::countDown);
             if (runFor.isZero()) {
@@ -103,24 +104,24 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Process startSampleService(Path agentJar, Path policies, Collector collector, FlakyUpstream upstream)
+    /** The sample service JVM with the agent attached, exporting to {@code otlpEndpoint}; its output is this JVM's. */
+    static Process startSampleService(Path agentJar, Path policies, String otlpEndpoint, String upstreamUrl, int rate)
             throws IOException, URISyntaxException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = new File(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-javaagent:" + agentJar,
                 "-Dcallsight.config=" + policies, "-cp", classPath,
-                SampleService.class.getName(), "http://" + collector.config().bindAddress() + ":" + upstream.port(),
-                Integer.toString(rate)))
+                SampleService.class.getName(), upstreamUrl, Integer.toString(rate)))
                 .inheritIO();
         builder.environment().put("OTEL_SERVICE_NAME", "checkout");
-        builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlpEndpoint());
+        builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
         builder.environment().put("OTEL_METRIC_EXPORT_INTERVAL", "5000");
         builder.environment().put("OTEL_BSP_SCHEDULE_DELAY", "1000");
         return builder.start();
     }
 
     /** A file the sample service's JVM reads, copied out of this jar. */
-    private static Path extract(String resource, String suffix) throws IOException {
+    static Path extract(String resource, String suffix) throws IOException {
         Path file = Files.createTempFile("callsight-demo", suffix);
         try (InputStream in = DemoCommand.class.getResourceAsStream(resource)) {
             if (in == null) {
