@@ -251,7 +251,7 @@ class GrafanaDashboardsTest {
         Path policy = workDir.resolve("breaker.yaml");
         Files.writeString(policy, """
                 policies:
-                  - match: { host: 127.0.0.1 }
+                  - match: { host: 127.0.0.1, path: "/status/**" }
                     circuitBreaker: { failureRateThreshold: 50%, minimumCalls: 4, window: 30s, openFor: 30s, halfOpenCalls: 1 }
                 """);
         try (FaultyUpstream upstream = new FaultyUpstream()) {
@@ -259,6 +259,9 @@ class GrafanaDashboardsTest {
             for (int i = 0; i < 6; i++) {
                 calls.add("jdk|GET|" + upstream.uri("/status/500/breaker"));
             }
+            // A slow call outside the policy keeps the app alive for a periodic export after the rejections, which
+            // the last export at exit can miss.
+            calls.add("jdk|GET|" + upstream.uri("/slow/1500/after-the-rejections"));
             InstrumentedApp.Result app = InstrumentedApp.run(Path.of(System.getProperty("java.home")),
                     InstrumentedApp.exportingTo(collector, "breaker-app"), List.of("-Dcallsight.config=" + policy), calls);
             // The app exits 1 because calls failed; what matters is that the circuit opened.
