@@ -60,15 +60,17 @@ class GrafanaDashboardsTest {
         Path rules = workDir.resolve("dashboard-queries.yml");
         Gson gson = new Gson();
         StringBuilder file = new StringBuilder("groups:\n- name: dashboards\n  rules:\n");
+        StringBuilder index = new StringBuilder("rules by dashboard panel:");
         for (int i = 0; i < queries.size(); i++) {
+            index.append("\n  dashboard:query").append(i).append(": ").append(queries.get(i).where());
             // A JSON string is a valid YAML double-quoted scalar, so expressions need no escaping of our own.
             file.append("  - record: dashboard:query").append(i).append('\n')
                     .append("    expr: ").append(gson.toJson(queries.get(i).expression())).append('\n');
         }
         Files.writeString(rules, file, StandardCharsets.UTF_8);
         Programs.Run check = Programs.run(List.of(promtool.toString(), "check", "rules", rules.toString()));
-        assertEquals(0, check.exitCode(), check.output());
-        assertTrue(check.output().contains("SUCCESS: " + queries.size() + " rules found"), check.output());
+        assertEquals(0, check.exitCode(), check.output() + index);
+        assertTrue(check.output().contains("SUCCESS: " + queries.size() + " rules found"), check.output() + index);
 
         Map<String, Set<String>> exposed = exposedSeries();
         List<String> problems = new ArrayList<>();
