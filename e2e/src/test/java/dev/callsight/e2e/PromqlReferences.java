@@ -2,6 +2,7 @@ package dev.callsight.e2e;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -37,7 +38,7 @@ record PromqlReferences(Map<String, Set<String>> selectors, Set<String> grouping
                 continue;
             }
             // An identifier before "(" is a function; before by/without, an aggregation; otherwise a metric.
-            if (pending != null && !text.equals("(") && !GROUPING.contains(text.toLowerCase())) {
+            if (pending != null && !text.equals("(") && !GROUPING.contains(text.toLowerCase(Locale.ROOT))) {
                 selectors.computeIfAbsent(pending, name -> new LinkedHashSet<>());
                 lastMetric = pending;
             }
@@ -65,10 +66,10 @@ record PromqlReferences(Map<String, Set<String>> selectors, Set<String> grouping
             } else if (text.equals("(") && groupingNext) {
                 inGroupList = true;
                 groupingNext = false;
-            } else if (GROUPING.contains(text.toLowerCase())) {
+            } else if (GROUPING.contains(text.toLowerCase(Locale.ROOT))) {
                 groupingNext = true;
                 lastMetric = null;
-            } else if (text.matches("[a-zA-Z_:][a-zA-Z0-9_:]*") && !KEYWORDS.contains(text.toLowerCase())) {
+            } else if (text.matches("[a-zA-Z_:][a-zA-Z0-9_:]*") && !KEYWORDS.contains(text.toLowerCase(Locale.ROOT))) {
                 pending = text;
                 lastMetric = null;
             } else {
