@@ -1,7 +1,7 @@
 // Calls: pick service → peer → route and a time range; RED charts, retries and timeouts; any point leads to traces.
 import {el, query, queryLink, table} from './dom.js';
 import {getJson} from './api.js';
-import {lineChart} from './charts.js';
+import {count, lineChart} from './charts.js';
 import {millis, number, percent, rate, time} from './format.js';
 
 const RANGES = [['15m', 900], ['1h', 3600], ['6h', 21600], ['24h', 86400], ['7d', 604800]];
@@ -85,11 +85,12 @@ function charts(series, chosen) {
         lineChart('Latency (ms)', xs, [{label: 'p50', values: ms('p50')}, {label: 'p95', values: ms('p95')},
             {label: 'p99', values: ms('p99')}], value => value.toFixed(0), toTraces),
         lineChart('Retries and timeouts', xs, [{label: 'retries', values: points.map(point => point.retries)},
-            {label: 'timeouts', values: points.map(point => point.timeouts)}], value => value.toFixed(0), toTraces));
+            {label: 'timeouts', values: points.map(point => point.timeouts)}], count, toTraces));
 }
 
+/** Metric points are stamped when the agent exports them, after the calls, so a step's spans may start a step earlier. */
 function traceQuery(chosen, from, step) {
-    return query({service: chosen.service, peer: chosen.peer, route: chosen.route, from, to: from + step});
+    return query({service: chosen.service, peer: chosen.peer, route: chosen.route, from: from - step, to: from + step});
 }
 
 function steps(series, chosen) {

@@ -3,9 +3,14 @@
 const COLOURS = ['#2563eb', '#dc2626', '#d97706', '#059669', '#7c3aed'];
 
 /**
- * A chart titled `title` over x values in Unix seconds; `series` is [{label, values, dash}], `format` renders a
- * y value. `onPick(index)` runs when a point is clicked.
+ * A chart titled `title` over x values in Unix seconds; `series` is [{label, values, dash, colour}], `format`
+ * renders a y value. `onPick(index)` runs when a point is clicked.
  */
+/** Formats counts: whole numbers only, so an axis never labels 0.5 retries as "1". */
+export function count(value) {
+    return Number.isInteger(value) ? String(value) : '';
+}
+
 export function lineChart(title, xs, series, format, onPick) {
     const holder = document.createElement('div');
     holder.className = 'chart';
@@ -22,6 +27,8 @@ export function lineChart(title, xs, series, format, onPick) {
             dash: line.dash,
             width: 2,
             spanGaps: false,
+            // Points too, so a lone value between gaps (one busy minute) still shows.
+            points: {show: true, size: 5},
             value: (chart, value) => value == null ? '–' : format(value),
         }))),
     };

@@ -9,8 +9,15 @@ const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 
 export async function sloDetail([name]) {
     const slo = await getJson('/api/slos/' + encodeURIComponent(name));
-    const days = slo.daily.slice().reverse();
-    const xs = days.map(day => Date.parse(day.day + 'T00:00:00Z') / 1000);
+    // Over the whole window: full budget at its start, one point per stored day in it, and the value now.
+    const windowStart = Date.parse(slo.windowStart) / 1000;
+    const days = slo.daily.slice().reverse().filter(day => Date.parse(day.day + 'T00:00:00Z') / 1000 > windowStart);
+    const xs = [windowStart, ...days.map(day => Date.parse(day.day + 'T00:00:00Z') / 1000),
+        Date.parse(slo.evaluatedAt) / 1000];
+    const sli = [null, ...days.map(day => day.sliRatio == null ? null : day.sliRatio * 100),
+        slo.sliRatio == null ? null : slo.sliRatio * 100];
+    const budget = [100, ...days.map(day => day.budgetRemainingRatio == null ? null : day.budgetRemainingRatio * 100),
+        slo.errorBudget.remainingRatio * 100];
     return el('section', {},
         el('h1', {}, 'SLO ', el('span', {id: 'slo-name'}, slo.name)),
         slo.description ? el('p', {}, slo.description) : null,
@@ -19,17 +26,15 @@ export async function sloDetail([name]) {
             el('dt', {}, 'Target'), el('dd', {id: 'slo-target'}, percent(slo.target) + ' over ' + slo.window),
             el('dt', {}, 'Error budget left'), el('dd', {id: 'slo-budget'}, budgetBar(slo.errorBudget.remainingRatio)),
             el('dt', {}, 'Bad calls'), el('dd', {id: 'slo-bad'}, number(slo.errorBudget.badCalls) + ' of '
-                + number(slo.calls) + ' (allowed ' + number(Math.floor(slo.errorBudget.allowedBadCalls)) + ')'),
+                + number(slo.calls) + ' (allowed ' + slo.errorBudget.allowedBadCalls.toFixed(1) + ')'),
             el('dt', {}, 'Alert'), el('dd', {id: 'slo-alert'}, el('span', {class: 'badge ' + health(slo)}, alertText(slo)))),
         el('div', {class: 'charts'},
             lineChart('SLI per day vs target', xs, [
-                {label: 'SLI', values: days.map(day => day.sliRatio == null ? null : day.sliRatio * 100)},
-                {label: 'target', values: days.map(() => slo.target * 100), dash: [6, 4], colour: '#6b7280'},
+                {label: 'SLI', values: sli},
+                {label: 'target', values: xs.map(() => slo.target * 100), dash: [6, 4], colour: '#6b7280'},
             ], value => value.toFixed(2) + ' %'),
-            lineChart('Error budget left (burn-down)', xs, [
-                {label: 'budget left', values: days.map(day => day.budgetRemainingRatio == null ? null
-                    : day.budgetRemainingRatio * 100)},
-            ], value => value.toFixed(0) + ' %')),
+            lineChart('Error budget left (burn-down)', xs, [{label: 'budget left', values: budget}],
+                value => value.toFixed(0) + ' %')),
         el('h2', {}, 'Burn rates'),
         table(['Window', 'Calls', 'Bad', 'SLI', 'Burn rate', 'Alerts on this window'],
             WINDOWS.map(window => burnRow(slo, window)), {id: 'burn-table'}),
