@@ -84,10 +84,16 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads the page afresh. Via a blank page, because a URL that differs only in its fragment would not reload,
+     * and the previous page's elements could then answer for the new one's.
+     */
     void open(URI page) throws Exception {
-        JsonObject body = new JsonObject();
-        body.addProperty("url", page.toString());
-        command("POST", "url", body);
+        for (String url : List.of("about:blank", page.toString())) {
+            JsonObject body = new JsonObject();
+            body.addProperty("url", url);
+            command("POST", "url", body);
+        }
     }
 
     /** The elements matching a CSS selector now, possibly none. */
@@ -100,6 +106,14 @@ final class Browser implements AutoCloseable {
             ids.add(element.getAsJsonObject().get(ELEMENT).getAsString());
         }
         return ids;
+    }
+
+    /** The first element matching a CSS selector, waiting for the page to render one. */
+    String element(String css) throws Exception {
+        return Eventually.get(() -> {
+            List<String> found = elements(css);
+            return found.isEmpty() ? null : found.get(0);
+        }, "an element matching " + css, WAIT);
     }
 
     /** Waits until an element matches and its text passes {@code test}; returns that text. */
@@ -126,6 +140,35 @@ final class Browser implements AutoCloseable {
 
     void click(String element) throws Exception {
         command("POST", "element/" + element + "/click", new JsonObject());
+    }
+
+    /** Moves the mouse to {@code dx} pixels right of the element's centre and clicks there, as a person would. */
+    void clickAt(String element, int dx) throws Exception {
+        JsonObject origin = new JsonObject();
+        origin.addProperty(ELEMENT, element);
+        JsonObject move = new JsonObject();
+        move.addProperty("type", "pointerMove");
+        move.addProperty("duration", 0);
+        move.add("origin", origin);
+        move.addProperty("x", dx);
+        move.addProperty("y", 0);
+        JsonArray steps = new JsonArray();
+        steps.add(move);
+        for (String type : List.of("pointerDown", "pointerUp")) {
+            JsonObject press = new JsonObject();
+            press.addProperty("type", type);
+            press.addProperty("button", 0);
+            steps.add(press);
+        }
+        JsonObject mouse = new JsonObject();
+        mouse.addProperty("type", "pointer");
+        mouse.addProperty("id", "mouse");
+        mouse.add("actions", steps);
+        JsonArray sources = new JsonArray();
+        sources.add(mouse);
+        JsonObject body = new JsonObject();
+        body.add("actions", sources);
+        command("POST", "actions", body);
     }
 
     void type(String element, String text) throws Exception {

@@ -56,14 +56,14 @@ class WebUiBrowserTest {
             JsonObject strict = json(collector, "/api/slos/" + STRICT_SLO);
             browser.open(ui.resolve("#/slos"));
             browser.awaitText("#slo-table tbody tr:first-child", text -> text.contains(STRICT_SLO));
-            String firstRow = browser.elements("#slo-table tbody tr:first-child").get(0);
+            String firstRow = browser.element("#slo-table tbody tr:first-child");
             assertTrue(browser.attribute(firstRow, "class").contains("bad"), "the failing SLO is red");
             browser.awaitText("#slo-table tr[data-slo='" + STRICT_SLO + "'] .sli",
                     text -> text.equals(percent(strict.get("sliRatio").getAsDouble(), 3)));
             browser.awaitText("#slo-table tr[data-slo='" + STRICT_SLO + "'] .budget",
                     text -> text.equals(percent(strict.getAsJsonObject("errorBudget").get("remainingRatio").getAsDouble(), 1)));
             browser.awaitText("#slo-table tr[data-slo='" + RELAXED_SLO + "']", text -> text.contains("ok"));
-            assertTrue(browser.attribute(browser.elements("#slo-table tr[data-slo='" + RELAXED_SLO + "']").get(0), "class")
+            assertTrue(browser.attribute(browser.element("#slo-table tr[data-slo='" + RELAXED_SLO + "']"), "class")
                     .contains("good"));
             browser.screenshot(screenshots.resolve("slo-overview.png"));
 
@@ -86,15 +86,24 @@ class WebUiBrowserTest {
             browser.awaitText("#total-p95", text -> text.equals(millis(totals.get("p95").getAsDouble())));
             assertEquals(4, browser.elements("#calls-charts canvas").size(), "rate, errors, latency, retries");
             browser.screenshot(screenshots.resolve("calls.png"));
-            browser.click(browser.elements("#steps-table .example-traces").get(0));
+            browser.click(browser.element("#steps-table .example-traces"));
+            browser.awaitText("#trace-results tbody tr", text -> text.contains(SERVICE));
+
+            // A click on the rate chart's latest point leads to that minute's traces too.
+            browser.open(ui.resolve("#/calls?service=" + SERVICE + "&range=900"));
+            browser.awaitText("#total-calls", text -> text.equals(totals.get("calls").getAsString()));
+            String plot = browser.element("#calls-charts .u-over");
+            int halfWidth = browser.script("return Math.floor(document.querySelector('#calls-charts .u-over')"
+                    + ".getBoundingClientRect().width / 2)").getAsInt();
+            browser.clickAt(plot, halfWidth - 2);
             browser.awaitText("#trace-results tbody tr", text -> text.contains(SERVICE));
 
             // Trace search by status finds the failed calls' traces, and only those.
             String failedTrace = searchFirst(collector, "service=" + SERVICE + "&status=503");
             browser.open(ui.resolve("#/traces"));
-            browser.type(browser.elements("#search-service").get(0), SERVICE);
-            browser.type(browser.elements("#search-status").get(0), "503");
-            browser.click(browser.elements("#search-submit").get(0));
+            browser.type(browser.element("#search-service"), SERVICE);
+            browser.type(browser.element("#search-status"), "503");
+            browser.click(browser.element("#search-submit"));
             browser.awaitText("#trace-results tbody", text -> text.contains(failedTrace));
             for (String row : browser.elements("#trace-results tbody tr")) {
                 assertTrue(browser.text(row).contains("503"), browser.text(row));
@@ -106,7 +115,7 @@ class WebUiBrowserTest {
             browser.open(ui.resolve("#/trace/" + retried));
             browser.awaitText("#waterfall .retry", text -> text.equals("retry #1"));
             assertEquals(JAEGER_UI + "/trace/" + retried,
-                    browser.attribute(browser.elements("#jaeger-link").get(0), "href"));
+                    browser.attribute(browser.element("#jaeger-link"), "href"));
             browser.screenshot(screenshots.resolve("trace.png"));
             String timedOut = trace(collector, span -> span.has("route") && span.get("route").getAsString().contains("trickle"));
             browser.open(ui.resolve("#/trace/" + timedOut));
