@@ -102,7 +102,8 @@ public final class Collector implements AutoCloseable {
 
             otlpServer = listen(config, config.otlpPort(), new OtlpReceiver(ingest, health, config.maxBodyBytes()));
             Undertow webServer = listen(config, config.httpPort(),
-                    new WebHandler(registry, database, spanStore, rollupStore, monitor, sloStore));
+                    new WebHandler(registry, database, spanStore, rollupStore, callEventStore, monitor, sloStore,
+                            config.jaegerUi()));
             ScheduledExecutorService sloLoop = Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "callsight-slo");
                 thread.setDaemon(true);

@@ -9,7 +9,7 @@ import java.util.Objects;
  * Everything the collector needs to start. Port 0 picks a free port. A null {@code jdbcUrl} means the embedded H2
  * file {@code <dataDir>/callsight} with the durability settings of {@link #defaultJdbcUrl(Path)}. A null
  * {@code slosFile} means no SLOs; a null {@code alertmanager} means alerts are not pushed anywhere; a null
- * {@code forwardOtlp} means spans are not forwarded.
+ * {@code forwardOtlp} means spans are not forwarded; a null {@code jaegerUi} means the web UI links to no Jaeger UI.
  */
 public record CollectorConfig(
         String bindAddress,
@@ -22,7 +22,8 @@ public record CollectorConfig(
         URI alertmanager,
         Duration sloInterval,
         URI forwardOtlp,
-        int forwardQueueSpans) {
+        int forwardQueueSpans,
+        URI jaegerUi) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_OTLP_PORT = 4318;
@@ -86,6 +87,7 @@ public record CollectorConfig(
         private Duration sloInterval = DEFAULT_SLO_INTERVAL;
         private URI forwardOtlp;
         private int forwardQueueSpans = DEFAULT_FORWARD_QUEUE_SPANS;
+        private URI jaegerUi;
 
         private Builder() {
         }
@@ -149,9 +151,15 @@ public record CollectorConfig(
             return this;
         }
 
+        /** Null: the web UI shows no Jaeger links. */
+        public Builder jaegerUi(URI value) {
+            jaegerUi = value;
+            return this;
+        }
+
         public CollectorConfig build() {
             return new CollectorConfig(bindAddress, otlpPort, httpPort, dataDir, jdbcUrl, maxBodyBytes, slosFile,
-                    alertmanager, sloInterval, forwardOtlp, forwardQueueSpans);
+                    alertmanager, sloInterval, forwardOtlp, forwardQueueSpans, jaegerUi);
         }
     }
 }

@@ -56,6 +56,10 @@ public final class CollectorOptions {
             description = "Most spans held for --forward-otlp; more are dropped and counted (default: ${DEFAULT-VALUE}).")
     private int forwardQueueSpans;
 
+    @Option(names = "--jaeger-ui", paramLabel = "URL",
+            description = "Jaeger UI the web UI links each trace to, e.g. http://127.0.0.1:16686.")
+    private URI jaegerUi;
+
     /**
      * Starts the collector these flags describe, or says on stderr why it could not (with a hint
      * when a port is taken) and returns empty.
@@ -75,6 +79,6 @@ public final class CollectorOptions {
         return CollectorConfig.builder().bindAddress(bind).otlpPort(otlpPort).httpPort(httpPort)
                 .dataDir(dataDir).jdbcUrl(jdbcUrl).maxBodyBytes(maxBodyBytes).slosFile(slosFile)
                 .alertmanager(alertmanager).sloInterval(sloInterval).forwardOtlp(forwardOtlp)
-                .forwardQueueSpans(forwardQueueSpans).build();
+                .forwardQueueSpans(forwardQueueSpans).jaegerUi(jaegerUi).build();
     }
 }

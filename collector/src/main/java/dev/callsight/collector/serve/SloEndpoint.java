@@ -117,6 +117,15 @@ final class SloEndpoint {
             item.addProperty("enabled", slo.alerting().enabled(tier));
             item.addProperty("firing", state.firing());
             item.addProperty("since", state.since().toString());
+            JsonArray conditions = new JsonArray();
+            for (AlertTier.Condition condition : tier.conditions()) {
+                JsonObject rule = new JsonObject();
+                rule.addProperty("factor", condition.factor());
+                rule.addProperty("longWindow", condition.longWindow().label());
+                rule.addProperty("shortWindow", condition.shortWindow().label());
+                conditions.add(rule);
+            }
+            item.add("conditions", conditions);
             alerts.add(tier.severity(), item);
         }
         object.add("alerts", alerts);

@@ -7,7 +7,6 @@ import dev.callsight.collector.store.SpanStore;
 import dev.callsight.collector.store.TraceSummary;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,8 +32,9 @@ final class TraceListEndpoint implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        String service = first(exchange, "service");
-        String limitText = first(exchange, "limit");
+        QueryParameters query = new QueryParameters(exchange);
+        String service = query.text("service");
+        String limitText = query.text("limit");
         int limit;
         try {
             limit = limitText == null ? DEFAULT_LIMIT : Integer.parseInt(limitText);
@@ -65,10 +65,5 @@ final class TraceListEndpoint implements HttpHandler {
         JsonObject body = new JsonObject();
         body.add("traces", list);
         json.send(exchange, 200, body);
-    }
-
-    private static String first(HttpServerExchange exchange, String name) {
-        Deque<String> values = exchange.getQueryParameters().get(name);
-        return values == null || values.isEmpty() || values.getFirst().isBlank() ? null : values.getFirst();
     }
 }

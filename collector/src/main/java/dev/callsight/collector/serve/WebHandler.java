@@ -1,6 +1,7 @@
 package dev.callsight.collector.serve;
 
 import dev.callsight.collector.slo.SloMonitor;
+import dev.callsight.collector.store.CallEventStore;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
 import dev.callsight.collector.store.SloStore;
@@ -9,37 +10,51 @@ import io.prometheus.client.CollectorRegistry;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RoutingHandler;
+import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.BlockingHandler;
+import com.google.gson.JsonObject;
+import java.net.URI;
 import java.time.Clock;
 
-/** Routes of the web port; every route reads H2, so each runs on a worker thread in blocking mode. */
+/**
+ * Routes of the web port: the web UI under {@code /ui/}, and API routes that read H2, so each of those runs on a
+ * worker thread in blocking mode.
+ */
 public final class WebHandler implements HttpHandler {
 
     /** Where an SLO's page is: append the SLO's name. Alert links point here. */
     public static final String SLO_PATH = "/api/slos/";
 
-    private final RoutingHandler routes;
+    private final PathHandler paths;
 
+    /** @param jaegerUi the Jaeger UI the web UI links traces to, or null */
     public WebHandler(CollectorRegistry registry, Database database, SpanStore spanStore, RollupStore rollupStore,
-            SloMonitor sloMonitor, SloStore sloStore) {
+            CallEventStore callEventStore, SloMonitor sloMonitor, SloStore sloStore, URI jaegerUi) {
         JsonResponses json = new JsonResponses();
+        Clock clock = Clock.systemUTC();
         SloEndpoint slos = new SloEndpoint(sloMonitor, database, sloStore, json);
-        routes = new JaegerQueryApi(database, spanStore, Clock.systemUTC()).addRoutes(Handlers.routing())
+        JsonObject uiConfig = new JsonObject();
+        uiConfig.addProperty("jaegerUi", jaegerUi == null ? null : jaegerUi.toString().replaceAll("/+$", ""));
+        HttpHandler routes = new JaegerQueryApi(database, spanStore, clock).addRoutes(Handlers.routing())
                 .get("/metrics", new BlockingHandler(new MetricsEndpoint(registry)))
                 .get("/api/services", new BlockingHandler(new ServicesEndpoint(database, rollupStore, json)))
                 .get("/api/traces", new BlockingHandler(new TraceListEndpoint(database, spanStore, json)))
                 .get("/api/traces/{traceId}", new BlockingHandler(new TraceEndpoint(database, spanStore, json)))
+                .get("/api/search", new BlockingHandler(new SpanSearchEndpoint(database, spanStore, json, clock)))
+                .get("/api/calls/series", new BlockingHandler(
+                        new CallSeriesEndpoint(database, rollupStore, callEventStore, json, clock)))
+                .get("/api/ui-config", exchange -> json.send(exchange, 200, uiConfig))
                 .get("/api/slos", slos.list())
                 .get(SLO_PATH + "{name}", new BlockingHandler(slos.one()))
                 .get("/api/rules", new RulesEndpoint(sloMonitor, new PrometheusRules()))
                 .setFallbackHandler(exchange -> json.error(exchange, 404, "unknown path " + exchange.getRequestPath()))
                 .setInvalidMethodHandler(exchange -> json.error(exchange, 405,
                         "method " + exchange.getRequestMethod() + " not allowed"));
+        paths = UiResources.addTo(Handlers.path(routes));
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        routes.handleRequest(exchange);
+        paths.handleRequest(exchange);
     }
 }

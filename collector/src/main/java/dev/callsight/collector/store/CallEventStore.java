@@ -60,4 +60,29 @@ public final class CallEventStore {
         }
         return totals;
     }
+
+    /** Retries and timeouts of the calls matching {@code filter} per minute of {@code [from, to)}, oldest first. */
+    public List<MinuteEvents> minutes(Connection connection, CallFilter filter, long fromUnixSeconds,
+            long toUnixSeconds) throws SQLException {
+        List<Object> values = new ArrayList<>();
+        String where = filter.where(values);
+        values.add(fromUnixSeconds);
+        values.add(toUnixSeconds);
+        List<MinuteEvents> minutes = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT minute_unix_s, "
+                + "SUM(CASE WHEN call_event = 'retries' THEN event_count ELSE 0 END), "
+                + "SUM(CASE WHEN call_event = 'timeouts' THEN event_count ELSE 0 END) FROM call_event_minute WHERE "
+                + where + " AND minute_unix_s >= ? AND minute_unix_s < ? GROUP BY minute_unix_s "
+                + "ORDER BY minute_unix_s")) {
+            for (int i = 0; i < values.size(); i++) {
+                query.setObject(i + 1, values.get(i));
+            }
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    minutes.add(new MinuteEvents(rows.getLong(1), rows.getLong(2), rows.getLong(3)));
+                }
+            }
+        }
+        return minutes;
+    }
 }

@@ -102,6 +102,35 @@ public final class RollupStore {
     }
 
     /**
+     * The calls matching {@code filter} per minute of {@code [fromUnixSeconds, toUnixSeconds)}, oldest first; a call
+     * failed when it got no response or a 5xx, as for the success SLI.
+     */
+    public List<MinuteCalls> minutes(Connection connection, CallFilter filter, long fromUnixSeconds,
+            long toUnixSeconds) throws SQLException {
+        List<Object> values = new ArrayList<>();
+        String where = filter.where(values);
+        String sql = "SELECT minute_unix_s, SUM(call_count), SUM(CASE WHEN http_status_code = 0 OR "
+                + "http_status_code >= 500 THEN call_count ELSE 0 END), "
+                + BUCKET_COLUMNS.stream().map(b -> "SUM(" + b + ")").collect(Collectors.joining(", "))
+                + " FROM rollup_minute WHERE " + where + " AND minute_unix_s >= ? AND minute_unix_s < ?"
+                + " GROUP BY minute_unix_s ORDER BY minute_unix_s";
+        values.add(fromUnixSeconds);
+        values.add(toUnixSeconds);
+        List<MinuteCalls> minutes = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                query.setObject(i + 1, values.get(i));
+            }
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    minutes.add(new MinuteCalls(rows.getLong(1), rows.getLong(2), rows.getLong(3), buckets(rows, 4)));
+                }
+            }
+        }
+        return minutes;
+    }
+
+    /**
      * Visits the minute rows of {@code [fromUnixSeconds, toUnixSeconds)}; each row's key holds its minute. Rows
      * stream from the cursor, so a scan over days never holds them all.
      */

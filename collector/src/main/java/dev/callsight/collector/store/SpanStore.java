@@ -150,6 +150,32 @@ public final class SpanStore {
         return List.copyOf(traceIds);
     }
 
+    /**
+     * The newest span of each trace that has a span matching {@code search}, newest first; at most
+     * {@code search.limit()} of them, from at most {@link #MAX_SEARCHED_SPANS} spans.
+     */
+    public List<SpanRecord> search(Connection connection, SpanSearch search) throws SQLException {
+        List<Object> values = new ArrayList<>();
+        String sql = "SELECT " + COLUMNS + " FROM spans WHERE " + search.where(values)
+                + " ORDER BY start_unix_nano DESC LIMIT " + MAX_SEARCHED_SPANS;
+        Set<String> traceIds = new LinkedHashSet<>();
+        List<SpanRecord> found = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (found.size() < search.limit() && rows.next()) {
+                    SpanRecord span = span(rows);
+                    if (traceIds.add(span.traceId())) {
+                        found.add(span);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** All spans of a trace, earliest first. */
     public List<SpanRecord> findTrace(Connection connection, String traceId) throws SQLException {
         List<SpanRecord> spans = new ArrayList<>();

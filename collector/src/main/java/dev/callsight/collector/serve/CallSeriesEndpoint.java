@@ -1,0 +1,159 @@
+package dev.callsight.collector.serve;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.callsight.collector.aggregate.CanonicalBuckets;
+import dev.callsight.collector.store.CallEventStore;
+import dev.callsight.collector.store.CallFilter;
+import dev.callsight.collector.store.Database;
+import dev.callsight.collector.store.MinuteCalls;
+import dev.callsight.collector.store.MinuteEvents;
+import dev.callsight.collector.store.RollupStore;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code GET /api/calls/series?service=S[&peer=HOST:PORT][&route=R][&from=UNIX_S][&to=UNIX_S]}: rate, errors,
+ * p50/p95/p99, retries and timeouts of the matching calls per step from the minute rollups (default: the last
+ * hour), plus totals over the range. Shape: {@code {"service","peer","route","from","to","stepSeconds",
+ * "points":[{"t","calls","errors","ratePerSecond","errorRatio","p50","p95","p99","retries","timeouts"}],
+ * "totals":{...same without t and ratePerSecond}}}; latencies in seconds, null without calls.
+ */
+final class CallSeriesEndpoint implements HttpHandler {
+
+    private static final long MINUTE = 60;
+    /** Few enough points for a chart; longer ranges get longer steps. */
+    private static final int MAX_POINTS = 240;
+    private static final long MAX_RANGE_SECONDS = 31L * 24 * 3600;
+
+    private final Database database;
+    private final RollupStore rollups;
+    private final CallEventStore events;
+    private final JsonResponses json;
+    private final Clock clock;
+
+    CallSeriesEndpoint(Database database, RollupStore rollups, CallEventStore events, JsonResponses json, Clock clock) {
+        this.database = database;
+        this.rollups = rollups;
+        this.events = events;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        QueryParameters query = new QueryParameters(exchange);
+        CallFilter filter;
+        long from;
+        long to;
+        try {
+            String service = query.text("service");
+            if (service == null) {
+                throw new IllegalArgumentException("service is required");
+            }
+            QueryParameters.Peer peer = query.peer("peer");
+            filter = new CallFilter(service, peer == null ? null : peer.address(), peer == null ? null : peer.port(),
+                    query.text("route"));
+            to = query.number("to", clock.instant().getEpochSecond());
+            from = query.number("from", to - 3600);
+            if (from >= to || to - from > MAX_RANGE_SECONDS) {
+                throw new IllegalArgumentException("from must be before to, at most 31 days apart");
+            }
+        } catch (IllegalArgumentException e) {
+            json.error(exchange, 400, e.getMessage());
+            return;
+        }
+        long start = from - Math.floorMod(from, MINUTE);
+        long end = to;
+        Optional<Read> read = json.read(exchange, database, connection -> new Read(
+                rollups.minutes(connection, filter, start, end), events.minutes(connection, filter, start, end)));
+        if (read.isEmpty()) {
+            return;
+        }
+        long steps = Math.max(1, (end - start + MINUTE - 1) / MINUTE);
+        long step = MINUTE * Math.max(1, (steps + MAX_POINTS - 1) / MAX_POINTS);
+        int count = (int) ((end - start + step - 1) / step);
+        List<Step> series = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            series.add(new Step(start + i * step));
+        }
+        Step total = new Step(start);
+        for (MinuteCalls minute : read.get().calls()) {
+            series.get((int) ((minute.minuteUnixSeconds() - start) / step)).add(minute);
+            total.add(minute);
+        }
+        for (MinuteEvents minute : read.get().events()) {
+            series.get((int) ((minute.minuteUnixSeconds() - start) / step)).add(minute);
+            total.add(minute);
+        }
+        JsonArray points = new JsonArray();
+        for (Step point : series) {
+            JsonObject item = point.toJson();
+            item.addProperty("t", point.at);
+            item.addProperty("ratePerSecond", (double) point.calls / step);
+            points.add(item);
+        }
+        JsonObject body = new JsonObject();
+        body.addProperty("service", filter.service());
+        body.addProperty("peer", query.text("peer"));
+        body.addProperty("route", filter.route());
+        body.addProperty("from", start);
+        body.addProperty("to", end);
+        body.addProperty("stepSeconds", step);
+        body.add("points", points);
+        body.add("totals", total.toJson());
+        json.send(exchange, 200, body);
+    }
+
+    private record Read(List<MinuteCalls> calls, List<MinuteEvents> events) {}
+
+    /** Sums of the minutes in one step. */
+    private static final class Step {
+        private final long at;
+        private final long[] buckets = new long[CanonicalBuckets.BUCKET_COUNT];
+        private long calls;
+        private long errors;
+        private long retries;
+        private long timeouts;
+
+        Step(long at) {
+            this.at = at;
+        }
+
+        void add(MinuteCalls minute) {
+            calls += minute.calls();
+            errors += minute.errors();
+            for (int i = 0; i < buckets.length; i++) {
+                buckets[i] += minute.buckets().get(i);
+            }
+        }
+
+        void add(MinuteEvents minute) {
+            retries += minute.retries();
+            timeouts += minute.timeouts();
+        }
+
+        JsonObject toJson() {
+            List<Long> counts = Arrays.stream(buckets).boxed().toList();
+            JsonObject item = new JsonObject();
+            item.addProperty("calls", calls);
+            item.addProperty("errors", errors);
+            item.addProperty("errorRatio", calls == 0 ? null : (double) errors / calls);
+            addSeconds(item, "p50", LatencyQuantiles.of(counts, 0.50));
+            addSeconds(item, "p95", LatencyQuantiles.of(counts, 0.95));
+            addSeconds(item, "p99", LatencyQuantiles.of(counts, 0.99));
+            item.addProperty("retries", retries);
+            item.addProperty("timeouts", timeouts);
+            return item;
+        }
+
+        private static void addSeconds(JsonObject item, String name, double seconds) {
+            item.addProperty(name, Double.isNaN(seconds) ? null : seconds);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+// SLO overview: every SLO, worst first, its row coloured by how it stands.
+import {el, pageLink, table} from './dom.js';
+import {getJson} from './api.js';
+import {number, percent} from './format.js';
+
+/** bad: paging or budget spent; warn: ticket or under a quarter of the budget left; good otherwise. */
+export function health(slo) {
+    const remaining = slo.errorBudget.remainingRatio;
+    if (slo.alerts.page.firing || remaining <= 0) {
+        return 'bad';
+    }
+    if (slo.alerts.ticket.firing || remaining < 0.25) {
+        return 'warn';
+    }
+    return 'good';
+}
+
+const RANK = {bad: 0, warn: 1, good: 2};
+
+export function alertText(slo) {
+    const firing = ['page', 'ticket'].filter(severity => slo.alerts[severity].firing);
+    return firing.length === 0 ? 'ok' : firing.join(' + ') + ' firing';
+}
+
+export function sliText(slo) {
+    return slo.sli.type === 'latency'
+        ? 'latency ≤ ' + (slo.sli.thresholdSeconds * 1000) + ' ms'
+        : 'success';
+}
+
+export async function sloOverview() {
+    const body = await getJson('/api/slos');
+    const slos = body.slos.slice().sort((a, b) =>
+        RANK[health(a)] - RANK[health(b)] || a.errorBudget.remainingRatio - b.errorBudget.remainingRatio
+        || a.name.localeCompare(b.name));
+    const rows = slos.map(slo => el('tr', {class: 'slo ' + health(slo), 'data-slo': slo.name},
+        el('td', {}, pageLink(slo.name, 'slo', slo.name)),
+        el('td', {}, sliText(slo)),
+        el('td', {class: 'num sli'}, percent(slo.sliRatio)),
+        el('td', {class: 'num target'}, percent(slo.target)),
+        el('td', {class: 'num budget'}, budgetBar(slo.errorBudget.remainingRatio)),
+        el('td', {class: 'alert'}, el('span', {class: 'badge ' + health(slo)}, alertText(slo))),
+        el('td', {class: 'num calls'}, number(slo.calls)),
+        el('td', {}, slo.window)));
+    return el('section', {},
+        el('h1', {}, 'Service level objectives'),
+        body.problem ? el('p', {class: 'error'}, body.problem) : null,
+        slos.length === 0 ? el('p', {}, 'No SLOs defined: start the collector with --slos FILE.') : table(
+            ['SLO', 'SLI', 'SLI now', 'Target', 'Error budget left', 'Alert', 'Calls', 'Window'], rows,
+            {id: 'slo-table'}),
+        el('p', {class: 'legend'},
+            el('span', {class: 'badge bad'}, 'paging or budget spent'), ' ',
+            el('span', {class: 'badge warn'}, 'ticket or < 25 % budget left'), ' ',
+            el('span', {class: 'badge good'}, 'healthy')),
+        el('p', {class: 'muted'}, 'evaluated at ' + body.evaluatedAt));
+}
+
+export function budgetBar(ratio) {
+    const fill = el('span', {class: 'fill'});
+    // CSSOM, not a style attribute: the content security policy allows no inline styles.
+    fill.style.width = (Math.max(0, Math.min(1, ratio)) * 100).toFixed(1) + '%';
+    return el('span', {class: 'budget-cell'}, el('span', {class: 'bar'}, fill), ' ', percent(ratio, 1));
+}
