@@ -91,7 +91,7 @@ public final class Collector implements AutoCloseable {
             Optional<OtlpForwarder> forwarding = forwarder;
             IngestService ingest = new IngestService(database, spanStore, rollupStore, callEventStore,
                     breakerStateStore, committed -> {
-                        histogram.add(committed.rollups());
+                        histogram.add(committed.rollups(), committed.exemplars());
                         callEvents.add(committed.events());
                         breakerStates.update(committed.breakerStates());
                     }, request -> forwarding.ifPresent(target -> target.offer(request)));

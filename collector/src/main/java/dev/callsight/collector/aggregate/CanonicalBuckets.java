@@ -50,7 +50,8 @@ public final class CanonicalBuckets {
         return list;
     }
 
-    private static int indexFor(double upperSeconds) {
+    /** The canonical bucket holding a duration or a source bucket's upper bound: the first bound at or above it. */
+    public static int indexFor(double upperSeconds) {
         for (int i = 0; i < BOUNDS.length; i++) {
             // Tolerates unit-conversion noise such as 5 ms * 0.001 = 0.005000000000000001.
             if (upperSeconds <= BOUNDS[i] * (1 + 1e-9)) {

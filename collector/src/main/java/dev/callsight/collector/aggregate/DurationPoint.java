@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param cumulative true for CUMULATIVE temporality, false for DELTA
  * @param boundsSeconds explicit upper bounds, converted to seconds
  * @param bucketCounts per-bucket counts as sent (bounds + 1 entries, or none)
+ * @param exemplars the point's exemplars that name a trace
  */
 public record DurationPoint(
         String streamId,
@@ -20,13 +21,15 @@ public record DurationPoint(
         long count,
         double sumSeconds,
         List<Double> boundsSeconds,
-        List<Long> bucketCounts) {
+        List<Long> bucketCounts,
+        List<DurationExemplar> exemplars) {
 
     public DurationPoint {
         Objects.requireNonNull(streamId, "streamId");
         Objects.requireNonNull(call, "call");
         boundsSeconds = List.copyOf(boundsSeconds);
         bucketCounts = List.copyOf(bucketCounts);
+        exemplars = List.copyOf(exemplars);
     }
 
     public StreamState state() {

@@ -2,9 +2,11 @@ package dev.callsight.collector.aggregate;
 
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Exemplar;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -71,6 +73,24 @@ public final class DurationPointExtractor {
                 point.getCount(),
                 point.hasSum() ? point.getSum() * scale : 0.0,
                 boundsSeconds,
-                point.getBucketCountsList());
+                point.getBucketCountsList(),
+                exemplars(point, call, scale));
+    }
+
+    /** Exemplars without a valid trace ID cannot link to a trace, so they are dropped. */
+    private static List<DurationExemplar> exemplars(HistogramDataPoint point, CallKey call, double scale) {
+        List<DurationExemplar> exemplars = new ArrayList<>();
+        for (Exemplar exemplar : point.getExemplarsList()) {
+            if (exemplar.getTraceId().size() != 16) {
+                continue;
+            }
+            double value = exemplar.getValueCase() == Exemplar.ValueCase.AS_INT
+                    ? exemplar.getAsInt() : exemplar.getAsDouble();
+            String spanId = exemplar.getSpanId().size() == 8
+                    ? HexFormat.of().formatHex(exemplar.getSpanId().toByteArray()) : "";
+            exemplars.add(new DurationExemplar(call, value * scale, exemplar.getTimeUnixNano(),
+                    HexFormat.of().formatHex(exemplar.getTraceId().toByteArray()), spanId));
+        }
+        return exemplars;
     }
 }

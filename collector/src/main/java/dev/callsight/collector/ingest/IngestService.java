@@ -6,6 +6,7 @@ import dev.callsight.collector.aggregate.CallEventAggregator;
 import dev.callsight.collector.aggregate.CallEventDelta;
 import dev.callsight.collector.aggregate.CallEventPoint;
 import dev.callsight.collector.aggregate.CallEventPointExtractor;
+import dev.callsight.collector.aggregate.DurationExemplar;
 import dev.callsight.collector.aggregate.DurationPoint;
 import dev.callsight.collector.aggregate.DurationPointExtractor;
 import dev.callsight.collector.aggregate.RollupAggregator;
@@ -88,6 +89,7 @@ public final class IngestService {
         List<DurationPoint> points = pointExtractor.extract(request);
         List<CallEventPoint> eventPoints = eventExtractor.extract(request);
         List<BreakerState> breakerStates = breakerExtractor.extract(request);
+        List<DurationExemplar> exemplars = points.stream().flatMap(point -> point.exemplars().stream()).toList();
         writer.lock();
         try {
             CommittedMetrics committed = database.inTransaction(connection -> {
@@ -96,7 +98,8 @@ public final class IngestService {
                 List<CallEventDelta> events = eventAggregator.aggregate(eventPoints, states);
                 rollupStore.add(connection, rollups);
                 callEventStore.add(connection, events);
-                return new CommittedMetrics(rollups, events, breakerStateStore.save(connection, breakerStates));
+                return new CommittedMetrics(rollups, events, breakerStateStore.save(connection, breakerStates),
+                        exemplars);
             });
             committedMetrics.accept(committed);
         } finally {

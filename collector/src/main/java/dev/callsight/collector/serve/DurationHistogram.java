@@ -3,6 +3,7 @@ package dev.callsight.collector.serve;
 import dev.callsight.collector.aggregate.CallKey;
 import dev.callsight.collector.aggregate.CallTotal;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
+import dev.callsight.collector.aggregate.DurationExemplar;
 import dev.callsight.collector.aggregate.RollupDelta;
 import io.prometheus.client.Collector;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code http_client_request_duration_seconds} as a Prometheus histogram: running totals per call key since the
- * store began, seeded from the stored rollups at startup and added to after each committed ingest.
+ * store began, seeded from the stored rollups at startup and added to after each committed ingest. Bucket samples
+ * carry the latest exemplar seen for them, which only the OpenMetrics format shows.
  */
 public final class DurationHistogram extends Collector {
 
@@ -23,17 +25,22 @@ public final class DurationHistogram extends Collector {
             List.of("http_response_status_code", "error_type", "le"));
 
     private final Map<CallKey, CallTotal> totals = new ConcurrentHashMap<>();
+    private final BucketExemplars exemplars = new BucketExemplars();
 
     public DurationHistogram(List<CallTotal> initialTotals) {
         initialTotals.forEach(total -> totals.put(total.call(), total));
     }
 
-    /** Adds committed deltas; minutes do not matter here, only the running totals. */
-    public void add(List<RollupDelta> deltas) {
+    /**
+     * Adds committed deltas; minutes do not matter here, only the running totals. Exemplars of calls without a
+     * series are dropped, so they cannot grow memory beyond the series.
+     */
+    public void add(List<RollupDelta> deltas, List<DurationExemplar> newExemplars) {
         for (RollupDelta delta : deltas) {
             CallTotal added = new CallTotal(delta.key().call(), delta.count(), delta.sumSeconds(), delta.buckets());
             totals.merge(added.call(), added, DurationHistogram::sum);
         }
+        newExemplars.stream().filter(exemplar -> totals.containsKey(exemplar.call())).forEach(exemplars::offer);
     }
 
     private static CallTotal sum(CallTotal a, CallTotal b) {
@@ -55,7 +62,8 @@ public final class DurationHistogram extends Collector {
                 cumulative += total.buckets().get(i);
                 List<String> bucketValues = new ArrayList<>(values);
                 bucketValues.add(i < bounds.size() ? doubleToGoString(bounds.get(i)) : "+Inf");
-                samples.add(new MetricFamilySamples.Sample(NAME + "_bucket", BUCKET_LABELS, bucketValues, cumulative));
+                samples.add(new MetricFamilySamples.Sample(NAME + "_bucket", BUCKET_LABELS, bucketValues, cumulative,
+                        exemplars.get(total.call(), i)));
             }
             samples.add(new MetricFamilySamples.Sample(NAME + "_count", LABELS, values, total.count()));
             samples.add(new MetricFamilySamples.Sample(NAME + "_sum", LABELS, values, total.sumSeconds()));
