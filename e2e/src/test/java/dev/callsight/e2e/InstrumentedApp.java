@@ -19,6 +19,11 @@ final class InstrumentedApp {
             return output.stream().filter(line -> line.startsWith("result|")).map(line -> line.split("\\|")).toList();
         }
 
+        /** The lines of calls that ended in an exception, as printed. */
+        List<String> errors() {
+            return output.stream().filter(line -> line.startsWith("error|")).toList();
+        }
+
         String describe() {
             return "exit " + exitCode + " after " + elapsed.toMillis() + " ms:\n" + String.join("\n", output);
         }

@@ -216,7 +216,7 @@ class OkHttpAgentTest {
             }
         }
 
-        List<String> errors = app.output().stream().filter(line -> line.startsWith("error|")).toList();
+        List<String> errors = app.errors();
         assertEquals(10, errors.size(), app::describe);
         for (int i = 0; i < 2; i++) {
             assertTrue(errors.get(i).contains("java.io.InterruptedIOException: timeout"), errors.get(i));

@@ -110,11 +110,7 @@ class PolicyEnforcementTest {
             assertEquals(redirect.traceparent(), followed.traceparent(), "the client copies the request's headers");
             Matcher traceparent = TRACEPARENT.matcher(redirect.traceparent());
             assertTrue(traceparent.matches());
-            List<JsonObject> spans = Eventually.get(() -> {
-                List<JsonObject> stored = collector.spans(traceparent.group(1));
-                return stored.size() >= 2 ? stored : null;
-            }, "two attempt spans on " + javaHome, PATIENCE);
-            spans.sort(Comparator.comparingLong(span -> span.get("startTimeUnixNano").getAsLong()));
+            List<JsonObject> spans = storedInStartOrder(traceparent.group(1), 2, "two attempt spans on " + javaHome);
             assertEquals(2, spans.size());
             assertEquals("302", CollectorProcess.attribute(spans.get(0), "http.response.status_code"));
             assertEquals("200", CollectorProcess.attribute(spans.get(1), "http.response.status_code"));
@@ -141,7 +137,7 @@ class PolicyEnforcementTest {
                 call("jdk", "GET", "/hang/shorter", 300),
                 call("urlconnection", "GET", "/hang/shorter-urlconnection", 300));
 
-        List<String> errors = app.output().stream().filter(line -> line.startsWith("error|")).toList();
+        List<String> errors = app.errors();
         assertEquals(5, errors.size(), app::describe);
         assertTrue(errors.get(0).contains("java.net.http.HttpTimeoutException"), errors.get(0));
         assertTrue(errors.get(1).contains("java.net.http.HttpTimeoutException"), errors.get(1));
@@ -182,7 +178,7 @@ class PolicyEnforcementTest {
                 call("jdk", "GET", "/trickle/100/jdk"),
                 call("jdk", "GET", "/slow/600/observed"));
 
-        List<String> errors = app.output().stream().filter(line -> line.startsWith("error|")).toList();
+        List<String> errors = app.errors();
         assertEquals(3, errors.size(), app::describe);
         assertTrue(errors.get(0).contains("SocketTimeoutException"), errors.get(0));
         assertTrue(errors.get(1).contains("java.net.http.HttpTimeoutException"), errors.get(1));
@@ -221,7 +217,7 @@ class PolicyEnforcementTest {
                     "jdk|GET|" + url,
                     "urlconnection|GET|" + url);
 
-            List<String> errors = app.output().stream().filter(line -> line.startsWith("error|")).toList();
+            List<String> errors = app.errors();
             assertEquals(2, errors.size(), app::describe);
             assertTrue(errors.get(0).contains("java.net.http.HttpConnectTimeoutException"), errors.get(0));
             assertTrue(errors.get(1).contains("SocketTimeoutException"), errors.get(1));
@@ -247,7 +243,7 @@ class PolicyEnforcementTest {
                 "jdk|GET|http://127.0.0.1:" + closedPort + "/refused",
                 call("jdk", "GET", "/reset/jdk"));
 
-        List<String> errors = app.output().stream().filter(line -> line.startsWith("error|")).toList();
+        List<String> errors = app.errors();
         assertEquals(2, errors.size(), app::describe);
         assertTrue(errors.get(0).contains("ConnectException"), errors.get(0));
         assertEquals(2, upstream.requests("/reset/jdk").size(), "a reset mid-response is retried once");
@@ -270,7 +266,7 @@ class PolicyEnforcementTest {
                 call("urlconnection", "GET", "/status/500/breaker"));
 
         assertEquals(List.of("500", "500", "500", "500"), statuses(app), app::describe);
-        List<String> errors = app.output().stream().filter(line -> line.startsWith("error|")).toList();
+        List<String> errors = app.errors();
         assertEquals(3, errors.size(), app::describe);
         for (String error : errors) {
             assertTrue(error.contains("dev.callsight.agent.bootstrap.CallRejectedException: circuit open"), error);
@@ -357,15 +353,20 @@ class PolicyEnforcementTest {
             spanIds.add(matcher.group(2));
         }
         assertEquals(spanIds.size(), Set.copyOf(spanIds).size(), "each attempt has its own span id: " + spanIds);
-        List<JsonObject> spans = Eventually.get(() -> {
-            List<JsonObject> stored = collector.spans(traceId);
-            return stored.size() >= expected ? stored : null;
-        }, expected + " attempt spans of " + path, PATIENCE);
+        List<JsonObject> spans = storedInStartOrder(traceId, expected, expected + " attempt spans of " + path);
         assertEquals(expected, spans.size(), "spans stored for " + path);
         assertTrue(spans.stream().map(span -> span.get("spanId").getAsString()).collect(Collectors.toSet())
                 .containsAll(spanIds), "every attempt the upstream saw is a stored span");
-        List<JsonObject> inOrder = new ArrayList<>(spans);
-        inOrder.sort(Comparator.comparingLong(span -> span.get("startTimeUnixNano").getAsLong()));
-        return inOrder;
+        return spans;
+    }
+
+    /** The stored spans of a trace once there are at least {@code expected}, earliest start first. */
+    private static List<JsonObject> storedInStartOrder(String traceId, int expected, String what) throws Exception {
+        List<JsonObject> spans = new ArrayList<>(Eventually.get(() -> {
+            List<JsonObject> stored = collector.spans(traceId);
+            return stored.size() >= expected ? stored : null;
+        }, what, PATIENCE));
+        spans.sort(Comparator.comparingLong(span -> span.get("startTimeUnixNano").getAsLong()));
+        return spans;
     }
 }
