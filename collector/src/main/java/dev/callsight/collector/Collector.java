@@ -3,6 +3,7 @@ package dev.callsight.collector;
 import dev.callsight.collector.forward.OtlpForwarder;
 import dev.callsight.collector.ingest.IngestService;
 import dev.callsight.collector.ingest.OtlpReceiver;
+import dev.callsight.collector.serve.AgentExporterDrops;
 import dev.callsight.collector.serve.BreakerStateGauge;
 import dev.callsight.collector.serve.CallEventCounters;
 import dev.callsight.collector.serve.DurationHistogram;
@@ -84,6 +85,8 @@ public final class Collector implements AutoCloseable {
             BreakerStateGauge breakerStates = new BreakerStateGauge(database.inTransaction(breakerStateStore::all));
             registry.register(callEvents);
             registry.register(breakerStates);
+            AgentExporterDrops agentDrops = new AgentExporterDrops();
+            registry.register(agentDrops);
             if (config.forwardOtlp() != null) {
                 forwarder = Optional.of(new OtlpForwarder(config.forwardOtlp(), config.forwardQueueSpans(),
                         new ForwardMetrics(registry), Clock.systemUTC()));
@@ -94,6 +97,7 @@ public final class Collector implements AutoCloseable {
                         histogram.add(committed.rollups(), committed.exemplars());
                         callEvents.add(committed.events());
                         breakerStates.update(committed.breakerStates());
+                        agentDrops.add(committed.agentDrops());
                     }, request -> forwarding.ifPresent(target -> target.offer(request)));
             SloStore sloStore = new SloStore(database.dialect());
             SloMonitor monitor = new SloMonitor(slos, database, rollupStore, sloStore, new SloEvaluator(rollupStore),

@@ -2,6 +2,7 @@ package dev.callsight.collector;
 
 import dev.callsight.collector.demo.DemoCommand;
 import dev.callsight.collector.demo.DemoServiceCommand;
+import dev.callsight.collector.soak.SoakCommand;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,7 +37,8 @@ public final class Main implements Runnable {
                 .addSubcommand("serve", new ServeCommand())
                 .addSubcommand("demo", new DemoCommand())
                 .addSubcommand("demo-service", new DemoServiceCommand())
-                .addSubcommand("rules", new RulesCommand());
+                .addSubcommand("rules", new RulesCommand())
+                .addSubcommand("soak", new SoakCommand());
     }
 
     @Override

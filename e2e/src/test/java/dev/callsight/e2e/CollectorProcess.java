@@ -37,8 +37,13 @@ final class CollectorProcess implements AutoCloseable {
 
     /** @param flags further {@code serve} flags, e.g. {@code --slos FILE} */
     static CollectorProcess start(Path dataDir, String... flags) throws Exception {
+        return start(dataDir, 0, flags);
+    }
+
+    /** Receives OTLP on the given port, e.g. one an agent has been exporting to in vain. */
+    static CollectorProcess start(Path dataDir, int otlpPort, String... flags) throws Exception {
         List<String> command = new ArrayList<>(List.of(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(),
-                "serve", "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()));
+                "serve", "--otlp-port", Integer.toString(otlpPort), "--http-port", "0", "--data-dir", dataDir.toString()));
         command.addAll(List.of(flags));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         ProcessOutput output = ProcessOutput.follow(process, "collector");

@@ -28,18 +28,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /fail-then-ok/N/...}: 503 for the first N requests to this path, then 200.
  *   <li>{@code /retry-after/S/...}: the first request gets 503 with {@code Retry-After: S}, then 200.
  *   <li>{@code /status/CODE/...}: always CODE.
+ *   <li>{@code /throttle/CODE/S/...}: always CODE with {@code Retry-After: S}.
  *   <li>{@code /slow/MS/...}: 200 after MS milliseconds.
  *   <li>{@code /redirect/...}: 302 to {@code /ok/redirected/...}.
  *   <li>{@code /hang/...}: reads the request and never answers.
  *   <li>{@code /trickle/MS/...}: a 200 whose body comes one byte every MS milliseconds, 1000 bytes.
  *   <li>{@code /reset/...}: the status line and headers, part of the body, then a TCP reset.
  * </ul>
- * It records every request's path and traceparent, and keeps connections alive as HTTP/1.1 does.
+ * It records every request's path, traceparent and arrival time, and keeps connections alive as HTTP/1.1 does.
  */
 final class FaultyUpstream implements AutoCloseable {
 
-    /** One request as the upstream saw it. */
-    record Seen(String method, String path, String traceparent) {}
+    /** One request as the upstream saw it; {@code arrivalNanos} on {@link System#nanoTime()}'s scale. */
+    record Seen(String method, String path, String traceparent, long arrivalNanos) {}
 
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -108,8 +109,9 @@ final class FaultyUpstream implements AutoCloseable {
                         contentLength = Long.parseLong(value);
                     }
                 }
+                long arrivalNanos = System.nanoTime();
                 in.skipNBytes(contentLength);
-                seen.add(new Seen(requestLine[0], path, traceparent));
+                seen.add(new Seen(requestLine[0], path, traceparent, arrivalNanos));
                 if (!respond(path, socket, out)) {
                     return;
                 }
@@ -130,6 +132,8 @@ final class FaultyUpstream implements AutoCloseable {
                 return answer(out, count == 1 ? 503 : 200, count == 1 ? "Retry-After: " + segments[2] + "\r\n" : "");
             case "status":
                 return answer(out, Integer.parseInt(segments[2]), "");
+            case "throttle":
+                return answer(out, Integer.parseInt(segments[2]), "Retry-After: " + segments[3] + "\r\n");
             case "redirect":
                 return answer(out, 302, "Location: /ok/redirected" + path.substring("/redirect".length()) + "\r\n");
             case "slow":

@@ -39,19 +39,8 @@ final class InstrumentedApp {
     /** Runs {@code main} with the test classes and the given library jars on its class path. */
     static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions, List<Path> libraries,
             Class<?> main, List<String> arguments) throws Exception {
-        List<String> classPath = new ArrayList<>(List.of(Jvm.testClasses().toString()));
-        libraries.forEach(library -> classPath.add(library.toString()));
-        List<String> command = new ArrayList<>();
-        command.add(Jvm.javaIn(javaHome).toString());
-        command.add("-javaagent:" + Jvm.agentJar());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), main.getName()));
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(key -> key.startsWith("OTEL_"));
-        builder.environment().putAll(environment);
         long start = System.nanoTime();
-        Process process = builder.start();
+        Process process = start(true, javaHome, environment, jvmOptions, libraries, main, arguments);
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -59,6 +48,28 @@ final class InstrumentedApp {
         }
         return new Result(process.exitValue(), Duration.ofNanos(System.nanoTime() - start),
                 List.of(new String(output, StandardCharsets.UTF_8).split("\n")));
+    }
+
+    /**
+     * Starts {@code main} with or without the agent and returns at once, for an application that must
+     * outlive what the test changes around it; its stdout and stderr are one stream.
+     */
+    static Process start(boolean withAgent, Path javaHome, Map<String, String> environment, List<String> jvmOptions,
+            List<Path> libraries, Class<?> main, List<String> arguments) throws Exception {
+        List<String> classPath = new ArrayList<>(List.of(Jvm.testClasses().toString()));
+        libraries.forEach(library -> classPath.add(library.toString()));
+        List<String> command = new ArrayList<>();
+        command.add(Jvm.javaIn(javaHome).toString());
+        if (withAgent) {
+            command.add("-javaagent:" + Jvm.agentJar());
+        }
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), main.getName()));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(key -> key.startsWith("OTEL_"));
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     /** Exports quickly so the tests need not wait a minute for the first metrics. */

@@ -5,24 +5,41 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 
-/** Passes spans on and counts the ones whose export failed. */
+/**
+ * Passes spans on, frees their place in the {@link SpanBacklog} and counts the ones whose export
+ * failed, including an export the exporter's bounded executor refused outright; after a
+ * throttled export the next one waits ({@link ThrottlePause}).
+ */
 final class DropCountingSpanExporter implements SpanExporter {
 
     private final SpanExporter delegate;
+    private final SpanBacklog backlog;
     private final ExportDrops drops;
+    private final ThrottlePause pause = new ThrottlePause();
 
-    DropCountingSpanExporter(SpanExporter delegate, ExportDrops drops) {
+    DropCountingSpanExporter(SpanExporter delegate, SpanBacklog backlog, ExportDrops drops) {
         this.delegate = delegate;
+        this.backlog = backlog;
         this.drops = drops;
     }
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-        CompletableResultCode result = delegate.export(spans);
         int count = spans.size();
+        backlog.left(count);
+        CompletableResultCode result;
+        pause.awaitTurn();
+        try {
+            result = delegate.export(spans);
+        } catch (RuntimeException refused) {
+            // The exporter reports its own failures in the result; this guards the application's threads anyway.
+            drops.spansExportFailed(count, refused);
+            return CompletableResultCode.ofFailure();
+        }
         result.whenComplete(() -> {
+            pause.record(result);
             if (!result.isSuccess()) {
-                drops.spansDropped(count);
+                drops.spansExportFailed(count, result.getFailureThrowable());
             }
         });
         return result;

@@ -10,13 +10,15 @@ import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import java.util.Collection;
 
 /**
- * Passes metrics on and counts the exports that failed. Nothing is lost with them as long as
- * the temporality is cumulative: the next export that gets through carries the totals.
+ * Passes metrics on and counts the points of the exports that failed, including an export the
+ * exporter's bounded executor refused outright. Nothing is lost with them as long as the
+ * temporality is cumulative: the next export that gets through carries the totals.
  */
 final class FailureCountingMetricExporter implements MetricExporter {
 
     private final MetricExporter delegate;
     private final ExportDrops drops;
+    private final ThrottlePause pause = new ThrottlePause();
 
     FailureCountingMetricExporter(MetricExporter delegate, ExportDrops drops) {
         this.delegate = delegate;
@@ -25,10 +27,20 @@ final class FailureCountingMetricExporter implements MetricExporter {
 
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
-        CompletableResultCode result = delegate.export(metrics);
+        long points = metrics.stream().mapToLong(metric -> metric.getData().getPoints().size()).sum();
+        CompletableResultCode result;
+        pause.awaitTurn();
+        try {
+            result = delegate.export(metrics);
+        } catch (RuntimeException refused) {
+            // The exporter reports its own failures in the result; this guards the application's threads anyway.
+            drops.metricPointsExportFailed(points, refused);
+            return CompletableResultCode.ofFailure();
+        }
         result.whenComplete(() -> {
+            pause.record(result);
             if (!result.isSuccess()) {
-                drops.metricExportFailed();
+                drops.metricPointsExportFailed(points, result.getFailureThrowable());
             }
         });
         return result;

@@ -7,41 +7,69 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Builds the (shaded) OpenTelemetry SDK from the standard {@code OTEL_*} environment variables
  * and {@code otel.*} system properties, with the agent's defaults: OTLP over HTTP/protobuf to
  * 127.0.0.1:4318, no log export, exporters running on agent threads so their calls are never
- * traced, and failed exports counted in {@link ExportDrops}.
+ * traced, and spans refused by a full queue and failed exports counted in {@link ExportDrops}.
+ *
+ * <p>What the agent holds while the collector is away is bounded: the batch span processor's
+ * queue ({@code otel.bsp.max.queue.size}, 2048 spans), one batch in flight and one waiting per
+ * signal on the export threads, and the metric aggregates, whose size depends on the calls' routes
+ * and statuses, not on time. The OTLP sender retries 429, 502, 503, 504 and I/O errors within the
+ * export timeout ({@code otel.exporter.otlp.timeout}, 10 s), waiting as long as a
+ * {@code Retry-After} asks, then gives the batch up.
  */
 final class TelemetryBootstrap {
 
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
     private static final String UNKNOWN_SERVICE_PREFIX = "unknown_service";
+    private static final int DEFAULT_MAX_QUEUE_SIZE = 2048;
+
+    /**
+     * The SDK's own java.util.logging warnings, silenced: with the collector away they would print a
+     * stack trace per failed export on the application's stderr, where {@link ExportDrops} says it
+     * once a minute. Held here because a logger's level lasts only as long as the logger object.
+     */
+    private static final Logger SDK_LOGGER = Logger.getLogger(sdkPackageRoot());
 
     private TelemetryBootstrap() {}
 
     static OpenTelemetrySdk build(ExportDrops drops) {
-        return AutoConfiguredOpenTelemetrySdk.builder()
+        if (!Boolean.getBoolean("callsight.debug")) {
+            SDK_LOGGER.setLevel(Level.OFF);
+        }
+        SpanBacklog backlog = new SpanBacklog();
+        OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> Map.of(
                         "otel.exporter.otlp.protocol", "http/protobuf",
                         "otel.exporter.otlp.endpoint", "http://127.0.0.1:4318",
                         "otel.logs.exporter", "none"))
                 .addResourceCustomizer((resource, config) -> withDerivedServiceName(resource))
                 .addSpanExporterCustomizer((exporter, config) ->
-                        new DropCountingSpanExporter(onAgentThreads(exporter), drops))
+                        new DropCountingSpanExporter(onAgentThreads(exporter), backlog, drops))
+                .addSpanProcessorCustomizer((processor, config) -> processor instanceof BatchSpanProcessor
+                        ? new BoundedSpanProcessor(processor, backlog,
+                                config.getInt("otel.bsp.max.queue.size", DEFAULT_MAX_QUEUE_SIZE), drops)
+                        : processor)
                 .addMetricExporterCustomizer((exporter, config) ->
                         new FailureCountingMetricExporter(onAgentThreads(exporter), drops))
                 .setServiceClassLoader(ClassLoader.getSystemClassLoader())
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
+        drops.register(sdk.getMeter("dev.callsight.agent"));
+        return sdk;
     }
 
     /**
@@ -70,6 +98,12 @@ final class TelemetryBootstrap {
         MetricExporter rebuilt = ((OtlpHttpMetricExporter) exporter).toBuilder().setExecutorService(exportThread("metrics")).build();
         exporter.shutdown();
         return rebuilt;
+    }
+
+    /** {@code io.opentelemetry} as relocated in the agent jar, {@code dev.callsight.shaded.io.opentelemetry}. */
+    private static String sdkPackageRoot() {
+        String sdk = OpenTelemetrySdk.class.getName();
+        return sdk.substring(0, sdk.length() - ".sdk.OpenTelemetrySdk".length());
     }
 
     /** Names an unnamed service after its main class or jar rather than "unknown_service:java". */

@@ -1,5 +1,7 @@
 package dev.callsight.collector.ingest;
 
+import dev.callsight.collector.aggregate.AgentDropExtractor;
+import dev.callsight.collector.aggregate.AgentDropPoint;
 import dev.callsight.collector.aggregate.BreakerState;
 import dev.callsight.collector.aggregate.BreakerStateExtractor;
 import dev.callsight.collector.aggregate.CallEventAggregator;
@@ -46,6 +48,7 @@ public final class IngestService {
     private final DurationPointExtractor pointExtractor = new DurationPointExtractor();
     private final CallEventPointExtractor eventExtractor = new CallEventPointExtractor();
     private final BreakerStateExtractor breakerExtractor = new BreakerStateExtractor();
+    private final AgentDropExtractor agentDropExtractor = new AgentDropExtractor();
     private final RollupAggregator aggregator = new RollupAggregator();
     private final CallEventAggregator eventAggregator = new CallEventAggregator();
     private final Consumer<CommittedMetrics> committedMetrics;
@@ -89,6 +92,7 @@ public final class IngestService {
         List<DurationPoint> points = pointExtractor.extract(request);
         List<CallEventPoint> eventPoints = eventExtractor.extract(request);
         List<BreakerState> breakerStates = breakerExtractor.extract(request);
+        List<AgentDropPoint> agentDrops = agentDropExtractor.extract(request);
         List<DurationExemplar> exemplars = points.stream().flatMap(point -> point.exemplars().stream()).toList();
         writer.lock();
         try {
@@ -99,7 +103,7 @@ public final class IngestService {
                 rollupStore.add(connection, rollups);
                 callEventStore.add(connection, events);
                 return new CommittedMetrics(rollups, events, breakerStateStore.save(connection, breakerStates),
-                        exemplars);
+                        exemplars, agentDrops);
             });
             committedMetrics.accept(committed);
         } finally {

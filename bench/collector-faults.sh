@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The application's per-call latency with the agent while its collector is healthy, down, hanging, slow (2 s),
+# throttling (429 and 503 with Retry-After: 2), refusing (400) or resetting connections, side by side in one
+# session, alternating runs so drift hits all alike. Each collector state is a bench FaultyCollector (a closed
+# port for "down"); the agent exports often (spans every 200 ms, metrics every second) so every run meets its
+# collector's fault many times. Prints each state's median over rounds and its ratio to the healthy run.
+# Usage: bench/collector-faults.sh [rounds] [calls]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+calls=${2:-20000}
+agent=agent/target/callsight-agent.jar
+classes=bench/target/classes
+for f in "$agent" "$classes"; do
+  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
+done
+
+work=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+states="healthy:ok down hanging:hang slow:slow:2000 429:status:429:2 503:status:503:2 400:status:400 reset:reset"
+declare -A endpoint
+for state in $states; do
+  name=${state%%:*}
+  mode=${state#*:}
+  if [ "$name" = down ]; then
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+    endpoint[$name]=http://127.0.0.1:$port
+    continue
+  fi
+  java -cp "$classes" dev.callsight.bench.FaultyCollector "$mode" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 50); do grep -q otlp= "$work/$name.log" && break; sleep 0.2; done
+  endpoint[$name]=$(grep -o 'otlp=[^ ]*' "$work/$name.log" | head -1 | cut -d= -f2)
+  [ -n "${endpoint[$name]}" ] || { echo "fake collector $name did not start" >&2; cat "$work/$name.log" >&2; exit 1; }
+done
+echo "$rounds rounds of $calls calls per client; java $(java -version 2>&1 | head -1); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+for round in $(seq 1 "$rounds"); do
+  echo "round $round/$rounds"
+  java -cp "$classes" dev.callsight.bench.CallLoop 5000 "$calls" 2>/dev/null | sed "s/^/none /" >>"$work/results"
+  for state in $states; do
+    name=${state%%:*}
+    OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint[$name]} OTEL_SERVICE_NAME=bench OTEL_BSP_SCHEDULE_DELAY=200 \
+      OTEL_METRIC_EXPORT_INTERVAL=1000 \
+      java -javaagent:"$agent" -cp "$classes" dev.callsight.bench.CallLoop 5000 "$calls" 2>/dev/null \
+      | sed "s/^/$name /" | tee -a "$work/results"
+  done
+done
+
+echo
+echo "median over rounds; us per call; ratio = this collector state / healthy collector:"
+awk -v order="none $(for s in $states; do printf '%s ' "${s%%:*}"; done)" '
+  { key=$1" "$2; mean[key]=mean[key]" "$4; p99[key]=p99[key]" "$6; rate[key]=rate[key]" "$7; clients[$2]=1 }
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ");
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return a[int((n + 1) / 2)];
+  }
+  END {
+    n = split(order, runs, " ");
+    printf "%-18s %-9s %10s %7s %10s %7s %9s %7s\n", "client", "collector", "mean", "ratio", "p99", "ratio", "calls/s", "ratio";
+    for (c in clients) {
+      mh = median(mean["healthy "c]); ph = median(p99["healthy "c]); rh = median(rate["healthy "c]);
+      for (r = 1; r <= n; r++) {
+        k = runs[r]" "c; m = median(mean[k]); p = median(p99[k]); q = median(rate[k]);
+        printf "%-18s %-9s %10.1f %7.2f %10.1f %7.2f %9.0f %7.2f\n", c, runs[r], m, m / mh, p, p / ph, q, q / rh;
+      }
+    }
+  }' "$work/results"

@@ -1,0 +1,58 @@
+package dev.callsight.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A one-minute run of the collector jar's {@code soak} command (bench/soak.sh runs the long one): it must report
+ * progress, have every span acknowledged, and the collector's memory must not run away (a generous bound; whether
+ * it stayed flat is the long soak's verdict to give).
+ */
+@Timeout(300)
+class SoakTest {
+
+    private static final Pattern PROGRESS = Pattern.compile("^soak: +\\d+ s +sent +\\d+ spans/s");
+    private static final Pattern DONE = Pattern.compile("^soak: done after \\d+ s: (\\d+) spans sent, (\\d+) acknowledged");
+    private static final Pattern MEMORY = Pattern.compile(
+            "^soak: heap after GC ([\\d.]+) MiB -> ([\\d.]+) MiB .*, RSS ([\\d.]+) MiB -> ([\\d.]+) MiB");
+
+    @Test
+    void aMinuteOfSteadyLoadIsAcknowledgedAndTheCollectorsMemoryStaysBounded() throws Exception {
+        Process soak = new ProcessBuilder(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(), "soak",
+                "--duration", "1m", "--rate", "1000", "--senders", "4", "--progress", "10s")
+                .redirectErrorStream(true).start();
+        ProcessOutput output = ProcessOutput.follow(soak, "soak");
+        try {
+            assertTrue(soak.waitFor(4, TimeUnit.MINUTES), () -> "soak ran past its minute: " + output);
+            // 0: flat; 2: grew by the long soak's measure, which a minute that includes the warm-up may show.
+            int exit = soak.exitValue();
+            assertTrue(exit == 0 || exit == 2, () -> "exit " + exit + ":\n" + output);
+            List<String> lines = output.lines();
+            assertTrue(lines.stream().filter(line -> PROGRESS.matcher(line).find()).count() >= 5, output::toString);
+            Matcher done = output.await(DONE, Duration.ZERO);
+            long sent = Long.parseLong(done.group(1));
+            assertTrue(sent >= 30_000, () -> "a steady load was sent: " + output);
+            assertTrue(done.group(2).equals(done.group(1)), () -> "every span acknowledged: " + output);
+            Matcher memory = output.await(MEMORY, Duration.ZERO);
+            double heapBefore = Double.parseDouble(memory.group(1));
+            double heapAfter = Double.parseDouble(memory.group(2));
+            double rssBefore = Double.parseDouble(memory.group(3));
+            double rssAfter = Double.parseDouble(memory.group(4));
+            assertTrue(heapAfter <= 2 * heapBefore + 64, () -> "heap after GC bounded: " + output);
+            assertTrue(rssAfter <= 2 * rssBefore + 128, () -> "RSS bounded: " + output);
+        } finally {
+            // SIGTERM first, so the soak stops the collector it started.
+            soak.destroy();
+            if (!soak.waitFor(30, TimeUnit.SECONDS)) {
+                soak.destroyForcibly();
+            }
+        }
+    }
+}
