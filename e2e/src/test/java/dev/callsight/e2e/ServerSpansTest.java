@@ -171,9 +171,15 @@ class ServerSpansTest {
             List<JsonObject> spans = serverSpansOf(service);
             return spans.size() >= (servlet ? 8 : 7) ? spans : null;
         }, "every request's span", PATIENCE);
+        for (JsonObject span : serverSpans) {
+            String trace = span.get("traceId").getAsString();
+            if (!trace.equals(traced) && !trace.equals(outboundTrace)) {
+                // Requests share pooled threads: a span left current would become the next request's parent.
+                assertTrue(!span.has("parentSpanId") || span.get("parentSpanId").getAsString().isEmpty(),
+                        "a request without traceparent starts a trace: " + span);
+            }
+        }
         JsonObject users = named(serverSpans, "GET /users/{id}");
-        assertTrue(!users.has("parentSpanId") || users.get("parentSpanId").getAsString().isEmpty(),
-                "a request without traceparent starts a trace: " + users);
         assertEquals("/users/{id}", attribute(users, "http.route"));
         JsonObject fail = named(serverSpans, "GET /fail");
         assertEquals("503", attribute(fail, "http.response.status_code"));
