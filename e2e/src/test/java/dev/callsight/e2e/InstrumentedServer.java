@@ -29,11 +29,11 @@ final class InstrumentedServer implements AutoCloseable {
     }
 
     /** Runs {@code main} with the test classes and the given jars on its class path, and waits until it listens. */
-    static InstrumentedServer start(Map<String, String> environment, List<Path> libraries, String main)
-            throws Exception {
+    static InstrumentedServer start(Path javaHome, Map<String, String> environment, List<Path> libraries,
+            String main) throws Exception {
         List<String> classPath = new ArrayList<>(List.of(Jvm.testClasses().toString()));
         libraries.forEach(library -> classPath.add(library.toString()));
-        List<String> command = new ArrayList<>(List.of(Jvm.java().toString(), "-javaagent:" + Jvm.agentJar(),
+        List<String> command = new ArrayList<>(List.of(Jvm.javaIn(javaHome).toString(), "-javaagent:" + Jvm.agentJar(),
                 "-cp", String.join(File.pathSeparator, classPath), main));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(key -> key.startsWith("OTEL_"));

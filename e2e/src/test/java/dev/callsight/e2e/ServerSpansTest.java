@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The server side of whole traces, once per server: Tomcat 10.1, Jetty 12 ee10 and Undertow 2.3 (jakarta.servlet),
- * Jetty 12 ee8 (javax.servlet) and the JDK's HttpServer, each embedded in an application JVM with the agent. Every
+ * Jetty 12 ee8 (javax.servlet) and the JDK's HttpServer, each embedded in an application JVM with the agent, on
+ * every JDK the agent is tested on. Every
  * request the test sends becomes a SERVER span that continues the caller's traceparent (or starts a trace), the
  * outbound call a handler makes is its CLIENT child, failures carry error.type, and the server duration histogram
  * reaches the collector's rollups, /metrics and a {@code kind: server} SLO.
@@ -62,9 +63,10 @@ class ServerSpansTest {
     @BeforeAll
     static void start() throws Exception {
         StringBuilder slos = new StringBuilder("slos:\n");
-        for (Object[] server : servers().map(Arguments::get).toList()) {
-            slos.append("  - name: ").append(server[0]).append("-endpoints\n")
-                    .append("    selector: { service: ").append(service((String) server[0])).append(", kind: server }\n")
+        for (Object[] server : serversOnEveryJdk().map(Arguments::get).toList()) {
+            String name = name((String) server[0], (Path) server[3]);
+            slos.append("  - name: ").append(name).append("-endpoints\n")
+                    .append("    selector: { service: e2e-server-").append(name).append(", kind: server }\n")
                     .append("    sli: success\n    target: 99%\n    window: 30d\n");
         }
         Path sloFile = workDir.resolve("slos.yaml");
@@ -94,29 +96,38 @@ class ServerSpansTest {
                 Arguments.of("jdk-httpserver", JdkHttpServerApp.class.getName(), null));
     }
 
-    private static String service(String server) {
-        return "e2e-server-" + server;
+    /** Every server on every JDK the agent is tested on. */
+    static Stream<Arguments> serversOnEveryJdk() {
+        List<Arguments> servers = servers().toList();
+        return Jvm.javaHomes().stream().flatMap(javaHome -> servers.stream().map(server -> Arguments.of(
+                server.get()[0], server.get()[1], server.get()[2], javaHome)));
     }
 
-    @ParameterizedTest
-    @MethodSource("servers")
+    /** The server and JDK, as SLO and service names spell them. */
+    private static String name(String server, Path javaHome) {
+        return server + "-" + javaHome.getFileName();
+    }
+
+    @ParameterizedTest(name = "{0} on {3}")
+    @MethodSource("serversOnEveryJdk")
     void everyRequestIsAServerSpanInTheCallersTraceAndItsOutboundCallsAreItsChildren(String server, String main,
-            String folder) throws Exception {
-        String service = service(server);
+            String folder, Path javaHome) throws Exception {
+        String name = name(server, javaHome);
+        String service = "e2e-server-" + name;
         List<Path> jars = folder == null ? List.of() : ClientLibraries.jarsOf(single(folder));
         boolean servlet = folder != null;
-        String traced = "4bf92f3577b34da6a3ce929d0e0e" + hex4(server);
+        String traced = "4bf92f3577b34da6a3ce929d0e0e" + hex4(name);
         String caller = "00f067aa0ba902b7";
-        String outboundTrace = "5cf92f3577b34da6a3ce929d0e0e" + hex4(server);
+        String outboundTrace = "5cf92f3577b34da6a3ce929d0e0e" + hex4(name);
         int seenBefore = upstream.seen().size();
-        try (InstrumentedServer app = InstrumentedServer.start(InstrumentedApp.exportingTo(collector, service), jars,
-                main)) {
+        try (InstrumentedServer app = InstrumentedServer.start(javaHome,
+                InstrumentedApp.exportingTo(collector, service), jars, main)) {
             int port = app.port();
             HttpResponse<String> hello = get(app, "/hello?q=1&token=secret", "00-" + traced + "-" + caller + "-01");
             assertEquals(200, hello.statusCode(), app::describe);
             assertEquals("yes", hello.headers().firstValue("X-Filtered").orElse(null), "the filter ran");
             assertEquals(200, get(app, "/users/42", null).statusCode(), app::describe);
-            assertEquals(200, get(app, "/outbound?to=" + URLEncoder.encode(upstream.httpUrl() + "/downstream/" + server,
+            assertEquals(200, get(app, "/outbound?to=" + URLEncoder.encode(upstream.httpUrl() + "/downstream/" + name,
                     StandardCharsets.UTF_8), "00-" + outboundTrace + "-" + caller + "-01").statusCode(), app::describe);
             for (int i = 0; i < 3; i++) {
                 assertEquals(503, get(app, "/fail", null).statusCode(), app::describe);
@@ -129,11 +140,11 @@ class ServerSpansTest {
                 assertThrows(IOException.class, () -> get(app, "/throw", null), "the JDK server drops the exchange");
             }
             // Asserted while the application runs: its periodic exports, not the bounded flush at exit, deliver.
-            assertExported(server, service, port, servlet, traced, caller, outboundTrace, seenBefore);
+            assertExported(name, service, port, servlet, traced, caller, outboundTrace, seenBefore);
         }
     }
 
-    private void assertExported(String server, String service, int port, boolean servlet, String traced,
+    private void assertExported(String name, String service, int port, boolean servlet, String traced,
             String caller, String outboundTrace, int seenBefore) throws Exception {
 
         JsonObject helloSpan = Eventually.get(() -> only(collector.spans(traced), "SERVER"), "server span of /hello",
@@ -161,7 +172,7 @@ class ServerSpansTest {
         assertEquals(outboundServer.get("spanId").getAsString(), outboundClient.get("parentSpanId").getAsString(),
                 "the outbound call is a child of the request's span");
         RecordingServer.SeenRequest downstream = upstream.seen().subList(seenBefore, upstream.seen().size()).stream()
-                .filter(request -> request.path().equals("/downstream/" + server)).findFirst().orElseThrow();
+                .filter(request -> request.path().equals("/downstream/" + name)).findFirst().orElseThrow();
         Matcher sent = TRACEPARENT.matcher(String.valueOf(downstream.traceparent()));
         assertTrue(sent.matches(), downstream::toString);
         assertEquals(outboundTrace, sent.group(1), "the whole trace reaches the downstream service");
@@ -218,7 +229,7 @@ class ServerSpansTest {
                 "the one outbound call: " + clientSeries);
 
         JsonObject slo = Eventually.get(() -> {
-            JsonObject body = json("/api/slos/" + server + "-endpoints");
+            JsonObject body = json("/api/slos/" + name + "-endpoints");
             return body.has("calls") && body.get("calls").getAsLong() >= (servlet ? 8 : 7) ? body : null;
         }, "the server SLO evaluated from server durations", PATIENCE);
         assertEquals("server", slo.getAsJsonObject("selector").get("kind").getAsString());
@@ -231,9 +242,9 @@ class ServerSpansTest {
         return releases.get(0);
     }
 
-    /** Four hex digits that differ per server, so each server's traces are its own. */
-    private static String hex4(String server) {
-        return String.format("%04x", server.hashCode() & 0xffff);
+    /** Four hex digits that differ per server and JDK, so each run's traces are its own. */
+    private static String hex4(String name) {
+        return String.format("%04x", name.hashCode() & 0xffff);
     }
 
     private HttpResponse<String> get(InstrumentedServer app, String pathAndQuery, String traceparent) throws Exception {
