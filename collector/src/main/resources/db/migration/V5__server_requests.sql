@@ -1,7 +1,8 @@
 -- Server requests (http.server.request.duration) roll up beside outbound calls: call_kind is 'client' or 'server'
 -- and joins the key, so a service's own endpoints and its calls to peers never merge. Server rows have no peer
 -- (empty server_address, server_port 0). H2 cannot widen a primary key in place, and every statement here must be
--- idempotent, so each rollup table is rebuilt; existing rows become 'client' rows.
+-- idempotent (H2 commits DDL as it goes), so each rollup table is rebuilt in SQL both H2 and PostgreSQL run;
+-- existing rows become 'client' rows.
 
 -- rollup_minute: renamed aside, copied into the new shape, dropped. Every prefix of these statements re-runs cleanly: a
 -- table renamed aside by an earlier, cut-short run is picked up again, and an empty stand-in makes the copy a no-op
@@ -41,11 +42,16 @@ CREATE TABLE IF NOT EXISTS rollup_minute_v5 (
     PRIMARY KEY (minute_unix_s, service_name, server_address, server_port, route, http_method, http_status_code, error_type,
         call_kind)
 );
-MERGE INTO rollup_minute_v5 KEY (minute_unix_s, service_name, server_address, server_port, route, http_method, http_status_code,
-        error_type, call_kind)
+INSERT INTO rollup_minute_v5 (minute_unix_s, service_name, server_address, server_port, route, http_method,
+        http_status_code, error_type, call_kind, call_count, sum_seconds, b00, b01, b02, b03, b04, b05, b06, b07, b08,
+        b09, b10, b11, b12, b13, b14)
     SELECT minute_unix_s, service_name, server_address, server_port, route, http_method, http_status_code, error_type,
         call_kind, call_count, sum_seconds, b00, b01, b02, b03, b04, b05, b06, b07, b08, b09, b10, b11, b12, b13, b14
-    FROM rollup_minute_v4;
+    FROM rollup_minute_v4 o
+    WHERE NOT EXISTS (SELECT 1 FROM rollup_minute_v5 n WHERE n.minute_unix_s = o.minute_unix_s AND n.service_name = o.service_name
+        AND n.server_address = o.server_address AND n.server_port = o.server_port AND n.route = o.route
+        AND n.http_method = o.http_method AND n.http_status_code = o.http_status_code AND n.error_type = o.error_type
+        AND n.call_kind = o.call_kind);
 DROP TABLE IF EXISTS rollup_minute_v4;
 ALTER TABLE IF EXISTS rollup_minute_v5 RENAME TO rollup_minute;
 
@@ -87,10 +93,15 @@ CREATE TABLE IF NOT EXISTS rollup_hour_v5 (
     PRIMARY KEY (hour_unix_s, service_name, server_address, server_port, route, http_method, http_status_code, error_type,
         call_kind)
 );
-MERGE INTO rollup_hour_v5 KEY (hour_unix_s, service_name, server_address, server_port, route, http_method, http_status_code,
-        error_type, call_kind)
+INSERT INTO rollup_hour_v5 (hour_unix_s, service_name, server_address, server_port, route, http_method,
+        http_status_code, error_type, call_kind, call_count, sum_seconds, b00, b01, b02, b03, b04, b05, b06, b07, b08,
+        b09, b10, b11, b12, b13, b14)
     SELECT hour_unix_s, service_name, server_address, server_port, route, http_method, http_status_code, error_type,
         call_kind, call_count, sum_seconds, b00, b01, b02, b03, b04, b05, b06, b07, b08, b09, b10, b11, b12, b13, b14
-    FROM rollup_hour_v4;
+    FROM rollup_hour_v4 o
+    WHERE NOT EXISTS (SELECT 1 FROM rollup_hour_v5 n WHERE n.hour_unix_s = o.hour_unix_s AND n.service_name = o.service_name
+        AND n.server_address = o.server_address AND n.server_port = o.server_port AND n.route = o.route
+        AND n.http_method = o.http_method AND n.http_status_code = o.http_status_code AND n.error_type = o.error_type
+        AND n.call_kind = o.call_kind);
 DROP TABLE IF EXISTS rollup_hour_v4;
 ALTER TABLE IF EXISTS rollup_hour_v5 RENAME TO rollup_hour;
