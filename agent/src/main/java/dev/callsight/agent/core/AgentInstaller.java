@@ -47,8 +47,10 @@ public final class AgentInstaller {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .with(new FailureListener())
-                // Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there.
-                .ignore(nameStartsWith("dev.callsight.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
+                // Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there. Only the
+                // agent's own classes are left alone, not every dev.callsight one: the tests' applications live there.
+                .ignore(nameStartsWith("dev.callsight.agent.").or(nameStartsWith("dev.callsight.shaded."))
+                        .or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
                 .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
         StringBuilder names = new StringBuilder();
         for (InstrumentationModule module : modules) {
