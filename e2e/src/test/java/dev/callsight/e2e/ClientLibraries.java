@@ -9,8 +9,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The client-library releases the build copied for the tests, one folder per release named
- * {@code artifact-version} (e.g. httpclient5-5.0), so an application JVM can run with exactly one.
+ * The client-library and server-container releases the build copied for the tests, one folder per release named
+ * {@code artifact-version} (e.g. httpclient5-5.0, server-tomcat-10.1.34), so an application JVM can run with exactly
+ * one.
  */
 final class ClientLibraries {
 

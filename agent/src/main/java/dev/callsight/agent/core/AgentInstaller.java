@@ -29,7 +29,7 @@ public final class AgentInstaller {
 
     /** Must run after the bootstrap package has been injected. */
     public static void install(Instrumentation instrumentation, List<InstrumentationModule> modules,
-            String agentArguments) {
+            List<ServerModule> serverModules, String agentArguments) {
         long start = System.nanoTime();
         // The advice needs no injected initialiser; turning the nexus off keeps Byte Buddy away
         // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
@@ -37,6 +37,7 @@ public final class AgentInstaller {
         ExportDrops drops = new ExportDrops();
         OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops);
         OutboundCalls calls = new OutboundCalls(sdk, PolicyLoader.load(agentArguments));
+        HttpServerTracer serverTracer = new HttpServerTracer(sdk);
         long sdkReady = System.nanoTime();
         Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk), "callsight-shutdown"));
 
@@ -46,12 +47,18 @@ public final class AgentInstaller {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .with(new FailureListener())
-                // Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there.
-                .ignore(nameStartsWith("dev.callsight.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
+                // Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there. Only the
+                // agent's own classes are left alone, not every dev.callsight one: the tests' applications live there.
+                .ignore(nameStartsWith("dev.callsight.agent.").or(nameStartsWith("dev.callsight.shaded."))
+                        .or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
                 .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
         StringBuilder names = new StringBuilder();
         for (InstrumentationModule module : modules) {
             builder = module.extend(builder, calls);
+            names.append(names.length() == 0 ? "" : ", ").append(module.name());
+        }
+        for (ServerModule module : serverModules) {
+            builder = module.extend(builder, serverTracer);
             names.append(names.length() == 0 ? "" : ", ").append(module.name());
         }
         builder.installOn(instrumentation);

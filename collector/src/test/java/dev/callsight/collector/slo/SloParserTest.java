@@ -3,6 +3,8 @@ package dev.callsight.collector.slo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.callsight.collector.aggregate.CallKey;
+import dev.callsight.collector.aggregate.CallKind;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -104,6 +106,26 @@ class SloParserTest {
     }
 
     @Test
+    void aServerSelectorCountsTheRequestsAServiceAnswered() throws SloConfigException {
+        SloDefinition slo = parser.parse("""
+                slos:
+                  - name: checkout-api
+                    selector: { service: checkout, kind: server, route: "/orders/{id}" }
+                    sli: success
+                    target: 99.9%
+                    window: 30d
+                """, "slos.yaml").get(0);
+
+        assertEquals(new Selector("checkout", null, null, "/orders/{id}", null, CallKind.SERVER), slo.selector());
+        CallKey served = new CallKey("checkout", "", 0, "/orders/{id}", "GET", 200, "", CallKind.SERVER);
+        CallKey called = new CallKey("checkout", "orders.internal", 443, "/orders/{id}", "GET", 200, "");
+        assertEquals(true, slo.selector().matches(served));
+        assertEquals(false, slo.selector().matches(called), "outbound calls are not the service's own requests");
+        assertEquals(false, new Selector("checkout", null, null, null, null).matches(served),
+                "a selector without kind keeps meaning outbound calls");
+    }
+
+    @Test
     void saysWhereAndWhyAFileIsWrong() {
         String valid = """
                 slos:
@@ -126,6 +148,10 @@ class SloParserTest {
         assertError(valid + valid.replace("slos:\n", ""), "slos.yaml:7: SLO name 'a' is already used on line 2");
         assertError(valid.replace("checkout }", "checkout "), "slos.yaml:4: not valid YAML");
         assertError("apiVersion: openslo/v1\nkind: Service\n", "slos.yaml:2: only OpenSLO kind 'SLO'");
+        assertError(valid.replace("service: checkout", "service: checkout, kind: inbound"),
+                "slos.yaml:3: 'kind' must be client or server, not 'inbound'");
+        assertError(valid.replace("service: checkout", "service: checkout, kind: server, peer: \"users:443\""),
+                "slos.yaml:3: 'peer' cannot be set with kind: server");
     }
 
     @Test
