@@ -3,18 +3,20 @@ package dev.callsight.agent;
 import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.instrumentation.apache4.Apache4Module;
 import dev.callsight.agent.instrumentation.apache5.Apache5Module;
+import dev.callsight.agent.instrumentation.executors.ExecutorsModule;
 import dev.callsight.agent.instrumentation.jdkhttp.JdkHttpClientModule;
+import dev.callsight.agent.instrumentation.logback.LogbackModule;
 import dev.callsight.agent.instrumentation.okhttp.OkHttpModule;
 import dev.callsight.agent.instrumentation.urlconnection.UrlConnectionModule;
 import java.util.List;
 
-/** Every client library the agent instruments; adding a library adds its module here. */
+/** Every library the agent instruments; adding a library adds its module here. */
 public final class Instrumentations {
 
     private Instrumentations() {}
 
     public static List<InstrumentationModule> all() {
         return List.of(new JdkHttpClientModule(), new UrlConnectionModule(), new OkHttpModule(), new Apache4Module(),
-                new Apache5Module());
+                new Apache5Module(), new ExecutorsModule(), new LogbackModule());
     }
 }

@@ -14,6 +14,8 @@ public final class Hooks {
     private static volatile ApacheClassicHook apache4 = ApacheClassicHook.NONE;
     private static volatile ApacheClassicHook apache5Classic = ApacheClassicHook.NONE;
     private static volatile ApacheAsyncHook apache5Async = ApacheAsyncHook.NONE;
+    private static volatile ContextHook context = ContextHook.NONE;
+    private static volatile LogHook logs = LogHook.NONE;
 
     private Hooks() {}
 
@@ -41,6 +43,14 @@ public final class Hooks {
         return apache5Async;
     }
 
+    public static ContextHook context() {
+        return context;
+    }
+
+    public static LogHook logs() {
+        return logs;
+    }
+
     public static void install(UrlConnectionHook hook) {
         urlConnection = hook;
     }
@@ -60,5 +70,13 @@ public final class Hooks {
     public static void installApache5(ApacheClassicHook classic, ApacheAsyncHook async) {
         apache5Classic = classic;
         apache5Async = async;
+    }
+
+    public static void install(ContextHook hook) {
+        context = hook;
+    }
+
+    public static void install(LogHook hook) {
+        logs = hook;
     }
 }
