@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -37,7 +38,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 public final class ExecutorsModule implements InstrumentationModule {
 
-    private static final ElementMatcher.Junction<net.bytebuddy.description.type.TypeDescription> FUNCTIONAL =
+    private static final ElementMatcher.Junction<TypeDescription> FUNCTIONAL =
             namedOneOf("java.lang.Runnable", "java.util.concurrent.Callable", "java.util.function.Supplier",
                     "java.util.function.Function", "java.util.function.BiFunction", "java.util.function.Consumer",
                     "java.util.function.BiConsumer");

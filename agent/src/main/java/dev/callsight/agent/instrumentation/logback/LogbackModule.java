@@ -2,8 +2,10 @@ package dev.callsight.agent.instrumentation.logback;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
 
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.core.InstrumentationModule;
@@ -57,9 +59,9 @@ public final class LogbackModule implements InstrumentationModule {
     public static final class CreatedAdvice {
 
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void onExit(@Advice.This Object event) {
+        public static void onExit(@Advice.This ILoggingEvent event) {
             if (Hooks.logs().spanCurrent()) {
-                ((ch.qos.logback.classic.spi.ILoggingEvent) event).getMDCPropertyMap();
+                event.getMDCPropertyMap();
             }
         }
     }
