@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * (a remote parent span, see {@link RemoteParent}) is current, and afterwards hands unrelated
  * work to the same pooled threads. Every piece of work makes one outbound call whose path names
  * how it got to its thread. Arguments: the upstream's base URL, the parent's trace ID and span ID.
- * Prints {@code done|path} per call, {@code remove|true|false} and {@code shutdownNow|...}.
+ * Prints {@code java|feature version}, {@code done|path|thread} per call, {@code remove|true|false} and
+ * {@code shutdownNow|true|false}. On Java 21+ it also submits to a virtual-thread-per-task executor.
  */
 public final class ContextApp {
 
@@ -34,6 +35,7 @@ public final class ContextApp {
 
     public static void main(String[] args) throws Exception {
         base = args[0];
+        System.out.println("java|" + Runtime.version().feature());
         ExecutorService single = Executors.newSingleThreadExecutor();
         ScheduledExecutorService scheduled = Executors.newScheduledThreadPool(1);
         ForkJoinPool forkJoin = new ForkJoinPool(2);
@@ -63,6 +65,11 @@ public final class ContextApp {
                     .thenApply(response -> call("/inside/sendAsync-thenApply"))
                     .get();
             removeAndShutdownKeepTheApplicationsTasks();
+            ExecutorService virtual = virtualThreadPerTask();
+            if (virtual != null) {
+                virtual.submit(() -> call("/inside/virtual")).get();
+                virtual.shutdown();
+            }
         }
         // Let the execute above finish before the unrelated work, on the same single thread.
         single.submit(() -> null).get();
@@ -78,6 +85,14 @@ public final class ContextApp {
         forkJoin.shutdown();
         pool.shutdown();
         System.exit(0);
+    }
+
+    /** Java 21+ only; the application is compiled for 17. */
+    private static ExecutorService virtualThreadPerTask() throws ReflectiveOperationException {
+        if (Runtime.version().feature() < 21) {
+            return null;
+        }
+        return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
     }
 
     /** ThreadPoolExecutor.remove and shutdownNow find and hand back the very Runnable the application queued. */
