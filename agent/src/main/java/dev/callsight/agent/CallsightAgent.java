@@ -26,7 +26,7 @@ public final class CallsightAgent {
             File agentJar = new File(CallsightAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             // Before any agent class that refers to the hooks is loaded, or it would bind to a second copy.
             BootstrapInjector.inject(agentJar, instrumentation);
-            AgentInstaller.install(instrumentation, Instrumentations.all(), args);
+            AgentInstaller.install(instrumentation, Instrumentations.all(), Instrumentations.servers(), args);
         } catch (Throwable t) {
             System.err.println("[callsight] agent disabled, could not start: " + t);
         }

@@ -14,6 +14,9 @@ public final class Hooks {
     private static volatile ApacheClassicHook apache4 = ApacheClassicHook.NONE;
     private static volatile ApacheClassicHook apache5Classic = ApacheClassicHook.NONE;
     private static volatile ApacheAsyncHook apache5Async = ApacheAsyncHook.NONE;
+    private static volatile ServerHook javaxServlet = ServerHook.NONE;
+    private static volatile ServerHook jakartaServlet = ServerHook.NONE;
+    private static volatile ServerHook jdkHttpServer = ServerHook.NONE;
 
     private Hooks() {}
 
@@ -39,6 +42,30 @@ public final class Hooks {
 
     public static ApacheAsyncHook apache5Async() {
         return apache5Async;
+    }
+
+    public static ServerHook javaxServlet() {
+        return javaxServlet;
+    }
+
+    public static ServerHook jakartaServlet() {
+        return jakartaServlet;
+    }
+
+    public static ServerHook jdkHttpServer() {
+        return jdkHttpServer;
+    }
+
+    public static void installJavaxServlet(ServerHook hook) {
+        javaxServlet = hook;
+    }
+
+    public static void installJakartaServlet(ServerHook hook) {
+        jakartaServlet = hook;
+    }
+
+    public static void installJdkHttpServer(ServerHook hook) {
+        jdkHttpServer = hook;
     }
 
     public static void install(UrlConnectionHook hook) {

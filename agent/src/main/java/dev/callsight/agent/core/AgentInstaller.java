@@ -29,7 +29,7 @@ public final class AgentInstaller {
 
     /** Must run after the bootstrap package has been injected. */
     public static void install(Instrumentation instrumentation, List<InstrumentationModule> modules,
-            String agentArguments) {
+            List<ServerModule> serverModules, String agentArguments) {
         long start = System.nanoTime();
         // The advice needs no injected initialiser; turning the nexus off keeps Byte Buddy away
         // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
@@ -37,6 +37,7 @@ public final class AgentInstaller {
         ExportDrops drops = new ExportDrops();
         OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops);
         OutboundCalls calls = new OutboundCalls(sdk, PolicyLoader.load(agentArguments));
+        HttpServerTracer serverTracer = new HttpServerTracer(sdk);
         long sdkReady = System.nanoTime();
         Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk), "callsight-shutdown"));
 
@@ -52,6 +53,10 @@ public final class AgentInstaller {
         StringBuilder names = new StringBuilder();
         for (InstrumentationModule module : modules) {
             builder = module.extend(builder, calls);
+            names.append(names.length() == 0 ? "" : ", ").append(module.name());
+        }
+        for (ServerModule module : serverModules) {
+            builder = module.extend(builder, serverTracer);
             names.append(names.length() == 0 ? "" : ", ").append(module.name());
         }
         builder.installOn(instrumentation);

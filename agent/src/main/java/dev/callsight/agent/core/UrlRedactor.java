@@ -43,6 +43,13 @@ public final class UrlRedactor {
         return out.toString();
     }
 
+    /** A raw query string with the values of sensitive parameters replaced, for {@code url.query}. */
+    public static String redactQuery(String query) {
+        StringBuilder out = new StringBuilder(query.length());
+        appendRedactedQuery(query, out);
+        return out.toString();
+    }
+
     private static void appendRedactedQuery(String query, StringBuilder out) {
         int start = 0;
         while (start <= query.length()) {

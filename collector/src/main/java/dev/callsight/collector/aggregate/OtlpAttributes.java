@@ -44,6 +44,13 @@ public final class OtlpAttributes {
     }
 
     /** The call attributes of a metric point, current semantic-convention names first, then the older ones. */
+    /** The site of a server request: the service's own route and method, no peer. */
+    public static CallSite serverSite(String service, List<KeyValue> attributes) {
+        return new CallSite(service, "", 0, string(attributes, "http.route").orElse(""),
+                string(attributes, "http.request.method").or(() -> string(attributes, "http.method")).orElse(""),
+                CallKind.SERVER);
+    }
+
     public static CallSite callSite(String service, List<KeyValue> attributes) {
         return new CallSite(
                 service,

@@ -2,6 +2,7 @@ package dev.callsight.collector.serve;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.store.CallEventStore;
 import dev.callsight.collector.store.CallFilter;
@@ -18,9 +19,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code GET /api/calls/series?service=S[&peer=HOST:PORT][&route=R][&from=UNIX_S][&to=UNIX_S]}: rate, errors,
- * p50/p95/p99, retries and timeouts of the matching calls per step from the minute rollups (default: the last
- * hour), plus totals over the range. Shape: {@code {"service","peer","route","from","to","stepSeconds",
+ * {@code GET /api/calls/series?service=S[&kind=client|server][&peer=HOST:PORT][&route=R][&from=UNIX_S][&to=UNIX_S]}:
+ * rate, errors, p50/p95/p99, retries and timeouts of the matching calls per step from the minute rollups (default:
+ * the last hour), plus totals over the range. {@code kind=client} (the default) is the service's outbound calls,
+ * {@code kind=server} the requests it answered, which have no peer. Shape: {@code {"service","kind","peer","route",
+ * "from","to","stepSeconds",
  * "points":[{"t","calls","errors","ratePerSecond","errorRatio","p50","p95","p99","retries","timeouts"}],
  * "totals":{...same without t and ratePerSecond}}}; latencies in seconds, null without calls.
  */
@@ -57,8 +60,12 @@ final class CallSeriesEndpoint implements HttpHandler {
                 throw new IllegalArgumentException("service is required");
             }
             QueryParameters.Peer peer = query.peer("peer");
+            CallKind kind = query.text("kind") == null ? CallKind.CLIENT : CallKind.ofLabel(query.text("kind"));
+            if (kind == CallKind.SERVER && peer != null) {
+                throw new IllegalArgumentException("a server's own requests have no peer");
+            }
             filter = new CallFilter(service, peer == null ? null : peer.address(), peer == null ? null : peer.port(),
-                    query.text("route"));
+                    query.text("route"), kind);
             to = query.number("to", clock.instant().getEpochSecond());
             from = query.number("from", to - 3600);
             if (from >= to || to - from > MAX_RANGE_SECONDS) {
@@ -100,6 +107,7 @@ final class CallSeriesEndpoint implements HttpHandler {
         }
         JsonObject body = new JsonObject();
         body.addProperty("service", filter.service());
+        body.addProperty("kind", filter.kind().label());
         body.addProperty("peer", query.text("peer"));
         body.addProperty("route", filter.route());
         body.addProperty("from", start);

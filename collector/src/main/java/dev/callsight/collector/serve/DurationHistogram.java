@@ -1,6 +1,7 @@
 package dev.callsight.collector.serve;
 
 import dev.callsight.collector.aggregate.CallKey;
+import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.aggregate.CallTotal;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.aggregate.DurationExemplar;
@@ -12,17 +13,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code http_client_request_duration_seconds} as a Prometheus histogram: running totals per call key since the
- * store began, seeded from the stored rollups at startup and added to after each committed ingest. Bucket samples
- * carry the latest exemplar seen for them, which only the OpenMetrics format shows.
+ * {@code http_client_request_duration_seconds} and {@code http_server_request_duration_seconds} as Prometheus
+ * histograms: running totals per call key since the store began, seeded from the stored rollups at startup and
+ * added to after each committed ingest. Server series have no peer labels. Bucket samples carry the latest exemplar
+ * seen for them, which only the OpenMetrics format shows.
  */
 public final class DurationHistogram extends Collector {
 
     static final String NAME = "http_client_request_duration_seconds";
-    private static final List<String> LABELS = CallSiteLabels.namesWith(
-            List.of("http_response_status_code", "error_type"));
-    private static final List<String> BUCKET_LABELS = CallSiteLabels.namesWith(
-            List.of("http_response_status_code", "error_type", "le"));
+    static final String SERVER_NAME = "http_server_request_duration_seconds";
+    private static final List<String> OUTCOME = List.of("http_response_status_code", "error_type");
+    private static final List<String> SERVER_SITE = List.of("service_name", "http_route", "http_request_method");
 
     private final Map<CallKey, CallTotal> totals = new ConcurrentHashMap<>();
     private final BucketExemplars exemplars = new BucketExemplars();
@@ -53,28 +54,58 @@ public final class DurationHistogram extends Collector {
 
     @Override
     public List<MetricFamilySamples> collect() {
-        List<Double> bounds = CanonicalBuckets.bounds();
-        List<MetricFamilySamples.Sample> samples = new ArrayList<>();
+        List<MetricFamilySamples.Sample> client = new ArrayList<>();
+        List<MetricFamilySamples.Sample> server = new ArrayList<>();
         for (CallTotal total : totals.values()) {
-            List<String> values = labelValues(total.call());
-            long cumulative = 0;
-            for (int i = 0; i < total.buckets().size(); i++) {
-                cumulative += total.buckets().get(i);
-                List<String> bucketValues = new ArrayList<>(values);
-                bucketValues.add(i < bounds.size() ? doubleToGoString(bounds.get(i)) : "+Inf");
-                samples.add(new MetricFamilySamples.Sample(NAME + "_bucket", BUCKET_LABELS, bucketValues, cumulative,
-                        exemplars.get(total.call(), i)));
+            if (total.call().kind() == CallKind.SERVER) {
+                addSamples(server, SERVER_NAME, withOutcome(SERVER_SITE), serverValues(total.call()), total);
+            } else {
+                addSamples(client, NAME, CallSiteLabels.namesWith(OUTCOME), clientValues(total.call()), total);
             }
-            samples.add(new MetricFamilySamples.Sample(NAME + "_count", LABELS, values, total.count()));
-            samples.add(new MetricFamilySamples.Sample(NAME + "_sum", LABELS, values, total.sumSeconds()));
         }
-        return List.of(new MetricFamilySamples(NAME, Type.HISTOGRAM,
-                "Duration of outbound HTTP client calls, from the callsight agent's histograms.", samples));
+        return List.of(
+                new MetricFamilySamples(NAME, Type.HISTOGRAM,
+                        "Duration of outbound HTTP client calls, from the callsight agent's histograms.", client),
+                new MetricFamilySamples(SERVER_NAME, Type.HISTOGRAM,
+                        "Duration of HTTP requests the services answered, from the callsight agent's histograms.",
+                        server));
+    }
+
+    private void addSamples(List<MetricFamilySamples.Sample> samples, String name, List<String> labels,
+            List<String> values, CallTotal total) {
+        List<Double> bounds = CanonicalBuckets.bounds();
+        List<String> bucketLabels = new ArrayList<>(labels);
+        bucketLabels.add("le");
+        long cumulative = 0;
+        for (int i = 0; i < total.buckets().size(); i++) {
+            cumulative += total.buckets().get(i);
+            List<String> bucketValues = new ArrayList<>(values);
+            bucketValues.add(i < bounds.size() ? doubleToGoString(bounds.get(i)) : "+Inf");
+            samples.add(new MetricFamilySamples.Sample(name + "_bucket", bucketLabels, bucketValues, cumulative,
+                    exemplars.get(total.call(), i)));
+        }
+        samples.add(new MetricFamilySamples.Sample(name + "_count", labels, values, total.count()));
+        samples.add(new MetricFamilySamples.Sample(name + "_sum", labels, values, total.sumSeconds()));
+    }
+
+    private static List<String> withOutcome(List<String> site) {
+        List<String> names = new ArrayList<>(site);
+        names.addAll(OUTCOME);
+        return names;
     }
 
     /** A call that got no response (status 0 in the store) has an empty status label, as Prometheus spells absent. */
-    private static List<String> labelValues(CallKey call) {
-        return CallSiteLabels.valuesWith(call.site(),
-                List.of(call.statusCode() == 0 ? "" : Integer.toString(call.statusCode()), call.errorType()));
+    private static List<String> outcome(CallKey call) {
+        return List.of(call.statusCode() == 0 ? "" : Integer.toString(call.statusCode()), call.errorType());
+    }
+
+    private static List<String> clientValues(CallKey call) {
+        return CallSiteLabels.valuesWith(call.site(), outcome(call));
+    }
+
+    private static List<String> serverValues(CallKey call) {
+        List<String> values = new ArrayList<>(List.of(call.serviceName(), call.route(), call.method()));
+        values.addAll(outcome(call));
+        return values;
     }
 }

@@ -1,5 +1,6 @@
 package dev.callsight.collector.serve;
 
+import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.slo.AlertTier;
 import dev.callsight.collector.slo.BurnWindow;
 import dev.callsight.collector.slo.Selector;
@@ -17,13 +18,13 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
 
 /**
  * Prometheus recording and alerting rules for SLOs, over the {@code http_client_request_duration_seconds} series
- * the collector serves on /metrics. Per SLO and burn window: the rate of calls, of bad calls, and their ratio;
+ * (or, for a {@code kind: server} selector, {@code http_server_request_duration_seconds}) the collector serves on
+ * /metrics. Per SLO and burn window: the rate of calls, of bad calls, and their ratio;
  * then one alert per tier with the same multiwindow conditions and low-traffic guard the collector applies, and
  * the same alert name and labels, so Alertmanager sees one alert whichever of the two evaluates it.
  */
 public final class PrometheusRules {
 
-    private static final String HISTOGRAM = DurationHistogram.NAME;
     private static final String REQUESTS = "callsight:slo_requests:rate";
     private static final String ERRORS = "callsight:slo_errors:rate";
     private static final String ERROR_RATIO = "callsight:slo_error_ratio:rate";
@@ -38,7 +39,7 @@ public final class PrometheusRules {
         for (SloDefinition slo : slos) {
             List<Object> rules = new ArrayList<>();
             for (BurnWindow window : BurnWindow.values()) {
-                rules.add(record(slo, REQUESTS + window.label(), sum(slo, HISTOGRAM + "_count", null, window)));
+                rules.add(record(slo, REQUESTS + window.label(), sum(slo, histogram(slo) + "_count", null, window)));
                 rules.add(record(slo, ERRORS + window.label(), errors(slo, window)));
                 rules.add(record(slo, ERROR_RATIO + window.label(), series(slo, ERRORS, window) + " / "
                         + series(slo, REQUESTS, window)));
@@ -95,21 +96,26 @@ public final class PrometheusRules {
         return prefix + window.label() + "{slo=\"" + slo.name() + "\"}";
     }
 
+    private static String histogram(SloDefinition slo) {
+        return slo.selector().kind() == CallKind.SERVER ? DurationHistogram.SERVER_NAME : DurationHistogram.NAME;
+    }
+
     /** Bad calls: all calls less the good ones, so every SLI is written as a count of good calls. */
     private static String errors(SloDefinition slo, BurnWindow window) {
+        String histogram = histogram(slo);
         String good;
         if (slo.sli() instanceof Sli.Latency latency) {
-            good = sum(slo, HISTOGRAM + "_bucket", "le=\"" + Collector.doubleToGoString(latency.boundSeconds()) + "\"",
+            good = sum(slo, histogram + "_bucket", "le=\"" + Collector.doubleToGoString(latency.boundSeconds()) + "\"",
                     window);
         } else if (((Sli.Success) slo.sli()).goodStatuses().isEmpty()) {
             // No response (an empty status) or a 5xx is bad.
-            good = sum(slo, HISTOGRAM + "_count", "http_response_status_code!~\"|5..\"", window);
+            good = sum(slo, histogram + "_count", "http_response_status_code!~\"|5..\"", window);
         } else {
-            good = sum(slo, HISTOGRAM + "_count", "http_response_status_code=~\"" + ((Sli.Success) slo.sli())
+            good = sum(slo, histogram + "_count", "http_response_status_code=~\"" + ((Sli.Success) slo.sli())
                     .goodStatuses().stream().sorted().map(String::valueOf).collect(Collectors.joining("|")) + "\"",
                     window);
         }
-        return sum(slo, HISTOGRAM + "_count", null, window) + " - " + good;
+        return sum(slo, histogram + "_count", null, window) + " - " + good;
     }
 
     /** {@code (sum(rate(metric{selector}[w])) or vector(0))}: 0 when no series match, so ratios are defined. */

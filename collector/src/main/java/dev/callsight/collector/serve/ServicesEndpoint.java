@@ -2,6 +2,7 @@ package dev.callsight.collector.serve;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.store.CallCount;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
@@ -13,9 +14,10 @@ import java.util.Optional;
 import java.util.Map;
 
 /**
- * {@code GET /api/services}: every service with the peers it calls, their routes and call counts, from the
- * rollups. Shape: {@code {"services":[{"name","calls","peers":[{"peer","serverAddress","serverPort","calls",
- * "routes":[{"route","method","calls"}]}]}]}}.
+ * {@code GET /api/services}: every service with the peers it calls, their routes and call counts, and the routes it
+ * answered requests on (instrumented servers), from the rollups. Shape: {@code {"services":[{"name","calls",
+ * "peers":[{"peer","serverAddress","serverPort","calls","routes":[{"route","method","calls"}]}],"requests",
+ * "endpoints":[{"route","method","requests"}]}]}}; {@code calls} counts outbound calls, {@code requests} answered ones.
  */
 final class ServicesEndpoint implements HttpHandler {
 
@@ -44,8 +46,19 @@ final class ServicesEndpoint implements HttpHandler {
                 created.addProperty("name", name);
                 created.addProperty("calls", 0L);
                 created.add("peers", new JsonArray());
+                created.addProperty("requests", 0L);
+                created.add("endpoints", new JsonArray());
                 return created;
             });
+            if (count.kind() == CallKind.SERVER) {
+                JsonObject endpoint = new JsonObject();
+                endpoint.addProperty("route", count.route());
+                endpoint.addProperty("method", count.method());
+                endpoint.addProperty("requests", count.calls());
+                service.getAsJsonArray("endpoints").add(endpoint);
+                service.addProperty("requests", service.get("requests").getAsLong() + count.calls());
+                continue;
+            }
             String peerName = count.serverAddress() + ":" + count.serverPort();
             JsonObject peer = peers.computeIfAbsent(count.serviceName() + "\u0000" + peerName, key -> {
                 JsonObject created = new JsonObject();

@@ -139,6 +139,7 @@ final class SloEndpoint {
         selector.addProperty("peer", slo.selector().peer());
         selector.addProperty("route", slo.selector().route());
         selector.addProperty("method", slo.selector().method());
+        selector.addProperty("kind", slo.selector().kind().label());
         return selector;
     }
 

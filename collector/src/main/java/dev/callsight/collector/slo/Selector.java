@@ -1,12 +1,30 @@
 package dev.callsight.collector.slo;
 
 import dev.callsight.collector.aggregate.CallKey;
+import dev.callsight.collector.aggregate.CallKind;
+import java.util.Objects;
 
-/** Which calls an SLO counts; a null field matches any value. {@code port} is only set with {@code address}. */
-public record Selector(String service, String address, Integer port, String route, String method) {
+/**
+ * Which calls an SLO counts; a null field matches any value. {@code port} is only set with {@code address}.
+ * {@code kind} picks a service's outbound calls (the default) or the requests it answered, which have no peer.
+ */
+public record Selector(String service, String address, Integer port, String route, String method, CallKind kind) {
+
+    public Selector {
+        Objects.requireNonNull(kind, "kind");
+        if (kind == CallKind.SERVER && address != null) {
+            throw new IllegalArgumentException("a server selector has no peer");
+        }
+    }
+
+    /** A selector of outbound calls. */
+    public Selector(String service, String address, Integer port, String route, String method) {
+        this(service, address, port, route, method, CallKind.CLIENT);
+    }
 
     public boolean matches(CallKey call) {
-        return (service == null || service.equals(call.serviceName()))
+        return kind == call.kind()
+                && (service == null || service.equals(call.serviceName()))
                 && (address == null || address.equals(call.serverAddress()))
                 && (port == null || port == call.serverPort())
                 && (route == null || route.equals(call.route()))

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import dev.callsight.collector.aggregate.CallKind;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,7 @@ public final class SloParser {
 
     private static final Set<String> SLO_KEYS = Set.of("name", "description", "selector", "sli", "target", "window",
             "alerting");
-    private static final Set<String> SELECTOR_KEYS = Set.of("service", "peer", "route", "method");
+    private static final Set<String> SELECTOR_KEYS = Set.of("service", "peer", "route", "method", "kind");
     private static final Set<String> SLI_KEYS = Set.of("success", "latency");
     private static final Set<String> ALERTING_KEYS = Set.of("page", "ticket", "minEvents");
 
@@ -112,8 +113,20 @@ public final class SloParser {
             address = peer.group(1);
             port = peer.group(3) == null ? null : Integer.valueOf(peer.group(3));
         }
+        CallKind kind = CallKind.CLIENT;
+        YamlNode kindNode = fields.get("kind");
+        if (kindNode != null) {
+            try {
+                kind = CallKind.ofLabel(kindNode.scalar("'kind'"));
+            } catch (IllegalArgumentException e) {
+                throw kindNode.error("'kind' " + e.getMessage().substring("kind ".length()));
+            }
+            if (kind == CallKind.SERVER && address != null) {
+                throw peerNode.error("'peer' cannot be set with kind: server; a service's own requests have no peer");
+            }
+        }
         return new Selector(service, address, port, YamlNode.optionalScalar(fields, "route").orElse(null),
-                YamlNode.optionalScalar(fields, "method").map(m -> m.toUpperCase(Locale.ROOT)).orElse(null));
+                YamlNode.optionalScalar(fields, "method").map(m -> m.toUpperCase(Locale.ROOT)).orElse(null), kind);
     }
 
     /** {@code success}, {@code {success: {goodStatus: [200, 404]}}} or {@code {latency: {threshold: 300ms}}}. */

@@ -3,6 +3,7 @@ package dev.callsight.collector.store;
 import dev.callsight.collector.aggregate.CallEvent;
 import dev.callsight.collector.aggregate.CallEventDelta;
 import dev.callsight.collector.aggregate.CallEventKey;
+import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.aggregate.CallSite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,6 +65,10 @@ public final class CallEventStore {
     /** Retries and timeouts of the calls matching {@code filter} per minute of {@code [from, to)}, oldest first. */
     public List<MinuteEvents> minutes(Connection connection, CallFilter filter, long fromUnixSeconds,
             long toUnixSeconds) throws SQLException {
+        if (filter.kind() == CallKind.SERVER) {
+            // The agent's policies act on outbound calls only.
+            return List.of();
+        }
         List<Object> values = new ArrayList<>();
         String where = filter.where(values);
         values.add(fromUnixSeconds);

@@ -1,6 +1,7 @@
 package dev.callsight.collector.store;
 
 import dev.callsight.collector.aggregate.CallKey;
+import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.aggregate.CallTotal;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.aggregate.RollupDelta;
@@ -19,7 +20,7 @@ import java.util.stream.IntStream;
 public final class RollupStore {
 
     private static final String KEY_COLUMNS = "service_name, server_address, server_port, route, http_method, "
-            + "http_status_code, error_type";
+            + "http_status_code, error_type, call_kind";
     private static final List<String> BUCKET_COLUMNS = IntStream.range(0, CanonicalBuckets.BUCKET_COUNT)
             .mapToObj(i -> String.format("b%02d", i)).toList();
 
@@ -27,10 +28,10 @@ public final class RollupStore {
             + "sum_seconds = sum_seconds + ?, "
             + BUCKET_COLUMNS.stream().map(b -> b + " = " + b + " + ?").collect(Collectors.joining(", "))
             + " WHERE minute_unix_s = ? AND service_name = ? AND server_address = ? AND server_port = ? AND route = ?"
-            + " AND http_method = ? AND http_status_code = ? AND error_type = ?";
+            + " AND http_method = ? AND http_status_code = ? AND error_type = ? AND call_kind = ?";
     private static final String INSERT = "INSERT INTO rollup_minute (call_count, sum_seconds, "
             + String.join(", ", BUCKET_COLUMNS) + ", minute_unix_s, " + KEY_COLUMNS + ") VALUES ("
-            + "?, ".repeat(2 + BUCKET_COLUMNS.size() + 8 - 1) + "?)";
+            + "?, ".repeat(2 + BUCKET_COLUMNS.size() + 9 - 1) + "?)";
 
     private static final AdditiveBatch<RollupDelta> WRITER = new AdditiveBatch<>(UPDATE, INSERT, RollupStore::bind);
 
@@ -56,6 +57,7 @@ public final class RollupStore {
         statement.setString(++i, call.method());
         statement.setInt(++i, call.statusCode());
         statement.setString(++i, call.errorType());
+        statement.setString(++i, call.kind().label());
     }
 
     /** Totals over all minutes per call key. */
@@ -66,7 +68,7 @@ public final class RollupStore {
         List<CallTotal> totals = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                totals.add(new CallTotal(callKey(rows, 1), rows.getLong(8), rows.getDouble(9), buckets(rows, 10)));
+                totals.add(new CallTotal(callKey(rows, 1), rows.getLong(9), rows.getDouble(10), buckets(rows, 11)));
             }
         }
         return totals;
@@ -75,7 +77,8 @@ public final class RollupStore {
     /** The call key in {@link #KEY_COLUMNS} order, starting at column {@code first}. */
     private static CallKey callKey(ResultSet rows, int first) throws SQLException {
         return new CallKey(rows.getString(first), rows.getString(first + 1), rows.getInt(first + 2),
-                rows.getString(first + 3), rows.getString(first + 4), rows.getInt(first + 5), rows.getString(first + 6));
+                rows.getString(first + 3), rows.getString(first + 4), rows.getInt(first + 5), rows.getString(first + 6),
+                CallKind.ofLabel(rows.getString(first + 7)));
     }
 
     private static List<Long> buckets(ResultSet rows, int first) throws SQLException {
@@ -86,16 +89,16 @@ public final class RollupStore {
         return buckets;
     }
 
-    /** Call counts per service, peer, route and method, ordered for display. */
+    /** Call counts per service, kind, peer, route and method, ordered for display. */
     public List<CallCount> callCounts(Connection connection) throws SQLException {
-        String sql = "SELECT service_name, server_address, server_port, route, http_method, SUM(call_count)"
-                + " FROM rollup_minute GROUP BY service_name, server_address, server_port, route, http_method"
-                + " ORDER BY service_name, server_address, server_port, route, http_method";
+        String sql = "SELECT service_name, server_address, server_port, route, http_method, SUM(call_count), call_kind"
+                + " FROM rollup_minute GROUP BY service_name, call_kind, server_address, server_port, route, http_method"
+                + " ORDER BY service_name, call_kind, server_address, server_port, route, http_method";
         List<CallCount> counts = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 counts.add(new CallCount(rows.getString(1), rows.getString(2), rows.getInt(3), rows.getString(4),
-                        rows.getString(5), rows.getLong(6)));
+                        rows.getString(5), rows.getLong(6), CallKind.ofLabel(rows.getString(7))));
             }
         }
         return counts;
@@ -108,7 +111,8 @@ public final class RollupStore {
     public List<MinuteCalls> minutes(Connection connection, CallFilter filter, long fromUnixSeconds,
             long toUnixSeconds) throws SQLException {
         List<Object> values = new ArrayList<>();
-        String where = filter.where(values);
+        String where = filter.where(values) + " AND call_kind = ?";
+        values.add(filter.kind().label());
         String sql = "SELECT minute_unix_s, SUM(call_count), SUM(CASE WHEN http_status_code = 0 OR "
                 + "http_status_code >= 500 THEN call_count ELSE 0 END), "
                 + BUCKET_COLUMNS.stream().map(b -> "SUM(" + b + ")").collect(Collectors.joining(", "))
@@ -155,8 +159,8 @@ public final class RollupStore {
             query.setLong(2, to);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    visitor.accept(new RollupDelta(new RollupKey(rows.getLong(1), callKey(rows, 2)), rows.getLong(9),
-                            rows.getDouble(10), buckets(rows, 11)));
+                    visitor.accept(new RollupDelta(new RollupKey(rows.getLong(1), callKey(rows, 2)), rows.getLong(10),
+                            rows.getDouble(11), buckets(rows, 12)));
                 }
             }
         }

@@ -1,0 +1,50 @@
+package dev.callsight.agent.core;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One inbound request in flight: its SERVER span, the scope that makes the span current on the
+ * thread handling it, and the attributes its duration is recorded under. The scope is closed by
+ * the thread that opened it when the handler returns; the span ends once, then or later when
+ * an asynchronous response completes.
+ */
+public final class ServerCall {
+
+    private final Span span;
+    private final Scope scope;
+    private final Attributes metricAttributes;
+    private final long startNanos;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    ServerCall(Span span, Scope scope, Attributes metricAttributes, long startNanos) {
+        this.span = span;
+        this.scope = scope;
+        this.metricAttributes = metricAttributes;
+        this.startNanos = startNanos;
+    }
+
+    Span span() {
+        return span;
+    }
+
+    Attributes metricAttributes() {
+        return metricAttributes;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    /** Takes the span off the current thread; must run on the thread that started the call. */
+    public void detach() {
+        scope.close();
+    }
+
+    /** True for the first caller only: whoever gets true ends the call. */
+    boolean markEnded() {
+        return ended.compareAndSet(false, true);
+    }
+}
