@@ -4,10 +4,12 @@ import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.ServerModule;
 import dev.callsight.agent.instrumentation.apache4.Apache4Module;
 import dev.callsight.agent.instrumentation.apache5.Apache5Module;
+import dev.callsight.agent.instrumentation.executors.ExecutorsModule;
 import dev.callsight.agent.instrumentation.jakartaservlet.JakartaServletModule;
 import dev.callsight.agent.instrumentation.javaxservlet.JavaxServletModule;
 import dev.callsight.agent.instrumentation.jdkhttp.JdkHttpClientModule;
 import dev.callsight.agent.instrumentation.jdkhttpserver.JdkHttpServerModule;
+import dev.callsight.agent.instrumentation.logback.LogbackModule;
 import dev.callsight.agent.instrumentation.okhttp.OkHttpModule;
 import dev.callsight.agent.instrumentation.urlconnection.UrlConnectionModule;
 import java.util.List;
@@ -19,7 +21,7 @@ public final class Instrumentations {
 
     public static List<InstrumentationModule> all() {
         return List.of(new JdkHttpClientModule(), new UrlConnectionModule(), new OkHttpModule(), new Apache4Module(),
-                new Apache5Module());
+                new Apache5Module(), new ExecutorsModule(), new LogbackModule());
     }
 
     public static List<ServerModule> servers() {

@@ -3,10 +3,14 @@ package dev.callsight.e2e;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 
@@ -17,7 +21,14 @@ import javax.net.ssl.SSLContext;
  */
 final class RecordingServer implements AutoCloseable {
 
-    record SeenRequest(String method, String path, String protocol, String traceparent, String b3TraceId) {}
+    /** @param headers the first value of every request header, by lower-case name */
+    record SeenRequest(String method, String path, String protocol, String traceparent, String b3TraceId,
+            Map<String, String> headers) {
+
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
 
     private final Undertow server;
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
@@ -49,7 +60,8 @@ final class RecordingServer implements AutoCloseable {
         }
         String path = exchange.getRequestPath();
         seen.add(new SeenRequest(exchange.getRequestMethod().toString(), path, exchange.getProtocol().toString(),
-                exchange.getRequestHeaders().getFirst("traceparent"), exchange.getRequestHeaders().getFirst("X-B3-TraceId")));
+                exchange.getRequestHeaders().getFirst("traceparent"), exchange.getRequestHeaders().getFirst("X-B3-TraceId"),
+                headersOf(exchange)));
         if (path.startsWith("/redirect/")) {
             exchange.setStatusCode(302);
             exchange.getResponseHeaders().put(Headers.LOCATION, path.substring("/redirect".length()));
@@ -59,6 +71,14 @@ final class RecordingServer implements AutoCloseable {
         exchange.setStatusCode(path.startsWith("/fail") ? 503 : path.startsWith("/missing") ? 404 : 200);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
         exchange.getResponseSender().send("ok");
+    }
+
+    private static Map<String, String> headersOf(HttpServerExchange exchange) {
+        Map<String, String> headers = new HashMap<>();
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), values.getFirst());
+        }
+        return Map.copyOf(headers);
     }
 
     String httpUrl() {

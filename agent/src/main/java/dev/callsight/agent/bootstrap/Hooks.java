@@ -17,6 +17,8 @@ public final class Hooks {
     private static volatile ServerHook javaxServlet = ServerHook.NONE;
     private static volatile ServerHook jakartaServlet = ServerHook.NONE;
     private static volatile ServerHook jdkHttpServer = ServerHook.NONE;
+    private static volatile ContextHook context = ContextHook.NONE;
+    private static volatile LogHook logs = LogHook.NONE;
 
     private Hooks() {}
 
@@ -68,6 +70,14 @@ public final class Hooks {
         jdkHttpServer = hook;
     }
 
+    public static ContextHook context() {
+        return context;
+    }
+
+    public static LogHook logs() {
+        return logs;
+    }
+
     public static void install(UrlConnectionHook hook) {
         urlConnection = hook;
     }
@@ -87,5 +97,13 @@ public final class Hooks {
     public static void installApache5(ApacheClassicHook classic, ApacheAsyncHook async) {
         apache5Classic = classic;
         apache5Async = async;
+    }
+
+    public static void install(ContextHook hook) {
+        context = hook;
+    }
+
+    public static void install(LogHook hook) {
+        logs = hook;
     }
 }

@@ -1,30 +1,33 @@
 package dev.callsight.agent.core;
 
 import java.net.URI;
+import java.util.function.Function;
 
 /**
  * What the core needs to know about an outbound request, whatever client sends it.
  *
  * @param method the HTTP method as the application gave it
  * @param uri the target; for HttpURLConnection the URL converted to a URI
- * @param traceparent the {@code traceparent} header the application set itself, or null
- * @param tracestate the {@code tracestate} header the application set itself, or null
+ * @param headers the first value of a header the application set on the request, by name (any
+ *     case), or null; read while the call begins, for the context headers the application set
+ *     itself ({@code traceparent}, {@code b3}, {@code uber-trace-id}, {@code baggage}, ...)
  * @param idempotencyKey whether the application sent an {@code Idempotency-Key} header, which
  *     makes a POST or PATCH safe to retry
  */
 public final class ClientRequest {
 
+    /** For an attempt the client makes on its own, whose headers are copied from the application's request. */
+    public static final Function<String, String> NO_HEADERS = name -> null;
+
     private final String method;
     private final URI uri;
-    private final String traceparent;
-    private final String tracestate;
+    private final Function<String, String> headers;
     private final boolean idempotencyKey;
 
-    public ClientRequest(String method, URI uri, String traceparent, String tracestate, boolean idempotencyKey) {
+    public ClientRequest(String method, URI uri, Function<String, String> headers, boolean idempotencyKey) {
         this.method = method;
         this.uri = uri;
-        this.traceparent = traceparent;
-        this.tracestate = tracestate;
+        this.headers = headers == null ? NO_HEADERS : headers;
         this.idempotencyKey = idempotencyKey;
     }
 
@@ -36,19 +39,16 @@ public final class ClientRequest {
         return uri;
     }
 
-    public String traceparent() {
-        return traceparent;
-    }
-
-    public String tracestate() {
-        return tracestate;
+    /** The application's value of a header, or null; a client that refuses to tell counts as none. */
+    public String header(String name) {
+        try {
+            return headers.apply(name);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     public boolean hasIdempotencyKey() {
         return idempotencyKey;
-    }
-
-    public boolean hasApplicationTraceparent() {
-        return traceparent != null;
     }
 }

@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -51,21 +50,16 @@ public final class HttpClientTracer {
     private static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
+    /** The application's own headers, for the configured propagators to extract from. */
     private static final TextMapGetter<ClientRequest> APPLICATION_HEADERS = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(ClientRequest request) {
-            return List.of("traceparent", "tracestate");
+            return List.of();
         }
 
         @Override
         public String get(ClientRequest request, String key) {
-            if (request == null) {
-                return null;
-            }
-            if ("traceparent".equals(key)) {
-                return request.traceparent();
-            }
-            return "tracestate".equals(key) ? request.tracestate() : null;
+            return request == null ? null : request.header(key);
         }
     };
 
@@ -84,11 +78,26 @@ public final class HttpClientTracer {
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
     }
 
-    /** The context a call's attempts are children of: the application's traceparent, or the current one. */
+    /**
+     * The context a call's attempts are children of: the trace the application's own headers
+     * carry (in any format the configured propagators read: traceparent, b3, uber-trace-id), or
+     * the current one.
+     */
     Context parentOf(ClientRequest request) {
-        return request.hasApplicationTraceparent()
-                ? W3CTraceContextPropagator.getInstance().extract(Context.current(), request, APPLICATION_HEADERS)
-                : Context.current();
+        Context current = Context.current();
+        Context extracted = propagator.extract(current, request, APPLICATION_HEADERS);
+        return carriesTrace(extracted, current) ? extracted : current;
+    }
+
+    /** Whether the application put a trace context of its own on the request, which is then left as it is. */
+    boolean carriesApplicationContext(ClientRequest request) {
+        Context current = Context.current();
+        return carriesTrace(propagator.extract(current, request, APPLICATION_HEADERS), current);
+    }
+
+    private static boolean carriesTrace(Context extracted, Context current) {
+        SpanContext span = Span.fromContext(extracted).getSpanContext();
+        return span.isValid() && span.isRemote() && !span.equals(Span.fromContext(current).getSpanContext());
     }
 
     /**
@@ -130,7 +139,7 @@ public final class HttpClientTracer {
         Span started = span.startSpan();
         Attributes metricAttributes = Attributes.of(
                 HTTP_REQUEST_METHOD, knownMethod, SERVER_ADDRESS, host, SERVER_PORT, port, URL_TEMPLATE, route);
-        return new ClientCall(started, parent.with(started), metricAttributes, request.hasApplicationTraceparent(),
+        return new ClientCall(started, parent.with(started), metricAttributes, carriesApplicationContext(request),
                 System.nanoTime());
     }
 
@@ -138,12 +147,19 @@ public final class HttpClientTracer {
         return uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    /** Writes the call's context (traceparent, baggage) with the client's own header setter. */
-    void inject(ClientCall call, BiConsumer<String, String> setHeader) {
+    /**
+     * Writes the call's context with the client's own header setter, in the configured formats
+     * (traceparent and baggage by default), but no header the application set itself.
+     */
+    void inject(ClientCall call, ClientRequest application, BiConsumer<String, String> setHeader) {
         if (call.continuesApplicationContext()) {
             return;
         }
-        propagator.inject(call.context(), setHeader, (carrier, key, value) -> carrier.accept(key, value));
+        propagator.inject(call.context(), setHeader, (carrier, key, value) -> {
+            if (application.header(key) == null) {
+                carrier.accept(key, value);
+            }
+        });
     }
 
     /**

@@ -152,9 +152,9 @@ public final class LogicalCall {
         return parent.with(Span.wrap(firstAttempt));
     }
 
-    /** Writes the attempt's context (traceparent, baggage) with the client's own header setter. */
+    /** Writes the attempt's context (traceparent and baggage by default) with the client's own header setter. */
     public void inject(ClientCall attempt, BiConsumer<String, String> setHeader) {
-        calls.tracer().inject(attempt, setHeader);
+        calls.tracer().inject(attempt, request, setHeader);
     }
 
     public void endAttempt(ClientCall attempt, int statusCode, String protocolVersion, Throwable error) {

@@ -157,6 +157,6 @@ class LogicalCallTest {
     }
 
     private static ClientRequest request(String method, boolean idempotencyKey) {
-        return new ClientRequest(method, URI.create("http://example.test/orders/1"), null, null, idempotencyKey);
+        return new ClientRequest(method, URI.create("http://example.test/orders/1"), ClientRequest.NO_HEADERS, idempotencyKey);
     }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * An ordinary application, knowing nothing of callsight, that the tests run in its own JVM with
  * the agent attached. Each argument is one call: {@code client|METHOD|url[|traceparent[|timeoutMs]]}
- * with client one of jdk, jdk-async, jdk-h2, jdk-follow (follows redirects), urlconnection, traceparent "-" for none, and
+ * with client one of jdk, jdk-async, jdk-h2, jdk-follow (follows redirects), urlconnection, traceparent "-" for none
+ * (or {@code name=value} for another header the application sets, such as b3 or uber-trace-id), and
  * timeoutMs the application's own timeout (the request timeout of the JDK client, the read
  * timeout of HttpURLConnection). For each it prints {@code result|client|METHOD|url|status|millis}
  * or {@code error|client|METHOD|url|exception|millis}; it exits 0 when every call got an HTTP
@@ -84,7 +85,7 @@ public final class CallingApp {
         builder.method(method, "POST".equals(method) || "PUT".equals(method)
                 ? HttpRequest.BodyPublishers.ofString("{\"n\":1}") : HttpRequest.BodyPublishers.noBody());
         if (traceparent != null) {
-            builder.header("traceparent", traceparent);
+            builder.header(headerName(traceparent), headerValue(traceparent));
         }
         return builder.build();
     }
@@ -98,7 +99,7 @@ public final class CallingApp {
             connection.setRequestMethod(method);
         }
         if (traceparent != null) {
-            connection.setRequestProperty("traceparent", traceparent);
+            connection.setRequestProperty(headerName(traceparent), headerValue(traceparent));
         }
         if ("POST".equals(method) || "PUT".equals(method)) {
             connection.setDoOutput(true);
@@ -113,5 +114,16 @@ public final class CallingApp {
             }
         }
         return status;
+    }
+
+    /** "name=value" names its header; anything else is a traceparent. */
+    private static String headerName(String header) {
+        int equals = header.indexOf('=');
+        return equals < 0 ? "traceparent" : header.substring(0, equals);
+    }
+
+    private static String headerValue(String header) {
+        int equals = header.indexOf('=');
+        return equals < 0 ? header : header.substring(equals + 1);
     }
 }

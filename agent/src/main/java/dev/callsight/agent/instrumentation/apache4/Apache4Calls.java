@@ -141,8 +141,7 @@ final class Apache4Calls implements ApacheClassicHook {
         return new ClientRequest(request.getRequestLine().getMethod(),
                 RequestTargets.uri(target.getSchemeName(), target.getHostName(), target.getPort(),
                         requestUri.getRawPath() + (query == null ? "" : "?" + query)),
-                valueOf(original.getFirstHeader("traceparent")), valueOf(original.getFirstHeader("tracestate")),
-                original.containsHeader("Idempotency-Key"));
+                name -> valueOf(original.getFirstHeader(name)), original.containsHeader("Idempotency-Key"));
     }
 
     private static boolean replayable(HttpRequest request) {

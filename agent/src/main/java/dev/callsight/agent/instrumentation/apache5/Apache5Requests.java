@@ -27,8 +27,7 @@ final class Apache5Requests {
     static ClientRequest describe(HttpRequest request, HttpHost target, HttpRequest original) {
         return new ClientRequest(request.getMethod(),
                 RequestTargets.uri(target.getSchemeName(), target.getHostName(), target.getPort(), request.getPath()),
-                valueOf(original.getFirstHeader("traceparent")), valueOf(original.getFirstHeader("tracestate")),
-                original.containsHeader("Idempotency-Key"));
+                name -> valueOf(original.getFirstHeader(name)), original.containsHeader("Idempotency-Key"));
     }
 
     /** The configuration the client goes by: the context's, or the library's default when it has none (5.4+). */

@@ -87,8 +87,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         LogicalCall logical;
         try {
             logical = calls.begin(new ClientRequest(original.method(), original.uri(),
-                    original.headers().firstValue("traceparent").orElse(null),
-                    original.headers().firstValue("tracestate").orElse(null),
+                    name -> original.headers().firstValue(name).orElse(null),
                     original.headers().firstValue("idempotency-key").isPresent()));
         } catch (CallRejectedException rejected) {
             return rejected;
@@ -178,7 +177,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         }
         HttpRequest next = (HttpRequest) request;
         call.attempt = call.logical.startAttempt(
-                new ClientRequest(next.method(), next.uri(), null, null, false), RetrySource.CLIENT);
+                new ClientRequest(next.method(), next.uri(), ClientRequest.NO_HEADERS, false), RetrySource.CLIENT);
     }
 
     @Override

@@ -166,8 +166,8 @@ final class OkHttpCalls implements OkHttpHook {
     }
 
     private static ClientRequest clientRequest(Request request) {
-        return new ClientRequest(request.method(), request.url().uri(), request.header("traceparent"),
-                request.header("tracestate"), request.header("Idempotency-Key") != null);
+        return new ClientRequest(request.method(), request.url().uri(), request::header,
+                request.header("Idempotency-Key") != null);
     }
 
     /** Responses that carry no body end their attempt at once, even if the application never closes them. */

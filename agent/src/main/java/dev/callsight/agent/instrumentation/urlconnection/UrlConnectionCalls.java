@@ -93,8 +93,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         LogicalCall logical;
         try {
             logical = calls.begin(new ClientRequest(methodOf(connection), toUri(connection.getURL()),
-                    connection.getRequestProperty("traceparent"), connection.getRequestProperty("tracestate"),
-                    connection.getRequestProperty("Idempotency-Key") != null));
+                    connection::getRequestProperty, connection.getRequestProperty("Idempotency-Key") != null));
         } catch (CallRejectedException rejected) {
             known.put(connection, new Tracked(null, null, rejected));
             return rejected;
