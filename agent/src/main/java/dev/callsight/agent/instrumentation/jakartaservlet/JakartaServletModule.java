@@ -9,6 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.callsight.agent.bootstrap.Hooks;
+import dev.callsight.agent.core.ClassLoaderSees;
 import dev.callsight.agent.core.HttpServerTracer;
 import dev.callsight.agent.core.ServerModule;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -40,13 +41,15 @@ public final class JakartaServletModule implements ServerModule {
         }
         Hooks.installJakartaServlet(new JakartaServletCalls(tracer));
         return builder
-                .type(not(isInterface()).and(hasSuperType(named("jakarta.servlet.Servlet"))))
+                .type(not(isInterface()).and(hasSuperType(named("jakarta.servlet.Servlet"))),
+                        new ClassLoaderSees("jakarta.servlet.Servlet"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(JakartaServletModule.class.getClassLoader())
                         .advice(named("service").and(takesArguments(2)).and(takesArgument(0, named(REQUEST)))
                                         .and(takesArgument(1, named(RESPONSE))).and(not(isAbstract())),
                                 EntryAdvice.class.getName()))
-                .type(not(isInterface()).and(hasSuperType(named("jakarta.servlet.Filter"))))
+                .type(not(isInterface()).and(hasSuperType(named("jakarta.servlet.Filter"))),
+                        new ClassLoaderSees("jakarta.servlet.Filter"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(JakartaServletModule.class.getClassLoader())
                         .advice(named("doFilter").and(takesArguments(3)).and(takesArgument(0, named(REQUEST)))
