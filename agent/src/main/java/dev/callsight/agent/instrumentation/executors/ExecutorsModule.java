@@ -15,6 +15,11 @@ import dev.callsight.agent.core.OutboundCalls;
 import dev.callsight.agent.core.TaskContexts;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -37,6 +42,10 @@ public final class ExecutorsModule implements InstrumentationModule {
                     "java.util.function.Function", "java.util.function.BiFunction", "java.util.function.Consumer",
                     "java.util.function.BiConsumer");
 
+    private static final List<Class<?>> HANDOFF_TYPES = List.of(ThreadPoolExecutor.class,
+            ScheduledThreadPoolExecutor.class, ForkJoinPool.class, ForkJoinTask.class, FutureTask.class,
+            CompletableFuture.class);
+
     @Override
     public String name() {
         return "executors";
@@ -45,6 +54,7 @@ public final class ExecutorsModule implements InstrumentationModule {
     @Override
     public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
         Hooks.install(new ExecutorContexts(new TaskContexts()));
+        loadBeforeInstalling();
         ElementMatcher.Junction<MethodDescription> taskArgument = takesArgument(0, FUNCTIONAL)
                 .or(takesArgument(0, named("java.util.concurrent.ForkJoinTask")));
         return builder
@@ -79,6 +89,21 @@ public final class ExecutorsModule implements InstrumentationModule {
                         .advice(isPublic().and(not(isStatic())).and(takesArgument(1, FUNCTIONAL))
                                 .and(takesArgument(0, named("java.util.concurrent.CompletionStage"))),
                                 WrapSecondAdvice.class.getName()));
+    }
+
+    /**
+     * Byte Buddy does not transform a class that first loads while it is transforming another on
+     * the same thread, and these may load just then (the agent's own startup uses them); loaded
+     * before the agent is installed, they are among the classes it retransforms. The thread-per-task
+     * executor exists from Java 21 on and is not public, so it is loaded by name.
+     */
+    private static void loadBeforeInstalling() {
+        HANDOFF_TYPES.forEach(Class::getName);
+        try {
+            Class.forName("java.util.concurrent.ThreadPerTaskExecutor", false, null);
+        } catch (ClassNotFoundException olderJdk) {
+            // Nothing to instrument on this JDK.
+        }
     }
 
     private static AgentBuilder.Transformer.ForAdvice advice() {
