@@ -77,7 +77,7 @@ class TraceChainTest {
             JsonObject order = only(spans, span("chain-middle", "SERVER"));
             List<JsonObject> checks = all(spans, span("chain-middle", "CLIENT"), 2);
             List<JsonObject> stock = all(spans, span("chain-back", "SERVER"), 2);
-            assertTrue(frontCall.get("parentSpanId").isJsonNull(), frontCall::toString);
+            assertEquals("", parentOrRoot(frontCall), frontCall::toString);
             assertEquals(id(frontCall), parent(order));
             for (JsonObject check : checks) {
                 assertEquals(id(order), parent(check), check::toString);
@@ -120,7 +120,7 @@ class TraceChainTest {
             parents.put(span.get("spanID").getAsString(), parent);
         }
         Map<String, String> expected = spans.stream().collect(Collectors.toMap(TraceChainTest::id,
-                span -> span.get("parentSpanId").isJsonNull() ? "" : parent(span)));
+                TraceChainTest::parentOrRoot));
         assertEquals(expected, parents);
         assertEquals(Set.of("chain-front", "chain-middle", "chain-back"), services);
     }
@@ -150,8 +150,14 @@ class TraceChainTest {
     }
 
     private static String parent(JsonObject span) {
+        String parent = parentOrRoot(span);
+        assertNotEquals("", parent, span::toString);
+        return parent;
+    }
+
+    /** The parent span's ID, empty for a root span (the API leaves the field out). */
+    private static String parentOrRoot(JsonObject span) {
         JsonElement parent = span.get("parentSpanId");
-        assertNotEquals(true, parent.isJsonNull(), span::toString);
-        return parent.getAsString();
+        return parent == null || parent.isJsonNull() ? "" : parent.getAsString();
     }
 }
