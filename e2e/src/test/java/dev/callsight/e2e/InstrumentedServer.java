@@ -31,10 +31,18 @@ final class InstrumentedServer implements AutoCloseable {
     /** Runs {@code main} with the test classes and the given jars on its class path, and waits until it listens. */
     static InstrumentedServer start(Path javaHome, Map<String, String> environment, List<Path> libraries,
             String main) throws Exception {
+        return start(javaHome, environment, List.of(), libraries, main, List.of());
+    }
+
+    /** The same, with JVM options and arguments for {@code main}. */
+    static InstrumentedServer start(Path javaHome, Map<String, String> environment, List<String> jvmOptions,
+            List<Path> libraries, String main, List<String> arguments) throws Exception {
         List<String> classPath = new ArrayList<>(List.of(Jvm.testClasses().toString()));
         libraries.forEach(library -> classPath.add(library.toString()));
-        List<String> command = new ArrayList<>(List.of(Jvm.javaIn(javaHome).toString(), "-javaagent:" + Jvm.agentJar(),
-                "-cp", String.join(File.pathSeparator, classPath), main));
+        List<String> command = new ArrayList<>(List.of(Jvm.javaIn(javaHome).toString(), "-javaagent:" + Jvm.agentJar()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), main));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(key -> key.startsWith("OTEL_"));
         builder.environment().putAll(environment);
