@@ -16,6 +16,9 @@ public final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
+    /** H2's {@code ErrorCode.DATABASE_IS_CLOSED}. */
+    private static final int H2_DATABASE_IS_CLOSED = 90098;
+
     private final String jdbcUrl;
     private final JdbcConnectionPool pool;
 
@@ -40,8 +43,23 @@ public final class Database implements AutoCloseable {
         return jdbcUrl;
     }
 
-    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs work in one transaction: committed when it returns, rolled back when it throws. H2 closes the whole
+     * database after a failed write (a full disk, say) and reopens it on the next new connection, so work that
+     * finds its pooled connection closed that way is run once more on a new one.
+     */
     public <T> T inTransaction(TransactionWork<T> work) throws SQLException {
+        try {
+            return inOneTransaction(work);
+        } catch (SQLException e) {
+            if (e.getErrorCode() != H2_DATABASE_IS_CLOSED) {
+                throw e;
+            }
+            return inOneTransaction(work);
+        }
+    }
+
+    private <T> T inOneTransaction(TransactionWork<T> work) throws SQLException {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -49,7 +67,12 @@ public final class Database implements AutoCloseable {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    // A store that failed mid-write may be closed; the first failure says why.
+                    e.addSuppressed(rollbackFailure);
+                }
                 throw e;
             }
         }
