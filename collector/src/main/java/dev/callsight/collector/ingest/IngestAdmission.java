@@ -47,8 +47,10 @@ public final class IngestAdmission implements HttpHandler {
         long charge = charge(exchange);
         if (!tryAdmit(charge)) {
             observer.rejected(signal, RejectReason.OVERLOADED);
-            // The body is left unread; closing saves reading it only to keep the connection.
-            exchange.setPersistent(false);
+            if (exchange.getRequestContentLength() < 0 || exchange.getRequestContentLength() > maxBodyBytes) {
+                // Not worth reading just to keep the connection; a body of known, allowed size is drained.
+                exchange.setPersistent(false);
+            }
             exchange.setStatusCode(429);
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");

@@ -18,13 +18,19 @@ public final class Database implements AutoCloseable {
 
     /** H2's {@code ErrorCode.DATABASE_IS_CLOSED}. */
     private static final int H2_DATABASE_IS_CLOSED = 90098;
+    /** H2's {@code ErrorCode.DATABASE_IS_READ_ONLY}. */
+    private static final int H2_DATABASE_IS_READ_ONLY = 90097;
+    /** How often a store opened read-only is reopened to see whether it has become writable. */
+    private static final long REOPEN_INTERVAL_NANOS = 2_000_000_000L;
 
     private final String jdbcUrl;
-    private final JdbcConnectionPool pool;
+    private volatile JdbcConnectionPool pool;
+    private long reopenedAtNanos;
 
     private Database(String jdbcUrl, JdbcConnectionPool pool) {
         this.jdbcUrl = jdbcUrl;
         this.pool = pool;
+        this.reopenedAtNanos = System.nanoTime();
     }
 
     /** Opens the store and applies any pending schema migrations. */
@@ -46,17 +52,32 @@ public final class Database implements AutoCloseable {
     /**
      * Runs work in one transaction: committed when it returns, rolled back when it throws. H2 closes the whole
      * database after a failed write (a full disk, say) and reopens it on the next new connection, so work that
-     * finds its pooled connection closed that way is run once more on a new one.
+     * finds its pooled connection closed that way is run once more on a new one. H2 opens a file it cannot write
+     * read-only and keeps it so; work refused for that reopens the store, at most every two seconds, and runs
+     * once more, so the store becomes writable again by itself once its directory is.
      */
     public <T> T inTransaction(TransactionWork<T> work) throws SQLException {
         try {
             return inOneTransaction(work);
         } catch (SQLException e) {
-            if (e.getErrorCode() != H2_DATABASE_IS_CLOSED) {
-                throw e;
+            if (e.getErrorCode() == H2_DATABASE_IS_CLOSED
+                    || (e.getErrorCode() == H2_DATABASE_IS_READ_ONLY && reopenIfDue())) {
+                return inOneTransaction(work);
             }
-            return inOneTransaction(work);
+            throw e;
         }
+    }
+
+    /** Replaces the pool; H2 reopens the file once the old pool's last connection is closed. */
+    private synchronized boolean reopenIfDue() {
+        if (System.nanoTime() - reopenedAtNanos < REOPEN_INTERVAL_NANOS) {
+            return false;
+        }
+        reopenedAtNanos = System.nanoTime();
+        JdbcConnectionPool old = pool;
+        pool = JdbcConnectionPool.create(jdbcUrl, "sa", "");
+        old.dispose();
+        return true;
     }
 
     private <T> T inOneTransaction(TransactionWork<T> work) throws SQLException {
