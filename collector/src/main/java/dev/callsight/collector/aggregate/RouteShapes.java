@@ -19,10 +19,10 @@ public final class RouteShapes {
     private static final Pattern LONG_HEX = Pattern.compile("(?=.*[0-9])[0-9a-fA-F]{16,}");
     /** At least 16 base64 or base64url characters mixing digits, upper and lower case: a token, not a slug. */
     private static final Pattern TOKEN = Pattern.compile("(?=.*[0-9])(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9+_=.-]{16,}");
-    private static final Pattern EMAIL = Pattern.compile("[^@/\\s]+@[^@/\\s]+\\.[^@/\\s]+");
-    /** ISO dates, optionally with a time: 2026-01-31, 2026-01-31T10:15:30Z, 2026-01-31T10:15:30.123+01:00. */
-    private static final Pattern DATE = Pattern.compile(
-            "[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?");
+    /** Something@domain.tld, the at sign as is or percent-encoded. */
+    private static final Pattern EMAIL = Pattern.compile("[^@/]+(@|%40)[^@/]+\\.[^@/.]+");
+    /** An ISO date, optionally followed by a time (percent-encoded or not): 2026-01-31, 2026-01-31T10:15:30Z. */
+    private static final Pattern DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9:.+%AaZz-]*)?");
 
     private RouteShapes() {
     }
