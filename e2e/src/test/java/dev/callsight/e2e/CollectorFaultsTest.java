@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -86,8 +87,16 @@ class CollectorFaultsTest {
     @Test
     void everyAcknowledgedSpanSurvivesSigkillMidIngest() throws Exception {
         Path dataDir = temp.resolve("data");
+        sigkillMidIngest(() -> CollectorProcess.start(dataDir));
+    }
+
+    /**
+     * Four senders export batches until 200 are acknowledged, then the collector gets SIGKILL mid-ingest; a
+     * collector started again on the same store must serve every span of every acknowledged batch.
+     */
+    static void sigkillMidIngest(Callable<CollectorProcess> start) throws Exception {
         ConcurrentLinkedQueue<OtlpBatch> acknowledged = new ConcurrentLinkedQueue<>();
-        try (CollectorProcess collector = CollectorProcess.start(dataDir)) {
+        try (CollectorProcess collector = start.call()) {
             AtomicBoolean killed = new AtomicBoolean();
             int senders = 4;
             ExecutorService pool = Executors.newFixedThreadPool(senders);
@@ -119,7 +128,7 @@ class CollectorFaultsTest {
                 pool.shutdownNow();
             }
         }
-        try (CollectorProcess restarted = CollectorProcess.start(dataDir)) {
+        try (CollectorProcess restarted = start.call()) {
             assertStored(restarted, acknowledged);
         }
     }
@@ -209,7 +218,7 @@ class CollectorFaultsTest {
     }
 
     /** Every span of every batch is served by the (restarted) collector; lists the trace IDs of any missing. */
-    private static void assertStored(CollectorProcess collector, Iterable<OtlpBatch> batches) throws Exception {
+    static void assertStored(CollectorProcess collector, Iterable<OtlpBatch> batches) throws Exception {
         List<String> missing = new ArrayList<>();
         int checked = 0;
         for (OtlpBatch batch : batches) {
@@ -222,7 +231,7 @@ class CollectorFaultsTest {
     }
 
     /** The sum of a collector health metric's series with the given labels. */
-    private static double metric(CollectorProcess collector, String name, Map<String, String> labels)
+    static double metric(CollectorProcess collector, String name, Map<String, String> labels)
             throws Exception {
         double total = 0;
         for (PrometheusText.Sample sample : PrometheusText.parse(collector.get("/metrics").body())) {

@@ -6,8 +6,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.OptionalLong;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.postgresql.ds.PGConnectionPoolDataSource;
 
-/** The collector's JDBC store: a connection pool plus one-transaction-per-call helpers. */
+/** The collector's JDBC store, H2 or PostgreSQL: a connection pool plus one-transaction-per-call helpers. */
 public final class Database implements AutoCloseable {
 
     /** Work done on one connection inside one transaction. */
@@ -35,7 +36,7 @@ public final class Database implements AutoCloseable {
 
     /** Opens the store and applies any pending schema migrations. */
     public static Database open(String jdbcUrl) throws SQLException {
-        Database database = new Database(jdbcUrl, JdbcConnectionPool.create(jdbcUrl, "sa", ""));
+        Database database = new Database(jdbcUrl, pool(jdbcUrl));
         try {
             new Migrator(Migrator.class.getClassLoader()).migrate(database);
         } catch (SQLException | RuntimeException e) {
@@ -43,6 +44,19 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return database;
+    }
+
+    /**
+     * H2's pool over H2 or PostgreSQL connections; a PostgreSQL URL carries its own credentials
+     * ({@code ?user=...&password=...}), H2's embedded file uses H2's default user.
+     */
+    private static JdbcConnectionPool pool(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            PGConnectionPoolDataSource postgres = new PGConnectionPoolDataSource();
+            postgres.setURL(jdbcUrl);
+            return JdbcConnectionPool.create(postgres);
+        }
+        return JdbcConnectionPool.create(jdbcUrl, "sa", "");
     }
 
     public String jdbcUrl() {
@@ -75,7 +89,7 @@ public final class Database implements AutoCloseable {
         }
         reopenedAtNanos = System.nanoTime();
         JdbcConnectionPool old = pool;
-        pool = JdbcConnectionPool.create(jdbcUrl, "sa", "");
+        pool = pool(jdbcUrl);
         old.dispose();
         return true;
     }
@@ -101,6 +115,9 @@ public final class Database implements AutoCloseable {
 
     /** Size of the H2 data file, empty for stores that do not report one. */
     public OptionalLong sizeBytes() {
+        if (!jdbcUrl.startsWith("jdbc:h2:")) {
+            return OptionalLong.empty();
+        }
         try (Connection connection = pool.getConnection();
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(

@@ -39,9 +39,9 @@ public final class JdbcStreamStates implements StreamStateRepository {
 
     @Override
     public void save(String streamId, StreamState state) throws SQLException {
-        try (PreparedStatement merge = connection.prepareStatement("MERGE INTO cumulative_stream (stream_id, "
-                + "start_unix_nano, time_unix_nano, point_count, sum_value, bounds, bucket_counts) KEY (stream_id) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement merge = connection.prepareStatement(Upsert.sql("cumulative_stream",
+                List.of("stream_id"), "stream_id VARCHAR", "start_unix_nano BIGINT", "time_unix_nano BIGINT",
+                "point_count BIGINT", "sum_value DOUBLE PRECISION", "bounds VARCHAR", "bucket_counts VARCHAR"))) {
             merge.setString(1, streamId);
             merge.setLong(2, state.startUnixNano());
             merge.setLong(3, state.timeUnixNano());

@@ -27,8 +27,9 @@ public final class SloStore {
     }
 
     public void saveAlertState(Connection connection, SloAlertState state) throws SQLException {
-        try (PreparedStatement merge = connection.prepareStatement("MERGE INTO slo_alert_state "
-                + "(slo, severity, firing, since_unix_ms) KEY (slo, severity) VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement merge = connection.prepareStatement(Upsert.sql("slo_alert_state",
+                List.of("slo", "severity"), "slo VARCHAR", "severity VARCHAR", "firing BOOLEAN",
+                "since_unix_ms BIGINT"))) {
             merge.setString(1, state.slo());
             merge.setString(2, state.severity());
             merge.setBoolean(3, state.firing());

@@ -22,6 +22,15 @@ public final class SpanStore {
             + "server_address, server_port, route, http_status_code, error_type, resend_count, attributes, "
             + "resource_attributes, links, events";
 
+    /** In the order of {@link #COLUMNS}. */
+    private static final String UPSERT = Upsert.sql("spans", List.of("trace_id", "span_id"), "trace_id VARCHAR",
+            "span_id VARCHAR", "parent_span_id VARCHAR", "service_name VARCHAR", "scope_name VARCHAR", "name VARCHAR",
+            "kind SMALLINT", "start_unix_nano BIGINT", "end_unix_nano BIGINT", "duration_nano BIGINT",
+            "status_code SMALLINT", "status_message VARCHAR", "http_method VARCHAR", "server_address VARCHAR",
+            "server_port INTEGER", "route VARCHAR", "http_status_code INTEGER", "error_type VARCHAR",
+            "resend_count INTEGER", "attributes VARCHAR", "resource_attributes VARCHAR", "links VARCHAR",
+            "events VARCHAR");
+
     /**
      * Most spans a trace search reads before it stops: searches whose tags match rarely look only at this
      * many of the newest spans that pass the other criteria, so one search never holds the store for long.
@@ -33,8 +42,7 @@ public final class SpanStore {
         if (spans.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement("MERGE INTO spans (" + COLUMNS
-                + ") KEY (trace_id, span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(UPSERT)) {
             for (SpanRecord span : spans) {
                 int i = 0;
                 insert.setString(++i, span.traceId());
@@ -71,8 +79,9 @@ public final class SpanStore {
     private static void insertOperations(Connection connection, List<SpanRecord> spans) throws SQLException {
         Set<ServiceOperation> operations = new LinkedHashSet<>();
         spans.forEach(span -> operations.add(new ServiceOperation(span.serviceName(), span.name(), span.kind())));
-        try (PreparedStatement insert = connection.prepareStatement("MERGE INTO span_operation "
-                + "(service_name, span_name, kind) KEY (service_name, span_name, kind) VALUES (?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(Upsert.sql("span_operation",
+                List.of("service_name", "span_name", "kind"), "service_name VARCHAR", "span_name VARCHAR",
+                "kind SMALLINT"))) {
             for (ServiceOperation operation : operations) {
                 insert.setString(1, operation.service());
                 insert.setString(2, operation.name());
@@ -202,7 +211,7 @@ public final class SpanStore {
         try (PreparedStatement query = connection.prepareStatement("SELECT trace_id, MIN(start_unix_nano) AS started, "
                 + "MAX(end_unix_nano) AS ended, COUNT(*) AS spans, MAX(CASE WHEN status_code = 2 THEN 1 ELSE 0 END) AS failed, "
                 + "MIN(CASE WHEN parent_span_id IS NULL THEN name END) AS root_name, MIN(name) AS any_name "
-                + "FROM (" + recentSpans + ") GROUP BY trace_id ORDER BY started DESC LIMIT ?")) {
+                + "FROM (" + recentSpans + ") recent GROUP BY trace_id ORDER BY started DESC LIMIT ?")) {
             int i = 0;
             if (service != null) {
                 query.setString(++i, service);
