@@ -147,8 +147,8 @@ public final class Collector implements AutoCloseable {
             List<CallTotal> callTotals, List<CallEventTotal> eventTotals) {
         CallSiteLimiter limiter = new CallSiteLimiter(limits.maxRoutesPerPeer(), limits.maxPeersPerService(),
                 IngestLimits.OVERFLOW_ROUTE, IngestLimits.OVERFLOW_PEER, listener);
-        limiter.seed(callTotals.stream().map(total -> total.call().site()).toList());
-        limiter.seed(eventTotals.stream().map(total -> total.key().site()).toList());
+        limiter.seed(callTotals.stream().map(CallTotal::call).toList());
+        limiter.seedSites(eventTotals.stream().map(total -> total.key().site()).toList());
         return limiter;
     }
 

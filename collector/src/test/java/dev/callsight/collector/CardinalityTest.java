@@ -90,6 +90,21 @@ class CardinalityTest {
     }
 
     @Test
+    void uniqueErrorTypesFoldIntoOther() {
+        start();
+        List<HistogramDataPoint> points = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            points.add(point("users.internal", "/health").toBuilder()
+                    .addAttributes(Otlp.attr("error.type", "java.io.IOException: connection " + i)).build());
+        }
+        send(points);
+        assertEquals(101, TestCollectors.count(collector,
+                "SELECT COUNT(DISTINCT error_type) FROM rollup_minute WHERE service_name = 'sprayer'"));
+        assertEquals(200, TestCollectors.count(collector,
+                "SELECT SUM(call_count) FROM rollup_minute WHERE error_type = '_OTHER'"));
+    }
+
+    @Test
     void identifierShapedSegmentsCollapse() {
         start();
         send(List.of(point("users.internal", "/users/3f2504e0-4f89-11d3-9a0c-0305e82c3301/orders/12345"),

@@ -10,7 +10,9 @@ import java.util.Set;
  * Keeps the number of distinct call sites bounded whatever clients send: per service at most {@code maxPeers}
  * peers, and per service and peer at most {@code maxRoutes} routes. Sites beyond either bound are counted under
  * an overflow peer or route instead, so rollups, the store and {@code /metrics} stay bounded while call counts
- * stay complete. Routes are collapsed by {@link RouteShapes} first.
+ * stay complete. Routes are collapsed by {@link RouteShapes} first. Likewise a service's first
+ * {@link #MAX_ERROR_TYPES} {@code error.type} values are kept and later ones counted as {@link #OTHER_ERROR_TYPE},
+ * the semantic conventions' name for an error type not known.
  */
 public final class CallSiteLimiter {
 
@@ -20,6 +22,9 @@ public final class CallSiteLimiter {
         void overflowed(String kind, boolean first, String what);
     }
 
+    static final int MAX_ERROR_TYPES = 100;
+    static final String OTHER_ERROR_TYPE = "_OTHER";
+
     private final int maxRoutes;
     private final int maxPeers;
     private final String overflowRoute;
@@ -28,6 +33,7 @@ public final class CallSiteLimiter {
     private final Map<String, Map<Peer, Set<String>>> known = new HashMap<>();
     private final Set<Peer> routesOverflowed = new HashSet<>();
     private final Set<String> peersOverflowed = new HashSet<>();
+    private final Map<String, Set<String>> errorTypes = new HashMap<>();
 
     public CallSiteLimiter(int maxRoutes, int maxPeers, String overflowRoute, String overflowPeer,
             OverflowListener listener) {
@@ -38,13 +44,23 @@ public final class CallSiteLimiter {
         this.listener = listener;
     }
 
-    /** Counts sites already in the store as known, so a restart does not admit a new set of routes. */
-    public synchronized void seed(List<CallSite> sites) {
-        for (CallSite site : sites) {
-            known.computeIfAbsent(site.serviceName(), service -> new HashMap<>())
-                    .computeIfAbsent(new Peer(site.serverAddress(), site.serverPort()), peer -> new HashSet<>())
-                    .add(site.route());
+    /** Counts calls already in the store as known, so a restart does not admit a new set of routes. */
+    public synchronized void seed(List<CallKey> calls) {
+        for (CallKey call : calls) {
+            seedSite(call.site());
+            errorTypes.computeIfAbsent(call.serviceName(), service -> new HashSet<>()).add(call.errorType());
         }
+    }
+
+    /** Counts call sites already in the store as known. */
+    public synchronized void seedSites(List<CallSite> sites) {
+        sites.forEach(this::seedSite);
+    }
+
+    private void seedSite(CallSite site) {
+        known.computeIfAbsent(site.serviceName(), service -> new HashMap<>())
+                .computeIfAbsent(new Peer(site.serverAddress(), site.serverPort()), peer -> new HashSet<>())
+                .add(site.route());
     }
 
     public synchronized CallSite limit(CallSite site) {
@@ -86,7 +102,21 @@ public final class CallSiteLimiter {
     }
 
     private CallKey limit(CallKey call) {
-        return CallKey.of(limit(call.site()), call.statusCode(), call.errorType());
+        return CallKey.of(limit(call.site()), call.statusCode(), limitErrorType(call.serviceName(), call.errorType()));
+    }
+
+    private synchronized String limitErrorType(String service, String errorType) {
+        Set<String> known = errorTypes.computeIfAbsent(service, s -> new HashSet<>());
+        if (known.contains(errorType)) {
+            return errorType;
+        }
+        if (known.size() >= MAX_ERROR_TYPES) {
+            listener.overflowed("error_type", known.add(OTHER_ERROR_TYPE), "service '" + service + "' has more than "
+                    + MAX_ERROR_TYPES + " error types; further ones are counted as " + OTHER_ERROR_TYPE);
+            return OTHER_ERROR_TYPE;
+        }
+        known.add(errorType);
+        return errorType;
     }
 
     private record Peer(String address, int port) {}

@@ -28,7 +28,8 @@ public final class IngestHealthMetrics implements IngestObserver, CallSiteLimite
                 + "because the store failed, by cause (disk_full, read_only, error).").labelNames("cause")
                 .register(registry);
         cardinalityOverflow = Counter.build("callsight_collector_cardinality_overflow_total", "Metric points "
-                + "counted under an overflow route or peer because their service had too many (kind: route, peer).")
+                + "counted under an overflow route, peer or error type because their service had too many (kind: route, "
+                + "peer, error_type).")
                 .labelNames("kind").register(registry);
     }
 

@@ -95,7 +95,7 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T inOneTransaction(TransactionWork<T> work) throws SQLException {
-        try (Connection connection = pool.getConnection()) {
+        try (Connection connection = connection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -113,12 +113,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** A pooled connection; from the new pool when the one asked was replaced meanwhile. */
+    private Connection connection() throws SQLException {
+        JdbcConnectionPool asked = pool;
+        try {
+            return asked.getConnection();
+        } catch (IllegalStateException disposed) {
+            if (pool == asked) {
+                throw disposed;
+            }
+            return pool.getConnection();
+        }
+    }
+
     /** Size of the H2 data file, empty for stores that do not report one. */
     public OptionalLong sizeBytes() {
         if (!jdbcUrl.startsWith("jdbc:h2:")) {
             return OptionalLong.empty();
         }
-        try (Connection connection = pool.getConnection();
+        try (Connection connection = connection();
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(
                         "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_SIZE'")) {
