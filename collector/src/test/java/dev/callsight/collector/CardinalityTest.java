@@ -105,6 +105,23 @@ class CardinalityTest {
     }
 
     @Test
+    void uniqueSpanNamesStopGrowingTheOperationList() {
+        start();
+        for (int batch = 0; batch < 3; batch++) {
+            List<Span> spans = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                int n = batch * 500 + i;
+                spans.add(Otlp.clientSpan(String.format("%032x", n + 1), String.format("%016x", n + 1), 200)
+                        .toBuilder().setName("GET /search/q-" + n).build());
+            }
+            assertEquals(200, Http.post(collector.otlpEndpoint() + "/v1/traces", "application/x-protobuf",
+                    Otlp.traces("sprayer", spans.toArray(Span[]::new)).toByteArray()).statusCode());
+        }
+        assertEquals(1500, TestCollectors.count(collector, "SELECT COUNT(*) FROM spans"));
+        assertEquals(1000, TestCollectors.count(collector, "SELECT COUNT(*) FROM span_operation"));
+    }
+
+    @Test
     void identifierShapedSegmentsCollapse() {
         start();
         send(List.of(point("users.internal", "/users/3f2504e0-4f89-11d3-9a0c-0305e82c3301/orders/12345"),
