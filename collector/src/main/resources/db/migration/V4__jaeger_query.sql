@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS span_operation (
     PRIMARY KEY (service_name, span_name, kind)
 );
 INSERT INTO span_operation (service_name, span_name, kind)
-    SELECT DISTINCT service_name, name, kind FROM spans s WHERE NOT EXISTS (SELECT 1 FROM span_operation o
+    SELECT DISTINCT service_name, name, kind FROM spans s
+    WHERE NOT EXISTS (SELECT 1 FROM span_operation o
         WHERE o.service_name = s.service_name AND o.span_name = s.name AND o.kind = s.kind);
 
 -- Trace search by service and operation over a time range, newest first.

@@ -27,8 +27,7 @@ public final class CollectorOptions {
     private Path dataDir;
 
     @Option(names = "--jdbc-url", paramLabel = "URL",
-            description = "JDBC URL of the store instead of the H2 file in --data-dir: H2, or PostgreSQL 15+ "
-                    + "such as jdbc:postgresql://HOST:5432/DB?user=U&password=P.")
+            description = "JDBC URL of the store instead of the H2 file in --data-dir.")
     private String jdbcUrl;
 
     @Option(names = "--max-body-size", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSizeConverter.class,

@@ -1,15 +1,21 @@
 package dev.callsight.collector.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.OptionalLong;
-import org.h2.jdbcx.JdbcConnectionPool;
-import org.postgresql.ds.PGConnectionPoolDataSource;
+import java.util.regex.Pattern;
 
-/** The collector's JDBC store, H2 or PostgreSQL: a connection pool plus one-transaction-per-call helpers. */
+/**
+ * The collector's JDBC store, embedded H2 or PostgreSQL: a connection pool plus one-transaction-per-call helpers.
+ */
 public final class Database implements AutoCloseable {
+
+    private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
 
     /** Work done on one connection inside one transaction. */
     @FunctionalInterface
@@ -25,18 +31,40 @@ public final class Database implements AutoCloseable {
     private static final long REOPEN_INTERVAL_NANOS = 2_000_000_000L;
 
     private final String jdbcUrl;
-    private volatile JdbcConnectionPool pool;
-    private long reopenedAtNanos;
+    private final SqlDialect dialect;
+    private final HikariDataSource pool;
+    private long reopenedAtNanos = System.nanoTime();
 
-    private Database(String jdbcUrl, JdbcConnectionPool pool) {
+    private Database(String jdbcUrl, SqlDialect dialect, HikariDataSource pool) {
         this.jdbcUrl = jdbcUrl;
+        this.dialect = dialect;
         this.pool = pool;
-        this.reopenedAtNanos = System.nanoTime();
     }
 
-    /** Opens the store and applies any pending schema migrations. */
+    /**
+     * Opens the store and applies any pending schema migrations. PostgreSQL takes its user and password from the
+     * URL ({@code ?user=...&password=...}) or from {@code ~/.pgpass}.
+     *
+     * @throws IllegalArgumentException for a URL of a store the collector does not support
+     */
     public static Database open(String jdbcUrl) throws SQLException {
-        Database database = new Database(jdbcUrl, pool(jdbcUrl));
+        SqlDialect dialect = SqlDialect.of(jdbcUrl);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("callsight-store");
+        config.setJdbcUrl(jdbcUrl);
+        if (dialect == SqlDialect.H2) {
+            config.setUsername("sa");
+            config.setPassword("");
+            // An embedded file has no server to drop idle connections; renewing them would only churn.
+            config.setMaxLifetime(0);
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw e.getCause() instanceof SQLException cause ? cause : new SQLException(e.getMessage(), e);
+        }
+        Database database = new Database(jdbcUrl, dialect, pool);
         try {
             new Migrator(Migrator.class.getClassLoader()).migrate(database);
         } catch (SQLException | RuntimeException e) {
@@ -46,56 +74,54 @@ public final class Database implements AutoCloseable {
         return database;
     }
 
-    /**
-     * H2's pool over H2 or PostgreSQL connections; a PostgreSQL URL carries its own credentials
-     * ({@code ?user=...&password=...}), H2's embedded file uses H2's default user.
-     */
-    private static JdbcConnectionPool pool(String jdbcUrl) {
-        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-            PGConnectionPoolDataSource postgres = new PGConnectionPoolDataSource();
-            postgres.setURL(jdbcUrl);
-            return JdbcConnectionPool.create(postgres);
-        }
-        return JdbcConnectionPool.create(jdbcUrl, "sa", "");
-    }
-
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    /** The URL with any password in it masked, for logs and messages. */
+    public String displayUrl() {
+        return redacted(jdbcUrl);
+    }
+
+    public static String redacted(String jdbcUrl) {
+        return PASSWORD.matcher(jdbcUrl).replaceAll("$1***");
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
     }
 
     /**
      * Runs work in one transaction: committed when it returns, rolled back when it throws. H2 closes the whole
      * database after a failed write (a full disk, say) and reopens it on the next new connection, so work that
-     * finds its pooled connection closed that way is run once more on a new one. H2 opens a file it cannot write
-     * read-only and keeps it so; work refused for that reopens the store, at most every two seconds, and runs
-     * once more, so the store becomes writable again by itself once its directory is.
+     * finds its connection closed that way runs once more on new connections. H2 opens a file it cannot write
+     * read-only and keeps it so; work refused for that renews the connections, at most every two seconds, and
+     * runs once more, so the store becomes writable again by itself once its directory is.
      */
     public <T> T inTransaction(TransactionWork<T> work) throws SQLException {
         try {
             return inOneTransaction(work);
         } catch (SQLException e) {
-            if (e.getErrorCode() == H2_DATABASE_IS_CLOSED
-                    || (e.getErrorCode() == H2_DATABASE_IS_READ_ONLY && reopenIfDue())) {
+            boolean closed = e.getErrorCode() == H2_DATABASE_IS_CLOSED;
+            if (dialect == SqlDialect.H2 && (closed || (e.getErrorCode() == H2_DATABASE_IS_READ_ONLY && reopenDue()))) {
+                // Idle connections close now, busy ones when returned; with the last one H2 closes the file.
+                pool.getHikariPoolMXBean().softEvictConnections();
                 return inOneTransaction(work);
             }
             throw e;
         }
     }
 
-    /** Replaces the pool; H2 reopens the file once the old pool's last connection is closed. */
-    private synchronized boolean reopenIfDue() {
+    private synchronized boolean reopenDue() {
         if (System.nanoTime() - reopenedAtNanos < REOPEN_INTERVAL_NANOS) {
             return false;
         }
         reopenedAtNanos = System.nanoTime();
-        JdbcConnectionPool old = pool;
-        pool = pool(jdbcUrl);
-        old.dispose();
         return true;
     }
 
     private <T> T inOneTransaction(TransactionWork<T> work) throws SQLException {
-        try (Connection connection = connection()) {
+        try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -113,30 +139,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** A pooled connection; from the new pool when the one asked was replaced meanwhile. */
-    private Connection connection() throws SQLException {
-        JdbcConnectionPool asked = pool;
-        try {
-            return asked.getConnection();
-        } catch (IllegalStateException disposed) {
-            if (pool == asked) {
-                throw disposed;
-            }
-            return pool.getConnection();
-        }
-    }
-
-    /** Size of the H2 data file, empty for stores that do not report one. */
+    /** Size of the H2 data file or the PostgreSQL database, empty when the store cannot tell. */
     public OptionalLong sizeBytes() {
-        if (!jdbcUrl.startsWith("jdbc:h2:")) {
-            return OptionalLong.empty();
-        }
-        try (Connection connection = connection();
+        try (Connection connection = pool.getConnection();
                 Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(
-                        "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_SIZE'")) {
-            return rows.next() ? OptionalLong.of(Long.parseLong(rows.getString(1))) : OptionalLong.empty();
-        } catch (SQLException | NumberFormatException e) {
+                ResultSet rows = statement.executeQuery(dialect.sizeQuery())) {
+            return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+        } catch (SQLException e) {
             return OptionalLong.empty();
         }
     }
@@ -144,6 +153,6 @@ public final class Database implements AutoCloseable {
     /** Closes every pooled connection; with the last one H2 writes and closes its file. */
     @Override
     public void close() {
-        pool.dispose();
+        pool.close();
     }
 }

@@ -16,25 +16,17 @@ import java.util.function.Predicate;
 /** Writes and reads the spans table. */
 public final class SpanStore {
 
-    /** How many of the latest spans a trace listing looks at for each trace it lists. */
-    private static final int RECENT_SPANS_PER_TRACE = 20;
-
-    private static final String COLUMNS = "trace_id, span_id, parent_span_id, service_name, scope_name, name, kind, "
-            + "start_unix_nano, end_unix_nano, duration_nano, status_code, status_message, http_method, "
-            + "server_address, server_port, route, http_status_code, error_type, resend_count, attributes, "
-            + "resource_attributes, links, events";
-
     /** Most span names and kinds listed per service (Jaeger's operations); spans beyond it are still stored. */
     static final int MAX_OPERATIONS_PER_SERVICE = 1000;
 
-    /** In the order of {@link #COLUMNS}. */
-    private static final String UPSERT = Upsert.sql("spans", List.of("trace_id", "span_id"), "trace_id VARCHAR",
-            "span_id VARCHAR", "parent_span_id VARCHAR", "service_name VARCHAR", "scope_name VARCHAR", "name VARCHAR",
-            "kind SMALLINT", "start_unix_nano BIGINT", "end_unix_nano BIGINT", "duration_nano BIGINT",
-            "status_code SMALLINT", "status_message VARCHAR", "http_method VARCHAR", "server_address VARCHAR",
-            "server_port INTEGER", "route VARCHAR", "http_status_code INTEGER", "error_type VARCHAR",
-            "resend_count INTEGER", "attributes VARCHAR", "resource_attributes VARCHAR", "links VARCHAR",
-            "events VARCHAR");
+    /** How many of the latest spans a trace listing looks at for each trace it lists. */
+    private static final int RECENT_SPANS_PER_TRACE = 20;
+
+    private static final List<String> COLUMN_LIST = List.of("trace_id", "span_id", "parent_span_id", "service_name",
+            "scope_name", "name", "kind", "start_unix_nano", "end_unix_nano", "duration_nano", "status_code",
+            "status_message", "http_method", "server_address", "server_port", "route", "http_status_code", "error_type",
+            "resend_count", "attributes", "resource_attributes", "links", "events");
+    private static final String COLUMNS = String.join(", ", COLUMN_LIST);
 
     /**
      * Most spans a trace search reads before it stops: searches whose tags match rarely look only at this
@@ -42,12 +34,21 @@ public final class SpanStore {
      */
     private static final int MAX_SEARCHED_SPANS = 10_000;
 
+    private final String upsertSpan;
+    private final String upsertOperation;
+
+    public SpanStore(SqlDialect dialect) {
+        this.upsertSpan = dialect.upsert("spans", COLUMN_LIST, List.of("trace_id", "span_id"));
+        List<String> operationColumns = List.of("service_name", "span_name", "kind");
+        this.upsertOperation = dialect.upsert("span_operation", operationColumns, operationColumns);
+    }
+
     /** Upserts by (trace_id, span_id), so an exporter's retry of a stored batch changes nothing. */
     public void insert(Connection connection, List<SpanRecord> spans) throws SQLException {
         if (spans.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(UPSERT)) {
+        try (PreparedStatement insert = connection.prepareStatement(upsertSpan)) {
             for (SpanRecord span : spans) {
                 int i = 0;
                 insert.setString(++i, span.traceId());
@@ -84,15 +85,13 @@ public final class SpanStore {
      * A batch holds few distinct operations, so only those are upserted; a service that already has
      * {@link #MAX_OPERATIONS_PER_SERVICE} gets no more, so unique span names cannot grow the list without bound.
      */
-    private static void insertOperations(Connection connection, List<SpanRecord> spans) throws SQLException {
+    private void insertOperations(Connection connection, List<SpanRecord> spans) throws SQLException {
         Map<String, Set<ServiceOperation>> byService = new LinkedHashMap<>();
         spans.forEach(span -> byService.computeIfAbsent(span.serviceName(), service -> new LinkedHashSet<>())
                 .add(new ServiceOperation(span.serviceName(), span.name(), span.kind())));
         try (PreparedStatement count = connection.prepareStatement(
                 "SELECT COUNT(*) FROM span_operation WHERE service_name = ?");
-                PreparedStatement insert = connection.prepareStatement(Upsert.sql("span_operation",
-                        List.of("service_name", "span_name", "kind"), "service_name VARCHAR", "span_name VARCHAR",
-                        "kind SMALLINT"))) {
+                PreparedStatement insert = connection.prepareStatement(upsertOperation)) {
             for (Map.Entry<String, Set<ServiceOperation>> service : byService.entrySet()) {
                 count.setString(1, service.getKey());
                 long room;
