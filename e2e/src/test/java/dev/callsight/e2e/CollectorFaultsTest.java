@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -44,27 +45,33 @@ class CollectorFaultsTest {
             int senders = 16;
             ExecutorService pool = Executors.newFixedThreadPool(senders);
             CountDownLatch go = new CountDownLatch(1);
+            List<Future<Void>> sent = new ArrayList<>();
             try {
                 for (int sender = 0; sender < senders; sender++) {
                     int id = sender;
-                    pool.submit(() -> {
+                    sent.add(pool.submit(() -> {
                         go.await();
                         for (int batch = 0; batch < 8; batch++) {
-                            OtlpBatch sent = OtlpBatch.of("overload", OtlpBatch.traceId(id, batch), 50, 8 * 1024);
+                            OtlpBatch batchSent = OtlpBatch.of("overload", OtlpBatch.traceId(id, batch), 50,
+                                    8 * 1024);
                             HttpResponse<String> response = collector.postOtlp("/v1/traces", OtlpBatch.CONTENT_TYPE,
-                                    sent.protobuf());
+                                    batchSent.protobuf());
                             if (response.statusCode() == 200) {
-                                acknowledged.add(sent);
+                                acknowledged.add(batchSent);
                             } else {
                                 refused.add(response);
                             }
                         }
                         return null;
-                    });
+                    }));
                 }
                 go.countDown();
                 pool.shutdown();
                 assertTrue(pool.awaitTermination(2, TimeUnit.MINUTES), "senders still running");
+                for (Future<Void> sender : sent) {
+                    // Every request was answered: a refusal is a 429, never a dropped connection.
+                    sender.get();
+                }
             } finally {
                 pool.shutdownNow();
             }
