@@ -18,7 +18,7 @@ public final class CallSiteLimiter {
 
     /** Told of every folded point and, once per service (and peer, for routes), of the first one. */
     public interface OverflowListener {
-        /** @param kind {@code route} or {@code peer} */
+        /** @param kind {@code route}, {@code peer} or {@code error_type} */
         void overflowed(String kind, boolean first, String what);
     }
 
@@ -31,7 +31,7 @@ public final class CallSiteLimiter {
     private final String overflowPeer;
     private final OverflowListener listener;
     private final Map<String, Map<Peer, Set<String>>> known = new HashMap<>();
-    private final Set<Peer> routesOverflowed = new HashSet<>();
+    private final Set<ServicePeer> routesOverflowed = new HashSet<>();
     private final Set<String> peersOverflowed = new HashSet<>();
     private final Map<String, Set<String>> errorTypes = new HashMap<>();
 
@@ -76,7 +76,7 @@ public final class CallSiteLimiter {
         String route = RouteShapes.collapse(site.route());
         if (!routes.contains(route)) {
             if (routes.size() >= maxRoutes && !route.equals(overflowRoute)) {
-                listener.overflowed("route", routesOverflowed.add(peer) , "service '" + service + "' peer "
+                listener.overflowed("route", routesOverflowed.add(new ServicePeer(service, peer)), "service '" + service + "' peer "
                         + peer.address() + ":" + peer.port() + " has more than " + maxRoutes
                         + " routes; further routes are counted under " + overflowRoute);
                 route = overflowRoute;
@@ -106,18 +106,20 @@ public final class CallSiteLimiter {
     }
 
     private synchronized String limitErrorType(String service, String errorType) {
-        Set<String> known = errorTypes.computeIfAbsent(service, s -> new HashSet<>());
-        if (known.contains(errorType)) {
+        Set<String> types = errorTypes.computeIfAbsent(service, s -> new HashSet<>());
+        if (types.contains(errorType)) {
             return errorType;
         }
-        if (known.size() >= MAX_ERROR_TYPES) {
-            listener.overflowed("error_type", known.add(OTHER_ERROR_TYPE), "service '" + service + "' has more than "
+        if (types.size() >= MAX_ERROR_TYPES) {
+            listener.overflowed("error_type", types.add(OTHER_ERROR_TYPE), "service '" + service + "' has more than "
                     + MAX_ERROR_TYPES + " error types; further ones are counted as " + OTHER_ERROR_TYPE);
             return OTHER_ERROR_TYPE;
         }
-        known.add(errorType);
+        types.add(errorType);
         return errorType;
     }
 
     private record Peer(String address, int port) {}
+
+    private record ServicePeer(String service, Peer peer) {}
 }

@@ -103,7 +103,8 @@ public final class Database implements AutoCloseable {
             return inOneTransaction(work);
         } catch (SQLException e) {
             boolean closed = e.getErrorCode() == H2_DATABASE_IS_CLOSED;
-            if (dialect == SqlDialect.H2 && (closed || (e.getErrorCode() == H2_DATABASE_IS_READ_ONLY && reopenDue()))) {
+            boolean readOnly = e.getErrorCode() == H2_DATABASE_IS_READ_ONLY;
+            if (dialect == SqlDialect.H2 && (closed || (readOnly && reopenDue()))) {
                 // Idle connections close now, busy ones when returned; with the last one H2 closes the file.
                 pool.getHikariPoolMXBean().softEvictConnections();
                 return inOneTransaction(work);
