@@ -1,6 +1,10 @@
 package dev.callsight.collector;
 
+import dev.callsight.collector.aggregate.CallSiteLimiter;
+import dev.callsight.collector.aggregate.CallTotal;
 import dev.callsight.collector.forward.OtlpForwarder;
+import dev.callsight.collector.ingest.IngestAdmission;
+import dev.callsight.collector.ingest.IngestLimits;
 import dev.callsight.collector.ingest.IngestService;
 import dev.callsight.collector.ingest.OtlpReceiver;
 import dev.callsight.collector.serve.AgentExporterDrops;
@@ -9,11 +13,13 @@ import dev.callsight.collector.serve.CallEventCounters;
 import dev.callsight.collector.serve.DurationHistogram;
 import dev.callsight.collector.serve.ForwardMetrics;
 import dev.callsight.collector.serve.IngestHealthMetrics;
+import dev.callsight.collector.serve.IngestQueueCollector;
 import dev.callsight.collector.serve.SloMetrics;
 import dev.callsight.collector.serve.StoreSizeCollector;
 import dev.callsight.collector.serve.WebHandler;
 import dev.callsight.collector.store.BreakerStateStore;
 import dev.callsight.collector.store.CallEventStore;
+import dev.callsight.collector.store.CallEventTotal;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
 import dev.callsight.collector.store.SloStore;
@@ -34,6 +40,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,13 +82,15 @@ public final class Collector implements AutoCloseable {
             SpanStore spanStore = new SpanStore(database.dialect());
             RollupStore rollupStore = new RollupStore();
             CollectorRegistry registry = new CollectorRegistry();
-            DurationHistogram histogram = new DurationHistogram(database.inTransaction(rollupStore::totals));
+            List<CallTotal> callTotals = database.inTransaction(rollupStore::totals);
+            DurationHistogram histogram = new DurationHistogram(callTotals);
             registry.register(histogram);
             registry.register(new StoreSizeCollector(database));
             IngestHealthMetrics health = new IngestHealthMetrics(registry);
             CallEventStore callEventStore = new CallEventStore();
             BreakerStateStore breakerStateStore = new BreakerStateStore();
-            CallEventCounters callEvents = new CallEventCounters(database.inTransaction(callEventStore::totals));
+            List<CallEventTotal> eventTotals = database.inTransaction(callEventStore::totals);
+            CallEventCounters callEvents = new CallEventCounters(eventTotals);
             BreakerStateGauge breakerStates = new BreakerStateGauge(database.inTransaction(breakerStateStore::all));
             registry.register(callEvents);
             registry.register(breakerStates);
@@ -98,13 +107,19 @@ public final class Collector implements AutoCloseable {
                         callEvents.add(committed.events());
                         breakerStates.update(committed.breakerStates());
                         agentDrops.add(committed.agentDrops());
-                    }, request -> forwarding.ifPresent(target -> target.offer(request)));
+                    }, request -> forwarding.ifPresent(target -> target.offer(request)),
+                    callSiteLimiter(config.ingestLimits(), health, callTotals, eventTotals),
+                    config.ingestLimits().maxAttributeLength());
             SloStore sloStore = new SloStore(database.dialect());
             SloMonitor monitor = new SloMonitor(slos, database, rollupStore, sloStore, new SloEvaluator(rollupStore),
                     Clock.systemUTC());
             registry.register(new SloMetrics(monitor));
 
-            otlpServer = listen(config, config.otlpPort(), new OtlpReceiver(ingest, health, config.maxBodyBytes()));
+            IngestAdmission admission = new IngestAdmission(
+                    new OtlpReceiver(ingest, health, config.maxBodyBytes()), health, config.ingestLimits(),
+                    config.maxBodyBytes());
+            registry.register(new IngestQueueCollector(admission));
+            otlpServer = listen(config, config.otlpPort(), admission);
             Undertow webServer = listen(config, config.httpPort(),
                     new WebHandler(registry, database, spanStore, rollupStore, callEventStore, monitor, sloStore,
                             config.jaegerUi()));
@@ -129,6 +144,16 @@ public final class Collector implements AutoCloseable {
                     ? new IllegalStateException("cannot read the store " + Database.redacted(config.jdbcUrl()) + ": " + e.getMessage(), e)
                     : (RuntimeException) e;
         }
+    }
+
+    /** Knows the call sites already stored, so the bounds hold across restarts. */
+    private static CallSiteLimiter callSiteLimiter(IngestLimits limits, CallSiteLimiter.OverflowListener listener,
+            List<CallTotal> callTotals, List<CallEventTotal> eventTotals) {
+        CallSiteLimiter limiter = new CallSiteLimiter(limits.maxRoutesPerPeer(), limits.maxPeersPerService(),
+                IngestLimits.OVERFLOW_ROUTE, IngestLimits.OVERFLOW_PEER, listener);
+        limiter.seed(callTotals.stream().map(CallTotal::call).toList());
+        limiter.seedSites(eventTotals.stream().map(total -> total.key().site()).toList());
+        return limiter;
     }
 
     private static Optional<SloFile> loadSlos(CollectorConfig config) {

@@ -1,5 +1,6 @@
 package dev.callsight.collector;
 
+import dev.callsight.collector.ingest.IngestLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,8 @@ public record CollectorConfig(
         Duration sloInterval,
         URI forwardOtlp,
         int forwardQueueSpans,
-        URI jaegerUi) {
+        URI jaegerUi,
+        IngestLimits ingestLimits) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_OTLP_PORT = 4318;
@@ -36,6 +38,7 @@ public record CollectorConfig(
     public CollectorConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(ingestLimits, "ingestLimits");
         checkPort("otlpPort", otlpPort);
         checkPort("httpPort", httpPort);
         if (maxBodyBytes <= 0) {
@@ -88,6 +91,7 @@ public record CollectorConfig(
         private URI forwardOtlp;
         private int forwardQueueSpans = DEFAULT_FORWARD_QUEUE_SPANS;
         private URI jaegerUi;
+        private IngestLimits ingestLimits = IngestLimits.DEFAULTS;
 
         private Builder() {
         }
@@ -157,9 +161,14 @@ public record CollectorConfig(
             return this;
         }
 
+        public Builder ingestLimits(IngestLimits value) {
+            ingestLimits = value;
+            return this;
+        }
+
         public CollectorConfig build() {
             return new CollectorConfig(bindAddress, otlpPort, httpPort, dataDir, jdbcUrl, maxBodyBytes, slosFile,
-                    alertmanager, sloInterval, forwardOtlp, forwardQueueSpans, jaegerUi);
+                    alertmanager, sloInterval, forwardOtlp, forwardQueueSpans, jaegerUi, ingestLimits);
         }
     }
 }

@@ -37,13 +37,25 @@ final class CollectorProcess implements AutoCloseable {
 
     /** @param flags further {@code serve} flags, e.g. {@code --slos FILE} */
     static CollectorProcess start(Path dataDir, String... flags) throws Exception {
-        return start(dataDir, 0, flags);
+        return start(List.of(), dataDir, 0, flags);
     }
 
     /** Receives OTLP on the given port, e.g. one an agent has been exporting to in vain. */
     static CollectorProcess start(Path dataDir, int otlpPort, String... flags) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(),
-                "serve", "--otlp-port", Integer.toString(otlpPort), "--http-port", "0", "--data-dir", dataDir.toString()));
+        return start(List.of(), dataDir, otlpPort, flags);
+    }
+
+    /** @param jvmOptions options for the collector's JVM, e.g. {@code -Xmx128m} */
+    static CollectorProcess start(List<String> jvmOptions, Path dataDir, String... flags) throws Exception {
+        return start(jvmOptions, dataDir, 0, flags);
+    }
+
+    private static CollectorProcess start(List<String> jvmOptions, Path dataDir, int otlpPort, String... flags)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of(Jvm.java().toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", Jvm.collectorJar().toString(), "serve", "--otlp-port",
+                Integer.toString(otlpPort), "--http-port", "0", "--data-dir", dataDir.toString()));
         command.addAll(List.of(flags));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         ProcessOutput output = ProcessOutput.follow(process, "collector");
@@ -125,6 +137,18 @@ final class CollectorProcess implements AutoCloseable {
             throw new IllegalStateException("collector did not stop within 30 s: " + output);
         }
         return process.exitValue();
+    }
+
+    /** SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is flushed. */
+    void kill() throws Exception {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("collector still running 30 s after SIGKILL");
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     List<String> output() {

@@ -2,8 +2,9 @@ package dev.callsight.agent.core;
 
 /**
  * Turns a URL path into a low-cardinality route such as {@code /users/{id}/orders}: segments
- * that are numbers, UUIDs or long hex strings become {@code {id}}. The result names spans and
- * labels metrics, so it must never carry per-request values.
+ * that are numbers, UUIDs, long hex strings, base64-like tokens, e-mail addresses or ISO dates
+ * become {@code {id}}. The result names spans and labels metrics, so it must never carry
+ * per-request values. The collector collapses the same shapes in routes it receives.
  */
 public final class RouteTemplate {
 
@@ -38,7 +39,69 @@ public final class RouteTemplate {
     }
 
     static boolean isIdentifier(String segment) {
-        return !segment.isEmpty() && (isNumber(segment) || isUuid(segment) || isLongHex(segment));
+        return !segment.isEmpty() && (isNumber(segment) || isUuid(segment) || isLongHex(segment)
+                || isToken(segment) || isEmail(segment) || isDate(segment));
+    }
+
+    /** At least 16 base64 or base64url characters mixing digits, upper and lower case: a token, not a slug. */
+    private static boolean isToken(String s) {
+        if (s.length() < MIN_HEX_ID_LENGTH) {
+            return false;
+        }
+        boolean digit = false;
+        boolean upper = false;
+        boolean lower = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c >= 'A' && c <= 'Z') {
+                upper = true;
+            } else if (c >= 'a' && c <= 'z') {
+                lower = true;
+            } else if (c != '+' && c != '_' && c != '=' && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        return digit && upper && lower;
+    }
+
+    /** Something@domain.tld, the at sign as is or percent-encoded. */
+    private static boolean isEmail(String s) {
+        int at = s.indexOf('@');
+        int width = 1;
+        if (at < 0) {
+            at = s.indexOf("%40");
+            width = 3;
+        }
+        return at > 0 && s.indexOf('.', at + width + 1) > 0 && s.charAt(s.length() - 1) != '.';
+    }
+
+    /** An ISO date, optionally followed by a time: 2026-01-31, 2026-01-31T10:15:30Z. */
+    private static boolean isDate(String s) {
+        if (s.length() < 10) {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            char c = s.charAt(i);
+            if (i == 4 || i == 7 ? c != '-' : !Character.isDigit(c)) {
+                return false;
+            }
+        }
+        if (s.length() == 10) {
+            return true;
+        }
+        char separator = s.charAt(10);
+        if (separator != 'T' && separator != 't') {
+            return false;
+        }
+        for (int i = 11; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isDigit(c) && ":.+-Zz".indexOf(c) < 0 && !(c == '%' || c == 'A' || c == 'a')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isNumber(String s) {

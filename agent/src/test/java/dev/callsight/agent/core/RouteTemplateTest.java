@@ -20,6 +20,15 @@ class RouteTemplateTest {
             "/deadbeefdeadbeefdeadbeef, /deadbeefdeadbeefdeadbeef",
             "/users/, /users/",
             "/a/b/c/d/e/f/g/h/i/j/k/l/m/n, /a/b/c/d/e/f/g/h/i/j/k/l/…",
+            "/sessions/eyJhbGciOiJIUzI1NiJ9Abc123, /sessions/{id}",
+            "/keys/dGhpcyBpcyBhIHRva2VuMTIz, /keys/{id}",
+            "/release-notes-for-version-two, /release-notes-for-version-two",
+            "/mail/jane.doe@example.com/inbox, /mail/{id}/inbox",
+            "/mail/jane%40example.org, /mail/{id}",
+            "/reports/2026-01-31, /reports/{id}",
+            "/reports/2026-01-31T10:15:30Z, /reports/{id}",
+            "/reports/2026-01-31T10%3A15%3A30Z, /reports/{id}",
+            "/v1/2026-plan, /v1/2026-plan",
     })
     void collapsesIdentifiers(String path, String expected) {
         assertEquals(expected, RouteTemplate.of(path));

@@ -8,6 +8,6 @@ public interface IngestObserver {
 
     void rejected(Signal signal, String reason);
 
-    /** The store failed; nothing was acknowledged. */
-    void failed(Signal signal);
+    /** The store failed; nothing was acknowledged. {@code cause} is a {@code StoreFailure} cause label. */
+    void failed(Signal signal, String cause);
 }

@@ -8,6 +8,7 @@ import dev.callsight.collector.aggregate.CallEventAggregator;
 import dev.callsight.collector.aggregate.CallEventDelta;
 import dev.callsight.collector.aggregate.CallEventPoint;
 import dev.callsight.collector.aggregate.CallEventPointExtractor;
+import dev.callsight.collector.aggregate.CallSiteLimiter;
 import dev.callsight.collector.aggregate.DurationExemplar;
 import dev.callsight.collector.aggregate.DurationPoint;
 import dev.callsight.collector.aggregate.DurationPointExtractor;
@@ -44,7 +45,8 @@ public final class IngestService {
     private final RollupStore rollupStore;
     private final CallEventStore callEventStore;
     private final BreakerStateStore breakerStateStore;
-    private final SpanRecordMapper spanMapper = new SpanRecordMapper();
+    private final SpanRecordMapper spanMapper;
+    private final CallSiteLimiter callSites;
     private final DurationPointExtractor pointExtractor = new DurationPointExtractor();
     private final CallEventPointExtractor eventExtractor = new CallEventPointExtractor();
     private final BreakerStateExtractor breakerExtractor = new BreakerStateExtractor();
@@ -58,10 +60,13 @@ public final class IngestService {
     /**
      * @param committedMetrics told, in commit order, of what each committed metrics request added
      * @param committedTraces handed each trace request once committed; must not block, ingest waits for it
+     * @param callSites folds call sites beyond the cardinality bounds before they reach the rollups
+     * @param maxAttributeLength characters kept of each stored span attribute value
      */
     public IngestService(Database database, SpanStore spanStore, RollupStore rollupStore,
             CallEventStore callEventStore, BreakerStateStore breakerStateStore,
-            Consumer<CommittedMetrics> committedMetrics, Consumer<ExportTraceServiceRequest> committedTraces) {
+            Consumer<CommittedMetrics> committedMetrics, Consumer<ExportTraceServiceRequest> committedTraces,
+            CallSiteLimiter callSites, int maxAttributeLength) {
         this.database = database;
         this.spanStore = spanStore;
         this.rollupStore = rollupStore;
@@ -69,6 +74,8 @@ public final class IngestService {
         this.breakerStateStore = breakerStateStore;
         this.committedMetrics = committedMetrics;
         this.committedTraces = committedTraces;
+        this.callSites = callSites;
+        this.spanMapper = new SpanRecordMapper(new AttributesJson(maxAttributeLength));
     }
 
     /** @return the number of spans stored */
@@ -89,8 +96,8 @@ public final class IngestService {
 
     /** @return the number of metric data points in the request, of any metric */
     public int ingest(ExportMetricsServiceRequest request) throws SQLException {
-        List<DurationPoint> points = pointExtractor.extract(request);
-        List<CallEventPoint> eventPoints = eventExtractor.extract(request);
+        List<DurationPoint> points = pointExtractor.extract(request).stream().map(callSites::limit).toList();
+        List<CallEventPoint> eventPoints = eventExtractor.extract(request).stream().map(callSites::limit).toList();
         List<BreakerState> breakerStates = breakerExtractor.extract(request);
         List<AgentDropPoint> agentDrops = agentDropExtractor.extract(request);
         List<DurationExemplar> exemplars = points.stream().flatMap(point -> point.exemplars().stream()).toList();

@@ -1,6 +1,7 @@
 package dev.callsight.collector.ingest;
 
 import dev.callsight.collector.aggregate.InvalidTelemetryException;
+import dev.callsight.collector.store.StoreFailure;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.undertow.server.HttpHandler;
@@ -33,7 +34,7 @@ public final class OtlpReceiver implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        Optional<Signal> signal = signal(exchange.getRequestPath());
+        Optional<Signal> signal = Signal.forPath(exchange.getRequestPath());
         if (signal.isEmpty()) {
             sendText(exchange, 404, "unknown path " + exchange.getRequestPath() + ": use /v1/traces or /v1/metrics");
             return;
@@ -81,10 +82,11 @@ public final class OtlpReceiver implements HttpHandler {
                         "invalid OTLP data: " + e.getMessage().lines().findFirst().orElse(""));
                 return;
             }
-            observer.failed(signal);
+            StoreFailure failure = StoreFailure.of(e);
+            observer.failed(signal, failure.cause());
             // Retryable for OTLP exporters: the store may recover, and nothing was acknowledged.
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-            sendText(exchange, 503, "store unavailable: " + e.getMessage());
+            sendText(exchange, 503, "store unavailable: " + failure.message());
         } catch (IOException e) {
             // The client went away mid-body; there is no one to answer.
             exchange.endExchange();
@@ -104,14 +106,6 @@ public final class OtlpReceiver implements HttpHandler {
             exchange.setPersistent(false);
         }
         sendText(exchange, status, message);
-    }
-
-    private static Optional<Signal> signal(String path) {
-        return switch (path) {
-            case "/v1/traces" -> Optional.of(Signal.TRACES);
-            case "/v1/metrics" -> Optional.of(Signal.METRICS);
-            default -> Optional.empty();
-        };
     }
 
     /** OTLP JSON of an empty export response is an empty object; protobuf's is zero bytes. */

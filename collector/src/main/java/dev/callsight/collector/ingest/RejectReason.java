@@ -7,6 +7,7 @@ final class RejectReason {
     static final String MALFORMED = "malformed";
     static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
     static final String METHOD_NOT_ALLOWED = "method_not_allowed";
+    static final String OVERLOADED = "overloaded";
 
     private RejectReason() {
     }

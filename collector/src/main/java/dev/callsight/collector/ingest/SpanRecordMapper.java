@@ -3,6 +3,7 @@ package dev.callsight.collector.ingest;
 import com.google.protobuf.ByteString;
 import dev.callsight.collector.aggregate.InvalidTelemetryException;
 import dev.callsight.collector.aggregate.OtlpAttributes;
+import dev.callsight.collector.aggregate.RouteShapes;
 import dev.callsight.collector.store.SpanRecord;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -20,7 +21,11 @@ import java.util.Optional;
  */
 final class SpanRecordMapper {
 
-    private final AttributesJson attributesJson = new AttributesJson();
+    private final AttributesJson attributesJson;
+
+    SpanRecordMapper(AttributesJson attributesJson) {
+        this.attributesJson = attributesJson;
+    }
 
     List<SpanRecord> map(ExportTraceServiceRequest request) {
         List<SpanRecord> records = new ArrayList<>();
@@ -45,16 +50,16 @@ final class SpanRecordMapper {
                 span.getParentSpanId().isEmpty() ? null : id(span, "parent_span_id", span.getParentSpanId(), 8),
                 service,
                 scope,
-                span.getName(),
+                attributesJson.truncate(span.getName()),
                 span.getKindValue(),
                 span.getStartTimeUnixNano(),
                 span.getEndTimeUnixNano(),
                 span.getStatus().getCodeValue(),
-                span.getStatus().getMessage(),
+                attributesJson.truncate(span.getStatus().getMessage()),
                 string(attributes, "http.request.method", "http.method"),
                 string(attributes, "server.address", "net.peer.name"),
                 integer(attributes, "server.port", "net.peer.port"),
-                string(attributes, "url.template", "http.route"),
+                route(attributes),
                 integer(attributes, "http.response.status_code", "http.status_code"),
                 string(attributes, "error.type"),
                 integer(attributes, "http.request.resend_count", "http.resend_count"),
@@ -71,6 +76,12 @@ final class SpanRecordMapper {
                     + " (expected " + length + " non-zero bytes)");
         }
         return HexFormat.of().formatHex(bytes.toByteArray());
+    }
+
+    /** Collapsed as the rollups collapse it, so a route found in the rollups finds its spans. */
+    private static String route(List<KeyValue> attributes) {
+        String route = string(attributes, "url.template", "http.route");
+        return route == null ? null : RouteShapes.collapse(route);
     }
 
     /** The first of the keys present, as text. */

@@ -23,9 +23,17 @@ public final class Database implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
+    /** H2's {@code ErrorCode.DATABASE_IS_CLOSED}. */
+    private static final int H2_DATABASE_IS_CLOSED = 90098;
+    /** H2's {@code ErrorCode.DATABASE_IS_READ_ONLY}. */
+    private static final int H2_DATABASE_IS_READ_ONLY = 90097;
+    /** How often a store opened read-only is reopened to see whether it has become writable. */
+    private static final long REOPEN_INTERVAL_NANOS = 2_000_000_000L;
+
     private final String jdbcUrl;
     private final SqlDialect dialect;
     private final HikariDataSource pool;
+    private long reopenedAtNanos = System.nanoTime();
 
     private Database(String jdbcUrl, SqlDialect dialect, HikariDataSource pool) {
         this.jdbcUrl = jdbcUrl;
@@ -83,8 +91,37 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
-    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs work in one transaction: committed when it returns, rolled back when it throws. H2 closes the whole
+     * database after a failed write (a full disk, say) and reopens it on the next new connection, so work that
+     * finds its connection closed that way runs once more on new connections. H2 opens a file it cannot write
+     * read-only and keeps it so; work refused for that renews the connections, at most every two seconds, and
+     * runs once more, so the store becomes writable again by itself once its directory is.
+     */
     public <T> T inTransaction(TransactionWork<T> work) throws SQLException {
+        try {
+            return inOneTransaction(work);
+        } catch (SQLException e) {
+            boolean closed = e.getErrorCode() == H2_DATABASE_IS_CLOSED;
+            boolean readOnly = e.getErrorCode() == H2_DATABASE_IS_READ_ONLY;
+            if (dialect == SqlDialect.H2 && (closed || (readOnly && reopenDue()))) {
+                // Idle connections close now, busy ones when returned; with the last one H2 closes the file.
+                pool.getHikariPoolMXBean().softEvictConnections();
+                return inOneTransaction(work);
+            }
+            throw e;
+        }
+    }
+
+    private synchronized boolean reopenDue() {
+        if (System.nanoTime() - reopenedAtNanos < REOPEN_INTERVAL_NANOS) {
+            return false;
+        }
+        reopenedAtNanos = System.nanoTime();
+        return true;
+    }
+
+    private <T> T inOneTransaction(TransactionWork<T> work) throws SQLException {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -92,7 +129,12 @@ public final class Database implements AutoCloseable {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    // A store that failed mid-write may be closed; the first failure says why.
+                    e.addSuppressed(rollbackFailure);
+                }
                 throw e;
             }
         }

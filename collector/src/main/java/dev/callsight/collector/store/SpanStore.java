@@ -6,13 +6,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /** Writes and reads the spans table. */
 public final class SpanStore {
+
+    /** Most span names and kinds listed per service (Jaeger's operations); spans beyond it are still stored. */
+    static final int MAX_OPERATIONS_PER_SERVICE = 1000;
 
     /** How many of the latest spans a trace listing looks at for each trace it lists. */
     private static final int RECENT_SPANS_PER_TRACE = 20;
@@ -76,16 +81,33 @@ public final class SpanStore {
         insertOperations(connection, spans);
     }
 
-    /** A batch holds few distinct operations, so only those are upserted. */
+    /**
+     * A batch holds few distinct operations, so only those are upserted; a service that already has
+     * {@link #MAX_OPERATIONS_PER_SERVICE} gets no more, so unique span names cannot grow the list without bound.
+     */
     private void insertOperations(Connection connection, List<SpanRecord> spans) throws SQLException {
-        Set<ServiceOperation> operations = new LinkedHashSet<>();
-        spans.forEach(span -> operations.add(new ServiceOperation(span.serviceName(), span.name(), span.kind())));
-        try (PreparedStatement insert = connection.prepareStatement(upsertOperation)) {
-            for (ServiceOperation operation : operations) {
-                insert.setString(1, operation.service());
-                insert.setString(2, operation.name());
-                insert.setInt(3, operation.kind());
-                insert.addBatch();
+        Map<String, Set<ServiceOperation>> byService = new LinkedHashMap<>();
+        spans.forEach(span -> byService.computeIfAbsent(span.serviceName(), service -> new LinkedHashSet<>())
+                .add(new ServiceOperation(span.serviceName(), span.name(), span.kind())));
+        try (PreparedStatement count = connection.prepareStatement(
+                "SELECT COUNT(*) FROM span_operation WHERE service_name = ?");
+                PreparedStatement insert = connection.prepareStatement(upsertOperation)) {
+            for (Map.Entry<String, Set<ServiceOperation>> service : byService.entrySet()) {
+                count.setString(1, service.getKey());
+                long room;
+                try (ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    room = MAX_OPERATIONS_PER_SERVICE - rows.getLong(1);
+                }
+                for (ServiceOperation operation : service.getValue()) {
+                    if (room-- <= 0) {
+                        break;
+                    }
+                    insert.setString(1, operation.service());
+                    insert.setString(2, operation.name());
+                    insert.setInt(3, operation.kind());
+                    insert.addBatch();
+                }
             }
             insert.executeBatch();
         }
