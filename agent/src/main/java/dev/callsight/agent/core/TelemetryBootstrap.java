@@ -54,7 +54,10 @@ final class TelemetryBootstrap {
                 .addPropertiesSupplier(() -> Map.of(
                         "otel.exporter.otlp.protocol", "http/protobuf",
                         "otel.exporter.otlp.endpoint", "http://127.0.0.1:4318",
-                        "otel.logs.exporter", "none"))
+                        "otel.logs.exporter", "none",
+                        // Reused metric data can be rewritten by the next collection while an export that outlived
+                        // its timeout still serialises it; a loaded agent sent truncated protobuf (collector 400s).
+                        "otel.java.exporter.memory_mode", "immutable_data"))
                 .addResourceCustomizer((resource, config) -> withDerivedServiceName(resource))
                 .addSpanExporterCustomizer((exporter, config) ->
                         new DropCountingSpanExporter(onAgentThreads(exporter), backlog, drops))

@@ -83,7 +83,7 @@ public final class CallSiteLimiter {
             }
             routes.add(route);
         }
-        return new CallSite(service, peer.address(), peer.port(), route, site.method());
+        return new CallSite(service, peer.address(), peer.port(), route, site.method(), site.kind());
     }
 
     public DurationPoint limit(DurationPoint point) {

@@ -43,7 +43,6 @@ public final class OtlpAttributes {
                 .orElseThrow(() -> new InvalidTelemetryException(what + " point has no " + key + " attribute"));
     }
 
-    /** The call attributes of a metric point, current semantic-convention names first, then the older ones. */
     /** The site of a server request: the service's own route and method, no peer. */
     public static CallSite serverSite(String service, List<KeyValue> attributes) {
         return new CallSite(service, "", 0, string(attributes, "http.route").orElse(""),
@@ -51,6 +50,7 @@ public final class OtlpAttributes {
                 CallKind.SERVER);
     }
 
+    /** The call attributes of a metric point, current semantic-convention names first, then the older ones. */
     public static CallSite callSite(String service, List<KeyValue> attributes) {
         return new CallSite(
                 service,
