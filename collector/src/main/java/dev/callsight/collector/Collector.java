@@ -3,6 +3,7 @@ package dev.callsight.collector;
 import dev.callsight.collector.forward.OtlpForwarder;
 import dev.callsight.collector.ingest.IngestService;
 import dev.callsight.collector.ingest.OtlpReceiver;
+import dev.callsight.collector.secure.SecureListeners;
 import dev.callsight.collector.serve.BreakerStateGauge;
 import dev.callsight.collector.serve.CallEventCounters;
 import dev.callsight.collector.serve.DurationHistogram;
@@ -26,7 +27,6 @@ import dev.callsight.collector.slo.SloMonitor;
 import dev.callsight.collector.slo.SloParser;
 import io.prometheus.client.CollectorRegistry;
 import io.undertow.Undertow;
-import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -48,16 +48,18 @@ public final class Collector implements AutoCloseable {
     private final Undertow webServer;
     private final ScheduledExecutorService sloLoop;
     private final Optional<OtlpForwarder> forwarder;
+    private final String scheme;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Collector(CollectorConfig config, Database database, Undertow otlpServer, Undertow webServer,
-            ScheduledExecutorService sloLoop, Optional<OtlpForwarder> forwarder) {
+            ScheduledExecutorService sloLoop, Optional<OtlpForwarder> forwarder, String scheme) {
         this.config = config;
         this.database = database;
         this.otlpServer = otlpServer;
         this.webServer = webServer;
         this.sloLoop = sloLoop;
         this.forwarder = forwarder;
+        this.scheme = scheme;
     }
 
     /**
@@ -67,6 +69,7 @@ public final class Collector implements AutoCloseable {
      */
     public static Collector start(CollectorConfig config) {
         Optional<SloFile> slos = loadSlos(config);
+        SecureListeners listeners = SecureListeners.create(config.bindAddress(), config.security(), System.err);
         Database database = openStore(config);
         Undertow otlpServer = null;
         Optional<OtlpForwarder> forwarder = Optional.empty();
@@ -100,16 +103,17 @@ public final class Collector implements AutoCloseable {
                     Clock.systemUTC());
             registry.register(new SloMetrics(monitor));
 
-            otlpServer = listen(config, config.otlpPort(), new OtlpReceiver(ingest, health, config.maxBodyBytes()));
-            Undertow webServer = listen(config, config.httpPort(),
+            otlpServer = listen(config, config.otlpPort(), listeners.otlp(config.otlpPort(), new OtlpReceiver(ingest, health, config.maxBodyBytes())));
+            Undertow webServer = listen(config, config.httpPort(), listeners.web(config.httpPort(),
                     new WebHandler(registry, database, spanStore, rollupStore, callEventStore, monitor, sloStore,
-                            config.jaegerUi()));
+                            config.jaegerUi())));
             ScheduledExecutorService sloLoop = Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "callsight-slo");
                 thread.setDaemon(true);
                 return thread;
             });
-            Collector collector = new Collector(config, database, otlpServer, webServer, sloLoop, forwarder);
+            Collector collector = new Collector(config, database, otlpServer, webServer, sloLoop, forwarder,
+                    listeners.scheme());
             AlertSink sink = config.alertmanager() == null ? AlertSink.NONE : new AlertmanagerClient(
                     config.alertmanager(), collector.webEndpoint() + WebHandler.SLO_PATH, config.sloInterval());
             sloLoop.scheduleWithFixedDelay(() -> monitor.run(sink), 0, config.sloInterval().toMillis(),
@@ -151,8 +155,7 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private static Undertow listen(CollectorConfig config, int port, HttpHandler handler) {
-        Undertow server = Undertow.builder().addHttpListener(port, config.bindAddress()).setHandler(handler).build();
+    private static Undertow listen(CollectorConfig config, int port, Undertow server) {
         try {
             server.start();
         } catch (RuntimeException e) {
@@ -178,14 +181,14 @@ public final class Collector implements AutoCloseable {
         return database.jdbcUrl();
     }
 
-    /** Base URL of the OTLP/HTTP receiver, e.g. {@code http://127.0.0.1:4318}. */
+    /** Base URL of the OTLP/HTTP receiver, e.g. {@code http://127.0.0.1:4318} ({@code https} with TLS). */
     public String otlpEndpoint() {
-        return "http://" + hostForUrl() + ":" + otlpPort();
+        return scheme + "://" + hostForUrl() + ":" + otlpPort();
     }
 
     /** Base URL of the web port, e.g. {@code http://127.0.0.1:9318}. */
     public String webEndpoint() {
-        return "http://" + hostForUrl() + ":" + httpPort();
+        return scheme + "://" + hostForUrl() + ":" + httpPort();
     }
 
     private String hostForUrl() {

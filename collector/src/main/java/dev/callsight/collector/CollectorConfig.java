@@ -1,5 +1,6 @@
 package dev.callsight.collector;
 
+import dev.callsight.collector.secure.SecurityConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,8 @@ public record CollectorConfig(
         Duration sloInterval,
         URI forwardOtlp,
         int forwardQueueSpans,
-        URI jaegerUi) {
+        URI jaegerUi,
+        SecurityConfig security) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_OTLP_PORT = 4318;
@@ -36,6 +38,7 @@ public record CollectorConfig(
     public CollectorConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(security, "security");
         checkPort("otlpPort", otlpPort);
         checkPort("httpPort", httpPort);
         if (maxBodyBytes <= 0) {
@@ -88,6 +91,7 @@ public record CollectorConfig(
         private URI forwardOtlp;
         private int forwardQueueSpans = DEFAULT_FORWARD_QUEUE_SPANS;
         private URI jaegerUi;
+        private SecurityConfig security = SecurityConfig.DEFAULT;
 
         private Builder() {
         }
@@ -157,9 +161,14 @@ public record CollectorConfig(
             return this;
         }
 
+        public Builder security(SecurityConfig value) {
+            security = value;
+            return this;
+        }
+
         public CollectorConfig build() {
             return new CollectorConfig(bindAddress, otlpPort, httpPort, dataDir, jdbcUrl, maxBodyBytes, slosFile,
-                    alertmanager, sloInterval, forwardOtlp, forwardQueueSpans, jaegerUi);
+                    alertmanager, sloInterval, forwardOtlp, forwardQueueSpans, jaegerUi, security);
         }
     }
 }

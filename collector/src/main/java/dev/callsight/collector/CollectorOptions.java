@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The flags that say where the collector listens and stores, shared by {@code serve} and {@code demo}. */
@@ -60,6 +61,9 @@ public final class CollectorOptions {
             description = "Jaeger UI the web UI links each trace to, e.g. http://127.0.0.1:16686.")
     private URI jaegerUi;
 
+    @Mixin
+    private SecurityOptions security;
+
     /**
      * Starts the collector these flags describe, or says on stderr why it could not (with a hint
      * when a port is taken) and returns empty.
@@ -79,6 +83,6 @@ public final class CollectorOptions {
         return CollectorConfig.builder().bindAddress(bind).otlpPort(otlpPort).httpPort(httpPort)
                 .dataDir(dataDir).jdbcUrl(jdbcUrl).maxBodyBytes(maxBodyBytes).slosFile(slosFile)
                 .alertmanager(alertmanager).sloInterval(sloInterval).forwardOtlp(forwardOtlp)
-                .forwardQueueSpans(forwardQueueSpans).jaegerUi(jaegerUi).build();
+                .forwardQueueSpans(forwardQueueSpans).jaegerUi(jaegerUi).security(security.toConfig()).build();
     }
 }
