@@ -134,10 +134,11 @@ class HostileInputTest {
     }
 
     @Test
-    void oversizedHeadersAreRefused() {
+    void oversizedHeadersAre400() {
+        // Undertow refuses them itself, before any handler, with an empty 400.
         RawHttp.Answer answer = post("/v1/traces", PROTOBUF + "X-Padding: " + "a".repeat(100 * 1024) + "\r\n",
                 traceRequest());
-        assertTrue(answer.cut() || answer.status() / 100 == 4, answer.toString());
+        assertEquals(400, answer.status(), answer.toString());
         assertNothingStored();
     }
 
