@@ -2,6 +2,8 @@ package dev.callsight.collector.secure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * How both listeners guard themselves. A null {@code tokenFile} means no token is asked for; null TLS files mean
@@ -26,6 +28,21 @@ public record SecurityConfig(Path tokenFile, Path tlsCertificate, Path tlsKey, S
             throw new IllegalArgumentException("--cors-origin must be one origin such as https://app.example.com: "
                     + corsOrigin);
         }
+    }
+
+    /**
+     * The variables an OpenTelemetry SDK (the agent) needs to export to a collector guarded by this config: the
+     * token as a header, and the collector's own certificate as the one to trust.
+     */
+    public Map<String, String> exporterEnvironment() {
+        Map<String, String> environment = new HashMap<>();
+        if (tokenFile != null) {
+            environment.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization=Bearer%20" + BearerToken.read(tokenFile).value());
+        }
+        if (tlsCertificate != null) {
+            environment.put("OTEL_EXPORTER_OTLP_CERTIFICATE", tlsCertificate.toAbsolutePath().toString());
+        }
+        return environment;
     }
 
     public boolean tls() {
