@@ -88,6 +88,15 @@ class PolicyFileReaderTest {
         assertFalse(match.matches("POST", "h", 1, "/charges"));
     }
 
+    /** Found by PolicyFileReaderFuzzTest: the composer recursed until the stack overflowed. */
+    @Test
+    void deepNestingIsRefusedBeforeTheStackOverflows() {
+        String deep = "policies:\n  - match: " + "{a: ".repeat(20_000) + "1" + "}".repeat(20_000) + "\n";
+        PolicyFileException error = assertThrows(PolicyFileException.class, () -> PolicyFileReader.parse("p.yaml", deep));
+        assertTrue(error.getMessage().contains("p.yaml:2: not valid YAML: nested more than 50 levels deep"),
+                error.getMessage());
+    }
+
     @Test
     void errorsNameTheFileTheLineAndTheReason() {
         assertError(3, "'connect': '5 seconds' is not a duration", String.join("\n",
