@@ -42,11 +42,11 @@ for name in "${selected[@]}"; do
   executions=$(sed -nE 's/^#([0-9]+).*/\1/p' <<<"$done_line")
   coverage=$(sed -nE 's/.*cov: ([0-9]+).*/\1/p' <<<"$done_line")
   rate=$(sed -nE 's/.*exec\/s: ([0-9]+).*/\1/p' <<<"$done_line")
-  findings=$(grep -acE '^== Java Exception|^==[0-9]+== ERROR' "$log" || true)
+  findings=$(grep -acE 'Test unit written to .*/crash-' "$log" || true)
   summary+=("$(printf '%-14s %-8s executions=%-10s exec/s=%-7s edges=%-6s findings=%s' "$name" "$result" \
       "${executions:-?}" "${rate:-?}" "${coverage:-?}" "$findings")")
   if [ "$result" = FINDING ]; then
-    grep -aE -A12 '^== Java Exception' "$log" | head -30 >&2 || tail -40 "$log" >&2
+    grep -aE 'Test unit written to|FuzzTestFindingException|^Caused by' "$log" | head -10 >&2 || tail -40 "$log" >&2
   fi
 done
 printf '%s\n' "${summary[@]}"

@@ -126,6 +126,8 @@ class SloParserTest {
         assertError(valid + valid.replace("slos:\n", ""), "slos.yaml:7: SLO name 'a' is already used on line 2");
         assertError(valid.replace("checkout }", "checkout "), "slos.yaml:4: not valid YAML");
         assertError("apiVersion: openslo/v1\nkind: Service\n", "slos.yaml:2: only OpenSLO kind 'SLO'");
+        // Found by SloParserFuzzTest: a tag the YAML composer rejects threw IllegalArgumentException.
+        assertError("slos:\n  - !-%-0 x\n", "slos.yaml:2: not valid YAML: Tag must not contain leading or trailing");
     }
 
     @Test

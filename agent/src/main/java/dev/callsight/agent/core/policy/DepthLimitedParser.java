@@ -1,7 +1,9 @@
 package dev.callsight.agent.core.policy;
 
+import java.util.Optional;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.ComposerException;
+import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.parser.Parser;
 
 /**
@@ -15,6 +17,7 @@ final class DepthLimitedParser implements Parser {
 
     private final Parser parser;
     private int depth;
+    private Optional<Mark> lastMark = Optional.empty();
 
     DepthLimitedParser(Parser parser) {
         this.parser = parser;
@@ -38,6 +41,7 @@ final class DepthLimitedParser implements Parser {
     @Override
     public Event next() {
         Event event = parser.next();
+        lastMark = event.getStartMark();
         switch (event.getEventId()) {
             case SequenceStart:
             case MappingStart:
@@ -55,6 +59,11 @@ final class DepthLimitedParser implements Parser {
                 break;
         }
         return event;
+    }
+
+    /** Where the last event the composer took starts: where a failure while composing it lies. */
+    Optional<Mark> lastMark() {
+        return lastMark;
     }
 
     private void refuseDeeper(Event node) {

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.exceptions.ComposerException;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -63,8 +64,13 @@ public final class PolicyFileReader {
         Optional<Node> root;
         try {
             LoadSettings settings = LoadSettings.builder().setLabel(file).build();
-            root = new Composer(settings, new DepthLimitedParser(new ParserImpl(settings,
-                    new StreamReader(settings, yaml)))).getSingleNode();
+            DepthLimitedParser events = new DepthLimitedParser(new ParserImpl(settings, new StreamReader(settings, yaml)));
+            try {
+                root = new Composer(settings, events).getSingleNode();
+            } catch (IllegalArgumentException invalidNode) {
+                // The composer's own checks, e.g. of a tag (found by PolicyFileReaderFuzzTest).
+                throw new ComposerException(invalidNode.getMessage(), events.lastMark());
+            }
         } catch (MarkedYamlEngineException malformed) {
             int line = malformed.getProblemMark().map(mark -> mark.getLine() + 1).orElse(0);
             throw new PolicyFileException(file, line, "not valid YAML: " + malformed.getProblem());

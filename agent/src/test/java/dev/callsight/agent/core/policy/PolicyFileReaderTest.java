@@ -97,6 +97,15 @@ class PolicyFileReaderTest {
                 error.getMessage());
     }
 
+    /** Found by PolicyFileReaderFuzzTest: a tag the composer rejects threw IllegalArgumentException. */
+    @Test
+    void anInvalidTagIsInvalidYamlWithItsLine() {
+        PolicyFileException error = assertThrows(PolicyFileException.class,
+                () -> PolicyFileReader.parse("p.yaml", "policies:\n  - !-%-0 x\n"));
+        assertTrue(error.getMessage().startsWith("p.yaml:2: not valid YAML: Tag must not contain leading or trailing"),
+                error.getMessage());
+    }
+
     @Test
     void errorsNameTheFileTheLineAndTheReason() {
         assertError(3, "'connect': '5 seconds' is not a duration", String.join("\n",
