@@ -16,8 +16,9 @@ import org.xnio.conduits.StreamSourceConduit;
 /**
  * Gives each request's body the read timeout to arrive in full, so a client that stalls or trickles its body (a
  * slow-loris sender) frees the worker blocked reading it instead of holding it for as long as it likes: a read
- * past the deadline closes the connection and fails. The check runs on the reading thread itself, so nothing
- * closes a connection under a read in progress. The headers are bounded by Undertow's request parse timeout.
+ * that finds nothing to read past the deadline closes the connection and fails. The check runs on the reading
+ * thread itself, so nothing closes a connection under a read in progress. The headers are bounded by Undertow's
+ * request parse timeout, the same length.
  */
 final class RequestDeadline implements HttpHandler {
 
@@ -49,26 +50,22 @@ final class RequestDeadline implements HttpHandler {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            check();
-            return next.read(dst);
+            return (int) checked(next.read(dst));
         }
 
         @Override
         public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            check();
-            return next.read(dsts, offset, length);
+            return checked(next.read(dsts, offset, length));
         }
 
         @Override
         public long transferTo(long position, long count, FileChannel target) throws IOException {
-            check();
-            return next.transferTo(position, count, target);
+            return checked(next.transferTo(position, count, target));
         }
 
         @Override
         public long transferTo(long count, ByteBuffer throughBuffer, StreamSinkChannel target) throws IOException {
-            check();
-            return next.transferTo(count, throughBuffer, target);
+            return checked(next.transferTo(count, throughBuffer, target));
         }
 
         @Override
@@ -84,11 +81,16 @@ final class RequestDeadline implements HttpHandler {
             }
         }
 
-        private void check() throws IOException {
-            if (System.nanoTime() - deadline > 0) {
+        /**
+         * Fails only a read that finds nothing to read after the deadline: a body already received in full is read
+         * to its end however long the request waited for a worker, while a slow sender runs dry again and again.
+         */
+        private long checked(long read) throws IOException {
+            if (read == 0 && System.nanoTime() - deadline > 0) {
                 IoUtils.safeClose(exchange.getConnection());
                 throw new ReadTimeoutException("request body not received within the read timeout");
             }
+            return read;
         }
     }
 }
