@@ -103,7 +103,8 @@ public final class Collector implements AutoCloseable {
                     Clock.systemUTC());
             registry.register(new SloMetrics(monitor));
 
-            otlpServer = listen(config, config.otlpPort(), listeners.otlp(config.otlpPort(), new OtlpReceiver(ingest, health, config.maxBodyBytes())));
+            otlpServer = listen(config, config.otlpPort(), listeners.otlp(config.otlpPort(),
+                    new OtlpReceiver(ingest, health, config.maxBodyBytes())));
             Undertow webServer = listen(config, config.httpPort(), listeners.web(config.httpPort(),
                     new WebHandler(registry, database, spanStore, rollupStore, callEventStore, monitor, sloStore,
                             config.jaegerUi())));
