@@ -1,35 +1,39 @@
 #!/usr/bin/env bash
-# Agent overhead, side by side in one session: the same call loop without the agent, with it
-# exporting to a sink that discards (the agent's own cost), the same under an enforced policy
-# with every feature on (timeouts, retries, circuit breaker, concurrency limit: what the policy
-# engine costs a call that needs none of them), and exporting to a real collector on the same
-# cores (what a laptop demo sees), alternating runs so drift hits all alike. Prints each run and the ratios of the medians to the run without the agent.
-# Usage: bench/agent-overhead.sh [rounds] [calls]
+# Agent overhead, side by side in one session, against the agent users would otherwise pick. The same call loop
+# (bench CallLoop: JDK HttpClient, HttpURLConnection, Apache HttpClient 5, OkHttp over keep-alive to an Upstream in
+# its own JVM) runs without an agent, with callsight's, with callsight's under a policy with every feature on
+# (timeouts, retries, circuit breaker, concurrency limit: what the policy engine costs calls that need none of them),
+# and with the OpenTelemetry Java agent; both agents export to the same local OTLP endpoint, a sink that discards,
+# so only the agents' own cost is on the application's cores. Runs alternate, so drift hits all alike. Then JVM
+# startup with each agent. Prints every run, then medians over rounds with ratios to no agent and to OpenTelemetry.
+# Usage: bench/agent-overhead.sh [rounds] [calls] [saturation-seconds] [threads]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 calls=${2:-20000}
+seconds=${3:-5}
+threads=${4:-4}
 agent=agent/target/callsight-agent.jar
-collector=collector/target/callsight-collector.jar
+otel=bench/target/otel/opentelemetry-javaagent.jar
 classes=bench/target/classes
-for f in "$agent" "$collector" "$classes"; do
+for f in "$agent" "$otel" "$classes" bench/target/lib; do
   [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
 done
+classpath="$classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
 
 work=$(mktemp -d)
-trap 'kill $collector_pid $sink_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $upstream_pid $sink_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 java -cp "$classes" dev.callsight.bench.OtlpSink >"$work/sink.log" 2>&1 &
 sink_pid=$!
-java -jar "$collector" serve --otlp-port 0 --http-port 0 --data-dir "$work/data" >"$work/collector.log" 2>&1 &
-collector_pid=$!
+java -cp "$classes" dev.callsight.bench.Upstream >"$work/upstream.log" 2>&1 &
+upstream_pid=$!
 for _ in $(seq 1 60); do
-  grep -q 'callsight collector started' "$work/collector.log" && break
+  grep -q otlp= "$work/sink.log" && grep -q upstream= "$work/upstream.log" && break
   sleep 0.5
 done
-otlp=$(grep -o 'otlp=[^ ]*' "$work/collector.log" | head -1 | cut -d= -f2)
-sink=$(grep -o 'otlp=[^ ]*' "$work/sink.log" | head -1 | cut -d= -f2)
-[ -n "$otlp" ] || { echo "collector did not start:" >&2; cat "$work/collector.log" >&2; exit 1; }
-[ -n "$sink" ] || { echo "sink did not start:" >&2; cat "$work/sink.log" >&2; exit 1; }
+sink=$(grep -o 'otlp=[^ ]*' "$work/sink.log" | cut -d= -f2)
+upstream=$(grep -o 'upstream=[^ ]*' "$work/upstream.log" | cut -d= -f2)
+[ -n "$sink" ] && [ -n "$upstream" ] || { echo "sink or upstream did not start" >&2; exit 1; }
 cat >"$work/policies.yaml" <<'YAML'
 policies:
   - match: { host: "*" }
@@ -38,13 +42,17 @@ policies:
     circuitBreaker: { failureRateThreshold: 50%, minimumCalls: 20, window: 30s, openFor: 30s, halfOpenCalls: 5 }
     maxConcurrent: 1000
 YAML
-echo "collector at $otlp, sink at $sink; $rounds rounds of $calls calls per client; java $(java -version 2>&1 | head -1)"
+export OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_SERVICE_NAME=bench \
+  OTEL_LOGS_EXPORTER=none
+echo "upstream $upstream, OTLP sink $sink; $rounds rounds of $calls calls per client, then ${seconds}s on $threads" \
+  "threads; $(java -version 2>&1 | head -1); $(nproc) cores; OpenTelemetry agent $(unzip -p "$otel" META-INF/MANIFEST.MF | grep -i '^Implementation-Version' | tr -d '\r' | cut -d' ' -f2)"
 
-run() { # $1 = label, rest = extra JVM options
+run() { # $1 = label, rest = JVM options
   local label=$1; shift
-  java "$@" -cp "$classes" dev.callsight.bench.CallLoop 5000 "$calls" 2>/dev/null | sed "s/^/$label /" | tee -a "$work/results"
+  java "$@" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" 5000 "$calls" "$threads" "$seconds" 2>/dev/null \
+    | sed "s/^/$label /" | tee -a "$work/results"
 }
-startup() { # $1 = label, rest = extra JVM options; prints the JVM's start-to-exit time in ms
+startup() { # $1 = label, rest = JVM options; records the JVM's start-to-exit time in ms
   local label=$1; shift
   local start end
   start=$(date +%s%N)
@@ -55,37 +63,45 @@ startup() { # $1 = label, rest = extra JVM options; prints the JVM's start-to-ex
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds"
   run none
-  OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_SERVICE_NAME=bench run agent-sink -javaagent:"$agent"
-  OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_SERVICE_NAME=bench run agent-policy -javaagent:"$agent"=config="$work/policies.yaml"
-  OTEL_EXPORTER_OTLP_ENDPOINT=${otlp%/} OTEL_SERVICE_NAME=bench run agent-collector -javaagent:"$agent"
+  run callsight -javaagent:"$agent"
+  run callsight-policy -javaagent:"$agent"=config="$work/policies.yaml"
+  run otel -javaagent:"$otel"
 done
 for _ in $(seq 1 10); do
   startup none
-  OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_SERVICE_NAME=bench startup agent -javaagent:"$agent"
+  startup callsight -javaagent:"$agent"
+  startup otel -javaagent:"$otel"
 done
 
 echo
-sort -n -k2 "$work/startup" | awk '{ t[$1] = t[$1]" "$2; n[$1]++ }
-  END { split(t["none"], a, " "); split(t["agent"], b, " ");
-        printf "JVM start-to-exit, median of %d: %d ms without the agent, %d ms with it (+%d ms)\n", n["none"], a[int((n["none"] + 1) / 2)], b[int((n["agent"] + 1) / 2)], b[int((n["agent"] + 1) / 2)] - a[int((n["none"] + 1) / 2)] }'
-echo
-echo "median over rounds; us per call; ratio = with agent / without:"
+echo "medians over rounds; ratio = run / no agent; vs otel = run / OpenTelemetry agent"
 awk '
-  { key=$1" "$2; mean[key]=mean[key]" "$4; p99[key]=p99[key]" "$6; rate[key]=rate[key]" "$7; clients[$2]=1 }
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ");
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return a[int((n + 1) / 2)];
   }
+  FILENAME ~ /startup/ { start[$1] = start[$1] " " $2; next }
+  $2 == "heap" { heap[$1] = heap[$1] " " $3; next }
+  { k = $1 " " $2; v[k, 1] = v[k, 1] " " $4; v[k, 2] = v[k, 2] " " $6; v[k, 3] = v[k, 3] " " $7;
+    v[k, 4] = v[k, 4] " " $8; v[k, 5] = v[k, 5] " " $9; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
   END {
-    printf "%-18s %-16s %10s %7s %10s %7s %9s %7s\n", "client", "run", "mean", "ratio", "p99", "ratio", "calls/s", "ratio";
-    for (c in clients) {
-      mn = median(mean["none "c]); pn = median(p99["none "c]); rn = median(rate["none "c]);
-      printf "%-18s %-16s %10.1f %7s %10.1f %7s %9.0f %7s\n", c, "none", mn, "", pn, "", rn, "";
-      split("agent-sink agent-policy agent-collector", runs, " ");
-      for (r = 1; r <= 3; r++) {
-        k = runs[r]" "c; m = median(mean[k]); p = median(p99[k]); q = median(rate[k]);
-        printf "%-18s %-16s %10.1f %7.2f %10.1f %7.2f %9.0f %7.2f\n", c, runs[r], m, m / mn, p, p / pn, q, q / rn;
+    split("mean_us p99_us cpu_us/call bytes/call calls/s@sat", names, " ");
+    split("none callsight callsight-policy otel", runs, " ");
+    for (m = 1; m <= 5; m++) {
+      printf "\n%-19s %-17s %12s %8s %8s\n", names[m], "run", "value", "ratio", "vs otel";
+      for (c = 1; c <= n; c++) {
+        base = median(v["none " order[c], m]); o = median(v["otel " order[c], m]);
+        for (r = 1; r <= 4; r++) {
+          x = median(v[runs[r] " " order[c], m]);
+          printf "%-19s %-17s %12.1f %8.2f %8.2f\n", order[c], runs[r], x, x / base, x / o;
+        }
       }
     }
-  }' "$work/results"
+    printf "\nJVM start to exit (median of 10): none %d ms, callsight %d ms (+%d), otel %d ms (+%d)\n",
+      median(start["none"]), median(start["callsight"]), median(start["callsight"]) - median(start["none"]),
+      median(start["otel"]), median(start["otel"]) - median(start["none"]);
+    printf "heap in use after GC at the end (median): none %.1f MiB, callsight +%.1f MiB, callsight-policy +%.1f MiB, otel +%.1f MiB\n",
+      median(heap["none"]) / 1048576, (median(heap["callsight"]) - median(heap["none"])) / 1048576,
+      (median(heap["callsight-policy"]) - median(heap["none"])) / 1048576, (median(heap["otel"]) - median(heap["none"])) / 1048576;
+  }' "$work/results" "$work/startup"

@@ -10,8 +10,10 @@ CREATE TABLE IF NOT EXISTS span_operation (
     kind              SMALLINT NOT NULL,
     PRIMARY KEY (service_name, span_name, kind)
 );
-MERGE INTO span_operation (service_name, span_name, kind) KEY (service_name, span_name, kind)
-    SELECT DISTINCT service_name, name, kind FROM spans;
+INSERT INTO span_operation (service_name, span_name, kind)
+    SELECT DISTINCT service_name, name, kind FROM spans s
+    WHERE NOT EXISTS (SELECT 1 FROM span_operation o
+        WHERE o.service_name = s.service_name AND o.span_name = s.name AND o.kind = s.kind);
 
 -- Trace search by service and operation over a time range, newest first.
 CREATE INDEX IF NOT EXISTS spans_service_name_start ON spans (service_name, name, start_unix_nano);

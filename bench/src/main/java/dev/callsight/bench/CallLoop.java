@@ -1,72 +1,134 @@
 package dev.callsight.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.Executors;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
- * One benchmark run: serves a small response on loopback and calls it over keep-alive
- * connections, first to warm up, then measured, with each JDK client in turn. Prints one line
- * per client: {@code client calls mean_us p50_us p99_us calls_per_s}. The same program runs with
- * and without the agent so the two can be compared.
+ * One benchmark run against an {@link Upstream}: with each client in turn, over keep-alive connections, a warm-up,
+ * then a measured single-threaded loop (latency, CPU and allocation per call), then a fixed time of calls from
+ * several threads at once (throughput at saturation). The same program runs without an agent, with callsight's and
+ * with the OpenTelemetry Java agent, so the runs can be compared.
+ *
+ * <p>Usage: {@code CallLoop <upstream-url> <warmup-calls> <measured-calls> <threads> <saturation-seconds>}. Prints one
+ * line per client, {@code client calls mean_us p50_us p99_us cpu_us_per_call bytes_per_call saturated_calls_per_s},
+ * then {@code heap used_bytes}: the heap in use after a full collection at the end.
  */
 public final class CallLoop {
 
+    /** One call, its response read to the end. */
     private interface Client {
         void call(URI uri) throws Exception;
     }
 
     public static void main(String[] args) throws Exception {
-        int warmup = Integer.parseInt(args[0]);
-        int measured = Integer.parseInt(args[1]);
-        // Without it the JDK server's separate header and body writes meet delayed ACKs: 40 ms a call.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
-        byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
-        server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+        URI base = URI.create(args[0]);
+        int warmup = Integer.parseInt(args[1]);
+        int measured = Integer.parseInt(args[2]);
+        int threads = Integer.parseInt(args[3]);
+        int seconds = Integer.parseInt(args[4]);
+        HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        OkHttpClient okHttp = new OkHttpClient();
+        CloseableHttpClient apache = HttpClients.custom().setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(64).setMaxConnPerRoute(64).build())
+                .build();
+        Map<String, Client> clients = new LinkedHashMap<>();
+        clients.put("jdk-httpclient",
+                uri -> jdk.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray()));
+        clients.put("httpurlconnection", CallLoop::urlConnection);
+        clients.put("apache-httpclient5", uri -> apache.execute(new HttpGet(uri), response -> {
+            EntityUtils.consume(response.getEntity());
+            return response.getCode();
+        }));
+        clients.put("okhttp", uri -> {
+            try (Response response = okHttp.newCall(new Request.Builder().url(uri.toURL()).build()).execute()) {
+                response.body().bytes();
             }
         });
-        server.setExecutor(Executors.newFixedThreadPool(2));
-        server.start();
-        URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Client jdkClient = uri -> jdk.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
-        Client urlConnection = CallLoop::urlConnection;
-        measure("jdk-httpclient", jdkClient, base, warmup, measured);
-        measure("httpurlconnection", urlConnection, base, warmup, measured);
-        server.stop(0);
+        for (Map.Entry<String, Client> client : clients.entrySet()) {
+            measure(client.getKey(), client.getValue(), base, warmup, measured, threads, seconds);
+        }
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        System.gc();
+        System.out.println("heap " + memory.getHeapMemoryUsage().getUsed());
+        apache.close();
         System.exit(0);
     }
 
-    private static void measure(String name, Client client, URI base, int warmup, int measured) throws Exception {
+    private static void measure(String name, Client client, URI base, int warmup, int measured, int threads,
+            int seconds) throws Exception {
         for (int i = 0; i < warmup; i++) {
             client.call(base.resolve("/items/" + i));
         }
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long[] nanos = new long[measured];
-        long start = System.nanoTime();
+        long cpuBefore = os.getProcessCpuTime();
+        long allocatedBefore = allocatedBytes();
         for (int i = 0; i < measured; i++) {
             long t0 = System.nanoTime();
             client.call(base.resolve("/items/" + i));
             nanos[i] = System.nanoTime() - t0;
         }
-        long total = System.nanoTime() - start;
+        long cpu = os.getProcessCpuTime() - cpuBefore;
+        long allocated = allocatedBytes() - allocatedBefore;
         Arrays.sort(nanos);
-        System.out.printf("%s %d %.1f %.1f %.1f %.0f%n", name, measured, Arrays.stream(nanos).average().orElse(0) / 1e3,
-                nanos[measured / 2] / 1e3, nanos[(int) (measured * 0.99)] / 1e3, measured / (total / 1e9));
+        System.out.printf("%s %d %.1f %.1f %.1f %.1f %d %.0f%n", name, measured,
+                Arrays.stream(nanos).average().orElse(0) / 1e3, nanos[measured / 2] / 1e3,
+                nanos[(int) (measured * 0.99)] / 1e3, cpu / 1e3 / measured, allocated / measured,
+                saturate(client, base, threads, seconds));
+    }
+
+    /** Calls per second from {@code threads} threads calling as fast as they can for {@code seconds}. */
+    private static double saturate(Client client, URI base, int threads, int seconds) throws Exception {
+        AtomicLong calls = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(threads);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    for (int i = 0; System.nanoTime() < end; i++) {
+                        client.call(base.resolve("/load/" + i));
+                        calls.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    done.countDown();
+                }
+            }, "load-" + t);
+            thread.start();
+        }
+        done.await();
+        return calls.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Bytes allocated so far by every live thread, the agent's own threads included. */
+    private static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(b -> b > 0).sum();
     }
 
     private static void urlConnection(URI uri) throws IOException {

@@ -74,7 +74,7 @@ public final class Collector implements AutoCloseable {
         Undertow otlpServer = null;
         Optional<OtlpForwarder> forwarder = Optional.empty();
         try {
-            SpanStore spanStore = new SpanStore();
+            SpanStore spanStore = new SpanStore(database.dialect());
             RollupStore rollupStore = new RollupStore();
             CollectorRegistry registry = new CollectorRegistry();
             DurationHistogram histogram = new DurationHistogram(database.inTransaction(rollupStore::totals));
@@ -98,7 +98,7 @@ public final class Collector implements AutoCloseable {
                         callEvents.add(committed.events());
                         breakerStates.update(committed.breakerStates());
                     }, request -> forwarding.ifPresent(target -> target.offer(request)));
-            SloStore sloStore = new SloStore();
+            SloStore sloStore = new SloStore(database.dialect());
             SloMonitor monitor = new SloMonitor(slos, database, rollupStore, sloStore, new SloEvaluator(rollupStore),
                     Clock.systemUTC());
             registry.register(new SloMetrics(monitor));
@@ -127,7 +127,7 @@ public final class Collector implements AutoCloseable {
             forwarder.ifPresent(OtlpForwarder::close);
             database.close();
             throw e instanceof SQLException
-                    ? new IllegalStateException("cannot read the store " + config.jdbcUrl() + ": " + e.getMessage(), e)
+                    ? new IllegalStateException("cannot read the store " + Database.redacted(config.jdbcUrl()) + ": " + e.getMessage(), e)
                     : (RuntimeException) e;
         }
     }
@@ -151,8 +151,8 @@ public final class Collector implements AutoCloseable {
             return Database.open(config.jdbcUrl());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the store " + config.jdbcUrl() + ": " + e.getMessage(), e);
+        } catch (SQLException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot open the store " + Database.redacted(config.jdbcUrl()) + ": " + e.getMessage(), e);
         }
     }
 
@@ -180,6 +180,11 @@ public final class Collector implements AutoCloseable {
 
     public String jdbcUrl() {
         return database.jdbcUrl();
+    }
+
+    /** The store's URL with any password masked. */
+    public String storeDisplayUrl() {
+        return database.displayUrl();
     }
 
     /** Base URL of the OTLP/HTTP receiver, e.g. {@code http://127.0.0.1:4318} ({@code https} with TLS). */

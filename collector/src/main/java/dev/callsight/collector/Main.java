@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
         subcommands = CommandLine.HelpCommand.class)
 public final class Main implements Runnable {
 
-    /** Undertow and XNIO announce themselves at INFO on every start; the startup line says what matters. */
-    private static final List<Logger> QUIETED = List.of(Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"));
+    /** Undertow, XNIO and HikariCP announce themselves at INFO on every start; the startup line says what matters. */
+    private static final List<Logger> QUIETED = List.of(Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"),
+            Logger.getLogger("com.zaxxer.hikari"));
 
     @Spec
     private CommandSpec spec;

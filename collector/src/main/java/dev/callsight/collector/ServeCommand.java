@@ -27,7 +27,7 @@ final class ServeCommand implements Callable<Integer> {
             closed.countDown();
         }, "callsight-shutdown"));
         System.out.println("callsight collector started: otlp=" + collector.otlpEndpoint() + " web="
-                + collector.webEndpoint() + " store=" + collector.jdbcUrl());
+                + collector.webEndpoint() + " store=" + collector.storeDisplayUrl());
         System.out.flush();
         closed.await();
         return 0;

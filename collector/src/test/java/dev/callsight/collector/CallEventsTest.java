@@ -11,10 +11,16 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /** The agent's policy counters and breaker gauge, posted as OTLP protobuf, in H2 and on /metrics. */
+@ParameterizedClass
+@ArgumentsSource(TestStores.class)
 class CallEventsTest {
 
     private static final String RETRIES = "callsight.http.client.retries";
@@ -28,12 +34,22 @@ class CallEventsTest {
     private static final String SITE = "service_name=\"checkout\",server_address=\"users.internal\","
             + "server_port=\"8443\",http_route=\"/users/{id}\",http_request_method=\"GET\",";
 
+    @Parameter
+    TestStore store;
+
     @TempDir
     Path dataDir;
 
+    private String jdbcUrl;
+
+    @BeforeEach
+    void newStore() {
+        jdbcUrl = store.newJdbcUrl(dataDir);
+    }
+
     @Test
     void cumulativeRetriesBecomeMinuteDeltasThroughLatePointsResetsAndRestarts() {
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             send(collector, retries(START, MINUTE_1, 2));
             send(collector, retries(START, MINUTE_2, 5));
             // An exporter retry of the first point arriving late adds nothing.
@@ -45,7 +61,7 @@ class CallEventsTest {
                     + "AND route = '/users/{id}' AND http_method = 'GET' AND minute_unix_s = " + minute(MINUTE_2)));
             assertMetric(collector, "callsight_http_client_retries_total{" + SITE + "reason=\"503\",source=\"agent\",} 5.0");
         }
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             // The stream's last point survived the restart; then the count goes down: a reset, counted from zero.
             assertMetric(collector, "callsight_http_client_retries_total{" + SITE + "reason=\"503\",source=\"agent\",} 5.0");
             send(collector, retries(START, MINUTE_3, 6));
@@ -58,7 +74,7 @@ class CallEventsTest {
 
     @Test
     void deltaTimeoutsAndCumulativeRejectionsAddUpPerLabel() {
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             NumberDataPoint deadline = Otlp.count(MINUTE_1, MINUTE_2, 2, Otlp.attr("kind", "deadline"),
                     Otlp.attr("mode", "observe"));
             send(collector, Otlp.metrics("checkout", Otlp.counter(TIMEOUTS, AGGREGATION_TEMPORALITY_DELTA, deadline,
@@ -87,7 +103,7 @@ class CallEventsTest {
     void theNewestBreakerStateWinsAndSurvivesARestart() {
         String series = "callsight_http_client_circuit_breaker_state{service_name=\"checkout\",policy=\"payments\","
                 + "upstream=\"payments.internal:443\",} ";
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             send(collector, Otlp.metrics("checkout", Otlp.breakerState("payments", "payments.internal:443", MINUTE_2, 1)));
             // Older than the stored state: a late export must not close the breaker again.
             send(collector, Otlp.metrics("checkout", Otlp.breakerState("payments", "payments.internal:443", MINUTE_1, 0)));
@@ -99,14 +115,14 @@ class CallEventsTest {
                     + "service_name = 'checkout' AND policy = 'payments' AND upstream = 'payments.internal:443'"));
             assertMetric(collector, series + "2.0");
         }
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             assertMetric(collector, series + "2.0");
         }
     }
 
     @Test
     void invalidPolicyMetricsAre400AndStoreNothing() {
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             NumberDataPoint retry = Otlp.count(START, MINUTE_1, 2, Otlp.attr("reason", "503"),
                     Otlp.attr("source", "agent"));
             Metric nonMonotonic = Otlp.counter(RETRIES, AGGREGATION_TEMPORALITY_CUMULATIVE, retry).toBuilder()

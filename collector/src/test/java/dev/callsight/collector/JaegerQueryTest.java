@@ -30,12 +30,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * The Jaeger query API over spans ingested through OTLP into an H2 file, checked field by field against
  * Jaeger's JSON model (jaeger model/json: Trace, Span, Reference, KeyValue, Log, Process) and its query
  * service's envelope and parameters.
  */
+@ParameterizedClass
+@ArgumentsSource(TestStores.class)
 class JaegerQueryTest {
 
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -48,6 +53,9 @@ class JaegerQueryTest {
     private static final long BASE_MICROS = Otlp.BASE_NANOS / 1000;
     private static final String WINDOW = "&start=" + (BASE_MICROS - 1_000_000) + "&end=" + (BASE_MICROS + 60_000_000);
 
+    @Parameter
+    TestStore store;
+
     @TempDir
     Path dataDir;
 
@@ -55,7 +63,7 @@ class JaegerQueryTest {
 
     @BeforeEach
     void start() {
-        collector = TestCollectors.start(dataDir);
+        collector = TestCollectors.start(dataDir, store.newJdbcUrl(dataDir));
         Span root = Span.newBuilder().setTraceId(id(TRACE)).setSpanId(id(ROOT)).setName("POST /orders")
                 .setKind(Span.SpanKind.SPAN_KIND_SERVER)
                 .setStartTimeUnixNano(Otlp.BASE_NANOS - 1_000_000).setEndTimeUnixNano(Otlp.BASE_NANOS + 99_000_000)

@@ -8,7 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class RestartTest {
@@ -21,9 +22,11 @@ class RestartTest {
     @TempDir
     Path dataDir;
 
-    @Test
-    void tracesAndMetricsSurviveARestart() throws IOException {
-        try (Collector collector = TestCollectors.start(dataDir)) {
+    @ParameterizedTest
+    @ArgumentsSource(TestStores.class)
+    void tracesAndMetricsSurviveARestart(TestStore store) throws IOException {
+        String jdbcUrl = store.newJdbcUrl(dataDir);
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             assertEquals(200, Http.post(collector.otlpEndpoint() + "/v1/traces", "application/x-protobuf",
                     Otlp.traces("checkout", Otlp.clientSpan(TRACE_ID, "00f067aa0ba902b7", 200)).toByteArray())
                     .statusCode());
@@ -34,7 +37,7 @@ class RestartTest {
             collector.close();
             collector.close();
         }
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             assertEquals(200, Http.get(collector.webEndpoint() + "/api/traces/" + TRACE_ID).statusCode());
             String metrics = Http.get(collector.webEndpoint() + "/metrics").body();
             assertTrue(metrics.contains(COUNT_200), metrics);

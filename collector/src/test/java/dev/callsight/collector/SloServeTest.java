@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /** A real collector with an SLO file, fed over OTLP, read over its web port, pushing to a local Alertmanager stand-in. */
 class SloServeTest {
@@ -70,11 +72,13 @@ class SloServeTest {
         alertmanager.stop();
     }
 
-    @Test
-    void evaluatesAlertsPushesAndReloads() throws Exception {
+    @ParameterizedTest
+    @ArgumentsSource(TestStores.class)
+    void evaluatesAlertsPushesAndReloads(TestStore store) throws Exception {
+        String jdbcUrl = store.newJdbcUrl(dataDir);
         long now = System.currentTimeMillis() * 1_000_000L;
         long start = now - 60_000_000_000L;
-        try (Collector collector = start()) {
+        try (Collector collector = start(jdbcUrl)) {
             send(collector, Otlp.point(start, now, 200, 50), Otlp.point(start, now, 500, 50));
             // The exporting process restarted: its cumulative counts begin again from zero.
             send(collector, Otlp.point(start, now + 1_000_000L, 200, 10));
@@ -112,7 +116,7 @@ class SloServeTest {
             Files.writeString(slosFile, SLOS);
             await(collector, "/api/slos", body -> body.getAsJsonArray("slos").size() == 1);
         }
-        try (Collector restarted = start()) {
+        try (Collector restarted = start(jdbcUrl)) {
             JsonObject slo = await(restarted, "/api/slos/users", body -> body.get("calls").getAsLong() == 110);
             // The alert state survived: still firing, no second "fired" event.
             assertTrue(slo.getAsJsonObject("alerts").getAsJsonObject("page").get("firing").getAsBoolean());
@@ -123,13 +127,14 @@ class SloServeTest {
     @Test
     void anInvalidSloFileStopsTheStartWithFileLineAndReason() throws Exception {
         Files.writeString(slosFile, SLOS.replace("window: 30d", "window: 30 days"));
-        IllegalStateException error = assertThrows(IllegalStateException.class, this::start);
+        IllegalStateException error = assertThrows(IllegalStateException.class, () -> start(null));
         assertEquals("invalid SLO file " + slosFile + ":6: '30 days' is not a duration such as 500ms, 90s, 5m, 1h "
                 + "or 30d", error.getMessage());
     }
 
-    private Collector start() {
-        return Collector.start(CollectorConfig.builder().otlpPort(0).httpPort(0).dataDir(dataDir).slosFile(slosFile)
+    private Collector start(String jdbcUrl) {
+        return Collector.start(CollectorConfig.builder().otlpPort(0).httpPort(0).dataDir(dataDir).jdbcUrl(jdbcUrl)
+                .slosFile(slosFile)
                 .sloInterval(Duration.ofSeconds(1))
                 .alertmanager(URI.create("http://127.0.0.1:" + ((InetSocketAddress) alertmanager.getListenerInfo()
                         .get(0).getAddress()).getPort()))

@@ -22,8 +22,16 @@ final class TestCollectors {
                 .maxBodyBytes(maxBodyBytes).build());
     }
 
+    /** A collector on the store at {@code jdbcUrl}, or on H2 in {@code dataDir} when it is null. */
+    static Collector start(Path dataDir, String jdbcUrl) {
+        return Collector.start(CollectorConfig.builder().otlpPort(0).httpPort(0).dataDir(dataDir).jdbcUrl(jdbcUrl)
+                .build());
+    }
+
     static long count(Collector collector, String sql) {
-        try (Connection connection = DriverManager.getConnection(collector.jdbcUrl(), "sa", "");
+        try (Connection connection = collector.jdbcUrl().startsWith("jdbc:h2:")
+                ? DriverManager.getConnection(collector.jdbcUrl(), "sa", "")
+                : DriverManager.getConnection(collector.jdbcUrl());
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
             rows.next();

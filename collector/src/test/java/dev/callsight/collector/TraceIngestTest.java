@@ -13,8 +13,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
+@ParameterizedClass
+@ArgumentsSource(TestStores.class)
 class TraceIngestTest {
+
+    @Parameter
+    TestStore store;
 
     @TempDir
     Path dataDir;
@@ -23,7 +31,7 @@ class TraceIngestTest {
 
     @BeforeEach
     void start() {
-        collector = TestCollectors.start(dataDir);
+        collector = TestCollectors.start(dataDir, store.newJdbcUrl(dataDir));
     }
 
     @AfterEach

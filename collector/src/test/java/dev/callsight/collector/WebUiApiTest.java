@@ -13,10 +13,16 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /** The JSON the web UI's Calls and Traces pages read, and the UI files themselves, over a real collector. */
+@ParameterizedClass
+@ArgumentsSource(TestStores.class)
 class WebUiApiTest {
 
     private static final long BASE_S = Otlp.BASE_NANOS / 1_000_000_000L;
@@ -26,12 +32,22 @@ class WebUiApiTest {
     private static final String ROUTE = "&peer=users.internal:8443&route=" + URLEncoder.encode("/users/{id}",
             StandardCharsets.UTF_8);
 
+    @Parameter
+    TestStore store;
+
     @TempDir
     Path dataDir;
 
+    private String jdbcUrl;
+
+    @BeforeEach
+    void newStore() {
+        jdbcUrl = store.newJdbcUrl(dataDir);
+    }
+
     @Test
     void callSeriesHasRatesErrorsPercentilesRetriesAndTimeoutsPerStep() {
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             long end = Otlp.BASE_NANOS + HALF_MINUTE;
             post(collector, "/v1/metrics", Otlp.metrics("checkout", AGGREGATION_TEMPORALITY_DELTA,
                     Otlp.point(Otlp.BASE_NANOS, end, 200, 0, 0, 0, 8),
@@ -75,7 +91,7 @@ class WebUiApiTest {
 
     @Test
     void searchFiltersByEveryCriterion() {
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             Span failed = Otlp.clientSpan(FAILED_TRACE, "00f067aa0ba90202", 503).toBuilder()
                     .addAttributes(Otlp.attr("error.type", "503")).addAttributes(Otlp.attr("http.request.resend_count", 2))
                     .setEndTimeUnixNano(Otlp.BASE_NANOS + 250_000_000).build();
@@ -102,7 +118,7 @@ class WebUiApiTest {
 
     @Test
     void uiFilesAndChartLibraryComeFromTheJarUnderAStrictPolicy() {
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
             HttpResponse<String> root = Http.get(collector.webEndpoint() + "/");
             assertEquals(302, root.statusCode());
             assertTrue(root.headers().firstValue("Location").orElse("").endsWith("/ui/"));

@@ -142,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
         String web = collector.webEndpoint();
         System.out.println();
         System.out.println("callsight demo running" + (runFor.isZero() ? " (Ctrl-C stops it)" : " for " + runFor.toSeconds() + " s"));
-        System.out.println("  collector    OTLP " + collector.otlpEndpoint() + ", store " + collector.jdbcUrl());
+        System.out.println("  collector    OTLP " + collector.otlpEndpoint() + ", store " + collector.storeDisplayUrl());
         System.out.println("  upstream     http://" + collector.config().bindAddress() + ":" + upstream.port()
                 + " (a few % 5xx, some slow answers, the odd connection reset)");
         System.out.println("  service      'checkout' in its own JVM with the agent, calling the upstream through both JDK clients");

@@ -93,7 +93,7 @@ public final class IngestService {
         writer.lock();
         try {
             CommittedMetrics committed = database.inTransaction(connection -> {
-                JdbcStreamStates states = new JdbcStreamStates(connection);
+                JdbcStreamStates states = new JdbcStreamStates(connection, database.dialect());
                 List<RollupDelta> rollups = aggregator.aggregate(points, states);
                 List<CallEventDelta> events = eventAggregator.aggregate(eventPoints, states);
                 rollupStore.add(connection, rollups);

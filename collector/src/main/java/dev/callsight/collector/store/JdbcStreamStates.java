@@ -16,9 +16,12 @@ import java.util.stream.Collectors;
 public final class JdbcStreamStates implements StreamStateRepository {
 
     private final Connection connection;
+    private final String upsert;
 
-    public JdbcStreamStates(Connection connection) {
+    public JdbcStreamStates(Connection connection, SqlDialect dialect) {
         this.connection = connection;
+        this.upsert = dialect.upsert("cumulative_stream", List.of("stream_id", "start_unix_nano", "time_unix_nano",
+                "point_count", "sum_value", "bounds", "bucket_counts"), List.of("stream_id"));
     }
 
     @Override
@@ -39,9 +42,7 @@ public final class JdbcStreamStates implements StreamStateRepository {
 
     @Override
     public void save(String streamId, StreamState state) throws SQLException {
-        try (PreparedStatement merge = connection.prepareStatement("MERGE INTO cumulative_stream (stream_id, "
-                + "start_unix_nano, time_unix_nano, point_count, sum_value, bounds, bucket_counts) KEY (stream_id) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement merge = connection.prepareStatement(upsert)) {
             merge.setString(1, streamId);
             merge.setLong(2, state.startUnixNano());
             merge.setLong(3, state.timeUnixNano());

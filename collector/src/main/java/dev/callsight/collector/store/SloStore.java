@@ -13,6 +13,13 @@ import java.util.List;
 /** SLO alert state, alert history and daily compliance. */
 public final class SloStore {
 
+    private final String saveAlertState;
+
+    public SloStore(SqlDialect dialect) {
+        this.saveAlertState = dialect.upsert("slo_alert_state", List.of("slo", "severity", "firing", "since_unix_ms"),
+                List.of("slo", "severity"));
+    }
+
     public List<SloAlertState> alertStates(Connection connection) throws SQLException {
         List<SloAlertState> states = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
@@ -27,8 +34,7 @@ public final class SloStore {
     }
 
     public void saveAlertState(Connection connection, SloAlertState state) throws SQLException {
-        try (PreparedStatement merge = connection.prepareStatement("MERGE INTO slo_alert_state "
-                + "(slo, severity, firing, since_unix_ms) KEY (slo, severity) VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement merge = connection.prepareStatement(saveAlertState)) {
             merge.setString(1, state.slo());
             merge.setString(2, state.severity());
             merge.setBoolean(3, state.firing());

@@ -17,10 +17,11 @@ public final class SpanStore {
     /** How many of the latest spans a trace listing looks at for each trace it lists. */
     private static final int RECENT_SPANS_PER_TRACE = 20;
 
-    private static final String COLUMNS = "trace_id, span_id, parent_span_id, service_name, scope_name, name, kind, "
-            + "start_unix_nano, end_unix_nano, duration_nano, status_code, status_message, http_method, "
-            + "server_address, server_port, route, http_status_code, error_type, resend_count, attributes, "
-            + "resource_attributes, links, events";
+    private static final List<String> COLUMN_LIST = List.of("trace_id", "span_id", "parent_span_id", "service_name",
+            "scope_name", "name", "kind", "start_unix_nano", "end_unix_nano", "duration_nano", "status_code",
+            "status_message", "http_method", "server_address", "server_port", "route", "http_status_code", "error_type",
+            "resend_count", "attributes", "resource_attributes", "links", "events");
+    private static final String COLUMNS = String.join(", ", COLUMN_LIST);
 
     /**
      * Most spans a trace search reads before it stops: searches whose tags match rarely look only at this
@@ -28,13 +29,21 @@ public final class SpanStore {
      */
     private static final int MAX_SEARCHED_SPANS = 10_000;
 
+    private final String upsertSpan;
+    private final String upsertOperation;
+
+    public SpanStore(SqlDialect dialect) {
+        this.upsertSpan = dialect.upsert("spans", COLUMN_LIST, List.of("trace_id", "span_id"));
+        List<String> operationColumns = List.of("service_name", "span_name", "kind");
+        this.upsertOperation = dialect.upsert("span_operation", operationColumns, operationColumns);
+    }
+
     /** Upserts by (trace_id, span_id), so an exporter's retry of a stored batch changes nothing. */
     public void insert(Connection connection, List<SpanRecord> spans) throws SQLException {
         if (spans.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement("MERGE INTO spans (" + COLUMNS
-                + ") KEY (trace_id, span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(upsertSpan)) {
             for (SpanRecord span : spans) {
                 int i = 0;
                 insert.setString(++i, span.traceId());
@@ -68,11 +77,10 @@ public final class SpanStore {
     }
 
     /** A batch holds few distinct operations, so only those are upserted. */
-    private static void insertOperations(Connection connection, List<SpanRecord> spans) throws SQLException {
+    private void insertOperations(Connection connection, List<SpanRecord> spans) throws SQLException {
         Set<ServiceOperation> operations = new LinkedHashSet<>();
         spans.forEach(span -> operations.add(new ServiceOperation(span.serviceName(), span.name(), span.kind())));
-        try (PreparedStatement insert = connection.prepareStatement("MERGE INTO span_operation "
-                + "(service_name, span_name, kind) KEY (service_name, span_name, kind) VALUES (?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(upsertOperation)) {
             for (ServiceOperation operation : operations) {
                 insert.setString(1, operation.service());
                 insert.setString(2, operation.name());
@@ -202,7 +210,7 @@ public final class SpanStore {
         try (PreparedStatement query = connection.prepareStatement("SELECT trace_id, MIN(start_unix_nano) AS started, "
                 + "MAX(end_unix_nano) AS ended, COUNT(*) AS spans, MAX(CASE WHEN status_code = 2 THEN 1 ELSE 0 END) AS failed, "
                 + "MIN(CASE WHEN parent_span_id IS NULL THEN name END) AS root_name, MIN(name) AS any_name "
-                + "FROM (" + recentSpans + ") GROUP BY trace_id ORDER BY started DESC LIMIT ?")) {
+                + "FROM (" + recentSpans + ") recent GROUP BY trace_id ORDER BY started DESC LIMIT ?")) {
             int i = 0;
             if (service != null) {
                 query.setString(++i, service);

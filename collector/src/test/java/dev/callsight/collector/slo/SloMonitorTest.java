@@ -14,6 +14,7 @@ import dev.callsight.collector.store.RollupStore;
 import dev.callsight.collector.store.SloAlertEvent;
 import dev.callsight.collector.store.SloDay;
 import dev.callsight.collector.store.SloStore;
+import dev.callsight.collector.store.SqlDialect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -42,7 +43,7 @@ class SloMonitorTest {
 
     private Database database;
     private final RollupStore rollups = new RollupStore();
-    private final SloStore store = new SloStore();
+    private final SloStore store = new SloStore(SqlDialect.H2);
     private final MovableClock clock = new MovableClock();
     private final List<List<AlertNotice>> sent = new ArrayList<>();
     private SloMonitor monitor;
