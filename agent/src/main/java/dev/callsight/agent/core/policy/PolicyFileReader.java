@@ -63,7 +63,9 @@ public final class PolicyFileReader {
     public static PolicySet parse(String file, String yaml) throws PolicyFileException {
         Optional<Node> root;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(file).build();
+            // One buffer for the whole text: snakeyaml-engine 3.0.1 fails on a surrogate pair (an emoji) that straddles
+            // its buffer boundary (found by PolicyFileReaderFuzzTest).
+            LoadSettings settings = LoadSettings.builder().setLabel(file).setBufferSize(yaml.length() + 1).build();
             DepthLimitedParser events = new DepthLimitedParser(new ParserImpl(settings, new StreamReader(settings, yaml)));
             try {
                 root = new Composer(settings, events).getSingleNode();

@@ -97,6 +97,15 @@ class PolicyFileReaderTest {
                 error.getMessage());
     }
 
+    /** Found by PolicyFileReaderFuzzTest: the YAML reader failed on a surrogate pair across its 1024-char buffer. */
+    @Test
+    void anEmojiAnywhereReads() throws Exception {
+        for (int at = 1015; at < 1030; at++) {
+            String yaml = "# " + "a".repeat(at - 2) + "\uD83D\uDE00\npolicies:\n  - name: p\n    match: { host: \"*\" }\n";
+            assertEquals("p", PolicyFileReader.parse("p.yaml", yaml).policyFor("GET", "h", 80, "/").name());
+        }
+    }
+
     /** Found by PolicyFileReaderFuzzTest: a tag the composer rejects threw IllegalArgumentException. */
     @Test
     void anInvalidTagIsInvalidYamlWithItsLine() {
