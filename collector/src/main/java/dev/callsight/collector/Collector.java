@@ -7,6 +7,7 @@ import dev.callsight.collector.ingest.IngestAdmission;
 import dev.callsight.collector.ingest.IngestLimits;
 import dev.callsight.collector.ingest.IngestService;
 import dev.callsight.collector.ingest.OtlpReceiver;
+import dev.callsight.collector.secure.SecureListeners;
 import dev.callsight.collector.serve.AgentExporterDrops;
 import dev.callsight.collector.serve.BreakerStateGauge;
 import dev.callsight.collector.serve.CallEventCounters;
@@ -33,7 +34,6 @@ import dev.callsight.collector.slo.SloMonitor;
 import dev.callsight.collector.slo.SloParser;
 import io.prometheus.client.CollectorRegistry;
 import io.undertow.Undertow;
-import io.undertow.server.HttpHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -56,16 +56,18 @@ public final class Collector implements AutoCloseable {
     private final Undertow webServer;
     private final ScheduledExecutorService sloLoop;
     private final Optional<OtlpForwarder> forwarder;
+    private final String scheme;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Collector(CollectorConfig config, Database database, Undertow otlpServer, Undertow webServer,
-            ScheduledExecutorService sloLoop, Optional<OtlpForwarder> forwarder) {
+            ScheduledExecutorService sloLoop, Optional<OtlpForwarder> forwarder, String scheme) {
         this.config = config;
         this.database = database;
         this.otlpServer = otlpServer;
         this.webServer = webServer;
         this.sloLoop = sloLoop;
         this.forwarder = forwarder;
+        this.scheme = scheme;
     }
 
     /**
@@ -75,6 +77,7 @@ public final class Collector implements AutoCloseable {
      */
     public static Collector start(CollectorConfig config) {
         Optional<SloFile> slos = loadSlos(config);
+        SecureListeners listeners = SecureListeners.create(config.bindAddress(), config.security(), System.err);
         Database database = openStore(config);
         Undertow otlpServer = null;
         Optional<OtlpForwarder> forwarder = Optional.empty();
@@ -119,16 +122,17 @@ public final class Collector implements AutoCloseable {
                     new OtlpReceiver(ingest, health, config.maxBodyBytes()), health, config.ingestLimits(),
                     config.maxBodyBytes());
             registry.register(new IngestQueueCollector(admission));
-            otlpServer = listen(config, config.otlpPort(), admission);
-            Undertow webServer = listen(config, config.httpPort(),
+            otlpServer = listen(config, config.otlpPort(), listeners.otlp(config.otlpPort(), admission));
+            Undertow webServer = listen(config, config.httpPort(), listeners.web(config.httpPort(),
                     new WebHandler(registry, database, spanStore, rollupStore, callEventStore, monitor, sloStore,
-                            config.jaegerUi()));
+                            config.jaegerUi())));
             ScheduledExecutorService sloLoop = Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "callsight-slo");
                 thread.setDaemon(true);
                 return thread;
             });
-            Collector collector = new Collector(config, database, otlpServer, webServer, sloLoop, forwarder);
+            Collector collector = new Collector(config, database, otlpServer, webServer, sloLoop, forwarder,
+                    listeners.scheme());
             AlertSink sink = config.alertmanager() == null ? AlertSink.NONE : new AlertmanagerClient(
                     config.alertmanager(), collector.webEndpoint() + WebHandler.SLO_PATH, config.sloInterval());
             sloLoop.scheduleWithFixedDelay(() -> monitor.run(sink), 0, config.sloInterval().toMillis(),
@@ -180,8 +184,7 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private static Undertow listen(CollectorConfig config, int port, HttpHandler handler) {
-        Undertow server = Undertow.builder().addHttpListener(port, config.bindAddress()).setHandler(handler).build();
+    private static Undertow listen(CollectorConfig config, int port, Undertow server) {
         try {
             server.start();
         } catch (RuntimeException e) {
@@ -212,14 +215,14 @@ public final class Collector implements AutoCloseable {
         return database.displayUrl();
     }
 
-    /** Base URL of the OTLP/HTTP receiver, e.g. {@code http://127.0.0.1:4318}. */
+    /** Base URL of the OTLP/HTTP receiver, e.g. {@code http://127.0.0.1:4318} ({@code https} with TLS). */
     public String otlpEndpoint() {
-        return "http://" + hostForUrl() + ":" + otlpPort();
+        return scheme + "://" + hostForUrl() + ":" + otlpPort();
     }
 
     /** Base URL of the web port, e.g. {@code http://127.0.0.1:9318}. */
     public String webEndpoint() {
-        return "http://" + hostForUrl() + ":" + httpPort();
+        return scheme + "://" + hostForUrl() + ":" + httpPort();
     }
 
     private String hostForUrl() {

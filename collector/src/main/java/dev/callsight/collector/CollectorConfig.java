@@ -1,6 +1,7 @@
 package dev.callsight.collector;
 
 import dev.callsight.collector.ingest.IngestLimits;
+import dev.callsight.collector.secure.SecurityConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,8 @@ public record CollectorConfig(
         URI forwardOtlp,
         int forwardQueueSpans,
         URI jaegerUi,
-        IngestLimits ingestLimits) {
+        IngestLimits ingestLimits,
+        SecurityConfig security) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_OTLP_PORT = 4318;
@@ -39,6 +41,7 @@ public record CollectorConfig(
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(ingestLimits, "ingestLimits");
+        Objects.requireNonNull(security, "security");
         checkPort("otlpPort", otlpPort);
         checkPort("httpPort", httpPort);
         if (maxBodyBytes <= 0) {
@@ -92,6 +95,7 @@ public record CollectorConfig(
         private int forwardQueueSpans = DEFAULT_FORWARD_QUEUE_SPANS;
         private URI jaegerUi;
         private IngestLimits ingestLimits = IngestLimits.DEFAULTS;
+        private SecurityConfig security = SecurityConfig.DEFAULT;
 
         private Builder() {
         }
@@ -166,9 +170,15 @@ public record CollectorConfig(
             return this;
         }
 
+        public Builder security(SecurityConfig value) {
+            security = value;
+            return this;
+        }
+
         public CollectorConfig build() {
             return new CollectorConfig(bindAddress, otlpPort, httpPort, dataDir, jdbcUrl, maxBodyBytes, slosFile,
-                    alertmanager, sloInterval, forwardOtlp, forwardQueueSpans, jaegerUi, ingestLimits);
+                    alertmanager, sloInterval, forwardOtlp, forwardQueueSpans, jaegerUi, ingestLimits,
+                    security);
         }
     }
 }

@@ -64,6 +64,9 @@ public final class CollectorOptions {
     @Mixin
     private IngestLimitOptions ingestLimits;
 
+    @Mixin
+    private SecurityOptions security;
+
     /**
      * Starts the collector these flags describe, or says on stderr why it could not (with a hint
      * when a port is taken) and returns empty.
@@ -83,6 +86,7 @@ public final class CollectorOptions {
         return CollectorConfig.builder().bindAddress(bind).otlpPort(otlpPort).httpPort(httpPort)
                 .dataDir(dataDir).jdbcUrl(jdbcUrl).maxBodyBytes(maxBodyBytes).slosFile(slosFile)
                 .alertmanager(alertmanager).sloInterval(sloInterval).forwardOtlp(forwardOtlp)
-                .forwardQueueSpans(forwardQueueSpans).jaegerUi(jaegerUi).ingestLimits(ingestLimits.toLimits()).build();
+                .forwardQueueSpans(forwardQueueSpans).jaegerUi(jaegerUi).ingestLimits(ingestLimits.toLimits())
+                .security(security.toConfig()).build();
     }
 }

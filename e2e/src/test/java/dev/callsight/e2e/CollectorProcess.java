@@ -63,6 +63,10 @@ final class CollectorProcess implements AutoCloseable {
         return new CollectorProcess(process, URI.create(matcher.group(1)), URI.create(matcher.group(2)), output);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     URI otlp() {
         return otlp;
     }

@@ -1,15 +1,18 @@
 package dev.callsight.e2e;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
-/** A self-signed certificate for localhost made with the JDK's keytool, and a trust store for it. */
+/** A self-signed certificate for localhost and 127.0.0.1 made with the JDK's keytool, and a trust store for it. */
 final class TestCertificate {
 
     static final String PASSWORD = "changeit";
@@ -41,14 +44,43 @@ final class TestCertificate {
     }
 
     SSLContext serverContext() throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            store.load(in, PASSWORD.toCharArray());
-        }
+        KeyStore store = load();
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, PASSWORD.toCharArray());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), null, null);
         return context;
+    }
+
+    /** A client context that trusts this certificate only. */
+    SSLContext clientContext() throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(load());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    /** The certificate as PEM, as servers, OTEL_EXPORTER_OTLP_CERTIFICATE and Prometheus's ca_file take it. */
+    Path writeCertificatePem(Path file) throws Exception {
+        return writePem(file, "CERTIFICATE", load().getCertificate("localhost").getEncoded());
+    }
+
+    /** The private key as unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}). */
+    Path writeKeyPem(Path file) throws Exception {
+        return writePem(file, "PRIVATE KEY", load().getKey("localhost", PASSWORD.toCharArray()).getEncoded());
+    }
+
+    private static Path writePem(Path file, String type, byte[] der) throws Exception {
+        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        return Files.writeString(file, "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n");
+    }
+
+    private KeyStore load() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            store.load(in, PASSWORD.toCharArray());
+        }
+        return store;
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -66,7 +67,8 @@ public final class DemoCommand implements Callable<Integer> {
             agentJar = extract(AGENT_RESOURCE, ".jar");
             policies = extract(POLICIES_RESOURCE, ".yaml");
             Process service = startSampleService(agentJar, policies, collector.otlpEndpoint(),
-                    "http://" + config.bindAddress() + ":" + upstream.port(), rate);
+                    config.security().exporterEnvironment(), "http://" + config.bindAddress() + ":" + upstream.port(),
+                    rate);
             printWhereToLook(collector, upstream, runFor);
             service.onExit().thenRun(stop::countDown);
             if (runFor.isZero()) {
@@ -104,9 +106,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The sample service JVM with the agent attached, exporting to {@code otlpEndpoint}; its output is this JVM's. */
-    static Process startSampleService(Path agentJar, Path policies, String otlpEndpoint, String upstreamUrl, int rate)
-            throws IOException, URISyntaxException {
+    /**
+     * The sample service JVM with the agent attached, exporting to {@code otlpEndpoint} with the further
+     * {@code exporterEnvironment} (the collector's token and certificate); its output is this JVM's.
+     */
+    static Process startSampleService(Path agentJar, Path policies, String otlpEndpoint,
+            Map<String, String> exporterEnvironment, String upstreamUrl, int rate) throws IOException, URISyntaxException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = new File(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-javaagent:" + agentJar,
@@ -117,6 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
         builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
         builder.environment().put("OTEL_METRIC_EXPORT_INTERVAL", "5000");
         builder.environment().put("OTEL_BSP_SCHEDULE_DELAY", "1000");
+        builder.environment().putAll(exporterEnvironment);
         return builder.start();
     }
 

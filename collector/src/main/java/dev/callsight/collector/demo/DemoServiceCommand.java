@@ -2,6 +2,7 @@ package dev.callsight.collector.demo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ public final class DemoServiceCommand implements Callable<Integer> {
         Path policies = DemoCommand.extract(DemoCommand.POLICIES_RESOURCE, ".yaml");
         // Only the sample service calls the upstream, so it stays on loopback even inside a container.
         try (FlakyUpstream upstream = new FlakyUpstream("127.0.0.1")) {
-            Process service = DemoCommand.startSampleService(agentJar, policies, otlpEndpoint,
+            Process service = DemoCommand.startSampleService(agentJar, policies, otlpEndpoint, Map.of(),
                     "http://127.0.0.1:" + upstream.port(), rate);
             // docker stop sends SIGTERM to this JVM; the service JVM goes with it.
             Thread stopService = new Thread(() -> stop(service), "callsight-demo-service-stop");

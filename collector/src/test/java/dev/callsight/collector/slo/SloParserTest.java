@@ -152,6 +152,18 @@ class SloParserTest {
                 "slos.yaml:3: 'kind' must be client or server, not 'inbound'");
         assertError(valid.replace("service: checkout", "service: checkout, kind: server, peer: \"users:443\""),
                 "slos.yaml:3: 'peer' cannot be set with kind: server");
+        // Found by SloParserFuzzTest: a tag the YAML composer rejects threw IllegalArgumentException.
+        assertError("slos:\n  - !-%-0 x\n", "slos.yaml:2: not valid YAML: Tag must not contain leading or trailing");
+    }
+
+    /** Found by the fuzz tests: the YAML reader failed on a surrogate pair across its 1024-char buffer. */
+    @Test
+    void anEmojiAnywhereReads() throws Exception {
+        for (int at = 1015; at < 1030; at++) {
+            String text = "# " + "a".repeat(at - 2) + "\uD83D\uDE00\nslos:\n  - name: a\n    selector: { service: checkout }\n"
+                    + "    sli: success\n    target: 99.9%\n    window: 30d\n";
+            assertEquals("a", parser.parse(text, "slos.yaml").get(0).name());
+        }
     }
 
     @Test

@@ -88,6 +88,33 @@ class PolicyFileReaderTest {
         assertFalse(match.matches("POST", "h", 1, "/charges"));
     }
 
+    /** Found by PolicyFileReaderFuzzTest: the composer recursed until the stack overflowed. */
+    @Test
+    void deepNestingIsRefusedBeforeTheStackOverflows() {
+        String deep = "policies:\n  - match: " + "{a: ".repeat(20_000) + "1" + "}".repeat(20_000) + "\n";
+        PolicyFileException error = assertThrows(PolicyFileException.class, () -> PolicyFileReader.parse("p.yaml", deep));
+        assertTrue(error.getMessage().contains("p.yaml:2: not valid YAML: nested more than 50 levels deep"),
+                error.getMessage());
+    }
+
+    /** Found by PolicyFileReaderFuzzTest: the YAML reader failed on a surrogate pair across its 1024-char buffer. */
+    @Test
+    void anEmojiAnywhereReads() throws Exception {
+        for (int at = 1015; at < 1030; at++) {
+            String yaml = "# " + "a".repeat(at - 2) + "\uD83D\uDE00\npolicies:\n  - name: p\n    match: { host: \"*\" }\n";
+            assertEquals("p", PolicyFileReader.parse("p.yaml", yaml).policyFor("GET", "h", 80, "/").name());
+        }
+    }
+
+    /** Found by PolicyFileReaderFuzzTest: a tag the composer rejects threw IllegalArgumentException. */
+    @Test
+    void anInvalidTagIsInvalidYamlWithItsLine() {
+        PolicyFileException error = assertThrows(PolicyFileException.class,
+                () -> PolicyFileReader.parse("p.yaml", "policies:\n  - !-%-0 x\n"));
+        assertTrue(error.getMessage().startsWith("p.yaml:2: not valid YAML: Tag must not contain leading or trailing"),
+                error.getMessage());
+    }
+
     @Test
     void errorsNameTheFileTheLineAndTheReason() {
         assertError(3, "'connect': '5 seconds' is not a duration", String.join("\n",
