@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * directory, on a free loopback port, removed on close. PostgreSQL refuses to run as root, so as root it runs as
  * the package's {@code postgres} user.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
     private static final String USER = "callsight";
     private static final long READY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -42,7 +42,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** The directory holding initdb and postgres, if PostgreSQL is installed. */
-    static Optional<Path> binaries() {
+    public static Optional<Path> binaries() {
         Path debian = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(debian)) {
             try (Stream<Path> versions = Files.list(debian)) {
@@ -63,7 +63,7 @@ final class PostgresServer implements AutoCloseable {
                 .findFirst();
     }
 
-    static PostgresServer start(Path binaries) throws Exception {
+    public static PostgresServer start(Path binaries) throws Exception {
         Path dataDir = Files.createTempDirectory("callsight-postgres");
         if (runningAsRoot()) {
             UserPrincipalLookupService users = dataDir.getFileSystem().getUserPrincipalLookupService();
@@ -92,7 +92,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** A new, empty database on this server. */
-    String newDatabaseUrl() {
+    public String newDatabaseUrl() {
         String name = "callsight_" + databases.incrementAndGet();
         try (Connection connection = DriverManager.getConnection(url("postgres"));
                 Statement statement = connection.createStatement()) {

@@ -1,5 +1,6 @@
 package dev.callsight.e2e;
 
+import dev.callsight.collector.PostgresServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,9 +16,12 @@ class CollectorPostgresTest {
 
     @Test
     void everyAcknowledgedSpanSurvivesSigkillMidIngest() throws Exception {
-        try (PostgresServer postgres = PostgresServer.start()) {
+        Path binaries = PostgresServer.binaries().orElseGet(() -> Programs.unavailable(
+                "PostgreSQL not found; install Debian's postgresql package"));
+        try (PostgresServer postgres = PostgresServer.start(binaries)) {
+            String jdbcUrl = postgres.newDatabaseUrl();
             CollectorFaultsTest.sigkillMidIngest(() -> CollectorProcess.start(temp.resolve("unused"),
-                    "--jdbc-url", postgres.jdbcUrl()));
+                    "--jdbc-url", jdbcUrl));
         }
     }
 }
