@@ -25,12 +25,6 @@ public record CallKey(
         Objects.requireNonNull(kind, "kind");
     }
 
-    /** An outbound call. */
-    public CallKey(String serviceName, String serverAddress, int serverPort, String route, String method,
-            int statusCode, String errorType) {
-        this(serviceName, serverAddress, serverPort, route, method, statusCode, errorType, CallKind.CLIENT);
-    }
-
     public static CallKey of(CallSite site, int statusCode, String errorType) {
         return new CallKey(site.serviceName(), site.serverAddress(), site.serverPort(), site.route(), site.method(),
                 statusCode, errorType, site.kind());

@@ -16,9 +16,4 @@ public record CallSite(String serviceName, String serverAddress, int serverPort,
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(kind, "kind");
     }
-
-    /** An outbound call. */
-    public CallSite(String serviceName, String serverAddress, int serverPort, String route, String method) {
-        this(serviceName, serverAddress, serverPort, route, method, CallKind.CLIENT);
-    }
 }

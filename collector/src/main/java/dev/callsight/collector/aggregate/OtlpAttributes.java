@@ -58,7 +58,8 @@ public final class OtlpAttributes {
                 (int) integer(attributes, "server.port").or(() -> integer(attributes, "net.peer.port")).orElse(0L)
                         .longValue(),
                 string(attributes, "url.template").or(() -> string(attributes, "http.route")).orElse(""),
-                string(attributes, "http.request.method").or(() -> string(attributes, "http.method")).orElse(""));
+                string(attributes, "http.request.method").or(() -> string(attributes, "http.method")).orElse(""),
+                CallKind.CLIENT);
     }
 
     private static Optional<Long> parseLong(String text) {

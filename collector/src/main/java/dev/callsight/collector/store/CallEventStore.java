@@ -53,8 +53,9 @@ public final class CallEventStore {
                 + "FROM call_event_minute GROUP BY " + KEY_COLUMNS + " ORDER BY " + KEY_COLUMNS);
                 ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
+                // Policy events are the agent's outbound calls only.
                 CallSite site = new CallSite(rows.getString(1), rows.getString(2), rows.getInt(3), rows.getString(4),
-                        rows.getString(5));
+                        rows.getString(5), CallKind.CLIENT);
                 totals.add(new CallEventTotal(new CallEventKey(site, CallEvent.forLabel(rows.getString(6)),
                         rows.getString(7), rows.getString(8)), rows.getLong(9)));
             }

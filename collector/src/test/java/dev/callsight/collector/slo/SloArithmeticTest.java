@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callsight.collector.CollectorConfig;
 import dev.callsight.collector.aggregate.CallKey;
+import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.aggregate.RollupDelta;
 import dev.callsight.collector.aggregate.RollupKey;
@@ -215,7 +216,7 @@ class SloArithmeticTest {
 
     private void write(Instant at, int status, long count, List<Long> buckets) throws SQLException {
         CallKey call = new CallKey("checkout", "users.internal", 8443, "/users/{id}", "GET", status,
-                status == 0 ? "java.io.IOException" : status >= 400 ? Integer.toString(status) : "");
+                status == 0 ? "java.io.IOException" : status >= 400 ? Integer.toString(status) : "", CallKind.CLIENT);
         RollupDelta delta = new RollupDelta(RollupKey.of(at.getEpochSecond() * 1_000_000_000L, call), count,
                 count * 0.001, buckets);
         database.inTransaction(connection -> {

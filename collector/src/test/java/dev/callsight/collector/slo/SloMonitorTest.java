@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callsight.collector.CollectorConfig;
 import dev.callsight.collector.aggregate.CallKey;
+import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.aggregate.RollupDelta;
 import dev.callsight.collector.aggregate.RollupKey;
@@ -121,7 +122,7 @@ class SloMonitorTest {
         List<Long> buckets = new ArrayList<>(Collections.nCopies(CanonicalBuckets.BUCKET_COUNT, 0L));
         buckets.set(0, count);
         CallKey call = new CallKey("checkout", "users.internal", 8443, "/users/{id}", "GET", status,
-                status >= 500 ? Integer.toString(status) : "");
+                status >= 500 ? Integer.toString(status) : "", CallKind.CLIENT);
         RollupDelta delta = new RollupDelta(RollupKey.of(at.getEpochSecond() * 1_000_000_000L, call), count,
                 count * 0.001, buckets);
         database.inTransaction(connection -> {

@@ -118,7 +118,7 @@ class SloParserTest {
 
         assertEquals(new Selector("checkout", null, null, "/orders/{id}", null, CallKind.SERVER), slo.selector());
         CallKey served = new CallKey("checkout", "", 0, "/orders/{id}", "GET", 200, "", CallKind.SERVER);
-        CallKey called = new CallKey("checkout", "orders.internal", 443, "/orders/{id}", "GET", 200, "");
+        CallKey called = new CallKey("checkout", "orders.internal", 443, "/orders/{id}", "GET", 200, "", CallKind.CLIENT);
         assertEquals(true, slo.selector().matches(served));
         assertEquals(false, slo.selector().matches(called), "outbound calls are not the service's own requests");
         assertEquals(false, new Selector("checkout", null, null, null, null).matches(served),
