@@ -1,6 +1,6 @@
 package dev.callsight.e2e;
 
-import static dev.callsight.e2e.CollectorSpans.attribute;
+import static dev.callsight.e2e.CollectorProcess.attribute;
 import static dev.callsight.e2e.CollectorSpans.awaitSpan;
 import static dev.callsight.e2e.CollectorSpans.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -39,10 +39,6 @@ final class CollectorSpans {
                 "span of " + traceparent);
     }
 
-    static String attribute(JsonObject span, String key) {
-        return CollectorProcess.attribute(span, key);
-    }
-
     static <T> T eventually(Callable<T> probe, String what) throws Exception {
         return Eventually.get(probe, what, PATIENCE);
     }
