@@ -4,11 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -190,6 +198,66 @@ class TraceIngestTest {
         assertEquals(400, malformed.statusCode());
         assertTrue(malformed.body().contains("32 hex digits"), malformed.body());
         assertEquals(404, Http.get(collector.webEndpoint() + "/nothing-here").statusCode());
+    }
+
+    @Test
+    void aResentBatchAloneOrMixedWithNewSpansStoresEachSpanOnce() {
+        String traceId = "7bf92f3577b34da6a3ce929d0e0e4739";
+        byte[] first = Otlp.traces("checkout", Otlp.clientSpan(traceId, "00f067aa0ba90001", 200),
+                Otlp.clientSpan(traceId, "00f067aa0ba90002", 200)).toByteArray();
+        byte[] resentWithNew = Otlp.traces("checkout", Otlp.clientSpan(traceId, "00f067aa0ba90002", 503),
+                Otlp.clientSpan(traceId, "00f067aa0ba90003", 200)).toByteArray();
+        for (byte[] body : List.of(first, first, resentWithNew)) {
+            HttpResponse<String> response = Http.post(collector.otlpEndpoint() + "/v1/traces",
+                    "application/x-protobuf", body);
+            assertEquals(200, response.statusCode(), response.body());
+        }
+
+        JsonArray spans = getTrace(traceId).getAsJsonArray("spans");
+        List<String> ids = new ArrayList<>();
+        spans.forEach(span -> ids.add(span.getAsJsonObject().get("spanId").getAsString()));
+        assertEquals(List.of("00f067aa0ba90001", "00f067aa0ba90002", "00f067aa0ba90003"), ids.stream().sorted().toList());
+        JsonObject resent = spans.asList().stream().map(JsonElement::getAsJsonObject)
+                .filter(span -> span.get("spanId").getAsString().endsWith("0002")).findFirst().orElseThrow();
+        assertEquals(503, resent.getAsJsonObject("http").get("statusCode").getAsInt(), "the latest copy is kept");
+    }
+
+    @Test
+    void concurrentSendersSharingCommitsLoseNoAcknowledgedSpan() throws Exception {
+        int senders = 8;
+        int requestsEach = 15;
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        try {
+            List<Future<List<String>>> acknowledged = new ArrayList<>();
+            for (int sender = 0; sender < senders; sender++) {
+                int s = sender;
+                acknowledged.add(pool.submit(() -> {
+                    List<String> traces = new ArrayList<>();
+                    for (int request = 0; request < requestsEach; request++) {
+                        String traceId = String.format("%016x%016x", s + 1, request + 1);
+                        Span[] spans = new Span[10];
+                        for (int i = 0; i < spans.length; i++) {
+                            spans[i] = Otlp.clientSpan(traceId, String.format("%016x", i + 1), 200);
+                        }
+                        HttpResponse<String> response = Http.post(collector.otlpEndpoint() + "/v1/traces",
+                                "application/x-protobuf", Otlp.traces("sender-" + s, spans).toByteArray());
+                        assertEquals(200, response.statusCode(), response.body());
+                        traces.add(traceId);
+                    }
+                    return traces;
+                }));
+            }
+            int checked = 0;
+            for (Future<List<String>> sender : acknowledged) {
+                for (String traceId : sender.get(60, TimeUnit.SECONDS)) {
+                    assertEquals(10, getTrace(traceId).getAsJsonArray("spans").size(), traceId);
+                    checked++;
+                }
+            }
+            assertEquals(senders * requestsEach, checked);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private JsonObject getTrace(String traceId) {

@@ -28,15 +28,12 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Stores one decoded request in one transaction. Everything that can reject a request runs before the
- * transaction starts, so a rejected request stores nothing. Returns only after the commit.
- *
- * <p>Writers take turns: turning cumulative points into deltas reads and then writes stream state, and two
- * batches creating the same rollup row at once would collide; H2 commits one at a time anyway.
+ * Stores one decoded request in a transaction, shared with concurrent requests by {@link GroupCommit}.
+ * Everything that can reject a request runs before the transaction starts, so a rejected request stores nothing.
+ * Returns only after the commit.
  */
 public final class IngestService {
 
@@ -55,7 +52,7 @@ public final class IngestService {
     private final CallEventAggregator eventAggregator = new CallEventAggregator();
     private final Consumer<CommittedMetrics> committedMetrics;
     private final Consumer<ExportTraceServiceRequest> committedTraces;
-    private final ReentrantLock writer = new ReentrantLock();
+    private final GroupCommit commits;
 
     /**
      * @param committedMetrics told, in commit order, of what each committed metrics request added
@@ -75,21 +72,17 @@ public final class IngestService {
         this.committedMetrics = committedMetrics;
         this.committedTraces = committedTraces;
         this.callSites = callSites;
-        this.spanMapper = new SpanRecordMapper(new AttributesJson(maxAttributeLength));
+        this.spanMapper = new SpanRecordMapper(maxAttributeLength);
+        this.commits = new GroupCommit(database);
     }
 
     /** @return the number of spans stored */
     public int ingest(ExportTraceServiceRequest request) throws SQLException {
         List<SpanRecord> spans = spanMapper.map(request);
-        writer.lock();
-        try {
-            database.inTransaction(connection -> {
-                spanStore.insert(connection, spans);
-                return null;
-            });
-        } finally {
-            writer.unlock();
-        }
+        commits.write(connection -> {
+            spanStore.insert(connection, spans);
+            return null;
+        }, nothing -> { });
         committedTraces.accept(request);
         return spans.size();
     }
@@ -101,21 +94,15 @@ public final class IngestService {
         List<BreakerState> breakerStates = breakerExtractor.extract(request);
         List<AgentDropPoint> agentDrops = agentDropExtractor.extract(request);
         List<DurationExemplar> exemplars = points.stream().flatMap(point -> point.exemplars().stream()).toList();
-        writer.lock();
-        try {
-            CommittedMetrics committed = database.inTransaction(connection -> {
-                JdbcStreamStates states = new JdbcStreamStates(connection, database.dialect());
-                List<RollupDelta> rollups = aggregator.aggregate(points, states);
-                List<CallEventDelta> events = eventAggregator.aggregate(eventPoints, states);
-                rollupStore.add(connection, rollups);
-                callEventStore.add(connection, events);
-                return new CommittedMetrics(rollups, events, breakerStateStore.save(connection, breakerStates),
-                        exemplars, agentDrops);
-            });
-            committedMetrics.accept(committed);
-        } finally {
-            writer.unlock();
-        }
+        commits.write(connection -> {
+            JdbcStreamStates states = new JdbcStreamStates(connection, database.dialect());
+            List<RollupDelta> rollups = aggregator.aggregate(points, states);
+            List<CallEventDelta> events = eventAggregator.aggregate(eventPoints, states);
+            rollupStore.add(connection, rollups);
+            callEventStore.add(connection, events);
+            return new CommittedMetrics(rollups, events, breakerStateStore.save(connection, breakerStates),
+                    exemplars, agentDrops);
+        }, committedMetrics);
         return pointCount(request);
     }
 

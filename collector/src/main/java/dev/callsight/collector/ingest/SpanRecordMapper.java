@@ -19,15 +19,16 @@ import java.util.Optional;
  * Turns OTLP spans into stored rows, pulling the HTTP client fields out of the attributes (current semantic
  * convention names first, the older ones as fallback). Rejects spans whose IDs break the OTLP data model.
  */
-final class SpanRecordMapper {
+public final class SpanRecordMapper {
 
     private final AttributesJson attributesJson;
 
-    SpanRecordMapper(AttributesJson attributesJson) {
-        this.attributesJson = attributesJson;
+    /** @param maxAttributeLength characters kept of each stored attribute value */
+    public SpanRecordMapper(int maxAttributeLength) {
+        this.attributesJson = new AttributesJson(maxAttributeLength);
     }
 
-    List<SpanRecord> map(ExportTraceServiceRequest request) {
+    public List<SpanRecord> map(ExportTraceServiceRequest request) {
         List<SpanRecord> records = new ArrayList<>();
         for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
             List<KeyValue> resource = resourceSpans.getResource().getAttributesList();

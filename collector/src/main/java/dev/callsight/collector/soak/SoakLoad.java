@@ -19,15 +19,18 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 
 /**
  * The telemetry one soak sender produces, shaped like an agent's: CLIENT spans over a few routes and statuses,
- * and the cumulative {@code http.client.request.duration} histograms of the same calls.
+ * and the cumulative {@code http.client.request.duration} histograms of the same calls. Also the ingest
+ * benchmark's load, so making a batch is kept cheap: the attributes of each route and status are built once.
  */
-final class SoakLoad {
+public final class SoakLoad {
 
     private static final List<String> ROUTES = List.of("/users/{id}", "/orders/{id}", "/charge/{id}", "/search",
             "/items/{id}/reviews");
+    private static final List<String> SPAN_NAMES = ROUTES.stream().map(route -> "GET " + route).toList();
     private static final int[] STATUSES = {200, 404, 503};
     /** Out of ten calls: eight 200s, one 404, one 503. */
     private static final int[] STATUS_DRAW = {0, 0, 0, 0, 0, 0, 0, 0, 1, 2};
@@ -39,13 +42,25 @@ final class SoakLoad {
     private final long[][][] buckets = new long[ROUTES.size()][STATUSES.length][CanonicalBuckets.BUCKET_COUNT];
     private final double[][] sums = new double[ROUTES.size()][STATUSES.length];
 
-    SoakLoad(int sender) {
+    /** The attributes of a span to each route with each status. */
+    private final List<List<List<KeyValue>>> spanAttributes = ROUTES.stream()
+            .map(route -> IntStream.of(STATUSES).mapToObj(status -> List.of(text("http.request.method", "GET"),
+                    text("url.template", route), text("server.address", "upstream.soak"),
+                    number("server.port", 8080), number("http.response.status_code", status))).toList())
+            .toList();
+
+    public SoakLoad(int sender) {
         resource = Resource.newBuilder().addAttributes(text("service.name", "soak"))
                 .addAttributes(text("service.instance.id", "soak-sender-" + sender)).build();
     }
 
+    /** How many data points each {@link #metrics()} request holds. */
+    public static int metricPoints() {
+        return ROUTES.size() * STATUSES.length;
+    }
+
     /** {@code count} spans, each also counted in the histograms the next {@link #metrics()} sends. */
-    ExportTraceServiceRequest spans(int count) {
+    public ExportTraceServiceRequest spans(int count) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         ScopeSpans.Builder spans = ScopeSpans.newBuilder().setScope(scope);
         long now = System.currentTimeMillis() * 1_000_000L;
@@ -57,20 +72,16 @@ final class SoakLoad {
             long end = now - random.nextLong(1_000_000);
             spans.addSpans(Span.newBuilder()
                     .setTraceId(randomBytes(16)).setSpanId(randomBytes(8))
-                    .setName("GET " + ROUTES.get(route)).setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+                    .setName(SPAN_NAMES.get(route)).setKind(Span.SpanKind.SPAN_KIND_CLIENT)
                     .setStartTimeUnixNano(end - (long) (seconds * 1e9)).setEndTimeUnixNano(end)
-                    .addAttributes(text("http.request.method", "GET"))
-                    .addAttributes(text("url.template", ROUTES.get(route)))
-                    .addAttributes(text("server.address", "upstream.soak"))
-                    .addAttributes(number("server.port", 8080))
-                    .addAttributes(number("http.response.status_code", STATUSES[status])));
+                    .addAllAttributes(spanAttributes.get(route).get(status)));
         }
         return ExportTraceServiceRequest.newBuilder()
                 .addResourceSpans(ResourceSpans.newBuilder().setResource(resource).addScopeSpans(spans)).build();
     }
 
     /** The cumulative duration histograms of every span made so far. */
-    synchronized ExportMetricsServiceRequest metrics() {
+    public synchronized ExportMetricsServiceRequest metrics() {
         long now = System.currentTimeMillis() * 1_000_000L;
         Histogram.Builder histogram = Histogram.newBuilder()
                 .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE);

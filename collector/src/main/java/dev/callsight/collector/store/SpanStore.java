@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +35,11 @@ public final class SpanStore {
      */
     private static final int MAX_SEARCHED_SPANS = 10_000;
 
+    /** SQLSTATE of a unique key violation, in H2 and PostgreSQL alike. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private static final String INSERT_SPAN = SqlDialect.insert("spans", COLUMN_LIST);
+
     private final String upsertSpan;
     private final String upsertOperation;
 
@@ -43,12 +49,39 @@ public final class SpanStore {
         this.upsertOperation = dialect.upsert("span_operation", operationColumns, operationColumns);
     }
 
-    /** Upserts by (trace_id, span_id), so an exporter's retry of a stored batch changes nothing. */
+    /**
+     * Inserts the spans; an exporter's retry of a stored batch changes nothing. A plain insert is tried first,
+     * as retries are rare and an upsert looks each key up before it writes; a batch that meets a stored span runs
+     * again as an upsert by (trace_id, span_id).
+     */
     public void insert(Connection connection, List<SpanRecord> spans) throws SQLException {
         if (spans.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(upsertSpan)) {
+        Savepoint beforeInsert = connection.setSavepoint();
+        try {
+            write(connection, INSERT_SPAN, spans);
+        } catch (SQLException e) {
+            if (!isDuplicateKey(e)) {
+                throw e;
+            }
+            connection.rollback(beforeInsert);
+            write(connection, upsertSpan, spans);
+        }
+        insertOperations(connection, spans);
+    }
+
+    private static boolean isDuplicateKey(SQLException e) {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            if (UNIQUE_VIOLATION.equals(next.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void write(Connection connection, String sql, List<SpanRecord> spans) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
             for (SpanRecord span : spans) {
                 int i = 0;
                 insert.setString(++i, span.traceId());
@@ -78,7 +111,6 @@ public final class SpanStore {
             }
             insert.executeBatch();
         }
-        insertOperations(connection, spans);
     }
 
     /**

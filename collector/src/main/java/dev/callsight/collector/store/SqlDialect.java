@@ -61,6 +61,11 @@ public enum SqlDialect {
     /** One row, one column: the store's size in bytes. */
     abstract String sizeQuery();
 
+    /** A plain insert of one row, the same in every dialect. */
+    static String insert(String table, List<String> columns) {
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders(columns) + ")";
+    }
+
     private static String placeholders(List<String> columns) {
         return columns.stream().map(column -> "?").collect(Collectors.joining(", "));
     }

@@ -42,7 +42,7 @@ class OtlpDecoderFuzzTest {
 
     private void decodeAndMap(byte[] body, OtlpEncoding encoding) throws SQLException {
         try {
-            new SpanRecordMapper(new AttributesJson(IngestLimits.DEFAULTS.maxAttributeLength()))
+            new SpanRecordMapper(IngestLimits.DEFAULTS.maxAttributeLength())
                     .map(decoder.decodeTraces(body, encoding));
         } catch (RequestRejectedException | InvalidTelemetryException expected) {
             // The documented refusal: 400 with a message.
