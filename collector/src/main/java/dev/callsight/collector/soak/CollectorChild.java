@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A collector started from this very jar as its own process ({@code serve} on free ports), as a user runs it. */
-final class CollectorChild implements AutoCloseable {
+/**
+ * A collector started from a collector jar as its own process ({@code serve} on free ports), as a user runs it; the
+ * soak's and the benchmarks'.
+ */
+public final class CollectorChild implements AutoCloseable {
 
     private static final Pattern STARTED = Pattern.compile("callsight collector started: otlp=(\\S+) web=(\\S+)");
 
@@ -30,12 +34,17 @@ final class CollectorChild implements AutoCloseable {
         this.web = web;
     }
 
-    /** Starts it with the given heap limit, its output going to {@code log}, and waits for its ports. */
-    static CollectorChild start(Path jar, Path dataDir, String maxHeap, Path log) throws Exception {
+    /**
+     * Starts it with the given heap limit and any further {@code serve} options, its output going to {@code log},
+     * and waits for its ports.
+     */
+    public static CollectorChild start(Path jar, Path dataDir, String maxHeap, Path log, String... serveOptions)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(List.of(java, "-Xmx" + maxHeap, "-jar", jar.toString(), "serve",
-                "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()))
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap, "-jar", jar.toString(), "serve",
+                "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()));
+        command.addAll(List.of(serveOptions));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         // Stopping the soak (Ctrl-C, a test's timeout) stops its collector too.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "soak-collector-stop"));
         CompletableFuture<Matcher> started = new CompletableFuture<>();
@@ -70,19 +79,19 @@ final class CollectorChild implements AutoCloseable {
         started.completeExceptionally(new IllegalStateException("the collector exited"));
     }
 
-    URI otlp() {
+    public URI otlp() {
         return otlp;
     }
 
-    URI web() {
+    public URI web() {
         return web;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 

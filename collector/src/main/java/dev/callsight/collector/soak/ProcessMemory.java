@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Reads another JVM's memory: heap in use right after a full collection it is asked for ({@code jcmd PID GC.run},
  * then {@code GC.heap_info}), so garbage does not hide a leak, and resident set size from {@code /proc/PID/status}.
  */
-final class ProcessMemory {
+public final class ProcessMemory {
 
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final Pattern VM_RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
@@ -21,14 +21,14 @@ final class ProcessMemory {
     private final long pid;
     private final Path jcmd;
 
-    ProcessMemory(long pid) {
+    public ProcessMemory(long pid) {
         this.pid = pid;
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
         this.jcmd = java.resolveSibling("jcmd");
     }
 
     /** Bytes of heap in use after a full GC; empty when jcmd is missing or fails. */
-    OptionalLong heapAfterGc() {
+    public OptionalLong heapAfterGc() {
         if (!Files.isExecutable(jcmd) || run("GC.run") == null) {
             return OptionalLong.empty();
         }
@@ -41,7 +41,7 @@ final class ProcessMemory {
     }
 
     /** Resident set size in bytes; empty where /proc is not there. */
-    OptionalLong rss() {
+    public OptionalLong rss() {
         try {
             Matcher matcher = VM_RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
             return matcher.find() ? OptionalLong.of(Long.parseLong(matcher.group(1)) * 1024) : OptionalLong.empty();

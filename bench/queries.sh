@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# What the collector's queries cost over a month of data: bench QueryBenchmark fills a new H2 store (DAYS of minute
+# rollups for ROUTES call sites, SPANS spans), times the SLO loop for SLOS SLOs in process, then starts the collector
+# jar on the store and times the web UI's and the Jaeger API's queries over HTTP, REPEATS times each: p50 and p99.
+# Usage: bench/queries.sh [days] [routes] [slos] [spans] [repeats]    (defaults: 30 200 50 1000000 100)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+collector=collector/target/callsight-collector.jar
+classes=bench/target/classes
+for f in "$collector" "$classes/dev/callsight/bench/QueryBenchmark.class"; do
+  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+java -cp "$collector:$classes" dev.callsight.bench.QueryBenchmark "$work" "$collector" "$@"
