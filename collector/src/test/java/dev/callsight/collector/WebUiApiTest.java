@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.collector.store.Database;
+import dev.callsight.collector.store.RollupStore;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -86,6 +88,40 @@ class WebUiApiTest {
             assertTrue(get(collector, "/api/calls/series?peer=x:1", 400).get("error").getAsString().contains("service"));
             assertTrue(get(collector, "/api/calls/series?service=checkout&peer=nonsense", 400).get("error")
                     .getAsString().contains("host:port"));
+        }
+    }
+
+    @Test
+    void longRangesReadFoldedHoursThenTheMinutesAfterThem() throws Exception {
+        try (Collector collector = TestCollectors.start(dataDir, jdbcUrl)) {
+            long threeDaysAgo = Otlp.BASE_NANOS - 3 * 86_400 * 1_000_000_000L;
+            long twoHoursAgo = Otlp.BASE_NANOS - 2 * 3_600 * 1_000_000_000L;
+            for (long[] calls : new long[][] {{threeDaysAgo, 10}, {twoHoursAgo, 5}, {Otlp.BASE_NANOS, 2}}) {
+                post(collector, "/v1/metrics", Otlp.metrics("checkout", AGGREGATION_TEMPORALITY_DELTA,
+                        Otlp.point(calls[0], calls[0] + HALF_MINUTE, 200, 0, 0, 0, calls[1])).toByteArray());
+            }
+            // Folds the hours before the last one, as the SLO loop would have by then.
+            try (Database database = Database.open(collector.jdbcUrl())) {
+                int folded = database.inTransaction(c -> new RollupStore().downsampleHours(c, BASE_S - 3_600));
+                assertEquals(2, folded);
+            }
+
+            JsonObject week = get(collector, "/api/calls/series?service=checkout" + ROUTE + "&from="
+                    + (BASE_S - 7 * 86_400 + 1_234) + "&to=" + (BASE_S + 60), 200);
+            assertEquals(3_600, week.get("stepSeconds").getAsLong());
+            assertEquals(17, week.getAsJsonObject("totals").get("calls").getAsLong());
+            JsonArray points = week.getAsJsonArray("points");
+            long start = week.get("from").getAsLong();
+            assertEquals(0, start % 3_600, "hour steps start on the hour");
+            for (long[] expected : new long[][] {{BASE_S - 3 * 86_400, 10}, {BASE_S - 2 * 3_600, 5}, {BASE_S, 2}}) {
+                JsonObject point = points.get((int) ((expected[0] - start) / 3_600)).getAsJsonObject();
+                assertEquals(expected[0], point.get("t").getAsLong());
+                assertEquals(expected[1], point.get("calls").getAsLong(), "calls in the hour at " + expected[0]);
+            }
+            JsonObject day = get(collector, "/api/calls/series?service=checkout" + ROUTE + "&from="
+                    + (BASE_S - 86_400) + "&to=" + (BASE_S + 60), 200);
+            assertEquals(420, day.get("stepSeconds").getAsLong(), "a day is read minute by minute");
+            assertEquals(7, day.getAsJsonObject("totals").get("calls").getAsLong());
         }
     }
 

@@ -12,6 +12,8 @@ import dev.callsight.collector.store.MinuteEvents;
 import dev.callsight.collector.store.RollupStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +32,7 @@ import java.util.Optional;
 final class CallSeriesEndpoint implements HttpHandler {
 
     private static final long MINUTE = 60;
+    private static final long HOUR = 3600;
     /** Few enough points for a chart; longer ranges get longer steps. */
     private static final int MAX_POINTS = 240;
     private static final long MAX_RANGE_SECONDS = 31L * 24 * 3600;
@@ -75,15 +78,13 @@ final class CallSeriesEndpoint implements HttpHandler {
             json.error(exchange, 400, e.getMessage());
             return;
         }
-        long start = from - Math.floorMod(from, MINUTE);
+        long step = step(to - from);
+        long start = from - Math.floorMod(from, step % HOUR == 0 ? HOUR : MINUTE);
         long end = to;
-        Optional<Read> read = json.read(exchange, database, connection -> new Read(
-                rollups.minutes(connection, filter, start, end), events.minutes(connection, filter, start, end)));
+        Optional<Read> read = json.read(exchange, database, connection -> read(connection, filter, step, start, end));
         if (read.isEmpty()) {
             return;
         }
-        long steps = Math.max(1, (end - start + MINUTE - 1) / MINUTE);
-        long step = MINUTE * Math.max(1, (steps + MAX_POINTS - 1) / MAX_POINTS);
         int count = (int) ((end - start + step - 1) / step);
         List<Step> series = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -116,6 +117,24 @@ final class CallSeriesEndpoint implements HttpHandler {
         body.add("points", points);
         body.add("totals", total.toJson());
         json.send(exchange, 200, body);
+    }
+
+    /**
+     * A step of whole minutes giving at most {@link #MAX_POINTS} points; beyond half an hour, of whole hours, so the
+     * hours already folded into hour rows are read as such rather than minute by minute.
+     */
+    private static long step(long rangeSeconds) {
+        long minutes = Math.max(1, (rangeSeconds + MINUTE - 1) / MINUTE);
+        long step = MINUTE * Math.max(1, (minutes + MAX_POINTS - 1) / MAX_POINTS);
+        return step > HOUR / 2 ? (step + HOUR - 1) / HOUR * HOUR : step;
+    }
+
+    private Read read(Connection connection, CallFilter filter, long step, long start, long end) throws SQLException {
+        long hoursEnd = step % HOUR == 0 ? Math.max(start, Math.min(end, rollups.foldedUntil(connection).orElse(start)))
+                : start;
+        List<MinuteCalls> calls = new ArrayList<>(rollups.hours(connection, filter, start, hoursEnd));
+        calls.addAll(rollups.minutes(connection, filter, hoursEnd, end));
+        return new Read(calls, events.minutes(connection, filter, start, end));
     }
 
     private record Read(List<MinuteCalls> calls, List<MinuteEvents> events) {}

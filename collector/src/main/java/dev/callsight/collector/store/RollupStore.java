@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -110,28 +111,52 @@ public final class RollupStore {
      */
     public List<MinuteCalls> minutes(Connection connection, CallFilter filter, long fromUnixSeconds,
             long toUnixSeconds) throws SQLException {
+        return calls(connection, "rollup_minute", "minute_unix_s", filter, fromUnixSeconds, toUnixSeconds);
+    }
+
+    /**
+     * As {@link #minutes}, per folded hour (each {@link MinuteCalls} at its hour's first minute); only hours before
+     * {@link #foldedUntil} are there.
+     */
+    public List<MinuteCalls> hours(Connection connection, CallFilter filter, long fromUnixSeconds,
+            long toUnixSeconds) throws SQLException {
+        return calls(connection, "rollup_hour", "hour_unix_s", filter, fromUnixSeconds, toUnixSeconds);
+    }
+
+    /** The end of the hours folded into hour rows so far; empty before the first fold. */
+    public OptionalLong foldedUntil(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT MAX(hour_unix_s) + 3600 FROM rollup_hour");
+                ResultSet rows = query.executeQuery()) {
+            rows.next();
+            long until = rows.getLong(1);
+            return rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(until);
+        }
+    }
+
+    private List<MinuteCalls> calls(Connection connection, String table, String timeColumn, CallFilter filter,
+            long fromUnixSeconds, long toUnixSeconds) throws SQLException {
         List<Object> values = new ArrayList<>();
         String where = filter.where(values) + " AND call_kind = ?";
         values.add(filter.kind().label());
-        String sql = "SELECT minute_unix_s, SUM(call_count), SUM(CASE WHEN http_status_code = 0 OR "
+        String sql = "SELECT " + timeColumn + ", SUM(call_count), SUM(CASE WHEN http_status_code = 0 OR "
                 + "http_status_code >= 500 THEN call_count ELSE 0 END), "
                 + BUCKET_COLUMNS.stream().map(b -> "SUM(" + b + ")").collect(Collectors.joining(", "))
-                + " FROM rollup_minute WHERE " + where + " AND minute_unix_s >= ? AND minute_unix_s < ?"
-                + " GROUP BY minute_unix_s ORDER BY minute_unix_s";
+                + " FROM " + table + " WHERE " + where + " AND " + timeColumn + " >= ? AND " + timeColumn + " < ?"
+                + " GROUP BY " + timeColumn + " ORDER BY " + timeColumn;
         values.add(fromUnixSeconds);
         values.add(toUnixSeconds);
-        List<MinuteCalls> minutes = new ArrayList<>();
+        List<MinuteCalls> calls = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(sql)) {
             for (int i = 0; i < values.size(); i++) {
                 query.setObject(i + 1, values.get(i));
             }
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    minutes.add(new MinuteCalls(rows.getLong(1), rows.getLong(2), rows.getLong(3), buckets(rows, 4)));
+                    calls.add(new MinuteCalls(rows.getLong(1), rows.getLong(2), rows.getLong(3), buckets(rows, 4)));
                 }
             }
         }
-        return minutes;
+        return calls;
     }
 
     /**
