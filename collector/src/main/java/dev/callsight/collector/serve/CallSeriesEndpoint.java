@@ -35,6 +35,8 @@ final class CallSeriesEndpoint implements HttpHandler {
     private static final long HOUR = 3600;
     /** Few enough points for a chart; longer ranges get longer steps. */
     private static final int MAX_POINTS = 240;
+    /** The longest step read from minute rows: ranges up to 20 hours. */
+    private static final long MAX_MINUTE_STEP = 5 * MINUTE;
     private static final long MAX_RANGE_SECONDS = 31L * 24 * 3600;
 
     private final Database database;
@@ -120,13 +122,14 @@ final class CallSeriesEndpoint implements HttpHandler {
     }
 
     /**
-     * A step of whole minutes giving at most {@link #MAX_POINTS} points; beyond half an hour, of whole hours, so the
-     * hours already folded into hour rows are read as such rather than minute by minute.
+     * A step of whole minutes giving at most {@link #MAX_POINTS} points, up to {@link #MAX_MINUTE_STEP}; beyond it,
+     * of whole hours, so the hours already folded into hour rows are read as such: a day of a busy service is tens
+     * of thousands of minute rows, too many to read while someone waits for a chart.
      */
     private static long step(long rangeSeconds) {
         long minutes = Math.max(1, (rangeSeconds + MINUTE - 1) / MINUTE);
         long step = MINUTE * Math.max(1, (minutes + MAX_POINTS - 1) / MAX_POINTS);
-        return step > HOUR / 2 ? (step + HOUR - 1) / HOUR * HOUR : step;
+        return step > MAX_MINUTE_STEP ? (step + HOUR - 1) / HOUR * HOUR : step;
     }
 
     private Read read(Connection connection, CallFilter filter, long step, long start, long end) throws SQLException {
