@@ -1,5 +1,6 @@
 package dev.callsight.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A one-minute run of the collector jar's {@code soak} command (bench/soak.sh runs the long one): it must report
- * progress, have every span acknowledged, and the collector's memory must not run away (a generous bound; whether
+ * progress, have every span acknowledged and found in the store afterwards, and the collector's memory must not run away (a generous bound; whether
  * it stayed flat is the long soak's verdict to give).
  */
 @Timeout(300)
@@ -20,6 +21,8 @@ class SoakTest {
 
     private static final Pattern PROGRESS = Pattern.compile("^soak: +\\d+ s +sent +\\d+ spans/s");
     private static final Pattern DONE = Pattern.compile("^soak: done after \\d+ s: (\\d+) spans sent, (\\d+) acknowledged");
+    private static final Pattern STORED = Pattern.compile("^soak: stored (\\d+) spans after the collector stopped: "
+            + "no acknowledged span lost");
     private static final Pattern MEMORY = Pattern.compile(
             "^soak: heap after GC ([\\d.]+) MiB -> ([\\d.]+) MiB .*, RSS ([\\d.]+) MiB -> ([\\d.]+) MiB");
 
@@ -40,6 +43,8 @@ class SoakTest {
             long sent = Long.parseLong(done.group(1));
             assertTrue(sent >= 30_000, () -> "a steady load was sent: " + output);
             assertTrue(done.group(2).equals(done.group(1)), () -> "every span acknowledged: " + output);
+            Matcher stored = output.await(STORED, Duration.ZERO);
+            assertEquals(done.group(2), stored.group(1), () -> "every acknowledged span stored: " + output);
             Matcher memory = output.await(MEMORY, Duration.ZERO);
             double heapBefore = Double.parseDouble(memory.group(1));
             double heapAfter = Double.parseDouble(memory.group(2));

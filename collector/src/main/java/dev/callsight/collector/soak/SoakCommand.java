@@ -1,11 +1,16 @@
 package dev.callsight.collector.soak;
 
 import dev.callsight.collector.DurationConverter;
+import dev.callsight.collector.CollectorConfig;
+import dev.callsight.collector.store.Database;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,9 +28,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = "Start a collector from this jar, send it a steady load of OTLP spans and duration metrics from "
-                + "concurrent senders for a while, print progress (spans/s sent and acknowledged, collector heap after "
-                + "a full GC, RSS) and end with a verdict on whether its memory stayed flat. Exit status 0: every "
-                + "span acknowledged and memory flat; 1: something not acknowledged; 2: memory grew.")
+                + "concurrent senders for a while, print progress (spans/s sent and acknowledged, metric points/s, "
+                + "collector heap after a full GC, RSS), count the spans in its store once it has stopped, and end "
+                + "with a verdict on whether every acknowledged span was stored and its memory stayed flat. Exit "
+                + "status 0: every span acknowledged and stored, memory flat; 1: something not acknowledged or "
+                + "lost; 2: memory grew.")
 public final class SoakCommand implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "1h", converter = DurationConverter.class,
@@ -35,7 +42,8 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--senders", defaultValue = "4", description = "Concurrent senders (default: ${DEFAULT-VALUE}).")
     private int senders;
 
-    @Option(names = "--rate", defaultValue = "2000", description = "Spans per second, all senders together (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "2000", description = "Spans per second, all senders together; 0: as "
+            + "fast as the collector acknowledges them (default: ${DEFAULT-VALUE}).")
     private int rate;
 
     @Option(names = "--batch", defaultValue = "100", description = "Spans per request (default: ${DEFAULT-VALUE}).")
@@ -51,8 +59,8 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (senders < 1 || rate < 1 || batch < 1 || duration.isZero() || progress.isZero()) {
-            System.err.println("--senders, --rate, --batch, --duration and --progress must be positive");
+        if (senders < 1 || rate < 0 || batch < 1 || duration.isZero() || progress.isZero()) {
+            System.err.println("--senders, --batch, --duration and --progress must be positive, --rate at least 0");
             return 64;
         }
         Path jar = thisJar();
@@ -61,15 +69,36 @@ public final class SoakCommand implements Callable<Integer> {
             return 64;
         }
         Path work = Files.createTempDirectory("callsight-soak");
-        try (CollectorChild collector = CollectorChild.start(jar, work.resolve("data"), collectorHeap,
-                work.resolve("collector.log"))) {
-            return soak(collector, work);
+        try {
+            Run run;
+            try (CollectorChild collector = CollectorChild.start(jar, work.resolve("data"), collectorHeap,
+                    work.resolve("collector.log"))) {
+                run = soak(collector, work);
+            }
+            return verdict(run, storedSpans(work.resolve("data")));
         } finally {
             deleteTree(work);
         }
     }
 
-    private int soak(CollectorChild collector, Path work) throws Exception {
+    /** What the senders did and what the collector's memory was on each beat. */
+    private record Run(SoakSender.Counters counters, List<Long> heaps, List<Long> rsses, boolean alive,
+            double seconds) {}
+
+    /** Spans in the stopped collector's store, read back to check that nothing acknowledged was lost. */
+    private static long storedSpans(Path dataDir) throws SQLException {
+        try (Database database = Database.open(CollectorConfig.defaultJdbcUrl(dataDir))) {
+            return database.inTransaction(connection -> {
+                try (Statement statement = connection.createStatement();
+                        ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM spans")) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            });
+        }
+    }
+
+    private Run soak(CollectorChild collector, Path work) throws Exception {
         System.out.printf("soak: collector pid %d at %s (-Xmx%s, log %s); %d senders, %d spans/s in batches of %d, for %s%n",
                 collector.pid(), collector.otlp(), collectorHeap, work.resolve("collector.log"), senders, rate, batch,
                 duration);
@@ -91,6 +120,7 @@ public final class SoakCommand implements Callable<Integer> {
         List<Long> rsses = new ArrayList<>();
         long lastSent = 0;
         long lastAcknowledged = 0;
+        long lastPoints = 0;
         long lastNanos = start;
         long tick = start;
         while (System.nanoTime() < end && collector.isAlive()) {
@@ -100,46 +130,52 @@ public final class SoakCommand implements Callable<Integer> {
             long now = System.nanoTime();
             long sent = counters.spansSent.get();
             long acknowledged = counters.spansAcknowledged.get();
+            long points = counters.metricPointsAcknowledged.get();
             double seconds = (now - lastNanos) / 1e9;
             OptionalLong heap = memory.heapAfterGc();
             OptionalLong rss = memory.rss();
             heap.ifPresent(heaps::add);
             rss.ifPresent(rsses::add);
-            System.out.printf("soak: %5d s  sent %7.0f spans/s  acknowledged %7.0f spans/s  refused %d  failed %d  "
-                            + "heap after GC %s  RSS %s%n",
+            System.out.printf("soak: %5d s  sent %7.0f spans/s  acknowledged %7.0f spans/s  %5.0f metric points/s  "
+                            + "refused %d  failed %d  heap after GC %s  RSS %s%n",
                     TimeUnit.NANOSECONDS.toSeconds(now - start), (sent - lastSent) / seconds,
-                    (acknowledged - lastAcknowledged) / seconds, counters.refusals.get(), counters.spansFailed.get(),
-                    mib(heap), mib(rss));
+                    (acknowledged - lastAcknowledged) / seconds, (points - lastPoints) / seconds,
+                    counters.refusals.get(), counters.spansFailed.get(), mib(heap), mib(rss));
             lastSent = sent;
             lastAcknowledged = acknowledged;
+            lastPoints = points;
             lastNanos = now;
         }
         for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(60));
         }
-        return verdict(counters, heaps, rsses, collector.isAlive(), (System.nanoTime() - start) / 1e9);
+        return new Run(counters, heaps, rsses, collector.isAlive(), (System.nanoTime() - start) / 1e9);
     }
 
-    private static int verdict(SoakSender.Counters counters, List<Long> heaps, List<Long> rsses, boolean alive,
-            double seconds) {
+    private static int verdict(Run run, long stored) {
+        SoakSender.Counters counters = run.counters();
         long sent = counters.spansSent.get();
         long acknowledged = counters.spansAcknowledged.get();
-        MemoryTrend heap = MemoryTrend.of(heaps);
-        MemoryTrend rss = MemoryTrend.of(rsses);
-        boolean allAcknowledged = alive && acknowledged == sent
-                && counters.metricRequestsFailed.get() == 0;
+        MemoryTrend heap = MemoryTrend.of(run.heaps());
+        MemoryTrend rss = MemoryTrend.of(run.rsses());
+        boolean allAcknowledged = run.alive() && acknowledged == sent && counters.metricRequestsFailed.get() == 0;
+        boolean noneLost = stored >= acknowledged;
         boolean flat = heap.flat() && rss.flat();
         System.out.printf("soak: done after %.0f s: %d spans sent, %d acknowledged (%.0f/s), %d refusals retried, "
-                        + "%d failed; %d of %d metric requests failed; collector %s%n",
-                seconds, sent, acknowledged, acknowledged / seconds, counters.refusals.get(),
-                counters.spansFailed.get(), counters.metricRequestsFailed.get(), counters.metricRequests.get(),
-                alive ? "still up" : "DIED");
+                        + "%d failed; %d metric points acknowledged (%.0f/s), %d of %d metric requests failed; "
+                        + "collector %s%n",
+                run.seconds(), sent, acknowledged, acknowledged / run.seconds(), counters.refusals.get(),
+                counters.spansFailed.get(), counters.metricPointsAcknowledged.get(),
+                counters.metricPointsAcknowledged.get() / run.seconds(), counters.metricRequestsFailed.get(),
+                counters.metricRequests.get(), run.alive() ? "still up" : "DIED");
+        System.out.printf("soak: stored %d spans after the collector stopped: %s%n", stored,
+                noneLost ? "no acknowledged span lost" : (acknowledged - stored) + " ACKNOWLEDGED SPANS LOST");
         System.out.printf("soak: heap after GC %s, RSS %s (median of the earlier and the later half after warm-up)%n",
                 heap.describe(), rss.describe());
         System.out.printf("soak: verdict: %s, memory %s%n",
-                allAcknowledged ? "everything acknowledged" : "NOT everything acknowledged",
+                allAcknowledged && noneLost ? "everything acknowledged and stored" : "NOT everything acknowledged and stored",
                 flat ? "flat" : "GREW (heap " + (heap.flat() ? "flat" : "grew") + ", RSS " + (rss.flat() ? "flat" : "grew") + ")");
-        return !allAcknowledged ? 1 : flat ? 0 : 2;
+        return !(allAcknowledged && noneLost) ? 1 : flat ? 0 : 2;
     }
 
     private static String mib(OptionalLong bytes) {

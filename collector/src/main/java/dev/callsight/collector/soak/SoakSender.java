@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One sender of the soak: span batches at a steady rate and, every second, the cumulative duration histograms of
+ * One sender of the soak: span batches at a steady rate (or back to back, at rate 0) and, every second, the cumulative duration histograms of
  * what it sent. A request the collector refuses (429, 503) is sent again after its {@code Retry-After}; any other
  * failure after a growing pause; a batch that fails ten times is counted as failed.
  */
@@ -26,6 +26,7 @@ final class SoakSender implements Runnable {
         final AtomicLong refusals = new AtomicLong();
         final AtomicLong metricRequests = new AtomicLong();
         final AtomicLong metricRequestsFailed = new AtomicLong();
+        final AtomicLong metricPointsAcknowledged = new AtomicLong();
     }
 
     private static final int ATTEMPTS = 10;
@@ -43,7 +44,7 @@ final class SoakSender implements Runnable {
         this.load = new SoakLoad(id);
         this.otlp = otlp;
         this.http = http;
-        this.nanosPerBatch = (long) (batch * 1e9 / spansPerSecond);
+        this.nanosPerBatch = spansPerSecond == 0 ? 0 : (long) (batch * 1e9 / spansPerSecond);
         this.batch = batch;
         this.endNanos = endNanos;
         this.counters = counters;
@@ -82,7 +83,9 @@ final class SoakSender implements Runnable {
 
     private void sendMetrics() throws InterruptedException {
         counters.metricRequests.incrementAndGet();
-        if (!send("/v1/metrics", load.metrics())) {
+        if (send("/v1/metrics", load.metrics())) {
+            counters.metricPointsAcknowledged.addAndGet(SoakLoad.metricPoints());
+        } else {
             counters.metricRequestsFailed.incrementAndGet();
         }
     }
