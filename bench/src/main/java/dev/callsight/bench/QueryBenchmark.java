@@ -36,14 +36,16 @@ import java.util.function.IntFunction;
 
 /**
  * What the collector's queries cost over a month of data: fills a new H2 store with {@code days} of minute rollups
- * for {@code routes} call sites (10 services, 2 peers each, 2 statuses a minute per route) ending now, and spans
- * over the same days; then times, in this process, the SLO loop's work for {@code slos} SLOs (first fold of minutes
- * into hours, first evaluation, then steady runs that each follow one more minute of calls); then starts a
- * collector from {@code COLLECTOR_JAR} on the store with those SLOs and times the web UI's and Jaeger API's queries
- * over HTTP (RED series, call sites, trace search, one trace, SLO list and detail), each {@code repeats} times
- * after a warm-up. Prints p50 and p99 per query, and one {@code result} line each for the growth table.
+ * for {@code routes} call sites (20 routes a service, 10 a peer, 2 statuses a minute per route) ending now, and
+ * {@code spans} spans over the same days, and folds the minutes into hours as the collector does; then times, in
+ * this process, the SLO loop's work for each SLO count given (a first evaluation, then steady runs a minute apart);
+ * then starts a collector from {@code COLLECTOR_JAR} on the store with the last count of SLOs and times the web UI's
+ * and the Jaeger API's queries over HTTP (RED series, call sites, trace search, one trace, SLO list and detail), each
+ * {@code repeats} times after a warm-up. Prints p50 and p99 per query, and a {@code result} line each for the
+ * growth table.
  *
- * <p>Usage: {@code QueryBenchmark WORK_DIR COLLECTOR_JAR [days] [routes] [slos] [spans] [repeats]}.
+ * <p>Usage: {@code QueryBenchmark WORK_DIR COLLECTOR_JAR [days] [routes] [slos, e.g. 50 or 10,50,100] [spans]
+ * [repeats]}.
  */
 public final class QueryBenchmark {
 
@@ -55,21 +57,21 @@ public final class QueryBenchmark {
     private final Path work;
     private final int days;
     private final int routes;
-    private final int slos;
+    private final List<Integer> sloCounts;
     private final int spans;
     private final int repeats;
     private final long nowMinute;
     private final long firstMinute;
 
-    private QueryBenchmark(Path work, int days, int routes, int slos, int spans, int repeats) {
+    private QueryBenchmark(Path work, int days, int routes, List<Integer> sloCounts, int spans, int repeats) {
         this.work = work;
         this.days = days;
         this.routes = routes;
-        this.slos = slos;
+        this.sloCounts = sloCounts;
         this.spans = spans;
         this.repeats = repeats;
         // The steady SLO runs add one minute each, so the fill stops that many minutes short of now.
-        this.nowMinute = Instant.now().getEpochSecond() / MINUTE * MINUTE - repeats * MINUTE;
+        this.nowMinute = Instant.now().getEpochSecond() / MINUTE * MINUTE - (long) sloCounts.size() * repeats * MINUTE;
         this.firstMinute = nowMinute - days * 86_400L;
     }
 
@@ -78,7 +80,8 @@ public final class QueryBenchmark {
         Path collectorJar = Path.of(args[1]);
         int days = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int routes = args.length > 3 ? Integer.parseInt(args[3]) : 200;
-        int slos = args.length > 4 ? Integer.parseInt(args[4]) : 50;
+        List<Integer> slos = Arrays.stream((args.length > 4 ? args[4] : "50").split(",")).map(Integer::valueOf)
+                .toList();
         int spans = args.length > 5 ? Integer.parseInt(args[5]) : 1_000_000;
         int repeats = args.length > 6 ? Integer.parseInt(args[6]) : 100;
         new QueryBenchmark(work, days, routes, slos, spans, repeats).run(collectorJar);
@@ -88,11 +91,18 @@ public final class QueryBenchmark {
         Path dataDir = work.resolve("data");
         Files.createDirectories(dataDir);
         Path sloFile = work.resolve("slos.yaml");
-        Files.writeString(sloFile, sloYaml());
-        List<SloDefinition> definitions = SloFile.parse(sloFile, new SloParser());
         try (Database database = Database.open(CollectorConfig.defaultJdbcUrl(dataDir))) {
             fill(database);
-            evaluateSlos(database, definitions);
+            RollupStore rollups = new RollupStore();
+            long started = System.nanoTime();
+            int hours = database.inTransaction(c -> rollups.downsampleHours(c, nowMinute - 600));
+            System.out.printf(Locale.ROOT, "first fold into hour rollups: %,d hour rows in %.1f s%n", hours,
+                    seconds(started));
+            long minute = nowMinute;
+            for (int slos : sloCounts) {
+                Files.writeString(sloFile, sloYaml(slos));
+                minute = evaluateSlos(database, SloFile.parse(sloFile, new SloParser()), minute);
+            }
         }
         Path log = work.resolve("collector.log");
         try (CollectorChild collector = CollectorChild.start(collectorJar, dataDir, "1g", log, "--slos",
@@ -207,7 +217,7 @@ public final class QueryBenchmark {
     }
 
     /** Half success SLOs, half latency; a third on calendar months; spread over the routes. */
-    private String sloYaml() {
+    private String sloYaml(int slos) {
         StringBuilder yaml = new StringBuilder("slos:\n");
         for (int i = 0; i < slos; i++) {
             int route = (int) ((long) i * routes / slos);
@@ -222,32 +232,43 @@ public final class QueryBenchmark {
         return yaml.toString();
     }
 
-    private void evaluateSlos(Database database, List<SloDefinition> definitions) throws SQLException {
+    /**
+     * Times the SLO loop's work as it runs on the minute from {@code fromMinute}: a first evaluation (every SLO new,
+     * so hours and three days of minutes are read), then steady runs that each add a minute of calls, fold any hour
+     * now complete and evaluate. The fold is timed apart: it runs once an hour, not once a minute.
+     *
+     * @return the minute after the last steady run
+     */
+    private long evaluateSlos(Database database, List<SloDefinition> definitions, long fromMinute)
+            throws SQLException {
         RollupStore rollups = new RollupStore();
         SloEvaluator evaluator = new SloEvaluator(rollups);
-        Instant now = Instant.ofEpochSecond(nowMinute + 30);
+        Instant now = Instant.ofEpochSecond(fromMinute + 30);
         long started = System.nanoTime();
-        int hours = database.inTransaction(c -> rollups.downsampleHours(c, now.getEpochSecond() - 600));
-        System.out.printf(Locale.ROOT, "first fold into hour rollups: %,d hour rows in %.1f s%n", hours,
-                seconds(started));
-        started = System.nanoTime();
         List<SloStatus> first = database.inTransaction(c -> evaluator.evaluate(c, definitions, now));
-        System.out.printf(Locale.ROOT, "first evaluation of %d SLOs (reads hours and 3 days of minutes): %.0f ms%n",
-                definitions.size(), seconds(started) * 1000);
-        System.out.printf(Locale.ROOT, "check: %s SLI %.5f over %,d calls%n", first.get(0).slo().name(),
-                first.get(0).sli(), first.get(0).window().total());
-
-        double[] steady = new double[repeats];
+        System.out.printf(Locale.ROOT, "first evaluation of %d SLOs (reads hours and 3 days of minutes): %.0f ms; "
+                + "check: %s SLI %.5f over %,d calls%n", definitions.size(), seconds(started) * 1000,
+                first.get(0).slo().name(), first.get(0).sli(), first.get(0).window().total());
+        double[] evaluations = new double[repeats];
+        List<Double> folds = new ArrayList<>();
         for (int run = 0; run < repeats; run++) {
             Instant at = now.plusSeconds((run + 1) * MINUTE);
             long minute = at.getEpochSecond() / MINUTE * MINUTE;
             database.inTransaction(c -> insertMinutes(c, minute, minute + MINUTE));
             long t = System.nanoTime();
-            database.inTransaction(c -> rollups.downsampleHours(c, at.getEpochSecond() - 600));
+            int folded = database.inTransaction(c -> rollups.downsampleHours(c, at.getEpochSecond() - 600));
+            if (folded > 0) {
+                folds.add(seconds(t) * 1000);
+            }
+            t = System.nanoTime();
             database.inTransaction(c -> evaluator.evaluate(c, definitions, at));
-            steady[run] = seconds(t) * 1000;
+            evaluations[run] = seconds(t) * 1000;
         }
-        report("slo-loop (fold + evaluate all " + definitions.size() + " SLOs, one more minute each run)", steady);
+        report("slo-evaluation (all " + definitions.size() + " SLOs, one more minute each run)", evaluations,
+                definitions.size());
+        System.out.printf(Locale.ROOT, "hourly fold of an hour of minutes into hour rows: %s%n", folds.isEmpty()
+                ? "none due in these runs" : folds.stream().map(ms -> String.format(Locale.ROOT, "%.0f ms", ms)).toList());
+        return fromMinute + (long) repeats * MINUTE;
     }
 
     private void queryOverHttp(URI web) throws Exception {
@@ -273,6 +294,7 @@ public final class QueryBenchmark {
         queries.put("trace (by id)", i -> "/api/traces/" + String.format(Locale.ROOT, "%032x",
                 1L + (long) i * 7919 % Math.max(1, spans)));
         queries.put("slo-list (/api/slos)", i -> "/api/slos");
+        int slos = sloCounts.get(sloCounts.size() - 1);
         queries.put("slo-detail", i -> "/api/slos/slo-" + i % slos);
         for (Map.Entry<String, IntFunction<String>> query : queries.entrySet()) {
             for (int i = 0; i < 10; i++) {
@@ -284,7 +306,7 @@ public final class QueryBenchmark {
                 get(http, web, query.getValue().apply(i * 37));
                 millis[i] = seconds(t) * 1000;
             }
-            report(query.getKey(), millis);
+            report(query.getKey(), millis, slos);
         }
     }
 
@@ -307,7 +329,7 @@ public final class QueryBenchmark {
         return response.body();
     }
 
-    private void report(String query, double[] millis) {
+    private void report(String query, double[] millis, int slos) {
         double[] sorted = millis.clone();
         Arrays.sort(sorted);
         double p50 = sorted[(int) Math.floor(0.50 * (sorted.length - 1))];
