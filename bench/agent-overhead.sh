@@ -6,13 +6,14 @@
 # and with the OpenTelemetry Java agent; both agents export to the same local OTLP endpoint, a sink that discards,
 # so only the agents' own cost is on the application's cores. Runs alternate, so drift hits all alike. Then JVM
 # startup with each agent. Prints every run, then medians over rounds with ratios to no agent and to OpenTelemetry.
-# Usage: bench/agent-overhead.sh [rounds] [calls] [saturation-seconds] [threads]
+# Usage: bench/agent-overhead.sh [rounds] [calls] [saturation-seconds] [threads] [startup-runs, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 calls=${2:-20000}
 seconds=${3:-5}
 threads=${4:-4}
+startups=${5:-10}
 agent=agent/target/callsight-agent.jar
 otel=bench/target/otel/opentelemetry-javaagent.jar
 classes=bench/target/classes
@@ -67,7 +68,7 @@ for round in $(seq 1 "$rounds"); do
   run callsight-policy -javaagent:"$agent"=config="$work/policies.yaml"
   run otel -javaagent:"$otel"
 done
-for _ in $(seq 1 10); do
+for _ in $(seq 1 "$startups"); do
   startup none
   startup callsight -javaagent:"$agent"
   startup otel -javaagent:"$otel"
@@ -75,7 +76,7 @@ done
 
 echo
 echo "medians over rounds; ratio = run / no agent; vs otel = run / OpenTelemetry agent"
-awk '
+awk -v runs="$startups" '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ");
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -98,7 +99,7 @@ awk '
         }
       }
     }
-    printf "\nJVM start to exit (median of 10): none %d ms, callsight %d ms (+%d), otel %d ms (+%d)\n",
+    printf "\nJVM start to exit (median of %d): none %d ms, callsight %d ms (+%d), otel %d ms (+%d)\n", runs,
       median(start["none"]), median(start["callsight"]), median(start["callsight"]) - median(start["none"]),
       median(start["otel"]), median(start["otel"]) - median(start["none"]);
     printf "heap in use after GC at the end (median): none %.1f MiB, callsight +%.1f MiB, callsight-policy +%.1f MiB, otel +%.1f MiB\n",

@@ -11,14 +11,20 @@ rounds=${1:-3}
 calls=${2:-20000}
 agent=agent/target/callsight-agent.jar
 classes=bench/target/classes
-for f in "$agent" "$classes"; do
+for f in "$agent" "$classes" bench/target/lib; do
   [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
 done
+classpath="$classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
 
 work=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 states="healthy:ok down hanging:hang slow:slow:2000 429:status:429:2 503:status:503:2 400:status:400 reset:reset"
+java -cp "$classes" dev.callsight.bench.Upstream >"$work/upstream.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do grep -q upstream= "$work/upstream.log" && break; sleep 0.2; done
+upstream=$(grep -o 'upstream=[^ ]*' "$work/upstream.log" | cut -d= -f2)
+[ -n "$upstream" ] || { echo "upstream did not start" >&2; exit 1; }
 declare -A endpoint
 for state in $states; do
   name=${state%%:*}
@@ -38,20 +44,21 @@ echo "$rounds rounds of $calls calls per client; java $(java -version 2>&1 | hea
 
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds"
-  java -cp "$classes" dev.callsight.bench.CallLoop 5000 "$calls" 2>/dev/null | sed "s/^/none /" >>"$work/results"
+  java -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" 2000 "$calls" 2 1 2>/dev/null | grep -v '^heap ' \
+    | sed "s/^/none /" >>"$work/results"
   for state in $states; do
     name=${state%%:*}
     OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint[$name]} OTEL_SERVICE_NAME=bench OTEL_BSP_SCHEDULE_DELAY=200 \
       OTEL_METRIC_EXPORT_INTERVAL=1000 \
-      java -javaagent:"$agent" -cp "$classes" dev.callsight.bench.CallLoop 5000 "$calls" 2>/dev/null \
-      | sed "s/^/$name /" | tee -a "$work/results"
+      java -javaagent:"$agent" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" 2000 "$calls" 2 1 2>/dev/null \
+      | grep -v '^heap ' | sed "s/^/$name /" | tee -a "$work/results"
   done
 done
 
 echo
 echo "median over rounds; us per call; ratio = this collector state / healthy collector:"
 awk -v order="none $(for s in $states; do printf '%s ' "${s%%:*}"; done)" '
-  { key=$1" "$2; mean[key]=mean[key]" "$4; p99[key]=p99[key]" "$6; rate[key]=rate[key]" "$7; clients[$2]=1 }
+  { key=$1" "$2; mean[key]=mean[key]" "$4; p99[key]=p99[key]" "$6; rate[key]=rate[key]" "$9; clients[$2]=1 }
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ");
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -59,7 +66,7 @@ awk -v order="none $(for s in $states; do printf '%s ' "${s%%:*}"; done)" '
   }
   END {
     n = split(order, runs, " ");
-    printf "%-18s %-9s %10s %7s %10s %7s %9s %7s\n", "client", "collector", "mean", "ratio", "p99", "ratio", "calls/s", "ratio";
+    printf "%-18s %-9s %10s %7s %10s %7s %9s %7s\n", "client", "collector", "mean", "ratio", "p99", "ratio", "calls/s@sat", "ratio";
     for (c in clients) {
       mh = median(mean["healthy "c]); ph = median(p99["healthy "c]); rh = median(rate["healthy "c]);
       for (r = 1; r <= n; r++) {

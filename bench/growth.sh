@@ -2,9 +2,10 @@
 # How cost grows: ingest acknowledged against offered spans/s (the collector jar's soak at each RATE for SECONDS, beside
 # the store's ceiling from bench IngestCeiling), and query p50/p99 against routes and SLO count (bench/queries.sh on
 # DAYS of data for each ROUTES count; the SLO counts are timed on the run with 200 routes, or the largest). Writes the
-# result lines to bench/target/growth.txt, a table to stdout and the chart to docs/benchmarks-growth.png.
+# result lines to bench/target/growth.txt, a table to stdout and the chart to CHART.
 # Usage: bench/growth.sh [days, default 7] [routes, default 50,100,200,400] [slos, default 10,50,100]
 #        [rates, default 5000,10000,25000,50000,100000] [seconds per rate, default 30] [spans, default 200000]
+#        [chart, default docs/benchmarks-growth.png]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 days=${1:-7}
@@ -13,6 +14,7 @@ slos=${3:-10,50,100}
 rates=${4:-5000,10000,25000,50000,100000}
 seconds=${5:-30}
 spans=${6:-200000}
+chart=${7:-docs/benchmarks-growth.png}
 jar=collector/target/callsight-collector.jar
 classes=bench/target/classes
 [ -e "$classes/dev/callsight/bench/GrowthChart.class" ] || { echo "missing $classes: run mvn -q -DskipTests package first" >&2; exit 1; }
@@ -39,4 +41,4 @@ echo
 echo "| query | routes | SLOs | p50 ms | p99 ms |"
 echo "| --- | ---: | ---: | ---: | ---: |"
 sed -n 's/^result query=\([^ ]*\) days=[0-9]* routes=\([0-9]*\) slos=\([0-9]*\) spans=[0-9]* p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\)/| \1 | \2 | \3 | \4 | \5 |/p' "$results"
-java -cp "$classpath" dev.callsight.bench.GrowthChart "$results" docs/benchmarks-growth.png
+java -cp "$classpath" dev.callsight.bench.GrowthChart "$results" "$chart"

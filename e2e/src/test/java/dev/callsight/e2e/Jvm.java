@@ -49,6 +49,11 @@ final class Jvm {
         return existing("callsight.dashboards");
     }
 
+    /** The repository's {@code bench/} directory, built. */
+    static Path bench() {
+        return existing("callsight.bench");
+    }
+
     private static Path existing(String property) {
         Path path = Path.of(System.getProperty(property, "")).toAbsolutePath().normalize();
         if (!Files.exists(path)) {

@@ -1,0 +1,112 @@
+package dev.callsight.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Benchmarks are not tests: this only runs each script in bench/ on a tiny input, as a user would from the
+ * repository root, and checks that it finishes and reports what it is for. The figures are not looked at. The
+ * fuzzing script is left out: its targets replay their inputs in every build; the soak command is SoakTest's.
+ */
+class BenchmarksTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void agentOverheadComparesEveryClientWithAndWithoutEachAgent() throws Exception {
+        String output = run(300, "agent-overhead.sh", "1", "200", "1", "2", "1");
+        for (String client : List.of("jdk-httpclient", "httpurlconnection", "apache-httpclient5", "okhttp")) {
+            for (String mode : List.of("none", "callsight", "callsight-policy", "otel")) {
+                assertMatches(output, "(?m)^" + client + " +" + mode + " +[\\d.]+ +[\\d.]+ +[\\d.]+$");
+            }
+        }
+        assertMatches(output, "JVM start to exit \\(median of 1\\): none \\d+ ms, callsight \\d+ ms");
+        assertMatches(output, "heap in use after GC at the end");
+    }
+
+    @Test
+    void agentStartupComparesTwoJars() throws Exception {
+        String jar = Jvm.agentJar().toString();
+        assertMatches(run(120, "agent-startup.sh", jar, jar, "1"), "median: baseline \\d+ ms, candidate \\d+ ms");
+    }
+
+    @Test
+    void ingestReportsTheCeilingAndASustainedRateWithNothingLost() throws Exception {
+        String output = run(300, "ingest.sh", "15s", "2", "50", "2");
+        assertMatches(output, "ceiling: [\\d,]+ rows in batches of 50, \\d+ rows/s");
+        assertMatches(output, "soak: done after \\d+ s: \\d+ spans sent");
+        assertMatches(output, "soak: stored \\d+ spans after the collector stopped: no acknowledged span lost");
+    }
+
+    @Test
+    void queriesTimeEveryQueryOverAStoreItFilled() throws Exception {
+        String output = run(300, "queries.sh", "1", "10", "2,4", "500", "5");
+        for (String query : List.of("slo-evaluation", "red-1h", "red-24h", "red-7d", "call-sites", "trace-search-1h",
+                "trace-search-24h", "jaeger-search-1h", "trace", "slo-list", "slo-detail")) {
+            assertMatches(output, "(?m)^result query=" + query + " days=1 routes=10 slos=\\d+ spans=500 "
+                    + "p50_ms=[\\d.]+ p99_ms=[\\d.]+$");
+        }
+        assertMatches(output, "result query=slo-evaluation days=1 routes=10 slos=2 ");
+        assertMatches(output, "result query=slo-evaluation days=1 routes=10 slos=4 ");
+    }
+
+    @Test
+    void growthDrawsItsChart() throws Exception {
+        Path chart = temp.resolve("growth.png");
+        String output = run(420, "growth.sh", "1", "10,20", "2,4", "500,1000", "5", "300", chart.toString());
+        assertMatches(output, "(?m)^ingest ceiling=\\d+$");
+        assertMatches(output, "(?m)^ingest offered=1000 acknowledged=\\d+$");
+        assertMatches(output, "\\| red-24h \\| 20 \\| \\d+ \\|");
+        byte[] png = Files.readAllBytes(chart);
+        assertTrue(png.length > 10_000, "a chart, not an empty image: " + png.length + " bytes");
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+    }
+
+    @Test
+    void collectorFaultsCompareEveryStateWithAHealthyCollector() throws Exception {
+        String output = run(300, "collector-faults.sh", "1", "200");
+        for (String state : List.of("healthy", "down", "hanging", "slow", "429", "503", "400", "reset")) {
+            assertMatches(output, "(?m)^\\S+ +" + state + " +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+ +\\d+ +[\\d.]+$");
+        }
+    }
+
+    @Test
+    void ingestDurabilityComparesTheTwoWriteDelays() throws Exception {
+        String output = run(180, "ingest-durability.sh", "1", "3", "2", "20");
+        assertMatches(output, "write-delay-0 \\(default\\) +batches/s=\\d+");
+        assertMatches(output, "write-delay-500 +batches/s=\\d+");
+    }
+
+    /** Runs bench/SCRIPT with the arguments from the repository root; returns its output once it exited 0. */
+    private static String run(int limitSeconds, String script, String... args) throws Exception {
+        Path bench = Jvm.bench();
+        List<String> command = new ArrayList<>(List.of("bash", bench.resolve(script).toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(bench.getParent().toFile()).redirectErrorStream(true)
+                .start();
+        ProcessOutput output = ProcessOutput.follow(process, script);
+        try {
+            assertTrue(process.waitFor(limitSeconds, TimeUnit.SECONDS), () -> script + " ran past "
+                    + limitSeconds + " s:\n" + output);
+            assertEquals(0, process.exitValue(), () -> script + " failed:\n" + output);
+            return output.toString();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void assertMatches(String output, String regex) {
+        assertTrue(Pattern.compile(regex).matcher(output).find(), () -> "no match for " + regex + " in:\n" + output);
+    }
+}
