@@ -76,7 +76,7 @@ done
 
 echo
 echo "medians over rounds; ratio = run / no agent; vs otel = run / OpenTelemetry agent"
-awk -v runs="$startups" '
+awk -v startup_runs="$startups" '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ");
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -99,7 +99,7 @@ awk -v runs="$startups" '
         }
       }
     }
-    printf "\nJVM start to exit (median of %d): none %d ms, callsight %d ms (+%d), otel %d ms (+%d)\n", runs,
+    printf "\nJVM start to exit (median of %d): none %d ms, callsight %d ms (+%d), otel %d ms (+%d)\n", startup_runs,
       median(start["none"]), median(start["callsight"]), median(start["callsight"]) - median(start["none"]),
       median(start["otel"]), median(start["otel"]) - median(start["none"]);
     printf "heap in use after GC at the end (median): none %.1f MiB, callsight +%.1f MiB, callsight-policy +%.1f MiB, otel +%.1f MiB\n",

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,8 @@ class BenchmarksTest {
 
     @Test
     void ingestReportsTheCeilingAndASustainedRateWithNothingLost() throws Exception {
-        String output = run(300, "ingest.sh", "15s", "2", "50", "2");
+        // Exit 2: memory grew by the soak's measure, which a run this short, warm-up and all, may show.
+        String output = run(300, Set.of(0, 2), "ingest.sh", "15s", "2", "50", "2");
         assertMatches(output, "ceiling: [\\d,]+ rows in batches of 50, \\d+ rows/s");
         assertMatches(output, "soak: done after \\d+ s: \\d+ spans sent");
         assertMatches(output, "soak: stored \\d+ spans after the collector stopped: no acknowledged span lost");
@@ -90,6 +92,10 @@ class BenchmarksTest {
 
     /** Runs bench/SCRIPT with the arguments from the repository root; returns its output once it exited 0. */
     private static String run(int limitSeconds, String script, String... args) throws Exception {
+        return run(limitSeconds, Set.of(0), script, args);
+    }
+
+    private static String run(int limitSeconds, Set<Integer> exits, String script, String... args) throws Exception {
         Path bench = Jvm.bench();
         List<String> command = new ArrayList<>(List.of("bash", bench.resolve(script).toString()));
         command.addAll(List.of(args));
@@ -99,7 +105,8 @@ class BenchmarksTest {
         try {
             assertTrue(process.waitFor(limitSeconds, TimeUnit.SECONDS), () -> script + " ran past "
                     + limitSeconds + " s:\n" + output);
-            assertEquals(0, process.exitValue(), () -> script + " failed:\n" + output);
+            assertTrue(exits.contains(process.exitValue()), () -> script + " failed, exit " + process.exitValue()
+                    + ":\n" + output);
             return output.toString();
         } finally {
             process.destroyForcibly();
