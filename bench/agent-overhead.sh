@@ -99,10 +99,10 @@ awk -v startup_runs="$startups" '
         }
       }
     }
-    printf "\nJVM start to exit (median of %d): none %d ms, callsight %d ms (+%d), otel %d ms (+%d)\n", startup_runs,
-      median(start["none"]), median(start["callsight"]), median(start["callsight"]) - median(start["none"]),
-      median(start["otel"]), median(start["otel"]) - median(start["none"]);
-    printf "heap in use after GC at the end (median): none %.1f MiB, callsight +%.1f MiB, callsight-policy +%.1f MiB, otel +%.1f MiB\n",
-      median(heap["none"]) / 1048576, (median(heap["callsight"]) - median(heap["none"])) / 1048576,
-      (median(heap["callsight-policy"]) - median(heap["none"])) / 1048576, (median(heap["otel"]) - median(heap["none"])) / 1048576;
+    s0 = median(start["none"]); sc = median(start["callsight"]); so = median(start["otel"]);
+    printf "\nJVM start to exit (median of %d): none %d ms, callsight %d ms (+%d, ratio %.2f), otel %d ms (+%d, ratio %.2f); callsight added / otel added %.2f\n",
+      startup_runs, s0, sc, sc - s0, sc / s0, so, so - s0, so / s0, (sc - s0) / (so - s0);
+    h0 = median(heap["none"]); hc = median(heap["callsight"]); hp = median(heap["callsight-policy"]); ho = median(heap["otel"]);
+    printf "heap in use after GC at the end (median): none %.1f MiB, callsight +%.1f MiB (ratio %.2f), callsight-policy +%.1f MiB, otel +%.1f MiB (ratio %.2f); callsight added / otel added %.2f\n",
+      h0 / 1048576, (hc - h0) / 1048576, hc / h0, (hp - h0) / 1048576, (ho - h0) / 1048576, ho / h0, (hc - h0) / (ho - h0);
   }' "$work/results" "$work/startup"

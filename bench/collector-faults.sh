@@ -44,20 +44,21 @@ echo "$rounds rounds of $calls calls per client; java $(java -version 2>&1 | hea
 
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds"
-  java -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" 2000 "$calls" 2 1 2>/dev/null | grep -v '^heap ' \
+  java -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" 2000 "$calls" 2 1 2>/dev/null \
     | sed "s/^/none /" >>"$work/results"
   for state in $states; do
     name=${state%%:*}
     OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint[$name]} OTEL_SERVICE_NAME=bench OTEL_BSP_SCHEDULE_DELAY=200 \
       OTEL_METRIC_EXPORT_INTERVAL=1000 \
       java -javaagent:"$agent" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" 2000 "$calls" 2 1 2>/dev/null \
-      | grep -v '^heap ' | sed "s/^/$name /" | tee -a "$work/results"
+      | sed "s/^/$name /" | tee -a "$work/results"
   done
 done
 
 echo
 echo "median over rounds; us per call; ratio = this collector state / healthy collector:"
 awk -v order="none $(for s in $states; do printf '%s ' "${s%%:*}"; done)" '
+  $2 == "heap" { heap[$1] = heap[$1] " " $3; next }
   { key=$1" "$2; mean[key]=mean[key]" "$4; p99[key]=p99[key]" "$6; rate[key]=rate[key]" "$9; clients[$2]=1 }
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ");
@@ -74,4 +75,6 @@ awk -v order="none $(for s in $states; do printf '%s ' "${s%%:*}"; done)" '
         printf "%-18s %-9s %10.1f %7.2f %10.1f %7.2f %9.0f %7.2f\n", c, runs[r], m, m / mh, p, p / ph, q, q / rh;
       }
     }
+    printf "\nheap in use after GC at the end (median), added by the agent: ";
+    for (r = 2; r <= n; r++) printf "%s +%.1f MiB%s", runs[r], (median(heap[runs[r]]) - median(heap["none"])) / 1048576, r < n ? ", " : "\n";
   }' "$work/results"

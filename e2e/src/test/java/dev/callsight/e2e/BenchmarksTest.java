@@ -31,7 +31,7 @@ class BenchmarksTest {
                 assertMatches(output, "(?m)^" + client + " +" + mode + " +[\\d.]+ +[\\d.]+ +[\\d.]+$");
             }
         }
-        assertMatches(output, "JVM start to exit \\(median of 1\\): none \\d+ ms, callsight \\d+ ms");
+        assertMatches(output, "JVM start to exit \\(median of 1\\): none \\d+ ms, callsight \\d+ ms \\(\\+-?\\d+, ratio [\\d.]+\\)");
         assertMatches(output, "heap in use after GC at the end");
     }
 
@@ -81,6 +81,7 @@ class BenchmarksTest {
         for (String state : List.of("healthy", "down", "hanging", "slow", "429", "503", "400", "reset")) {
             assertMatches(output, "(?m)^\\S+ +" + state + " +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+ +\\d+ +[\\d.]+$");
         }
+        assertMatches(output, "added by the agent: healthy \\+-?[\\d.]+ MiB, down \\+-?[\\d.]+ MiB");
     }
 
     @Test
