@@ -8,10 +8,12 @@ import dev.callsight.collector.slo.SloFile;
 import dev.callsight.collector.slo.SloParser;
 import dev.callsight.collector.slo.SloStatus;
 import dev.callsight.collector.soak.CollectorChild;
+import dev.callsight.collector.soak.SoakLoad;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
 import dev.callsight.collector.store.SpanRecord;
 import dev.callsight.collector.store.SpanStore;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 
 /**
@@ -40,9 +44,9 @@ import java.util.function.IntFunction;
  * {@code spans} spans over the same days, and folds the minutes into hours as the collector does; then times, in
  * this process, the SLO loop's work for each SLO count given (a first evaluation, then steady runs a minute apart);
  * then starts a collector from {@code COLLECTOR_JAR} on the store with the last count of SLOs and times the web UI's
- * and the Jaeger API's queries over HTTP (RED series, call sites, trace search, one trace, SLO list and detail), each
- * {@code repeats} times after a warm-up. Prints p50 and p99 per query, and a {@code result} line each for the
- * growth table.
+ * and the Jaeger API's queries over HTTP (RED series, call sites, trace search, one trace, SLO list and detail) while
+ * it ingests 400 spans/s and metrics, each {@code repeats} times after a warm-up. Prints p50 and p99 per query, and
+ * a {@code result} line each for the growth table.
  *
  * <p>Usage: {@code QueryBenchmark WORK_DIR COLLECTOR_JAR [days] [routes] [slos, e.g. 50 or 10,50,100] [spans]
  * [repeats]}.
@@ -107,7 +111,7 @@ public final class QueryBenchmark {
         Path log = work.resolve("collector.log");
         try (CollectorChild collector = CollectorChild.start(collectorJar, dataDir, "1g", log, "--slos",
                 sloFile.toString())) {
-            queryOverHttp(collector.web());
+            queryOverHttp(collector.web(), collector.otlp());
         }
     }
 
@@ -119,6 +123,15 @@ public final class QueryBenchmark {
             rows += database.inTransaction(c -> insertMinutes(c, from, Math.min(from + 86_400, nowMinute)));
             progress("minute rollups", (day - firstMinute) / 86_400 + 1, days);
         }
+        // The collector keeps each call site's total as it adds rollups; rows inserted here get theirs at once.
+        database.inTransaction(c -> {
+            try (Statement statement = c.createStatement()) {
+                return statement.executeUpdate("INSERT INTO call_site (service_name, call_kind, server_address, "
+                        + "server_port, route, http_method, call_count) SELECT service_name, call_kind, "
+                        + "server_address, server_port, route, http_method, SUM(call_count) FROM rollup_minute GROUP BY "
+                        + "service_name, call_kind, server_address, server_port, route, http_method");
+            }
+        });
         System.out.printf(Locale.ROOT, "filled %,d minute rollup rows (%d days x %d routes x %d statuses) in %.1f s%n",
                 rows, days, routes, STATUSES, seconds(started));
 
@@ -271,10 +284,56 @@ public final class QueryBenchmark {
         return fromMinute + (long) repeats * MINUTE;
     }
 
-    private void queryOverHttp(URI web) throws Exception {
+    private void queryOverHttp(URI web, URI otlp) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         awaitSloEvaluation(http, web);
+        // Queries run while the collector ingests, as they would: a store that never changes would let H2 answer a
+        // repeated query from the result it kept.
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread ingest = new Thread(() -> ingestWhileQuerying(http, otlp, stop), "query-benchmark-ingest");
+        ingest.setDaemon(true);
+        ingest.start();
+        try {
+            timeQueries(http, web);
+        } finally {
+            stop.set(true);
+            ingest.join(10_000);
+        }
+    }
+
+    /** 400 spans/s and a metrics export each second, the load of a few instrumented services. */
+    private static void ingestWhileQuerying(HttpClient http, URI otlp, AtomicBoolean stop) {
+        SoakLoad load = new SoakLoad(0);
+        int failed = 0;
+        try {
+            while (!stop.get()) {
+                for (int i = 0; i < 4 && !stop.get(); i++) {
+                    failed += post(http, otlp.resolve("/v1/traces"), load.spans(100).toByteArray());
+                    Thread.sleep(250);
+                }
+                failed += post(http, otlp.resolve("/v1/metrics"), load.metrics().toByteArray());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed > 0) {
+            System.out.println("background ingest: " + failed + " requests failed");
+        }
+    }
+
+    /** @return 1 if the request failed, else 0 */
+    private static int post(HttpClient http, URI uri, byte[] body) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200 ? 0 : 1;
+        } catch (IOException e) {
+            return 1;
+        }
+    }
+
+    private void timeQueries(HttpClient http, URI web) throws Exception {
         long now = Instant.now().getEpochSecond();
         Map<String, IntFunction<String>> queries = new LinkedHashMap<>();
         queries.put("red-1h (one route)", i -> "/api/calls/series?service=" + service(i % routes) + "&peer="

@@ -2,6 +2,7 @@ package dev.callsight.collector.store;
 
 import dev.callsight.collector.aggregate.CallKey;
 import dev.callsight.collector.aggregate.CallKind;
+import dev.callsight.collector.aggregate.CallSite;
 import dev.callsight.collector.aggregate.CallTotal;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.aggregate.RollupDelta;
@@ -11,7 +12,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -36,9 +39,35 @@ public final class RollupStore {
 
     private static final AdditiveBatch<RollupDelta> WRITER = new AdditiveBatch<>(UPDATE, INSERT, RollupStore::bind);
 
-    /** Adds each delta to its row, creating rows that do not exist yet, so batches for the same minute combine. */
+    private static final String SITE_KEY = "service_name = ? AND call_kind = ? AND server_address = ? "
+            + "AND server_port = ? AND route = ? AND http_method = ?";
+    private static final AdditiveBatch<Map.Entry<CallSite, Long>> SITES = new AdditiveBatch<>(
+            "UPDATE call_site SET call_count = call_count + ? WHERE " + SITE_KEY,
+            "INSERT INTO call_site (call_count, service_name, call_kind, server_address, server_port, route, "
+                    + "http_method) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            RollupStore::bindSite);
+
+    /**
+     * Adds each delta to its row, creating rows that do not exist yet, so batches for the same minute combine; and
+     * its calls to its call site's total.
+     */
     public void add(Connection connection, List<RollupDelta> deltas) throws SQLException {
         WRITER.add(connection, deltas);
+        Map<CallSite, Long> sites = new LinkedHashMap<>();
+        deltas.forEach(delta -> sites.merge(delta.key().call().site(), delta.count(), Long::sum));
+        SITES.add(connection, List.copyOf(sites.entrySet()));
+    }
+
+    private static void bindSite(PreparedStatement statement, Map.Entry<CallSite, Long> site) throws SQLException {
+        CallSite key = site.getKey();
+        int i = 0;
+        statement.setLong(++i, site.getValue());
+        statement.setString(++i, key.serviceName());
+        statement.setString(++i, key.kind().label());
+        statement.setString(++i, key.serverAddress());
+        statement.setInt(++i, key.serverPort());
+        statement.setString(++i, key.route());
+        statement.setString(++i, key.method());
     }
 
     /** Both statements take counts first, then the key, in the same order. */
@@ -92,9 +121,8 @@ public final class RollupStore {
 
     /** Call counts per service, kind, peer, route and method, ordered for display. */
     public List<CallCount> callCounts(Connection connection) throws SQLException {
-        String sql = "SELECT service_name, server_address, server_port, route, http_method, SUM(call_count), call_kind"
-                + " FROM rollup_minute GROUP BY service_name, call_kind, server_address, server_port, route, http_method"
-                + " ORDER BY service_name, call_kind, server_address, server_port, route, http_method";
+        String sql = "SELECT service_name, server_address, server_port, route, http_method, call_count, call_kind"
+                + " FROM call_site ORDER BY service_name, call_kind, server_address, server_port, route, http_method";
         List<CallCount> counts = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
