@@ -2,14 +2,9 @@ package dev.callsight.collector.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,13 +21,13 @@ class ServerRequestsMigrationTest {
 
     @Test
     void storedRollupsBecomeClientRowsWhereverAnEarlierRunStopped() throws Exception {
-        List<String> v5 = Migrator.statements(read("V5__server_requests.sql"));
+        List<String> v5 = MigrationScripts.statements("V5__server_requests.sql");
         for (int done = 0; done <= v5.size(); done++) {
             try (Connection connection = DriverManager.getConnection("jdbc:h2:" + dir.resolve("db" + done));
                     Statement statement = connection.createStatement()) {
                 for (String file : List.of("V1__initial.sql", "V2__slo.sql", "V3__call_events.sql",
                         "V4__jaeger_query.sql")) {
-                    for (String sql : Migrator.statements(read(file))) {
+                    for (String sql : MigrationScripts.statements(file)) {
                         statement.execute(sql);
                     }
                 }
@@ -50,32 +45,18 @@ class ServerRequestsMigrationTest {
                     statement.execute(sql);
                 }
                 for (String table : List.of("rollup_minute", "rollup_hour")) {
-                    assertEquals("client|7|7", row(statement, "SELECT call_kind || '|' || call_count || '|' || b00 FROM "
+                    assertEquals("client|7|7", MigrationScripts.firstValue(statement, "SELECT call_kind || '|' || call_count || '|' || b00 FROM "
                             + table), table + " after a run cut short after " + done + " statements");
                     String time = table.equals("rollup_minute") ? "minute_unix_s" : "hour_unix_s";
                     statement.execute("INSERT INTO " + table + " SELECT " + time + ", service_name, server_address, "
                             + "server_port, route, http_method, http_status_code, error_type, 'server', call_count, "
                             + "sum_seconds, b00, b01, b02, b03, b04, b05, b06, b07, b08, b09, b10, b11, b12, b13, b14 "
                             + "FROM " + table);
-                    assertEquals("2", row(statement, "SELECT COUNT(*) FROM " + table), "client and server rows coexist");
+                    assertEquals("2", MigrationScripts.firstValue(statement, "SELECT COUNT(*) FROM " + table), "client and server rows coexist");
                 }
-                assertEquals("0", row(statement, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE "
+                assertEquals("0", MigrationScripts.firstValue(statement, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE "
                         + "'ROLLUP\\_%\\_V_'"), "no table left aside");
             }
-        }
-    }
-
-    private static String row(Statement statement, String sql) throws SQLException {
-        try (ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getString(1);
-        }
-    }
-
-    private static String read(String file) throws IOException {
-        try (InputStream in = ServerRequestsMigrationTest.class.getClassLoader()
-                .getResourceAsStream("db/migration/" + file)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
