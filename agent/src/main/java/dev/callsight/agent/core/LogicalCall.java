@@ -21,8 +21,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiConsumer;
 
 /**
@@ -41,6 +40,10 @@ public final class LogicalCall {
     private static final AttributeKey<String> BREAKER_FROM = AttributeKey.stringKey("from");
     private static final AttributeKey<String> BREAKER_TO = AttributeKey.stringKey("to");
     private static final AttributeKey<Long> BACKOFF_MS = AttributeKey.longKey("callsight.retry.backoff_ms");
+    private static final AtomicIntegerFieldUpdater<LogicalCall> ATTEMPTS =
+            AtomicIntegerFieldUpdater.newUpdater(LogicalCall.class, "attempts");
+    private static final AtomicIntegerFieldUpdater<LogicalCall> ENDED =
+            AtomicIntegerFieldUpdater.newUpdater(LogicalCall.class, "ended");
 
     private final OutboundCalls calls;
     private final ClientRequest request;
@@ -48,6 +51,8 @@ public final class LogicalCall {
     private final Policy policy;
     private final UpstreamGuards guards;
     private final Context parent;
+    /** Whether the application's request carries a trace context of its own, read once when the call began. */
+    private final boolean applicationContext;
     private final String parentSpanId;
     private final long startNanos;
     private final Thread thread = Thread.currentThread();
@@ -55,8 +60,9 @@ public final class LogicalCall {
     private final int resendOffset;
     private final RetrySource firstSource;
     private final String firstReason;
-    private final AtomicInteger attempts = new AtomicInteger();
-    private final AtomicBoolean ended = new AtomicBoolean();
+    // Fields rather than AtomicInteger and AtomicBoolean: two objects fewer per call.
+    private volatile int attempts;
+    private volatile int ended;
     private volatile SpanContext firstAttempt;
     private volatile boolean holdsPermit;
     /** Why the last attempt failed, as a retry reason; null when it succeeded. */
@@ -66,13 +72,15 @@ public final class LogicalCall {
     private volatile boolean rejected;
 
     LogicalCall(OutboundCalls calls, ClientRequest request, String method, Policy policy, UpstreamGuards guards,
-            Context parent, String parentSpanId, long startNanos, ApplicationRetryDetector.FailedCall repeated) {
+            Context parent, boolean applicationContext, String parentSpanId, long startNanos,
+            ApplicationRetryDetector.FailedCall repeated) {
         this.calls = calls;
         this.request = request;
         this.method = method;
         this.policy = policy;
         this.guards = guards;
         this.parent = parent;
+        this.applicationContext = applicationContext;
         this.parentSpanId = parentSpanId;
         this.startNanos = startNanos;
         this.resendOffset = repeated == null ? 0 : repeated.nextResend;
@@ -119,12 +127,14 @@ public final class LogicalCall {
 
     /** Starts an attempt's span; {@code source} is FIRST for the application's own request. */
     public ClientCall startAttempt(ClientRequest attemptRequest, RetrySource source) {
-        int index = attempts.getAndIncrement();
+        int index = ATTEMPTS.getAndIncrement(this);
         int resend = resendOffset + index;
         RetrySource effective = index == 0 ? firstSource : source;
         String reason = index == 0 ? firstReason : lastFailure == null ? "redirect" : lastFailure;
+        boolean ownContext = attemptRequest == request ? applicationContext
+                : calls.tracer().carriesApplicationContext(attemptRequest);
         ClientCall attempt = calls.tracer().startAttempt(attemptRequest, parentOf(resend), resend,
-                resend > 0 ? firstAttempt : null, effective, reason);
+                resend > 0 ? firstAttempt : null, effective, reason, ownContext);
         Span span = attempt.span();
         span.setAttribute(POLICY, policy.name());
         if (index == 0 && firstAttempt == null) {
@@ -206,13 +216,13 @@ public final class LogicalCall {
     public long retryDelayNanos(int statusCode, Throwable error, String retryAfterHeader, boolean bodyReplayable) {
         RetryPolicy retry = policy.retry();
         if (retry == null || !policy.enforced() || error instanceof CallRejectedException
-                || attempts.get() >= retry.maxAttempts() || !bodyReplayable || !retryable(retry, statusCode, error)) {
+                || attempts >= retry.maxAttempts() || !bodyReplayable || !retryable(retry, statusCode, error)) {
             return -1;
         }
         if (!retry.nonIdempotent() && !IDEMPOTENT_METHODS.contains(method) && !request.hasIdempotencyKey()) {
             return -1;
         }
-        long backoff = retry.backoffNanos(attempts.get());
+        long backoff = retry.backoffNanos(attempts);
         long delay = retry.fullJitter() ? ThreadLocalRandom.current().nextLong(backoff + 1) : backoff;
         long asked = RetryAfter.nanos(retryAfterHeader, System.currentTimeMillis());
         delay = Math.max(delay, asked);
@@ -229,7 +239,7 @@ public final class LogicalCall {
 
     /** Ends the logical call after its last attempt; releases its concurrency permit. */
     public void end() {
-        if (!ended.compareAndSet(false, true)) {
+        if (!ENDED.compareAndSet(this, 0, 1)) {
             return;
         }
         if (holdsPermit) {
@@ -240,7 +250,7 @@ public final class LogicalCall {
         }
         if (lastFailure != null && !rejected) {
             calls.applicationRetries().remember(new ApplicationRetryDetector.FailedCall(method, request.uri().toString(),
-                    parentSpanId, calls.nanoTime(), resendOffset + attempts.get(), firstAttempt, lastFailure));
+                    parentSpanId, calls.nanoTime(), resendOffset + attempts, firstAttempt, lastFailure));
         }
     }
 
@@ -263,7 +273,8 @@ public final class LogicalCall {
     /** A refused call sent nothing, so it is no resend of anything, and nothing can be a resend of it. */
     private void reject(String reason, String message) throws CallRejectedException {
         CallRejectedException rejected = new CallRejectedException(reason, message);
-        ClientCall attempt = calls.tracer().startAttempt(request, parent, 0, null, RetrySource.FIRST, null);
+        ClientCall attempt = calls.tracer().startAttempt(request, parent, 0, null, RetrySource.FIRST, null,
+                applicationContext);
         attempt.span().setAttribute(POLICY, policy.name());
         this.rejected = true;
         calls.metrics().rejection(attempt.metricAttributes(), reason);
