@@ -40,6 +40,7 @@ public final class HttpClientTracer {
     static final AttributeKey<Long> HTTP_REQUEST_RESEND_COUNT = AttributeKey.longKey("http.request.resend_count");
     static final AttributeKey<String> RETRY_SOURCE = AttributeKey.stringKey("callsight.retry.source");
     static final AttributeKey<String> RETRY_REASON = AttributeKey.stringKey("callsight.retry.reason");
+    static final AttributeKey<String> POLICY = AttributeKey.stringKey("callsight.policy");
 
     /** Bucket boundaries the semantic conventions advise for HTTP durations, in seconds. */
     static final List<Double> DURATION_BUCKETS =
@@ -108,9 +109,10 @@ public final class HttpClientTracer {
      * @param resend 0 for a call's first attempt, n for its n-th resend
      * @param first the first attempt of the same logical call, linked from every resend; null for the first
      * @param applicationContext whether the request carries a trace context the application set itself
+     * @param policy the name of the call's policy
      */
     ClientCall startAttempt(ClientRequest request, Context parent, int resend, SpanContext first, RetrySource source,
-            String retryReason, boolean applicationContext) {
+            String retryReason, boolean applicationContext, String policy) {
         URI uri = request.uri();
         String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
         String knownMethod = KNOWN_METHODS.contains(method) ? method : "_OTHER";
@@ -124,7 +126,8 @@ public final class HttpClientTracer {
                 .setAttribute(URL_FULL, UrlRedactor.redact(uri))
                 .setAttribute(URL_TEMPLATE, site.route)
                 .setAttribute(SERVER_ADDRESS, host)
-                .setAttribute(SERVER_PORT, site.portValue);
+                .setAttribute(SERVER_PORT, site.portValue)
+                .setAttribute(POLICY, policy);
         if (!knownMethod.equals(method)) {
             span.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, request.method());
         }

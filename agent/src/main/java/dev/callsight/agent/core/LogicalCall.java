@@ -36,7 +36,6 @@ public final class LogicalCall {
     private static final Set<String> IDEMPOTENT_METHODS = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     private static final AttributeKey<String> TIMEOUT_KIND = AttributeKey.stringKey("callsight.timeout.kind");
     private static final AttributeKey<String> WOULD_TIME_OUT = AttributeKey.stringKey("callsight.timeout.would_exceed");
-    private static final AttributeKey<String> POLICY = AttributeKey.stringKey("callsight.policy");
     private static final AttributeKey<String> BREAKER_FROM = AttributeKey.stringKey("from");
     private static final AttributeKey<String> BREAKER_TO = AttributeKey.stringKey("to");
     private static final AttributeKey<Long> BACKOFF_MS = AttributeKey.longKey("callsight.retry.backoff_ms");
@@ -134,9 +133,8 @@ public final class LogicalCall {
         boolean ownContext = attemptRequest == request ? applicationContext
                 : calls.tracer().carriesApplicationContext(attemptRequest);
         ClientCall attempt = calls.tracer().startAttempt(attemptRequest, parentOf(resend), resend,
-                resend > 0 ? firstAttempt : null, effective, reason, ownContext);
+                resend > 0 ? firstAttempt : null, effective, reason, ownContext, policy.name());
         Span span = attempt.span();
-        span.setAttribute(POLICY, policy.name());
         if (index == 0 && firstAttempt == null) {
             firstAttempt = span.getSpanContext();
         }
@@ -274,8 +272,7 @@ public final class LogicalCall {
     private void reject(String reason, String message) throws CallRejectedException {
         CallRejectedException rejected = new CallRejectedException(reason, message);
         ClientCall attempt = calls.tracer().startAttempt(request, parent, 0, null, RetrySource.FIRST, null,
-                applicationContext);
-        attempt.span().setAttribute(POLICY, policy.name());
+                applicationContext, policy.name());
         this.rejected = true;
         calls.metrics().rejection(attempt.metricAttributes(), reason);
         endAttempt(attempt, 0, null, rejected);
