@@ -1,6 +1,7 @@
 package dev.callsight.agent.core;
 
 import io.opentelemetry.api.trace.SpanContext;
+import java.net.URI;
 
 /**
  * Recognises an application's own retry loop. A call counts as a retry of the previous one
@@ -39,14 +40,14 @@ final class ApplicationRetryDetector {
     private final ThreadLocal<FailedCall> lastFailure = new ThreadLocal<>();
 
     /** The failed call this one repeats, or null. Either way the remembered failure is used up. */
-    FailedCall repeatOf(String method, String url, String parentSpanId, long nowNanos) {
+    FailedCall repeatOf(String method, URI url, String parentSpanId, long nowNanos) {
         FailedCall failed = lastFailure.get();
         if (failed == null) {
             return null;
         }
         lastFailure.remove();
         boolean repeats = nowNanos - failed.endedAt <= WINDOW_NANOS && failed.method.equals(method)
-                && failed.url.equals(url) && failed.parentSpanId.equals(parentSpanId);
+                && failed.parentSpanId.equals(parentSpanId) && failed.url.equals(url.toString());
         return repeats ? failed : null;
     }
 

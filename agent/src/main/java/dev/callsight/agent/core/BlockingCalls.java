@@ -149,6 +149,12 @@ public final class BlockingCalls {
         return call;
     }
 
+    /** The application's request of the call running on this thread, or null when none is traced. */
+    public ClientRequest currentRequest() {
+        Call call = current.get();
+        return call == null ? null : call.logical.request();
+    }
+
     /**
      * An attempt of the call running on this thread starts; its context headers are written
      * with {@code setHeader}.

@@ -3,8 +3,6 @@ package dev.callsight.agent.core;
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -42,10 +40,14 @@ public final class HttpClientTracer {
     static final AttributeKey<Long> HTTP_REQUEST_RESEND_COUNT = AttributeKey.longKey("http.request.resend_count");
     static final AttributeKey<String> RETRY_SOURCE = AttributeKey.stringKey("callsight.retry.source");
     static final AttributeKey<String> RETRY_REASON = AttributeKey.stringKey("callsight.retry.reason");
+    static final AttributeKey<String> POLICY = AttributeKey.stringKey("callsight.policy");
 
     /** Bucket boundaries the semantic conventions advise for HTTP durations, in seconds. */
     static final List<Double> DURATION_BUCKETS =
             Arrays.asList(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+
+    /** Method, server and route combinations whose attributes are kept; routes are low-cardinality, so few. */
+    private static final int MAX_CALL_SITES = 2048;
 
     private static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
@@ -66,6 +68,7 @@ public final class HttpClientTracer {
     private final Tracer tracer;
     private final DoubleHistogram duration;
     private final TextMapPropagator propagator;
+    private final CallSite.Cache sites = new CallSite.Cache(MAX_CALL_SITES);
 
     public HttpClientTracer(OpenTelemetry openTelemetry) {
         this.tracer = openTelemetry.getTracer("dev.callsight.agent");
@@ -105,24 +108,26 @@ public final class HttpClientTracer {
      *
      * @param resend 0 for a call's first attempt, n for its n-th resend
      * @param first the first attempt of the same logical call, linked from every resend; null for the first
+     * @param applicationContext whether the request carries a trace context the application set itself
+     * @param policy the name of the call's policy
      */
     ClientCall startAttempt(ClientRequest request, Context parent, int resend, SpanContext first, RetrySource source,
-            String retryReason) {
+            String retryReason, boolean applicationContext, String policy) {
         URI uri = request.uri();
         String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
         String knownMethod = KNOWN_METHODS.contains(method) ? method : "_OTHER";
         String host = uri.getHost() == null ? "" : uri.getHost();
-        long port = portOf(uri);
-        String route = RouteTemplate.of(uri.getRawPath());
+        CallSite site = sites.get(knownMethod, host, (int) portOf(uri), RouteTemplate.of(uri.getRawPath()));
 
-        var span = tracer.spanBuilder(knownMethod + " " + route)
+        var span = tracer.spanBuilder(site.spanName)
                 .setSpanKind(SpanKind.CLIENT)
                 .setParent(parent)
                 .setAttribute(HTTP_REQUEST_METHOD, knownMethod)
                 .setAttribute(URL_FULL, UrlRedactor.redact(uri))
-                .setAttribute(URL_TEMPLATE, route)
+                .setAttribute(URL_TEMPLATE, site.route)
                 .setAttribute(SERVER_ADDRESS, host)
-                .setAttribute(SERVER_PORT, port);
+                .setAttribute(SERVER_PORT, site.portValue)
+                .setAttribute(POLICY, policy);
         if (!knownMethod.equals(method)) {
             span.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, request.method());
         }
@@ -137,10 +142,7 @@ public final class HttpClientTracer {
             }
         }
         Span started = span.startSpan();
-        Attributes metricAttributes = Attributes.of(
-                HTTP_REQUEST_METHOD, knownMethod, SERVER_ADDRESS, host, SERVER_PORT, port, URL_TEMPLATE, route);
-        return new ClientCall(started, parent.with(started), metricAttributes, carriesApplicationContext(request),
-                System.nanoTime());
+        return new ClientCall(started, parent.with(started), site, applicationContext, System.nanoTime());
     }
 
     static long portOf(URI uri) {
@@ -175,24 +177,22 @@ public final class HttpClientTracer {
                 : error != null ? error.getClass().getName()
                 : statusCode >= 400 ? Integer.toString(statusCode) : null;
 
-        AttributesBuilder metric = call.metricAttributes().toBuilder();
+        CallSite.Outcome outcome = call.site().outcome(Math.max(statusCode, 0), errorType);
         Span span = call.span();
         if (statusCode > 0) {
-            metric.put(HTTP_RESPONSE_STATUS_CODE, statusCode);
-            span.setAttribute(HTTP_RESPONSE_STATUS_CODE, statusCode);
+            span.setAttribute(HTTP_RESPONSE_STATUS_CODE, outcome.statusValue);
         }
         if (protocolVersion != null) {
             span.setAttribute(NETWORK_PROTOCOL_VERSION, protocolVersion);
         }
         if (errorType != null) {
-            metric.put(ERROR_TYPE, errorType);
             span.setAttribute(ERROR_TYPE, errorType);
             span.setStatus(StatusCode.ERROR);
             if (error != null) {
                 span.recordException(error);
             }
         }
-        duration.record(seconds, metric.build());
+        duration.record(seconds, outcome.metricAttributes);
         span.end();
     }
 }

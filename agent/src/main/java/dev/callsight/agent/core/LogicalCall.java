@@ -21,8 +21,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.BiConsumer;
 
 /**
@@ -37,10 +36,13 @@ public final class LogicalCall {
     private static final Set<String> IDEMPOTENT_METHODS = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     private static final AttributeKey<String> TIMEOUT_KIND = AttributeKey.stringKey("callsight.timeout.kind");
     private static final AttributeKey<String> WOULD_TIME_OUT = AttributeKey.stringKey("callsight.timeout.would_exceed");
-    private static final AttributeKey<String> POLICY = AttributeKey.stringKey("callsight.policy");
     private static final AttributeKey<String> BREAKER_FROM = AttributeKey.stringKey("from");
     private static final AttributeKey<String> BREAKER_TO = AttributeKey.stringKey("to");
     private static final AttributeKey<Long> BACKOFF_MS = AttributeKey.longKey("callsight.retry.backoff_ms");
+    private static final AtomicIntegerFieldUpdater<LogicalCall> ATTEMPTS =
+            AtomicIntegerFieldUpdater.newUpdater(LogicalCall.class, "attempts");
+    private static final AtomicIntegerFieldUpdater<LogicalCall> ENDED =
+            AtomicIntegerFieldUpdater.newUpdater(LogicalCall.class, "ended");
 
     private final OutboundCalls calls;
     private final ClientRequest request;
@@ -48,6 +50,8 @@ public final class LogicalCall {
     private final Policy policy;
     private final UpstreamGuards guards;
     private final Context parent;
+    /** Whether the application's request carries a trace context of its own, read once when the call began. */
+    private final boolean applicationContext;
     private final String parentSpanId;
     private final long startNanos;
     private final Thread thread = Thread.currentThread();
@@ -55,8 +59,9 @@ public final class LogicalCall {
     private final int resendOffset;
     private final RetrySource firstSource;
     private final String firstReason;
-    private final AtomicInteger attempts = new AtomicInteger();
-    private final AtomicBoolean ended = new AtomicBoolean();
+    // Fields rather than AtomicInteger and AtomicBoolean: two objects fewer per call.
+    private volatile int attempts;
+    private volatile int ended;
     private volatile SpanContext firstAttempt;
     private volatile boolean holdsPermit;
     /** Why the last attempt failed, as a retry reason; null when it succeeded. */
@@ -66,13 +71,15 @@ public final class LogicalCall {
     private volatile boolean rejected;
 
     LogicalCall(OutboundCalls calls, ClientRequest request, String method, Policy policy, UpstreamGuards guards,
-            Context parent, String parentSpanId, long startNanos, ApplicationRetryDetector.FailedCall repeated) {
+            Context parent, boolean applicationContext, String parentSpanId, long startNanos,
+            ApplicationRetryDetector.FailedCall repeated) {
         this.calls = calls;
         this.request = request;
         this.method = method;
         this.policy = policy;
         this.guards = guards;
         this.parent = parent;
+        this.applicationContext = applicationContext;
         this.parentSpanId = parentSpanId;
         this.startNanos = startNanos;
         this.resendOffset = repeated == null ? 0 : repeated.nextResend;
@@ -119,14 +126,15 @@ public final class LogicalCall {
 
     /** Starts an attempt's span; {@code source} is FIRST for the application's own request. */
     public ClientCall startAttempt(ClientRequest attemptRequest, RetrySource source) {
-        int index = attempts.getAndIncrement();
+        int index = ATTEMPTS.getAndIncrement(this);
         int resend = resendOffset + index;
         RetrySource effective = index == 0 ? firstSource : source;
         String reason = index == 0 ? firstReason : lastFailure == null ? "redirect" : lastFailure;
+        boolean ownContext = attemptRequest == request ? applicationContext
+                : calls.tracer().carriesApplicationContext(attemptRequest);
         ClientCall attempt = calls.tracer().startAttempt(attemptRequest, parentOf(resend), resend,
-                resend > 0 ? firstAttempt : null, effective, reason);
+                resend > 0 ? firstAttempt : null, effective, reason, ownContext, policy.name());
         Span span = attempt.span();
-        span.setAttribute(POLICY, policy.name());
         if (index == 0 && firstAttempt == null) {
             firstAttempt = span.getSpanContext();
         }
@@ -206,13 +214,13 @@ public final class LogicalCall {
     public long retryDelayNanos(int statusCode, Throwable error, String retryAfterHeader, boolean bodyReplayable) {
         RetryPolicy retry = policy.retry();
         if (retry == null || !policy.enforced() || error instanceof CallRejectedException
-                || attempts.get() >= retry.maxAttempts() || !bodyReplayable || !retryable(retry, statusCode, error)) {
+                || attempts >= retry.maxAttempts() || !bodyReplayable || !retryable(retry, statusCode, error)) {
             return -1;
         }
         if (!retry.nonIdempotent() && !IDEMPOTENT_METHODS.contains(method) && !request.hasIdempotencyKey()) {
             return -1;
         }
-        long backoff = retry.backoffNanos(attempts.get());
+        long backoff = retry.backoffNanos(attempts);
         long delay = retry.fullJitter() ? ThreadLocalRandom.current().nextLong(backoff + 1) : backoff;
         long asked = RetryAfter.nanos(retryAfterHeader, System.currentTimeMillis());
         delay = Math.max(delay, asked);
@@ -229,7 +237,7 @@ public final class LogicalCall {
 
     /** Ends the logical call after its last attempt; releases its concurrency permit. */
     public void end() {
-        if (!ended.compareAndSet(false, true)) {
+        if (!ENDED.compareAndSet(this, 0, 1)) {
             return;
         }
         if (holdsPermit) {
@@ -240,7 +248,7 @@ public final class LogicalCall {
         }
         if (lastFailure != null && !rejected) {
             calls.applicationRetries().remember(new ApplicationRetryDetector.FailedCall(method, request.uri().toString(),
-                    parentSpanId, calls.nanoTime(), resendOffset + attempts.get(), firstAttempt, lastFailure));
+                    parentSpanId, calls.nanoTime(), resendOffset + attempts, firstAttempt, lastFailure));
         }
     }
 
@@ -263,8 +271,8 @@ public final class LogicalCall {
     /** A refused call sent nothing, so it is no resend of anything, and nothing can be a resend of it. */
     private void reject(String reason, String message) throws CallRejectedException {
         CallRejectedException rejected = new CallRejectedException(reason, message);
-        ClientCall attempt = calls.tracer().startAttempt(request, parent, 0, null, RetrySource.FIRST, null);
-        attempt.span().setAttribute(POLICY, policy.name());
+        ClientCall attempt = calls.tracer().startAttempt(request, parent, 0, null, RetrySource.FIRST, null,
+                applicationContext, policy.name());
         this.rejected = true;
         calls.metrics().rejection(attempt.metricAttributes(), reason);
         endAttempt(attempt, 0, null, rejected);

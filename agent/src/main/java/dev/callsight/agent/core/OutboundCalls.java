@@ -63,12 +63,14 @@ public final class OutboundCalls {
         int port = (int) HttpClientTracer.portOf(uri);
         Policy policy = policies.policyFor(method, host, port, uri.getRawPath());
         UpstreamGuards guards = needsGuards(policy) ? guardsFor(policy, host + ":" + port) : null;
+        Context current = Context.current();
         Context parent = tracer.parentOf(request);
         long now = nanoClock.getAsLong();
         String parentSpanId = Span.fromContext(parent).getSpanContext().getSpanId();
         ApplicationRetryDetector.FailedCall repeated =
-                applicationRetries.repeatOf(method, uri.toString(), parentSpanId, now);
-        LogicalCall call = new LogicalCall(this, request, method, policy, guards, parent, parentSpanId, now, repeated);
+                applicationRetries.repeatOf(method, uri, parentSpanId, now);
+        LogicalCall call = new LogicalCall(this, request, method, policy, guards, parent, parent != current,
+                parentSpanId, now, repeated);
         if (guards != null && guards.retryBudget() != null) {
             guards.retryBudget().recordCall();
         }

@@ -18,7 +18,8 @@ public final class RouteTemplate {
         if (path == null || path.isEmpty() || "/".equals(path)) {
             return "/";
         }
-        StringBuilder route = new StringBuilder(path.length());
+        // Segments are judged where they lie in the path; the route is only written out once one differs from it.
+        StringBuilder route = null;
         int segments = 0;
         int start = path.charAt(0) == '/' ? 1 : 0;
         while (start <= path.length()) {
@@ -27,31 +28,57 @@ public final class RouteTemplate {
                 end = path.length();
             }
             if (++segments > MAX_SEGMENTS) {
+                route = started(route, path, start - 1);
                 route.append("/…");
                 break;
             }
-            route.append('/');
-            String segment = path.substring(start, end);
-            route.append(isIdentifier(segment) ? ID : segment);
+            if (isIdentifier(path, start, end)) {
+                route = started(route, path, start - 1);
+                route.append('/').append(ID);
+            } else if (route != null) {
+                route.append('/').append(path, start, end);
+            }
             start = end + 1;
         }
-        return route.toString();
+        if (route != null) {
+            return route.toString();
+        }
+        return path.charAt(0) == '/' ? path : "/" + path;
+    }
+
+    /** The route written so far: the segments before {@code upTo}, unchanged, when nothing was written yet. */
+    private static StringBuilder started(StringBuilder route, String path, int upTo) {
+        if (route != null) {
+            return route;
+        }
+        StringBuilder started = new StringBuilder(path.length() + 8);
+        if (upTo > 0) {
+            if (path.charAt(0) != '/') {
+                started.append('/');
+            }
+            started.append(path, 0, upTo);
+        }
+        return started;
     }
 
     static boolean isIdentifier(String segment) {
-        return !segment.isEmpty() && (isNumber(segment) || isUuid(segment) || isLongHex(segment)
-                || isToken(segment) || isEmail(segment) || isDate(segment));
+        return isIdentifier(segment, 0, segment.length());
+    }
+
+    private static boolean isIdentifier(String s, int from, int to) {
+        return from < to && (isNumber(s, from, to) || isUuid(s, from, to) || isLongHex(s, from, to)
+                || isToken(s, from, to) || isEmail(s, from, to) || isDate(s, from, to));
     }
 
     /** At least 16 base64 or base64url characters mixing digits, upper and lower case: a token, not a slug. */
-    private static boolean isToken(String s) {
-        if (s.length() < MIN_HEX_ID_LENGTH) {
+    private static boolean isToken(String s, int from, int to) {
+        if (to - from < MIN_HEX_ID_LENGTH) {
             return false;
         }
         boolean digit = false;
         boolean upper = false;
         boolean lower = false;
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c >= '0' && c <= '9') {
                 digit = true;
@@ -67,35 +94,40 @@ public final class RouteTemplate {
     }
 
     /** Something@domain.tld, the at sign as is or percent-encoded. */
-    private static boolean isEmail(String s) {
-        int at = s.indexOf('@');
+    private static boolean isEmail(String s, int from, int to) {
+        int at = indexOf(s, "@", from, to);
         int width = 1;
         if (at < 0) {
-            at = s.indexOf("%40");
+            at = indexOf(s, "%40", from, to);
             width = 3;
         }
-        return at > 0 && s.indexOf('.', at + width + 1) > 0 && s.charAt(s.length() - 1) != '.';
+        return at > from && indexOf(s, ".", at + width + 1, to) > 0 && s.charAt(to - 1) != '.';
+    }
+
+    private static int indexOf(String s, String part, int from, int to) {
+        int found = s.indexOf(part, from);
+        return found >= 0 && found + part.length() <= to ? found : -1;
     }
 
     /** An ISO date, optionally followed by a time: 2026-01-31, 2026-01-31T10:15:30Z. */
-    private static boolean isDate(String s) {
-        if (s.length() < 10) {
+    private static boolean isDate(String s, int from, int to) {
+        if (to - from < 10) {
             return false;
         }
         for (int i = 0; i < 10; i++) {
-            char c = s.charAt(i);
+            char c = s.charAt(from + i);
             if (i == 4 || i == 7 ? c != '-' : !Character.isDigit(c)) {
                 return false;
             }
         }
-        if (s.length() == 10) {
+        if (to - from == 10) {
             return true;
         }
-        char separator = s.charAt(10);
+        char separator = s.charAt(from + 10);
         if (separator != 'T' && separator != 't') {
             return false;
         }
-        for (int i = 11; i < s.length(); i++) {
+        for (int i = from + 11; i < to; i++) {
             char c = s.charAt(i);
             if (!Character.isDigit(c) && ":.+-Zz".indexOf(c) < 0 && !(c == '%' || c == 'A' || c == 'a')) {
                 return false;
@@ -104,8 +136,8 @@ public final class RouteTemplate {
         return true;
     }
 
-    private static boolean isNumber(String s) {
-        for (int i = 0; i < s.length(); i++) {
+    private static boolean isNumber(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (!Character.isDigit(s.charAt(i))) {
                 return false;
             }
@@ -113,12 +145,12 @@ public final class RouteTemplate {
         return true;
     }
 
-    private static boolean isUuid(String s) {
-        if (s.length() != 36) {
+    private static boolean isUuid(String s, int from, int to) {
+        if (to - from != 36) {
             return false;
         }
         for (int i = 0; i < 36; i++) {
-            char c = s.charAt(i);
+            char c = s.charAt(from + i);
             boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
             if (dash ? c != '-' : !isHex(c)) {
                 return false;
@@ -127,12 +159,12 @@ public final class RouteTemplate {
         return true;
     }
 
-    private static boolean isLongHex(String s) {
-        if (s.length() < MIN_HEX_ID_LENGTH) {
+    private static boolean isLongHex(String s, int from, int to) {
+        if (to - from < MIN_HEX_ID_LENGTH) {
             return false;
         }
         boolean digit = false;
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (!isHex(c)) {
                 return false;

@@ -23,6 +23,15 @@ public final class UrlRedactor {
     private UrlRedactor() {}
 
     public static String redact(URI uri) {
+        String query = uri.getRawQuery();
+        if (query == null && uri.getRawUserInfo() == null && uri.getRawFragment() == null && uri.getScheme() != null) {
+            // Nothing to redact or drop: the URI's own text is the result when it has exactly the parts written
+            // below (no empty port, no missing path), which its length tells; and it is built already.
+            String whole = uri.toString();
+            if (whole.length() == plainLength(uri)) {
+                return whole;
+            }
+        }
         StringBuilder out = new StringBuilder(128);
         out.append(uri.getScheme()).append("://");
         if (uri.getRawUserInfo() != null) {
@@ -35,12 +44,29 @@ public final class UrlRedactor {
         }
         String path = uri.getRawPath();
         out.append(path == null || path.isEmpty() ? "/" : path);
-        String query = uri.getRawQuery();
         if (query != null) {
             out.append('?');
             appendRedactedQuery(query, out);
         }
         return out.toString();
+    }
+
+    /** The length of scheme://host[:port]path, as {@link #redact} writes a URI without user info or query. */
+    private static int plainLength(URI uri) {
+        String host = uri.getHost();
+        String path = uri.getRawPath();
+        int port = uri.getPort();
+        return uri.getScheme().length() + 3 + (host == null ? 0 : host.length())
+                + (port >= 0 ? 1 + digits(port) : 0)
+                + (path == null || path.isEmpty() ? 1 : path.length());
+    }
+
+    private static int digits(int number) {
+        int digits = 1;
+        for (int rest = number / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        return digits;
     }
 
     /** A raw query string with the values of sensitive parameters replaced, for {@code url.query}. */

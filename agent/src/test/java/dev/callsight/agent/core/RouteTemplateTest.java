@@ -29,6 +29,13 @@ class RouteTemplateTest {
             "/reports/2026-01-31T10:15:30Z, /reports/{id}",
             "/reports/2026-01-31T10%3A15%3A30Z, /reports/{id}",
             "/v1/2026-plan, /v1/2026-plan",
+            "123, /{id}",
+            "users/123, /users/{id}",
+            "users/list, /users/list",
+            "/a//7/, /a//{id}/",
+            "/1/b/c/d/e/f/g/h/i/j/k/l/m, /{id}/b/c/d/e/f/g/h/i/j/k/l/…",
+            "/a@b/x.y, /a@b/x.y",
+            "/a/b/c/d/e/f/g/h/i/j/k/l, /a/b/c/d/e/f/g/h/i/j/k/l",
     })
     void collapsesIdentifiers(String path, String expected) {
         assertEquals(expected, RouteTemplate.of(path));

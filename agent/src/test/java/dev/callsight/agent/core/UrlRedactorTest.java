@@ -15,6 +15,11 @@ class UrlRedactorTest {
             "http://h/p?sig=abc&x=1&Signature=zz&token=t|http://h/p?sig=REDACTED&x=1&Signature=REDACTED&token=REDACTED",
             "http://h/p?flag&api_key=k|http://h/p?flag&api_key=REDACTED",
             "http://h/p?a=%20b|http://h/p?a=%20b",
+            "http://h:8080/items/1|http://h:8080/items/1",
+            "http://h:/items/1|http://h/items/1",
+            "http://h/items/1#top|http://h/items/1",
+            "http://[::1]:9/a%20b|http://[::1]:9/a%20b",
+            "HTTP://Example.COM:80|HTTP://Example.COM:80/",
     })
     void redactsCredentialsAndSensitiveQueryValues(String url, String expected) {
         assertEquals(expected, UrlRedactor.redact(URI.create(url)));

@@ -17,6 +17,8 @@ public final class RequestMatch {
     private final int port;
     private final String path;
     private final Pattern pathPattern;
+    /** "/**": every path, decided without running the pattern on each call. */
+    private final boolean anyPath;
     private final Set<String> methods;
 
     /** @param port 0 for any port */
@@ -25,6 +27,7 @@ public final class RequestMatch {
         this.port = port;
         this.path = path;
         this.pathPattern = globToPattern(path);
+        this.anyPath = "/**".equals(path);
         this.methods = Set.copyOf(methods);
     }
 
@@ -32,7 +35,7 @@ public final class RequestMatch {
         return (methods.isEmpty() || methods.contains(method))
                 && (port == 0 || port == requestPort)
                 && hostMatches(requestHost == null ? "" : requestHost.toLowerCase(Locale.ROOT))
-                && pathPattern.matcher(requestPath == null || requestPath.isEmpty() ? "/" : requestPath).matches();
+                && (anyPath || pathPattern.matcher(requestPath == null || requestPath.isEmpty() ? "/" : requestPath).matches());
     }
 
     /** True for the catch-all {@code host: "*"} with no other condition. */

@@ -3,6 +3,7 @@ package dev.callsight.agent.instrumentation.apache5;
 import dev.callsight.agent.bootstrap.ApacheClassicHook;
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.core.BlockingCalls;
+import dev.callsight.agent.core.ClientRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -60,8 +61,9 @@ final class Apache5ClassicCalls implements ApacheClassicHook {
     public Object attemptStarted(Object request, Object routeOrScope, Object context) {
         ClassicHttpRequest attemptRequest = (ClassicHttpRequest) request;
         ExecChain.Scope scope = (ExecChain.Scope) routeOrScope;
-        BlockingCalls.Attempt attempt = calls.startAttempt(
-                Apache5Requests.describe(attemptRequest, scope.route.getTargetHost(), scope.originalRequest),
+        ClientRequest call = calls.currentRequest();
+        BlockingCalls.Attempt attempt = calls.startAttempt(Apache5Requests.describe(attemptRequest,
+                scope.route.getTargetHost(), scope.originalRequest, call == null ? null : call.uri()),
                 attemptRequest::setHeader);
         if (attempt == null) {
             return null;

@@ -13,11 +13,13 @@ import dev.callsight.agent.core.RetrySource;
 import dev.callsight.agent.core.TimeoutKind;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
@@ -87,8 +89,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         LogicalCall logical;
         try {
             logical = calls.begin(new ClientRequest(original.method(), original.uri(),
-                    name -> original.headers().firstValue(name).orElse(null),
-                    original.headers().firstValue("idempotency-key").isPresent()));
+                    name -> firstValue(original.headers(), name), firstValue(original.headers(), "idempotency-key") != null));
         } catch (CallRejectedException rejected) {
             return rejected;
         }
@@ -295,6 +296,12 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
      */
     private static boolean replayable(HttpRequest request) {
         return request.bodyPublisher().map(body -> !body.getClass().getName().endsWith("PublisherAdapter")).orElse(true);
+    }
+
+    /** HttpHeaders.firstValue without the stream and Optional it builds per lookup: this runs on every call. */
+    private static String firstValue(HttpHeaders headers, String name) {
+        List<String> values = headers.allValues(name);
+        return values.isEmpty() ? null : values.get(0);
     }
 
     /** A response the application will not see must not keep its connection or stream open. */

@@ -3,6 +3,7 @@ package dev.callsight.agent.instrumentation.okhttp;
 import dev.callsight.agent.core.LogicalCall;
 import dev.callsight.agent.core.RetrySource;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 
 /**
  * One logical call on the thread that runs OkHttp's interceptor chain for it, from the agent's
@@ -13,6 +14,8 @@ import okhttp3.Call;
 final class CallInProgress {
 
     final Call call;
+    /** The URL of the application's request. */
+    final HttpUrl url;
     final LogicalCall logical;
     final CallInProgress interrupted;
     /** Who makes the next attempt: FIRST, then OkHttp itself unless the agent retries. */
@@ -22,8 +25,9 @@ final class CallInProgress {
     /** System.nanoTime() at which the call's timeout ends it; 0 when it has none. */
     volatile long deadlineNanos;
 
-    CallInProgress(Call call, LogicalCall logical, CallInProgress interrupted) {
+    CallInProgress(Call call, HttpUrl url, LogicalCall logical, CallInProgress interrupted) {
         this.call = call;
+        this.url = url;
         this.logical = logical;
         this.interrupted = interrupted;
     }

@@ -10,9 +10,12 @@ import dev.callsight.agent.core.RetrySource;
 import dev.callsight.agent.core.TimeoutKind;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -70,11 +73,11 @@ final class OkHttpCalls implements OkHttpHook {
         }
         LogicalCall logical;
         try {
-            logical = calls.begin(clientRequest(chain.request()));
+            logical = calls.begin(clientRequest(chain.request(), uriOf(chain.request().url())));
         } catch (RuntimeException unexpected) {
             return null;
         }
-        CallInProgress call = new CallInProgress(chain.call(), logical, inProgress.get());
+        CallInProgress call = new CallInProgress(chain.call(), chain.request().url(), logical, inProgress.get());
         inProgress.set(call);
         return call;
     }
@@ -97,7 +100,10 @@ final class OkHttpCalls implements OkHttpHook {
         }
         RetrySource source = owner.nextSource;
         owner.nextSource = RetrySource.CLIENT;
-        Attempt attempt = new Attempt(owner, owner.logical.startAttempt(clientRequest(connecting.request()), source));
+        Request request = connecting.request();
+        // The URL is most often the application's own (the bridge interceptor keeps it): its URI is known already.
+        URI uri = request.url() == owner.url ? owner.logical.request().uri() : uriOf(request.url());
+        Attempt attempt = new Attempt(owner, owner.logical.startAttempt(clientRequest(request, uri), source));
         owner.lastAttempt = attempt;
         return attempt;
     }
@@ -165,9 +171,20 @@ final class OkHttpCalls implements OkHttpHook {
         }
     }
 
-    private static ClientRequest clientRequest(Request request) {
-        return new ClientRequest(request.method(), request.url().uri(), request::header,
-                request.header("Idempotency-Key") != null);
+    private static ClientRequest clientRequest(Request request, URI uri) {
+        return new ClientRequest(request.method(), uri, request::header, request.header("Idempotency-Key") != null);
+    }
+
+    /**
+     * HttpUrl.uri() re-encodes the URL first, compiling a regex each time; its text parses as it is whenever it holds
+     * no character a java.net.URI refuses, and those few URLs still go the long way.
+     */
+    private static URI uriOf(HttpUrl url) {
+        try {
+            return new URI(url.toString());
+        } catch (URISyntaxException notStrictlyValid) {
+            return url.uri();
+        }
     }
 
     /** Responses that carry no body end their attempt at once, even if the application never closes them. */
