@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
@@ -35,11 +36,12 @@ public final class AgentInstaller {
         // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
         System.setProperty(Nexus.PROPERTY, "true");
         ExportDrops drops = new ExportDrops();
-        OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops);
+        AtomicBoolean exiting = new AtomicBoolean();
+        OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops, exiting::get);
         OutboundCalls calls = new OutboundCalls(sdk, PolicyLoader.load(agentArguments));
         HttpServerTracer serverTracer = new HttpServerTracer(sdk);
         long sdkReady = System.nanoTime();
-        Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk), "callsight-shutdown"));
+        Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk, exiting), "callsight-shutdown"));
 
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
@@ -73,7 +75,8 @@ public final class AgentInstaller {
      * completes when the last spans are out; a slow or absent collector can stretch either to the
      * exporter's timeout and retries. The JVM waits for this hook, so it waits a bounded time.
      */
-    private static void flushWithin(OpenTelemetrySdk sdk) {
+    private static void flushWithin(OpenTelemetrySdk sdk, AtomicBoolean exiting) {
+        exiting.set(true);
         CompletableFuture<Void> flushed = new CompletableFuture<>();
         InternalThread.create(() -> sdk.shutdown().whenComplete(() -> flushed.complete(null)), "callsight-flush").start();
         try {

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,7 +46,8 @@ final class TelemetryBootstrap {
 
     private TelemetryBootstrap() {}
 
-    static OpenTelemetrySdk build(ExportDrops drops) {
+    /** {@code exiting} tells when the SDK is shut down for the JVM's exit. */
+    static OpenTelemetrySdk build(ExportDrops drops, BooleanSupplier exiting) {
         if (!Boolean.getBoolean("callsight.debug")) {
             SDK_LOGGER.setLevel(Level.OFF);
         }
@@ -66,7 +68,8 @@ final class TelemetryBootstrap {
                                 config.getInt("otel.bsp.max.queue.size", DEFAULT_MAX_QUEUE_SIZE), drops)
                         : processor)
                 .addMetricExporterCustomizer((exporter, config) ->
-                        new FailureCountingMetricExporter(onAgentThreads(exporter), drops))
+                        new FailureCountingMetricExporter(
+                                new ExitSkippingMetricExporter(onAgentThreads(exporter), exiting), drops))
                 .setServiceClassLoader(ClassLoader.getSystemClassLoader())
                 .disableShutdownHook()
                 .build()
