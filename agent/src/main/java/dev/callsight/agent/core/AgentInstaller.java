@@ -2,6 +2,7 @@ package dev.callsight.agent.core;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import dev.callsight.agent.bootstrap.Hooks;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -18,6 +19,8 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /** Starts the SDK, publishes each module's hooks and installs its advice. */
@@ -28,6 +31,13 @@ public final class AgentInstaller {
 
     private AgentInstaller() {}
 
+    /**
+     * Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there. Only the agent's own
+     * classes are left alone, not every dev.callsight one: the tests' applications live there.
+     */
+    private static final List<String> IGNORED_PREFIXES =
+            List.of("dev.callsight.agent.", "dev.callsight.shaded.", "net.bytebuddy.");
+
     /** Must run after the bootstrap package has been injected. */
     public static void install(Instrumentation instrumentation, List<InstrumentationModule> modules,
             List<ServerModule> serverModules, String agentArguments) {
@@ -35,6 +45,7 @@ public final class AgentInstaller {
         // The advice needs no injected initialiser; turning the nexus off keeps Byte Buddy away
         // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
         System.setProperty(Nexus.PROPERTY, "true");
+        Thread warmUp = ByteBuddyWarmUp.start();
         ExportDrops drops = new ExportDrops();
         AtomicBoolean exiting = new AtomicBoolean();
         OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops, exiting::get);
@@ -42,17 +53,20 @@ public final class AgentInstaller {
         HttpServerTracer serverTracer = new HttpServerTracer(sdk);
         long sdkReady = System.nanoTime();
         Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk, exiting), "callsight-shutdown"));
+        ByteBuddyWarmUp.await(warmUp);
 
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        LoadedTypes loadedTypes = new LoadedTypes(IGNORED_PREFIXES);
+        // The advice only rewrites the matched methods' code: the declared methods are all Byte Buddy
+        // need look at, and decorating leaves the rest of each class as it is, which costs less per class.
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED)
+                        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(loadedTypes)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new FailureListener())
-                // Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there. Only the
-                // agent's own classes are left alone, not every dev.callsight one: the tests' applications live there.
-                .ignore(nameStartsWith("dev.callsight.agent.").or(nameStartsWith("dev.callsight.shaded."))
-                        .or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
+                .ignore(ignoredNames().or(isSynthetic()))
                 .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
         StringBuilder names = new StringBuilder();
         for (InstrumentationModule module : modules) {
@@ -68,6 +82,14 @@ public final class AgentInstaller {
         AgentLog.info("agent started in " + TimeUnit.NANOSECONDS.toMillis(end - start) + " ms (SDK "
                 + TimeUnit.NANOSECONDS.toMillis(sdkReady - start) + " ms, instrumentation "
                 + TimeUnit.NANOSECONDS.toMillis(end - sdkReady) + " ms); instrumenting " + names);
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> ignoredNames() {
+        ElementMatcher.Junction<TypeDescription> names = none();
+        for (String prefix : IGNORED_PREFIXES) {
+            names = names.or(nameStartsWith(prefix));
+        }
+        return names;
     }
 
     /**
