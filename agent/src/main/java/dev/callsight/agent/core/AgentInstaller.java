@@ -1,6 +1,5 @@
 package dev.callsight.agent.core;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 
@@ -66,7 +65,7 @@ public final class AgentInstaller {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new FailureListener())
-                .ignore(ignoredNames().or(isSynthetic()))
+                .ignore(ignoredNames())
                 .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
         StringBuilder names = new StringBuilder();
         for (InstrumentationModule module : modules) {
