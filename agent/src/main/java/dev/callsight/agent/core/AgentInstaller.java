@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
@@ -46,12 +45,12 @@ public final class AgentInstaller {
         System.setProperty(Nexus.PROPERTY, "true");
         Thread warmUp = ByteBuddyWarmUp.start();
         ExportDrops drops = new ExportDrops();
-        AtomicBoolean exiting = new AtomicBoolean();
-        OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops, exiting::get);
+        MetricExportsAtExit exit = new MetricExportsAtExit();
+        OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops, exit);
         OutboundCalls calls = new OutboundCalls(sdk, PolicyLoader.load(agentArguments));
         HttpServerTracer serverTracer = new HttpServerTracer(sdk);
         long sdkReady = System.nanoTime();
-        Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk, exiting), "callsight-shutdown"));
+        Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk, exit), "callsight-shutdown"));
         ByteBuddyWarmUp.await(warmUp);
 
         LoadedTypes loadedTypes = new LoadedTypes(IGNORED_PREFIXES);
@@ -96,12 +95,14 @@ public final class AgentInstaller {
      * completes when the last spans are out; a slow or absent collector can stretch either to the
      * exporter's timeout and retries. The JVM waits for this hook, so it waits a bounded time.
      */
-    private static void flushWithin(OpenTelemetrySdk sdk, AtomicBoolean exiting) {
-        exiting.set(true);
+    private static void flushWithin(OpenTelemetrySdk sdk, MetricExportsAtExit exit) {
+        long start = System.nanoTime();
+        exit.exit(SHUTDOWN_FLUSH_MILLIS);
+        long left = SHUTDOWN_FLUSH_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         CompletableFuture<Void> flushed = new CompletableFuture<>();
         InternalThread.create(() -> sdk.shutdown().whenComplete(() -> flushed.complete(null)), "callsight-flush").start();
         try {
-            flushed.get(SHUTDOWN_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+            flushed.get(Math.max(0, left), TimeUnit.MILLISECONDS);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException notFlushed) {

@@ -4,10 +4,15 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.HttpResponse;
 import io.opentelemetry.sdk.common.export.HttpSender;
 import io.opentelemetry.sdk.common.export.MessageWriter;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-/** Creates its sender on the first send; one never used is shut down without ever being created. */
+/**
+ * Creates its sender when asked to prepare it or at the first send, whichever comes first; one
+ * shut down before either is never created.
+ */
 final class DeferredHttpSender implements HttpSender {
 
     private final Supplier<HttpSender> factory;
@@ -16,6 +21,21 @@ final class DeferredHttpSender implements HttpSender {
 
     DeferredHttpSender(Supplier<HttpSender> factory) {
         this.factory = factory;
+    }
+
+    /** Creates the sender on {@code executor}; a send meanwhile waits for it. */
+    void prepareOn(Executor executor) {
+        try {
+            executor.execute(() -> {
+                try {
+                    sender();
+                } catch (RuntimeException | LinkageError failed) {
+                    // Shut down first, or the sender cannot be made: the first send reports it.
+                }
+            });
+        } catch (RejectedExecutionException busy) {
+            // The first send creates it.
+        }
     }
 
     @Override

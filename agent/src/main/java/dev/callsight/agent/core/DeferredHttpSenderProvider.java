@@ -6,11 +6,13 @@ import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 
 /**
- * The OTLP exporters' HTTP sender, the JDK's, created at the first export instead of when the
- * SDK is built: the HttpClient and the default TLS context it sets up cost the application's
- * startup about a quarter of a second, and an agent thread pays it later. Registered in place of
- * the JDK sender's own provider (the shade filter leaves that one out), so the exporters' settings
- * all reach the same sender as before.
+ * The OTLP exporters' HTTP sender, the JDK's, created off the application's threads: the
+ * HttpClient and the default TLS context it sets up cost premain about a quarter of a second.
+ * The agent's exporters, which run on their own export thread, have it created there at once, so
+ * that it is ready by their first export: a first export slow enough to be still under way at
+ * exit would make the SDK drop the final metric collection. Registered in place of the JDK
+ * sender's own provider (the shade filter leaves that one out), so the exporters' settings all
+ * reach the same sender as before.
  */
 public final class DeferredHttpSenderProvider implements HttpSenderProvider {
 
@@ -18,6 +20,10 @@ public final class DeferredHttpSenderProvider implements HttpSenderProvider {
 
     @Override
     public HttpSender createSender(HttpSenderConfig config) {
-        return new DeferredHttpSender(() -> jdk.createSender(config));
+        DeferredHttpSender sender = new DeferredHttpSender(() -> jdk.createSender(config));
+        if (config.getExecutorService() != null) {
+            sender.prepareOn(config.getExecutorService());
+        }
+        return sender;
     }
 }

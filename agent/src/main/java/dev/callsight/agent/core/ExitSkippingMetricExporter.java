@@ -10,7 +10,6 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import java.util.Collection;
-import java.util.function.BooleanSupplier;
 
 /**
  * Leaves out the metric export made at the JVM's exit when it carries nothing but the agent's own
@@ -21,19 +20,21 @@ import java.util.function.BooleanSupplier;
 final class ExitSkippingMetricExporter implements MetricExporter {
 
     private final MetricExporter delegate;
-    private final BooleanSupplier exiting;
+    private final MetricExportsAtExit exit;
 
-    ExitSkippingMetricExporter(MetricExporter delegate, BooleanSupplier exiting) {
+    ExitSkippingMetricExporter(MetricExporter delegate, MetricExportsAtExit exit) {
         this.delegate = delegate;
-        this.exiting = exiting;
+        this.exit = exit;
     }
 
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
-        if (exiting.getAsBoolean() && metrics.stream().allMatch(ExitSkippingMetricExporter::zeroDrops)) {
+        if (exit.exiting() && metrics.stream().allMatch(ExitSkippingMetricExporter::zeroDrops)) {
             return CompletableResultCode.ofSuccess();
         }
-        return delegate.export(metrics);
+        CompletableResultCode export = delegate.export(metrics);
+        exit.exportStarted(export);
+        return export;
     }
 
     private static boolean zeroDrops(MetricData metric) {

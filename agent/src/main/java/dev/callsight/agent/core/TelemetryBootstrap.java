@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -46,8 +45,7 @@ final class TelemetryBootstrap {
 
     private TelemetryBootstrap() {}
 
-    /** {@code exiting} tells when the SDK is shut down for the JVM's exit. */
-    static OpenTelemetrySdk build(ExportDrops drops, BooleanSupplier exiting) {
+    static OpenTelemetrySdk build(ExportDrops drops, MetricExportsAtExit exit) {
         if (!Boolean.getBoolean("callsight.debug")) {
             SDK_LOGGER.setLevel(Level.OFF);
         }
@@ -69,7 +67,7 @@ final class TelemetryBootstrap {
                         : processor)
                 .addMetricExporterCustomizer((exporter, config) ->
                         new FailureCountingMetricExporter(
-                                new ExitSkippingMetricExporter(onAgentThreads(exporter), exiting), drops))
+                                new ExitSkippingMetricExporter(onAgentThreads(exporter), exit), drops))
                 .setServiceClassLoader(ClassLoader.getSystemClassLoader())
                 .disableShutdownHook()
                 .build()
