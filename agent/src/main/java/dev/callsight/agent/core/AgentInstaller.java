@@ -27,6 +27,9 @@ public final class AgentInstaller {
     /** How long the JVM's exit may wait for the last spans and metrics to reach the collector. */
     private static final long SHUTDOWN_FLUSH_MILLIS = 2_000;
 
+    /** How long premain waits at most for the exporters' HTTP senders, set up meanwhile on their threads. */
+    private static final long SENDER_SET_UP_MILLIS = 10_000;
+
     private AgentInstaller() {}
 
     /**
@@ -46,7 +49,8 @@ public final class AgentInstaller {
         Thread warmUp = ByteBuddyWarmUp.start();
         ExportDrops drops = new ExportDrops();
         MetricExportsAtExit exit = new MetricExportsAtExit();
-        OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops, exit);
+        ExportThreads exportThreads = new ExportThreads();
+        OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops, exit, exportThreads);
         OutboundCalls calls = new OutboundCalls(sdk, PolicyLoader.load(agentArguments));
         HttpServerTracer serverTracer = new HttpServerTracer(sdk);
         long sdkReady = System.nanoTime();
@@ -75,6 +79,9 @@ public final class AgentInstaller {
             builder = module.extend(builder, serverTracer);
             names.append(names.length() == 0 ? "" : ", ").append(module.name());
         }
+        // Before installing: the senders load the JDK HttpClient's classes, which are then among those
+        // retransformed rather than possibly loading just as the transformer is being registered.
+        exportThreads.awaitSetUp(SENDER_SET_UP_MILLIS);
         builder.installOn(instrumentation);
         long end = System.nanoTime();
         AgentLog.info("agent started in " + TimeUnit.NANOSECONDS.toMillis(end - start) + " ms (SDK "
