@@ -46,7 +46,6 @@ public final class AgentInstaller {
         // The advice needs no injected initialiser; turning the nexus off keeps Byte Buddy away
         // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
         System.setProperty(Nexus.PROPERTY, "true");
-        Thread warmUp = ByteBuddyWarmUp.start();
         ExportDrops drops = new ExportDrops();
         MetricExportsAtExit exit = new MetricExportsAtExit();
         ExportThreads exportThreads = new ExportThreads();
@@ -55,7 +54,6 @@ public final class AgentInstaller {
         HttpServerTracer serverTracer = new HttpServerTracer(sdk);
         long sdkReady = System.nanoTime();
         Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk, exit), "callsight-shutdown"));
-        ByteBuddyWarmUp.await(warmUp);
 
         LoadedTypes loadedTypes = new LoadedTypes(IGNORED_PREFIXES);
         // The advice only rewrites the matched methods' code: the declared methods are all Byte Buddy
