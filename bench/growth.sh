@@ -28,7 +28,7 @@ java -cp "$jar:$classes" dev.callsight.bench.IngestCeiling "$work/ceiling" "$sec
   | sed -n 's/^ceiling: .*, \([0-9]*\) rows\/s.*/ingest ceiling=\1/p' | tee -a "$results"
 for rate in ${rates//,/ }; do
   acknowledged=$({ java -jar "$jar" soak --duration "${seconds}s" --rate "$rate" --senders 4 --batch 500 --progress 10s || true; } \
-    | sed -n 's/^soak: done after .* acknowledged (\([0-9]*\)\/s).*/\1/p')
+    | sed -n 's/^soak: done after .* spans sent, [0-9]* acknowledged (\([0-9]*\)\/s).*/\1/p')
   echo "ingest offered=$rate acknowledged=${acknowledged:-0}" | tee -a "$results"
 done
 largest=${routes##*,}

@@ -223,7 +223,7 @@ class TraceIngestTest {
     }
 
     @Test
-    void concurrentSendersSharingCommitsLoseNoAcknowledgedSpan() throws Exception {
+    void concurrentSendersLoseNoAcknowledgedSpan() throws Exception {
         int senders = 8;
         int requestsEach = 15;
         ExecutorService pool = Executors.newFixedThreadPool(senders);

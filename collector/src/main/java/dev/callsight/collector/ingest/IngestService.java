@@ -28,12 +28,15 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Stores one decoded request in a transaction, shared with concurrent requests by {@link GroupCommit}.
- * Everything that can reject a request runs before the transaction starts, so a rejected request stores nothing.
- * Returns only after the commit.
+ * Stores one decoded request in one transaction. Everything that can reject a request runs before the
+ * transaction starts, so a rejected request stores nothing. Returns only after the commit.
+ *
+ * <p>Writers take turns: turning cumulative points into deltas reads and then writes stream state, and two
+ * batches creating the same rollup row at once would collide; H2 commits one at a time anyway.
  */
 public final class IngestService {
 
@@ -52,7 +55,7 @@ public final class IngestService {
     private final CallEventAggregator eventAggregator = new CallEventAggregator();
     private final Consumer<CommittedMetrics> committedMetrics;
     private final Consumer<ExportTraceServiceRequest> committedTraces;
-    private final GroupCommit commits;
+    private final ReentrantLock writer = new ReentrantLock();
 
     /**
      * @param committedMetrics told, in commit order, of what each committed metrics request added
@@ -73,16 +76,20 @@ public final class IngestService {
         this.committedTraces = committedTraces;
         this.callSites = callSites;
         this.spanMapper = new SpanRecordMapper(maxAttributeLength);
-        this.commits = new GroupCommit(database);
     }
 
     /** @return the number of spans stored */
     public int ingest(ExportTraceServiceRequest request) throws SQLException {
         List<SpanRecord> spans = spanMapper.map(request);
-        commits.write(connection -> {
-            spanStore.insert(connection, spans);
-            return null;
-        }, nothing -> { });
+        writer.lock();
+        try {
+            database.inTransaction(connection -> {
+                spanStore.insert(connection, spans);
+                return null;
+            });
+        } finally {
+            writer.unlock();
+        }
         committedTraces.accept(request);
         return spans.size();
     }
@@ -94,15 +101,21 @@ public final class IngestService {
         List<BreakerState> breakerStates = breakerExtractor.extract(request);
         List<AgentDropPoint> agentDrops = agentDropExtractor.extract(request);
         List<DurationExemplar> exemplars = points.stream().flatMap(point -> point.exemplars().stream()).toList();
-        commits.write(connection -> {
-            JdbcStreamStates states = new JdbcStreamStates(connection, database.dialect());
-            List<RollupDelta> rollups = aggregator.aggregate(points, states);
-            List<CallEventDelta> events = eventAggregator.aggregate(eventPoints, states);
-            rollupStore.add(connection, rollups);
-            callEventStore.add(connection, events);
-            return new CommittedMetrics(rollups, events, breakerStateStore.save(connection, breakerStates),
-                    exemplars, agentDrops);
-        }, committedMetrics);
+        writer.lock();
+        try {
+            CommittedMetrics committed = database.inTransaction(connection -> {
+                JdbcStreamStates states = new JdbcStreamStates(connection, database.dialect());
+                List<RollupDelta> rollups = aggregator.aggregate(points, states);
+                List<CallEventDelta> events = eventAggregator.aggregate(eventPoints, states);
+                rollupStore.add(connection, rollups);
+                callEventStore.add(connection, events);
+                return new CommittedMetrics(rollups, events, breakerStateStore.save(connection, breakerStates),
+                        exemplars, agentDrops);
+            });
+            committedMetrics.accept(committed);
+        } finally {
+            writer.unlock();
+        }
         return pointCount(request);
     }
 
