@@ -1,21 +1,20 @@
 package dev.callsight.agent;
 
 import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
 import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
+import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
  * Puts the {@code dev.callsight.agent.bootstrap} package on the bootstrap class path, so that
  * advice inlined into JDK classes can reach the hooks. Only that small package goes there: the
- * rest of the agent needs modules the bootstrap loader cannot see, such as java.net.http. Plain
- * JDK calls rather than Byte Buddy's injector, whose reflective set-up costs the application's
- * startup tens of milliseconds.
+ * rest of the agent needs modules the bootstrap loader cannot see, such as java.net.http.
  */
 final class BootstrapInjector {
 
@@ -24,23 +23,29 @@ final class BootstrapInjector {
     private BootstrapInjector() {}
 
     static void inject(File agentJar, Instrumentation instrumentation) throws IOException {
-        File bootstrapJar = File.createTempFile("callsight-bootstrap", ".jar");
-        bootstrapJar.deleteOnExit();
-        try (JarFile jar = new JarFile(agentJar);
-                JarOutputStream out = new JarOutputStream(new FileOutputStream(bootstrapJar))) {
+        Map<String, byte[]> classes = new HashMap<>();
+        try (JarFile jar = new JarFile(agentJar)) {
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 String name = entry.getName();
                 if (name.startsWith(BOOTSTRAP_PACKAGE) && name.endsWith(".class")) {
-                    out.putNextEntry(new JarEntry(name));
-                    try (InputStream in = jar.getInputStream(entry)) {
-                        in.transferTo(out);
-                    }
-                    out.closeEntry();
+                    classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'),
+                            jar.getInputStream(entry).readAllBytes());
                 }
             }
         }
-        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(bootstrapJar));
+        File folder = Files.createTempDirectory("callsight-bootstrap").toFile();
+        folder.deleteOnExit();
+        ClassInjector.UsingInstrumentation
+                .of(folder, ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
+                .injectRaw(classes);
+        // Registered after the folder, so deleted before it: a folder that is not empty stays.
+        File[] written = folder.listFiles();
+        if (written != null) {
+            for (File file : written) {
+                file.deleteOnExit();
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.callsight.agent.core;
 
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import dev.callsight.agent.bootstrap.Hooks;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -17,8 +17,6 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /** Starts the SDK, publishes each module's hooks and installs its advice. */
@@ -27,17 +25,7 @@ public final class AgentInstaller {
     /** How long the JVM's exit may wait for the last spans and metrics to reach the collector. */
     private static final long SHUTDOWN_FLUSH_MILLIS = 2_000;
 
-    /** How long premain waits at most for the exporters' HTTP senders, set up meanwhile on their threads. */
-    private static final long SENDER_SET_UP_MILLIS = 10_000;
-
     private AgentInstaller() {}
-
-    /**
-     * Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there. Only the agent's own
-     * classes are left alone, not every dev.callsight one: the tests' applications live there.
-     */
-    private static final List<String> IGNORED_PREFIXES =
-            List.of("dev.callsight.agent.", "dev.callsight.shaded.", "net.bytebuddy.");
 
     /** Must run after the bootstrap package has been injected. */
     public static void install(Instrumentation instrumentation, List<InstrumentationModule> modules,
@@ -47,26 +35,22 @@ public final class AgentInstaller {
         // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
         System.setProperty(Nexus.PROPERTY, "true");
         ExportDrops drops = new ExportDrops();
-        MetricExportsAtExit exit = new MetricExportsAtExit();
-        ExportThreads exportThreads = new ExportThreads();
-        OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops, exit, exportThreads);
+        OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops);
         OutboundCalls calls = new OutboundCalls(sdk, PolicyLoader.load(agentArguments));
         HttpServerTracer serverTracer = new HttpServerTracer(sdk);
         long sdkReady = System.nanoTime();
-        Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk, exit), "callsight-shutdown"));
+        Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk), "callsight-shutdown"));
 
-        LoadedTypes loadedTypes = new LoadedTypes(IGNORED_PREFIXES);
-        // The advice only rewrites the matched methods' code: the declared methods are all Byte Buddy
-        // need look at, and decorating leaves the rest of each class as it is, which costs less per class.
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED)
-                        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(loadedTypes)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .with(new FailureListener())
-                .ignore(ignoredNames())
+                // Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there. Only the
+                // agent's own classes are left alone, not every dev.callsight one: the tests' applications live there.
+                .ignore(nameStartsWith("dev.callsight.agent.").or(nameStartsWith("dev.callsight.shaded."))
+                        .or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
                 .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
         StringBuilder names = new StringBuilder();
         for (InstrumentationModule module : modules) {
@@ -77,9 +61,6 @@ public final class AgentInstaller {
             builder = module.extend(builder, serverTracer);
             names.append(names.length() == 0 ? "" : ", ").append(module.name());
         }
-        // Before installing: the senders load the JDK HttpClient's classes, which are then among those
-        // retransformed rather than possibly loading just as the transformer is being registered.
-        exportThreads.awaitSetUp(SENDER_SET_UP_MILLIS);
         builder.installOn(instrumentation);
         long end = System.nanoTime();
         AgentLog.info("agent started in " + TimeUnit.NANOSECONDS.toMillis(end - start) + " ms (SDK "
@@ -87,27 +68,16 @@ public final class AgentInstaller {
                 + TimeUnit.NANOSECONDS.toMillis(end - sdkReady) + " ms); instrumenting " + names);
     }
 
-    private static ElementMatcher.Junction<TypeDescription> ignoredNames() {
-        ElementMatcher.Junction<TypeDescription> names = none();
-        for (String prefix : IGNORED_PREFIXES) {
-            names = names.or(nameStartsWith(prefix));
-        }
-        return names;
-    }
-
     /**
      * The SDK's shutdown blocks on the last metric export and then hands back a result that
      * completes when the last spans are out; a slow or absent collector can stretch either to the
      * exporter's timeout and retries. The JVM waits for this hook, so it waits a bounded time.
      */
-    private static void flushWithin(OpenTelemetrySdk sdk, MetricExportsAtExit exit) {
-        long start = System.nanoTime();
-        exit.exit(SHUTDOWN_FLUSH_MILLIS);
-        long left = SHUTDOWN_FLUSH_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    private static void flushWithin(OpenTelemetrySdk sdk) {
         CompletableFuture<Void> flushed = new CompletableFuture<>();
         InternalThread.create(() -> sdk.shutdown().whenComplete(() -> flushed.complete(null)), "callsight-flush").start();
         try {
-            flushed.get(Math.max(0, left), TimeUnit.MILLISECONDS);
+            flushed.get(SHUTDOWN_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException notFlushed) {

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ExportDrops {
 
-    static final String METRIC = "callsight.agent.exporter.dropped";
     static final String INTERVAL_PROPERTY = "callsight.exporter.drop.log.interval.ms";
     static final AttributeKey<String> SIGNAL = AttributeKey.stringKey("signal");
     static final AttributeKey<String> REASON = AttributeKey.stringKey("reason");
@@ -43,7 +42,7 @@ final class ExportDrops {
 
     /** Exports the running totals with every metric collection, zeros included, so a dashboard sees the series. */
     void register(Meter meter) {
-        meter.counterBuilder(METRIC).setUnit("{item}")
+        meter.counterBuilder("callsight.agent.exporter.dropped").setUnit("{item}")
                 .setDescription("Spans and metric points the agent dropped: export queue full or export failed.")
                 .buildWithCallback(measurement -> {
                     measurement.record(spansQueueFull.get(), SPANS_QUEUE_FULL);

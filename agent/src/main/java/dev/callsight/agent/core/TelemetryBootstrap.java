@@ -11,6 +11,10 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,7 +46,7 @@ final class TelemetryBootstrap {
 
     private TelemetryBootstrap() {}
 
-    static OpenTelemetrySdk build(ExportDrops drops, MetricExportsAtExit exit, ExportThreads exportThreads) {
+    static OpenTelemetrySdk build(ExportDrops drops) {
         if (!Boolean.getBoolean("callsight.debug")) {
             SDK_LOGGER.setLevel(Level.OFF);
         }
@@ -57,14 +61,13 @@ final class TelemetryBootstrap {
                         "otel.java.exporter.memory_mode", "immutable_data"))
                 .addResourceCustomizer((resource, config) -> withDerivedServiceName(resource))
                 .addSpanExporterCustomizer((exporter, config) ->
-                        new DropCountingSpanExporter(onAgentThreads(exporter, exportThreads), backlog, drops))
+                        new DropCountingSpanExporter(onAgentThreads(exporter), backlog, drops))
                 .addSpanProcessorCustomizer((processor, config) -> processor instanceof BatchSpanProcessor
                         ? new BoundedSpanProcessor(processor, backlog,
                                 config.getInt("otel.bsp.max.queue.size", DEFAULT_MAX_QUEUE_SIZE), drops)
                         : processor)
                 .addMetricExporterCustomizer((exporter, config) ->
-                        new FailureCountingMetricExporter(
-                                new ExitSkippingMetricExporter(onAgentThreads(exporter, exportThreads), exit), drops))
+                        new FailureCountingMetricExporter(onAgentThreads(exporter), drops))
                 .setServiceClassLoader(ClassLoader.getSystemClassLoader())
                 .disableShutdownHook()
                 .build()
@@ -73,23 +76,33 @@ final class TelemetryBootstrap {
         return sdk;
     }
 
-    private static SpanExporter onAgentThreads(SpanExporter exporter, ExportThreads exportThreads) {
+    /**
+     * One agent thread per signal, with room for one export waiting behind the one in flight:
+     * when the collector hangs, further exports are refused, and so counted as failed, rather
+     * than queueing without limit.
+     */
+    private static ExecutorService exportThread(String signal) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1),
+                InternalThread.factory("callsight-export-" + signal));
+    }
+
+    private static SpanExporter onAgentThreads(SpanExporter exporter) {
         if (!(exporter instanceof OtlpHttpSpanExporter)) {
             return exporter;
         }
         // Spans are immutable once ended, so the exporter may reuse its marshalers (the SDK's default, which the
         // immutable_data setting above, meant for metrics, turns off): a batch then costs a fraction of the garbage.
-        SpanExporter rebuilt = ((OtlpHttpSpanExporter) exporter).toBuilder()
-                .setExecutorService(exportThreads.create("spans")).setMemoryMode(MemoryMode.REUSABLE_DATA).build();
+        SpanExporter rebuilt = ((OtlpHttpSpanExporter) exporter).toBuilder().setExecutorService(exportThread("spans"))
+                .setMemoryMode(MemoryMode.REUSABLE_DATA).build();
         exporter.shutdown();
         return rebuilt;
     }
 
-    private static MetricExporter onAgentThreads(MetricExporter exporter, ExportThreads exportThreads) {
+    private static MetricExporter onAgentThreads(MetricExporter exporter) {
         if (!(exporter instanceof OtlpHttpMetricExporter)) {
             return exporter;
         }
-        MetricExporter rebuilt = ((OtlpHttpMetricExporter) exporter).toBuilder().setExecutorService(exportThreads.create("metrics")).build();
+        MetricExporter rebuilt = ((OtlpHttpMetricExporter) exporter).toBuilder().setExecutorService(exportThread("metrics")).build();
         exporter.shutdown();
         return rebuilt;
     }
