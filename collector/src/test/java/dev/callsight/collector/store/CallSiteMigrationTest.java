@@ -25,12 +25,8 @@ class CallSiteMigrationTest {
         for (int done = 0; done <= v6.size(); done++) {
             try (Connection connection = DriverManager.getConnection("jdbc:h2:" + dir.resolve("db" + done));
                     Statement statement = connection.createStatement()) {
-                for (String file : List.of("V1__initial.sql", "V2__slo.sql", "V3__call_events.sql",
-                        "V4__jaeger_query.sql", "V5__server_requests.sql")) {
-                    for (String sql : MigrationScripts.statements(file)) {
-                        statement.execute(sql);
-                    }
-                }
+                MigrationScripts.apply(statement, "V1__initial.sql", "V2__slo.sql", "V3__call_events.sql",
+                        "V4__jaeger_query.sql", "V5__server_requests.sql");
                 for (String minute : List.of("60, 200, 7", "120, 200, 5", "120, 503, 1")) {
                     statement.execute("INSERT INTO rollup_minute (minute_unix_s, http_status_code, call_count, "
                             + "service_name, server_address, server_port, route, http_method, error_type, call_kind, "

@@ -21,6 +21,15 @@ final class MigrationScripts {
         }
     }
 
+    /** Runs every statement of the given files, in order, as the migrator would before a later one. */
+    static void apply(Statement statement, String... files) throws IOException, SQLException {
+        for (String file : files) {
+            for (String sql : statements(file)) {
+                statement.execute(sql);
+            }
+        }
+    }
+
     /** The first column of the first row a query returns, as text. */
     static String firstValue(Statement statement, String sql) throws SQLException {
         try (ResultSet rows = statement.executeQuery(sql)) {

@@ -25,12 +25,8 @@ class ServerRequestsMigrationTest {
         for (int done = 0; done <= v5.size(); done++) {
             try (Connection connection = DriverManager.getConnection("jdbc:h2:" + dir.resolve("db" + done));
                     Statement statement = connection.createStatement()) {
-                for (String file : List.of("V1__initial.sql", "V2__slo.sql", "V3__call_events.sql",
-                        "V4__jaeger_query.sql")) {
-                    for (String sql : MigrationScripts.statements(file)) {
-                        statement.execute(sql);
-                    }
-                }
+                MigrationScripts.apply(statement, "V1__initial.sql", "V2__slo.sql", "V3__call_events.sql",
+                        "V4__jaeger_query.sql");
                 for (String table : List.of("rollup_minute (minute_unix_s", "rollup_hour (hour_unix_s")) {
                     statement.execute("INSERT INTO " + table + ", service_name, server_address, server_port, route, "
                             + "http_method, http_status_code, error_type, call_count, sum_seconds, b00, b01, b02, b03, "
