@@ -1,21 +1,25 @@
 package dev.callsight.agent.bootstrap;
 
+import java.util.function.Function;
+
 /**
  * The agent's single bootstrap point. Advice inlined into JDK classes can only reach classes
  * the bootstrap loader sees, so this package is injected there and the agent, loaded by the
  * system class loader, publishes its hooks here once at startup. Until then every hook does
- * nothing.
+ * nothing. The JDK's own libraries have one hook each; a library the application brings may be
+ * loaded many times over (nested jars, web apps, two versions), so its hook is found per
+ * instrumented class ({@link PerOrigin}).
  */
 public final class Hooks {
 
     private static volatile UrlConnectionHook urlConnection = UrlConnectionHook.NONE;
     private static volatile JdkHttpClientHook jdkHttpClient = JdkHttpClientHook.NONE;
-    private static volatile OkHttpHook okHttp = OkHttpHook.NONE;
-    private static volatile ApacheClassicHook apache4 = ApacheClassicHook.NONE;
-    private static volatile ApacheClassicHook apache5Classic = ApacheClassicHook.NONE;
-    private static volatile ApacheAsyncHook apache5Async = ApacheAsyncHook.NONE;
-    private static volatile ServerHook javaxServlet = ServerHook.NONE;
-    private static volatile ServerHook jakartaServlet = ServerHook.NONE;
+    private static final PerOrigin<OkHttpHook> okHttp = new PerOrigin<>(OkHttpHook.NONE);
+    private static final PerOrigin<ApacheClassicHook> apache4 = new PerOrigin<>(ApacheClassicHook.NONE);
+    private static final PerOrigin<ApacheClassicHook> apache5Classic = new PerOrigin<>(ApacheClassicHook.NONE);
+    private static final PerOrigin<ApacheAsyncHook> apache5Async = new PerOrigin<>(ApacheAsyncHook.NONE);
+    private static final PerOrigin<ServerHook> javaxServlet = new PerOrigin<>(ServerHook.NONE);
+    private static final PerOrigin<ServerHook> jakartaServlet = new PerOrigin<>(ServerHook.NONE);
     private static volatile ServerHook jdkHttpServer = ServerHook.NONE;
     private static volatile ContextHook context = ContextHook.NONE;
     private static volatile LogHook logs = LogHook.NONE;
@@ -30,40 +34,40 @@ public final class Hooks {
         return jdkHttpClient;
     }
 
-    public static OkHttpHook okHttp() {
-        return okHttp;
+    public static OkHttpHook okHttp(Class<?> origin) {
+        return okHttp.get(origin);
     }
 
-    public static ApacheClassicHook apache4() {
-        return apache4;
+    public static ApacheClassicHook apache4(Class<?> origin) {
+        return apache4.get(origin);
     }
 
-    public static ApacheClassicHook apache5Classic() {
-        return apache5Classic;
+    public static ApacheClassicHook apache5Classic(Class<?> origin) {
+        return apache5Classic.get(origin);
     }
 
-    public static ApacheAsyncHook apache5Async() {
-        return apache5Async;
+    public static ApacheAsyncHook apache5Async(Class<?> origin) {
+        return apache5Async.get(origin);
     }
 
-    public static ServerHook javaxServlet() {
-        return javaxServlet;
+    public static ServerHook javaxServlet(Class<?> origin) {
+        return javaxServlet.get(origin);
     }
 
-    public static ServerHook jakartaServlet() {
-        return jakartaServlet;
+    public static ServerHook jakartaServlet(Class<?> origin) {
+        return jakartaServlet.get(origin);
     }
 
     public static ServerHook jdkHttpServer() {
         return jdkHttpServer;
     }
 
-    public static void installJavaxServlet(ServerHook hook) {
-        javaxServlet = hook;
+    public static void installJavaxServlet(Function<Class<?>, ServerHook> glue) {
+        javaxServlet.install(glue);
     }
 
-    public static void installJakartaServlet(ServerHook hook) {
-        jakartaServlet = hook;
+    public static void installJakartaServlet(Function<Class<?>, ServerHook> glue) {
+        jakartaServlet.install(glue);
     }
 
     public static void installJdkHttpServer(ServerHook hook) {
@@ -86,17 +90,18 @@ public final class Hooks {
         jdkHttpClient = hook;
     }
 
-    public static void install(OkHttpHook hook) {
-        okHttp = hook;
+    public static void installOkHttp(Function<Class<?>, OkHttpHook> glue) {
+        okHttp.install(glue);
     }
 
-    public static void installApache4(ApacheClassicHook hook) {
-        apache4 = hook;
+    public static void installApache4(Function<Class<?>, ApacheClassicHook> glue) {
+        apache4.install(glue);
     }
 
-    public static void installApache5(ApacheClassicHook classic, ApacheAsyncHook async) {
-        apache5Classic = classic;
-        apache5Async = async;
+    public static void installApache5(Function<Class<?>, ApacheClassicHook> classic,
+            Function<Class<?>, ApacheAsyncHook> async) {
+        apache5Classic.install(classic);
+        apache5Async.install(async);
     }
 
     public static void install(ContextHook hook) {

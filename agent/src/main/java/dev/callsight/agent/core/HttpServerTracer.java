@@ -107,6 +107,17 @@ public final class HttpServerTracer {
      * @param error what the handler threw, or null
      */
     public void end(ServerCall call, int statusCode, Throwable error) {
+        end(call, statusCode, error, null);
+    }
+
+    /**
+     * The same, with the route the application's framework matched (e.g. Spring MVC's
+     * {@code /orders/{orderId}/items}), known only once the handler has run; it replaces the route
+     * the span started with, in its name, its attributes and its duration's.
+     *
+     * @param frameworkRoute the matched route, or null when no framework named one
+     */
+    public void end(ServerCall call, int statusCode, Throwable error, String frameworkRoute) {
         if (!call.markEnded()) {
             return;
         }
@@ -116,6 +127,11 @@ public final class HttpServerTracer {
                 : statusCode >= 500 ? Integer.toString(statusCode) : null;
         AttributesBuilder metric = call.metricAttributes().toBuilder();
         Span span = call.span();
+        if (frameworkRoute != null && !frameworkRoute.equals(call.metricAttributes().get(HTTP_ROUTE))) {
+            span.updateName(call.metricAttributes().get(HttpClientTracer.HTTP_REQUEST_METHOD) + " " + frameworkRoute);
+            span.setAttribute(HTTP_ROUTE, frameworkRoute);
+            metric.put(HTTP_ROUTE, frameworkRoute);
+        }
         if (statusCode > 0) {
             metric.put(HttpClientTracer.HTTP_RESPONSE_STATUS_CODE, statusCode);
             span.setAttribute(HttpClientTracer.HTTP_RESPONSE_STATUS_CODE, statusCode);

@@ -1,6 +1,5 @@
 package dev.callsight.agent.instrumentation.apache4;
 
-import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -8,19 +7,18 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.callsight.agent.bootstrap.ApacheClassicHook;
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.Hooks;
-import dev.callsight.agent.core.AgentLog;
 import dev.callsight.agent.core.BlockingCalls;
 import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.glue.LibraryGlue;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * Apache HttpClient 4.5 (classic, org.apache.httpcomponents:httpclient 4.5 to 4.5.14), as built
- * by HttpClientBuilder (HttpClients.custom(), createDefault(), createSystem()). Only a library on
- * the application class path is instrumented: the glue is loaded by the same class loader and
- * resolves the library's types from there.
+ * by HttpClientBuilder (HttpClients.custom(), createDefault(), createSystem()), wherever the
+ * application loads it ({@link LibraryGlue}).
  */
 public final class Apache4Module implements InstrumentationModule {
 
@@ -35,26 +33,20 @@ public final class Apache4Module implements InstrumentationModule {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
-        ClassLoader glue = Apache4Module.class.getClassLoader();
-        // The glue links against the library, so it is loaded only where the library is.
-        if (glue.getResource(PROTOCOL_EXEC.replace('.', '/') + ".class") == null) {
-            return builder;
-        }
-        try {
-            Hooks.installApache4(new Apache4Calls(new BlockingCalls(calls)));
-        } catch (LinkageError incompatible) {
-            AgentLog.warn("Apache HttpClient 4 is not instrumented: this release does not link with the agent", incompatible);
-            return builder;
-        }
+        LibraryGlue glue = LibraryGlue.builder(name(), Apache4Module.class)
+                .anchor(PROTOCOL_EXEC).entry("Apache4Calls").build();
+        Hooks.installApache4(glue.hooks("Apache4Calls", ApacheClassicHook.class, BlockingCalls.class,
+                new BlockingCalls(calls)));
+        ClassLoader advice = Apache4Module.class.getClassLoader();
         return builder
-                .type(named(CLIENT), is(glue))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(glue)
+                .type(named(CLIENT), glue.loaders())
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(advice)
                         .advice(named("doExecute").and(takesArguments(3)), CallAdvice.class.getName()))
-                .type(named(PROTOCOL_EXEC), is(glue))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(glue)
+                .type(named(PROTOCOL_EXEC), glue.loaders())
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(advice)
                         .advice(named("execute").and(isPublic()).and(takesArguments(4)), AttemptAdvice.class.getName()))
-                .type(named(RESPONSE), is(glue))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(glue)
+                .type(named(RESPONSE), glue.loaders())
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(advice)
                         .advice(named("close").and(takesArguments(0)), CloseAdvice.class.getName()));
     }
 
@@ -65,16 +57,16 @@ public final class Apache4Module implements InstrumentationModule {
     public static final class CallAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRejectedException.class)
-        public static Object onEnter(@Advice.Argument(0) Object target, @Advice.Argument(1) Object request) {
-            return Hooks.apache4().callStarted(target, request);
+        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.Argument(0) Object target, @Advice.Argument(1) Object request) {
+            return Hooks.apache4(origin).callStarted(target, request);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class,
                 repeatOn = Advice.OnNonDefaultValue.class)
-        public static boolean onExit(@Advice.Enter Object call,
+        public static boolean onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object call,
                 @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
                 @Advice.Thrown(readOnly = false) Throwable thrown) {
-            ApacheClassicHook hook = Hooks.apache4();
+            ApacheClassicHook hook = Hooks.apache4(origin);
             if (hook.callEnded(call, returned, thrown)) {
                 returned = null;
                 thrown = null;
@@ -89,15 +81,15 @@ public final class Apache4Module implements InstrumentationModule {
     public static final class AttemptAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object onEnter(@Advice.Argument(0) Object route, @Advice.Argument(1) Object request,
+        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.Argument(0) Object route, @Advice.Argument(1) Object request,
                 @Advice.Argument(2) Object context) {
-            return Hooks.apache4().attemptStarted(request, route, context);
+            return Hooks.apache4(origin).attemptStarted(request, route, context);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Enter Object attempt, @Advice.Return Object response,
+        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object attempt, @Advice.Return Object response,
                 @Advice.Thrown Throwable thrown) {
-            Hooks.apache4().attemptEnded(attempt, response, thrown);
+            Hooks.apache4(origin).attemptEnded(attempt, response, thrown);
         }
     }
 
@@ -105,8 +97,8 @@ public final class Apache4Module implements InstrumentationModule {
     public static final class CloseAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.This Object response) {
-            Hooks.apache4().responseClosed(response);
+        public static void onExit(@Advice.Origin Class<?> origin, @Advice.This Object response) {
+            Hooks.apache4(origin).responseClosed(response);
         }
     }
 }

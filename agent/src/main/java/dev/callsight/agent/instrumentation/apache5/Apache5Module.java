@@ -1,17 +1,17 @@
 package dev.callsight.agent.instrumentation.apache5;
 
-import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import dev.callsight.agent.bootstrap.ApacheAsyncHook;
 import dev.callsight.agent.bootstrap.ApacheClassicHook;
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.Hooks;
-import dev.callsight.agent.core.AgentLog;
 import dev.callsight.agent.core.BlockingCalls;
 import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.glue.LibraryGlue;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -19,9 +19,8 @@ import org.apache.hc.client5.http.async.AsyncExecCallback;
 
 /**
  * Apache HttpClient 5 (org.apache.httpcomponents.client5:httpclient5 5.0 to 5.6), classic and
- * async, as built by HttpClientBuilder, HttpAsyncClientBuilder and H2AsyncClientBuilder. Only a
- * library on the application class path is instrumented: the glue is loaded by the same class
- * loader and resolves the library's types from there.
+ * async, as built by HttpClientBuilder, HttpAsyncClientBuilder and H2AsyncClientBuilder,
+ * wherever the application loads it ({@link LibraryGlue}).
  */
 public final class Apache5Module implements InstrumentationModule {
 
@@ -38,29 +37,24 @@ public final class Apache5Module implements InstrumentationModule {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
-        ClassLoader glue = Apache5Module.class.getClassLoader();
-        // The glue links against the library, so it is loaded only where the library is.
-        if (glue.getResource(CLASSIC_ATTEMPT.replace('.', '/') + ".class") == null) {
-            return builder;
-        }
-        try {
-            Hooks.installApache5(new Apache5ClassicCalls(new BlockingCalls(calls)), new Apache5AsyncCalls(calls));
-        } catch (LinkageError incompatible) {
-            AgentLog.warn("Apache HttpClient 5 is not instrumented: this release does not link with the agent", incompatible);
-            return builder;
-        }
+        LibraryGlue glue = LibraryGlue.builder(name(), Apache5Module.class)
+                .anchor(CLASSIC_ATTEMPT).entry("Apache5ClassicCalls").entry("Apache5AsyncCalls").build();
+        Hooks.installApache5(
+                glue.hooks("Apache5ClassicCalls", ApacheClassicHook.class, BlockingCalls.class, new BlockingCalls(calls)),
+                glue.hooks("Apache5AsyncCalls", ApacheAsyncHook.class, OutboundCalls.class, calls));
+        ClassLoader advice = Apache5Module.class.getClassLoader();
         return builder
-                .type(named(CLASSIC_CLIENT), is(glue))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(glue)
+                .type(named(CLASSIC_CLIENT), glue.loaders())
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(advice)
                         .advice(named("doExecute").and(takesArguments(3)), ClassicCallAdvice.class.getName()))
-                .type(named(CLASSIC_ATTEMPT), is(glue))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(glue)
+                .type(named(CLASSIC_ATTEMPT), glue.loaders())
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(advice)
                         .advice(named("execute").and(isPublic()).and(takesArguments(3)), ClassicAttemptAdvice.class.getName()))
-                .type(named(ASYNC_CHAIN), is(glue))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(glue)
+                .type(named(ASYNC_CHAIN), glue.loaders())
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(advice)
                         .advice(named("execute").and(isPublic()).and(takesArguments(4)), AsyncChainAdvice.class.getName()))
-                .type(named(ASYNC_ATTEMPT), is(glue))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(glue)
+                .type(named(ASYNC_ATTEMPT), glue.loaders())
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(advice)
                         .advice(named("execute").and(isPublic()).and(takesArguments(5)), AsyncAttemptAdvice.class.getName()));
     }
 
@@ -71,16 +65,16 @@ public final class Apache5Module implements InstrumentationModule {
     public static final class ClassicCallAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRejectedException.class)
-        public static Object onEnter(@Advice.Argument(0) Object target, @Advice.Argument(1) Object request) {
-            return Hooks.apache5Classic().callStarted(target, request);
+        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.Argument(0) Object target, @Advice.Argument(1) Object request) {
+            return Hooks.apache5Classic(origin).callStarted(target, request);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class,
                 repeatOn = Advice.OnNonDefaultValue.class)
-        public static boolean onExit(@Advice.Enter Object call,
+        public static boolean onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object call,
                 @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
                 @Advice.Thrown(readOnly = false) Throwable thrown) {
-            ApacheClassicHook hook = Hooks.apache5Classic();
+            ApacheClassicHook hook = Hooks.apache5Classic(origin);
             if (hook.callEnded(call, returned, thrown)) {
                 returned = null;
                 thrown = null;
@@ -95,14 +89,14 @@ public final class Apache5Module implements InstrumentationModule {
     public static final class ClassicAttemptAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object onEnter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object scope) {
-            return Hooks.apache5Classic().attemptStarted(request, scope, null);
+        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.Argument(0) Object request, @Advice.Argument(1) Object scope) {
+            return Hooks.apache5Classic(origin).attemptStarted(request, scope, null);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Enter Object attempt, @Advice.Return Object response,
+        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object attempt, @Advice.Return Object response,
                 @Advice.Thrown Throwable thrown) {
-            Hooks.apache5Classic().attemptEnded(attempt, response, thrown);
+            Hooks.apache5Classic(origin).attemptEnded(attempt, response, thrown);
         }
     }
 
@@ -114,9 +108,9 @@ public final class Apache5Module implements InstrumentationModule {
     public static final class AsyncChainAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = CallRejectedException.class)
-        public static Object onEnter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object entityProducer,
+        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.Argument(0) Object request, @Advice.Argument(1) Object entityProducer,
                 @Advice.Argument(2) Object scope, @Advice.Argument(value = 3, readOnly = false) AsyncExecCallback callback) {
-            Object entered = Hooks.apache5Async().chainEntered(request, entityProducer, scope, callback);
+            Object entered = Hooks.apache5Async(origin).chainEntered(request, entityProducer, scope, callback);
             if (entered instanceof AsyncExecCallback) {
                 callback = (AsyncExecCallback) entered;
             }
@@ -124,8 +118,8 @@ public final class Apache5Module implements InstrumentationModule {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Enter Object entered, @Advice.Thrown Throwable thrown) {
-            Hooks.apache5Async().chainExited(entered, thrown);
+        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object entered, @Advice.Thrown Throwable thrown) {
+            Hooks.apache5Async(origin).chainExited(entered, thrown);
         }
     }
 
@@ -136,17 +130,17 @@ public final class Apache5Module implements InstrumentationModule {
     public static final class AsyncAttemptAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object onEnter(@Advice.This Object protocolExec, @Advice.Argument(0) Object request,
+        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.This Object protocolExec, @Advice.Argument(0) Object request,
                 @Advice.Argument(1) Object entityProducer, @Advice.Argument(2) Object scope,
                 @Advice.Argument(3) Object chain, @Advice.Argument(value = 4, readOnly = false) AsyncExecCallback callback) {
-            Object traced = Hooks.apache5Async().attemptStarted(protocolExec, request, entityProducer, scope, chain, callback);
+            Object traced = Hooks.apache5Async(origin).attemptStarted(protocolExec, request, entityProducer, scope, chain, callback);
             callback = (AsyncExecCallback) traced;
             return traced;
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Enter Object callback, @Advice.Thrown Throwable thrown) {
-            Hooks.apache5Async().attemptSubmitted(callback, thrown);
+        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object callback, @Advice.Thrown Throwable thrown) {
+            Hooks.apache5Async(origin).attemptSubmitted(callback, thrown);
         }
     }
 }

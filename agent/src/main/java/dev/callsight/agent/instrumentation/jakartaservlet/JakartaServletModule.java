@@ -9,9 +9,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.callsight.agent.bootstrap.Hooks;
-import dev.callsight.agent.core.ClassLoaderSees;
+import dev.callsight.agent.bootstrap.ServerHook;
 import dev.callsight.agent.core.HttpServerTracer;
 import dev.callsight.agent.core.ServerModule;
+import dev.callsight.agent.core.glue.LibraryGlue;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -19,10 +20,8 @@ import net.bytebuddy.asm.Advice;
  * Servlet containers on the jakarta.servlet API (Servlet 5 and 6: Tomcat 10+, Jetty 11+,
  * Undertow 2.3+). Every Servlet.service and Filter.doFilter is an entry point, so a request is
  * traced whether a filter answers it or a servlet does; the outermost one on the thread makes
- * the span. The glue links against the servlet API through the agent's own (system) class
- * loader, so requests are traced when the API is on the application class path, as with an
- * embedded container; a container that loads the API in a class loader of its own (a WAR in a
- * standalone Tomcat) is left alone.
+ * the span. The glue is defined for each copy of the servlet API ({@link LibraryGlue}): an
+ * embedded container on the class path or in a Spring Boot jar, a standalone server's own loader.
  */
 public final class JakartaServletModule implements ServerModule {
 
@@ -36,20 +35,19 @@ public final class JakartaServletModule implements ServerModule {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder, HttpServerTracer tracer) {
-        if (JakartaServletModule.class.getClassLoader().getResource("jakarta/servlet/http/HttpServletRequest.class") == null) {
-            return builder;
-        }
-        Hooks.installJakartaServlet(new JakartaServletCalls(tracer));
+        LibraryGlue glue = LibraryGlue.builder(name(), JakartaServletModule.class)
+                .anchor("jakarta.servlet.Servlet").entry("JakartaServletCalls").build();
+        Hooks.installJakartaServlet(glue.hooks("JakartaServletCalls", ServerHook.class, HttpServerTracer.class, tracer));
         return builder
                 .type(not(isInterface()).and(hasSuperType(named("jakarta.servlet.Servlet"))),
-                        new ClassLoaderSees("jakarta.servlet.Servlet"))
+                        glue.loaders())
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(JakartaServletModule.class.getClassLoader())
                         .advice(named("service").and(takesArguments(2)).and(takesArgument(0, named(REQUEST)))
                                         .and(takesArgument(1, named(RESPONSE))).and(not(isAbstract())),
                                 EntryAdvice.class.getName()))
                 .type(not(isInterface()).and(hasSuperType(named("jakarta.servlet.Filter"))),
-                        new ClassLoaderSees("jakarta.servlet.Filter"))
+                        glue.loaders())
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(JakartaServletModule.class.getClassLoader())
                         .advice(named("doFilter").and(takesArguments(3)).and(takesArgument(0, named(REQUEST)))
@@ -61,13 +59,13 @@ public final class JakartaServletModule implements ServerModule {
     public static final class EntryAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object onEnter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object response) {
-            return Hooks.jakartaServlet().enter(request, response);
+        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.Argument(0) Object request, @Advice.Argument(1) Object response) {
+            return Hooks.jakartaServlet(origin).enter(request, response);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Enter Object entered, @Advice.Thrown Throwable thrown) {
-            Hooks.jakartaServlet().exit(entered, thrown);
+        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object entered, @Advice.Thrown Throwable thrown) {
+            Hooks.jakartaServlet(origin).exit(entered, thrown);
         }
     }
 }

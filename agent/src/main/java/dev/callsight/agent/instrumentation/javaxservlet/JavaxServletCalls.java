@@ -36,6 +36,8 @@ final class JavaxServletCalls implements ServerHook {
         }
     }
 
+    private static final String SPRING_MVC_PATTERN = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+
     private final HttpServerTracer tracer;
     private final CallDepth depth = new CallDepth();
 
@@ -71,7 +73,16 @@ final class JavaxServletCalls implements ServerHook {
             request.request.getAsyncContext().addListener(new CompletionListener(tracer, request));
             return;
         }
-        tracer.end(request.call, statusOf(request.response, thrown), thrown);
+        tracer.end(request.call, statusOf(request.response, thrown), thrown, frameworkRoute(request.request));
+    }
+
+    /**
+     * The route the web framework matched, which it leaves in a request attribute: Spring MVC's
+     * best matching pattern (a String, or a PathPattern whose text is the pattern).
+     */
+    static String frameworkRoute(HttpServletRequest request) {
+        Object pattern = request.getAttribute(SPRING_MVC_PATTERN);
+        return pattern == null ? null : request.getContextPath() + pattern;
     }
 
     /** What the client gets: the container answers an exception with 500 unless the response is already out. */
@@ -127,12 +138,13 @@ final class JavaxServletCalls implements ServerHook {
 
         @Override
         public void onComplete(AsyncEvent event) {
-            tracer.end(request.call, request.response.getStatus(), null);
+            tracer.end(request.call, request.response.getStatus(), null, frameworkRoute(request.request));
         }
 
         @Override
         public void onError(AsyncEvent event) {
-            tracer.end(request.call, statusOf(request.response, event.getThrowable()), event.getThrowable());
+            tracer.end(request.call, statusOf(request.response, event.getThrowable()), event.getThrowable(),
+                    frameworkRoute(request.request));
         }
 
         @Override

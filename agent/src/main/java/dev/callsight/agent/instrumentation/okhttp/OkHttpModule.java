@@ -6,8 +6,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.callsight.agent.bootstrap.Hooks;
+import dev.callsight.agent.bootstrap.OkHttpHook;
 import dev.callsight.agent.core.OutboundCalls;
 import dev.callsight.agent.core.InstrumentationModule;
+import dev.callsight.agent.core.glue.LibraryGlue;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -21,9 +23,8 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * once per physical attempt (OkHttp's own retries and redirects included) and encloses the
  * connection, the network interceptors and the exchange. An attempt starts there rather than in
  * a network interceptor because a connection that fails never reaches the network interceptors.
- * The glue is loaded by the agent's class loader, the system class loader, so OkHttp is traced
- * when it is on the application class path; an OkHttp that only a child class loader sees (a
- * fat jar's nested jars, an application server's web app) is not.
+ * The glue is defined for each copy of OkHttp the application loads ({@link LibraryGlue}); a
+ * release without the calls the glue makes (before 3.12) is left alone.
  */
 public final class OkHttpModule implements InstrumentationModule {
 
@@ -34,20 +35,17 @@ public final class OkHttpModule implements InstrumentationModule {
 
     @Override
     public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
-        // The glue links against OkHttp through the agent's own (system) class loader: without
-        // OkHttp there, the glue could not load, and the advice's hooks stay inert.
-        if (OkHttpModule.class.getClassLoader().getResource("okhttp3/OkHttpClient.class") == null) {
-            return builder;
-        }
-        Hooks.install(new OkHttpCalls(calls));
+        LibraryGlue glue = LibraryGlue.builder(name(), OkHttpModule.class)
+                .anchor("okhttp3.OkHttpClient").entry("OkHttpCalls").build();
+        Hooks.installOkHttp(glue.hooks("OkHttpCalls", OkHttpHook.class, OutboundCalls.class, calls));
         return builder
-                .type(named("okhttp3.OkHttpClient"))
+                .type(named("okhttp3.OkHttpClient"), glue.loaders())
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(OkHttpModule.class.getClassLoader())
                         .advice(isConstructor().and(takesArguments(1))
                                         .and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
                                 ClientAdvice.class.getName()))
-                .type(named("okhttp3.internal.connection.ConnectInterceptor"))
+                .type(named("okhttp3.internal.connection.ConnectInterceptor"), glue.loaders())
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(OkHttpModule.class.getClassLoader())
                         .advice(named("intercept").and(takesArguments(1))
@@ -59,8 +57,8 @@ public final class OkHttpModule implements InstrumentationModule {
     public static final class ClientAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void onEnter(@Advice.Argument(0) Object builder) {
-            Hooks.okHttp().clientBuilding(builder);
+        public static void onEnter(@Advice.Origin Class<?> origin, @Advice.Argument(0) Object builder) {
+            Hooks.okHttp(origin).clientBuilding(builder);
         }
     }
 
@@ -68,15 +66,15 @@ public final class OkHttpModule implements InstrumentationModule {
     public static final class AttemptAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object onEnter(@Advice.Argument(0) Object chain) {
-            return Hooks.okHttp().attemptStarting(chain);
+        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.Argument(0) Object chain) {
+            return Hooks.okHttp(origin).attemptStarting(chain);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Enter Object attempt,
+        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object attempt,
                 @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object response,
                 @Advice.Thrown Throwable thrown) {
-            response = Hooks.okHttp().attemptEnded(attempt, response, thrown);
+            response = Hooks.okHttp(origin).attemptEnded(attempt, response, thrown);
         }
     }
 }
