@@ -89,8 +89,6 @@ abstract class DeployedServiceTest {
         }
     }
 
-    @TempDir
-    Path workDir;
     private CollectorProcess collector;
     private RecordingServer upstream;
     private FaultyUpstream faults;
@@ -110,7 +108,7 @@ abstract class DeployedServiceTest {
             throws Exception;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path workDir) throws Exception {
         upstream = new RecordingServer(TestCertificate.create(workDir).serverContext());
         faults = new FaultyUpstream();
         collector = CollectorProcess.start(workDir.resolve("collector-data"));
@@ -233,13 +231,14 @@ abstract class DeployedServiceTest {
             assertEquals(200, response.statusCode(), "the retried call succeeded: " + response.body());
             assertEquals(ATTEMPTS, attempts.size(), "attempts the upstream saw: " + attempts);
         }
+        for (FaultyUpstream.Seen attempt : attempts) {
+            Matcher sent = TRACEPARENT.matcher(String.valueOf(attempt.traceparent()));
+            assertTrue(sent.matches(), library + " sent no traceparent: " + attempt);
+            assertEquals(traceId, sent.group(1), "every attempt carries the inbound request's trace: " + attempt);
+        }
         JsonObject inbound = serverSpan(traceId);
         for (int attempt = 0; attempt < attempts.size(); attempt++) {
-            String traceparent = attempts.get(attempt).traceparent();
-            Matcher sent = TRACEPARENT.matcher(String.valueOf(traceparent));
-            assertTrue(sent.matches(), "attempt " + attempt + " sent no traceparent: " + attempts.get(attempt));
-            assertEquals(traceId, sent.group(1), "every attempt carries the inbound request's trace");
-            JsonObject span = CollectorSpans.awaitSpan(collector, traceparent);
+            JsonObject span = CollectorSpans.awaitSpan(collector, attempts.get(attempt).traceparent());
             assertEquals(inbound.get("spanId").getAsString(), span.get("parentSpanId").getAsString(),
                     "under a parent span the attempts are siblings: " + span);
             boolean last = attempt == attempts.size() - 1 && !library.equals("urlconnection");
