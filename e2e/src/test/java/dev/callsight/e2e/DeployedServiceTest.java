@@ -89,6 +89,13 @@ abstract class DeployedServiceTest {
         }
     }
 
+    /**
+     * shop-a.war and shop-b.war as a standalone server deploys them, under their file names. The orders servlet's
+     * mapping is the wildcard {@code /orders/*}, so the route is the path's template, context path included.
+     */
+    static final List<WebApp> WARS = List.of(new WebApp("shop-a", "/shop-a", "/shop-a/orders/{id}/items"),
+            new WebApp("shop-b", "/shop-b", "/shop-b/orders/{id}/items"));
+
     private CollectorProcess collector;
     private RecordingServer upstream;
     private FaultyUpstream faults;

@@ -1,5 +1,6 @@
 package dev.callsight.e2e;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,8 @@ class SpringBootJarTest extends DeployedServiceTest {
     InstrumentedServer startServer(Path workDir, Map<String, String> environment, List<String> jvmOptions)
             throws Exception {
         List<String> arguments = new ArrayList<>(jvmOptions);
+        // The embedded Tomcat's work directories go with the test's.
+        arguments.add("-Djava.io.tmpdir=" + Files.createDirectories(workDir.resolve("boot3-temp")));
         arguments.addAll(List.of("-jar", Jvm.boot3Jar().toString(), "--server.port=0", "--server.address=127.0.0.1"));
         return InstrumentedServer.launch(Path.of(System.getProperty("java.home")), environment, arguments, "boot3",
                 InstrumentedServer.LISTENING, Pattern.compile("Started OrdersApplication in"));

@@ -23,8 +23,7 @@ class StandaloneJettyTest extends DeployedServiceTest {
 
     @Override
     List<WebApp> webApps() {
-        return List.of(new WebApp("shop-a", "/shop-a", "/shop-a/orders/{id}/items"),
-                new WebApp("shop-b", "/shop-b", "/shop-b/orders/{id}/items"));
+        return WARS;
     }
 
     @Override

@@ -12,8 +12,7 @@ import java.util.regex.Pattern;
  * Two WARs (e2e/apps/shop-a and shop-b, each with its own releases of the client libraries in WEB-INF/lib) in a
  * standalone Tomcat 10.1 as the Apache distribution ships it, started the way catalina.sh starts it, on a fresh
  * CATALINA_BASE: the servlet API loads in Tomcat's common class loader, each application's libraries in its own web
- * application class loader. The orders servlet's mapping is the wildcard {@code /orders/*}, so the route is the
- * path's template, context path included.
+ * application class loader.
  */
 class StandaloneTomcatTest extends DeployedServiceTest {
 
@@ -24,8 +23,7 @@ class StandaloneTomcatTest extends DeployedServiceTest {
 
     @Override
     List<WebApp> webApps() {
-        return List.of(new WebApp("shop-a", "/shop-a", "/shop-a/orders/{id}/items"),
-                new WebApp("shop-b", "/shop-b", "/shop-b/orders/{id}/items"));
+        return WARS;
     }
 
     @Override
