@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /** Finds spans in a collector's store by the traceparent an upstream saw, or by service. */
 final class CollectorSpans {
 
-    private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
+    /** A W3C traceparent header: group 1 the trace ID, group 2 the parent (span) ID. */
+    static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private CollectorSpans() {}
@@ -37,6 +38,17 @@ final class CollectorSpans {
         return eventually(() -> collector.spans(header.group(1)).stream()
                 .filter(span -> header.group(2).equals(span.get("spanId").getAsString())).findFirst().orElse(null),
                 "span of " + traceparent);
+    }
+
+    /** A stored span's kind without the OTLP prefix: SERVER, CLIENT, INTERNAL, ... */
+    static String kind(JsonObject span) {
+        return span.get("kind").getAsString().replace("SPAN_KIND_", "");
+    }
+
+    /** The one span of this kind among the given ones, or null when there is none or more than one. */
+    static JsonObject only(List<JsonObject> spans, String kind) {
+        List<JsonObject> matching = spans.stream().filter(span -> kind.equals(kind(span))).toList();
+        return matching.size() == 1 ? matching.get(0) : null;
     }
 
     static <T> T eventually(Callable<T> probe, String what) throws Exception {

@@ -1,5 +1,6 @@
 package dev.callsight.e2e;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +45,30 @@ final class Jvm {
         return existing("callsight.test.classes");
     }
 
+    /** The Spring Boot 3 executable jar of e2e/apps/boot3. */
+    static Path boot3Jar() {
+        return existing("callsight.boot3.jar");
+    }
+
+    /** The WARs of e2e/apps/shop-a and shop-b. */
+    static List<Path> wars() {
+        List<Path> wars = new ArrayList<>();
+        for (String war : System.getProperty("callsight.wars", "").split(File.pathSeparator)) {
+            wars.add(existingPath("callsight.wars", war));
+        }
+        return wars;
+    }
+
+    /** An unpacked standalone Tomcat distribution. */
+    static Path tomcatHome() {
+        return existing("callsight.tomcat.home");
+    }
+
+    /** An unpacked Jetty distribution (jetty-home). */
+    static Path jettyHome() {
+        return existing("callsight.jetty.home");
+    }
+
     /** The repository's {@code dashboards/} directory. */
     static Path dashboards() {
         return existing("callsight.dashboards");
@@ -55,7 +80,11 @@ final class Jvm {
     }
 
     private static Path existing(String property) {
-        Path path = Path.of(System.getProperty(property, "")).toAbsolutePath().normalize();
+        return existingPath(property, System.getProperty(property, ""));
+    }
+
+    private static Path existingPath(String property, String value) {
+        Path path = Path.of(value).toAbsolutePath().normalize();
         if (!Files.exists(path)) {
             throw new IllegalStateException(property + " not found at " + path + "; run the tests with mvn verify from the root");
         }

@@ -1,6 +1,7 @@
 package dev.callsight.e2e;
 
 import static dev.callsight.e2e.CollectorProcess.attribute;
+import static dev.callsight.e2e.CollectorSpans.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -264,12 +265,6 @@ class ServerSpansTest {
             request.header("traceparent", traceparent);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonObject only(List<JsonObject> spans, String kind) {
-        List<JsonObject> matching = spans.stream().filter(span -> kind.equals(span.get("kind").getAsString()
-                .replace("SPAN_KIND_", ""))).toList();
-        return matching.size() == 1 ? matching.get(0) : null;
     }
 
     private static JsonObject named(List<JsonObject> spans, String name) {
