@@ -7,6 +7,7 @@
 # so only the agents' own cost is on the application's cores. Runs alternate, so drift hits all alike. Then JVM
 # startup with each agent. Prints every run, then medians over rounds with ratios to no agent and to OpenTelemetry.
 # Usage: bench/agent-overhead.sh [rounds] [calls] [saturation-seconds] [threads] [startup-runs, default 10]
+#        [warm-up calls per client, default 5000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -14,6 +15,7 @@ calls=${2:-20000}
 seconds=${3:-5}
 threads=${4:-4}
 startups=${5:-10}
+warmup=${6:-5000}
 agent=agent/target/callsight-agent.jar
 otel=bench/target/otel/opentelemetry-javaagent.jar
 classes=bench/target/classes
@@ -50,7 +52,7 @@ echo "upstream $upstream, OTLP sink $sink; $rounds rounds of $calls calls per cl
 
 run() { # $1 = label, rest = JVM options
   local label=$1; shift
-  java "$@" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" 5000 "$calls" "$threads" "$seconds" 2>/dev/null \
+  java "$@" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" "$warmup" "$calls" "$threads" "$seconds" 2>/dev/null \
     | sed "s/^/$label /" | tee -a "$work/results"
 }
 startup() { # $1 = label, rest = JVM options; records the JVM's start-to-exit time in ms

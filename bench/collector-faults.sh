@@ -4,11 +4,12 @@
 # session, alternating runs so drift hits all alike. Each collector state is a bench FaultyCollector (a closed
 # port for "down"); the agent exports often (spans every 200 ms, metrics every second) so every run meets its
 # collector's fault many times. Prints each state's median over rounds and its ratio to the healthy run.
-# Usage: bench/collector-faults.sh [rounds] [calls]
+# Usage: bench/collector-faults.sh [rounds] [calls] [warm-up calls per client, default 2000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 calls=${2:-20000}
+warmup=${3:-2000}
 agent=agent/target/callsight-agent.jar
 classes=bench/target/classes
 for f in "$agent" "$classes" bench/target/lib; do
@@ -44,13 +45,13 @@ echo "$rounds rounds of $calls calls per client; java $(java -version 2>&1 | hea
 
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds"
-  java -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" 2000 "$calls" 2 1 2>/dev/null \
+  java -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" "$warmup" "$calls" 2 1 2>/dev/null \
     | sed "s/^/none /" >>"$work/results"
   for state in $states; do
     name=${state%%:*}
     OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint[$name]} OTEL_SERVICE_NAME=bench OTEL_BSP_SCHEDULE_DELAY=200 \
       OTEL_METRIC_EXPORT_INTERVAL=1000 \
-      java -javaagent:"$agent" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" 2000 "$calls" 2 1 2>/dev/null \
+      java -javaagent:"$agent" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" "$warmup" "$calls" 2 1 2>/dev/null \
       | sed "s/^/$name /" | tee -a "$work/results"
   done
 done

@@ -25,7 +25,7 @@ class BenchmarksTest {
 
     @Test
     void agentOverheadComparesEveryClientWithAndWithoutEachAgent() throws Exception {
-        String output = run(300, "agent-overhead.sh", "1", "200", "1", "2", "1");
+        String output = run(300, "agent-overhead.sh", "1", "200", "1", "2", "1", "100");
         for (String client : List.of("jdk-httpclient", "httpurlconnection", "apache-httpclient5", "okhttp")) {
             for (String mode : List.of("none", "callsight", "callsight-policy", "otel")) {
                 assertMatches(output, "(?m)^" + client + " +" + mode + " +[\\d.]+ +[\\d.]+ +[\\d.]+$");
@@ -39,6 +39,12 @@ class BenchmarksTest {
     void agentStartupComparesTwoJars() throws Exception {
         String jar = Jvm.agentJar().toString();
         assertMatches(run(120, "agent-startup.sh", jar, jar, "1"), "median: baseline \\d+ ms, candidate \\d+ ms");
+    }
+
+    @Test
+    void bootStartupComparesARealServiceWithAndWithoutEachAgent() throws Exception {
+        assertMatches(run(180, "boot-startup.sh", "1"),
+                "median over 1 rounds: none [\\d.]+ s, callsight [\\d.]+ s \\(\\+-?\\d+ ms\\), otel [\\d.]+ s");
     }
 
     @Test
@@ -65,7 +71,7 @@ class BenchmarksTest {
     @Test
     void growthDrawsItsChart() throws Exception {
         Path chart = temp.resolve("growth.png");
-        String output = run(420, "growth.sh", "1", "10,20", "2,4", "500,1000", "5", "300", chart.toString());
+        String output = run(420, "growth.sh", "1", "20", "2", "1000", "5", "300", chart.toString());
         assertMatches(output, "(?m)^ingest ceiling=\\d+$");
         assertMatches(output, "(?m)^ingest offered=1000 acknowledged=\\d+$");
         assertMatches(output, "\\| red-24h \\| 20 \\| \\d+ \\|");
@@ -77,7 +83,7 @@ class BenchmarksTest {
 
     @Test
     void collectorFaultsCompareEveryStateWithAHealthyCollector() throws Exception {
-        String output = run(300, "collector-faults.sh", "1", "200");
+        String output = run(300, "collector-faults.sh", "1", "200", "100");
         for (String state : List.of("healthy", "down", "hanging", "slow", "429", "503", "400", "reset")) {
             assertMatches(output, "(?m)^\\S+ +" + state + " +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+ +\\d+ +[\\d.]+$");
         }
