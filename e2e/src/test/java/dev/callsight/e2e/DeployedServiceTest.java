@@ -67,8 +67,10 @@ abstract class DeployedServiceTest {
     static final List<String> LIBRARIES = List.of("apache4", "apache5", "okhttp", "jdk", "urlconnection");
     private static final int CALLS = 3;
     private static final int ATTEMPTS = 3;
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
-    private static final Duration ANSWER = Duration.ofSeconds(20);
+    /** For spans and metrics, which the agent exports every 200 and 500 ms here. */
+    private static final Duration PATIENCE = Duration.ofSeconds(15);
+    /** For the server's answer: twice what a hung call may take, a sixth of the applications' own timeout. */
+    private static final Duration ANSWER = Duration.ofSeconds(10);
     private static final long DEADLINE_MILLIS = 1000;
     /** Well before the applications' own 60 s timeouts, and room for ten calls ending at once on two cores. */
     private static final long WELL_BEFORE_MILLIS = 5000;
