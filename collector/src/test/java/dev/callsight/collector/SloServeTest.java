@@ -90,18 +90,25 @@ class SloServeTest {
             assertEquals(50 / 110.0 / 0.01,
                     slo.getAsJsonObject("burnRates").getAsJsonObject("5m").get("burnRate").getAsDouble(), 1e-9);
             JsonArray history = slo.getAsJsonArray("alertHistory");
-            assertEquals(2, history.size(), history.toString());
+            // Every burn tier fired, each an alert of its own.
+            assertEquals(4, history.size(), history.toString());
+            assertEquals("page", slo.get("state").getAsString());
             JsonObject today = slo.getAsJsonArray("daily").get(0).getAsJsonObject();
             assertEquals(110, today.get("calls").getAsLong());
 
             String metrics = Http.get(collector.webEndpoint() + "/metrics").body();
             assertTrue(metrics.contains("callsight_slo_alert_firing{slo=\"users\",severity=\"page\",} 1.0"), metrics);
+            assertTrue(metrics.contains("callsight_slo_burn_tier_firing{slo=\"users\",burn_tier=\"page-fast\","
+                    + "severity=\"page\",} 1.0"), metrics);
+            assertTrue(metrics.contains("callsight_slo_no_data{slo=\"users\",} 0.0"), metrics);
             assertTrue(metrics.contains("callsight_slo_target_ratio{slo=\"users\",} 0.99"), metrics);
             assertTrue(metrics.contains("callsight_slo_sli_ratio{slo=\"users\",window=\"30d\",} 0.545454"), metrics);
             assertTrue(metrics.contains("callsight_slo_burn_rate{slo=\"users\",window=\"1h\",} 45.45454"), metrics);
 
             JsonObject alert = awaitPush(a -> a.getAsJsonObject("labels").get("severity").getAsString().equals("page"));
             assertEquals("CallsightSloErrorBudgetBurn", alert.getAsJsonObject("labels").get("alertname").getAsString());
+            assertTrue(alert.getAsJsonObject("labels").get("burn_tier").getAsString().startsWith("page-"),
+                    alert.toString());
             assertEquals(collector.webEndpoint() + "/api/slos/users", alert.get("generatorURL").getAsString());
 
             String rules = Http.get(collector.webEndpoint() + "/api/rules").body();
@@ -120,7 +127,7 @@ class SloServeTest {
             JsonObject slo = await(restarted, "/api/slos/users", body -> body.get("calls").getAsLong() == 110);
             // The alert state survived: still firing, no second "fired" event.
             assertTrue(slo.getAsJsonObject("alerts").getAsJsonObject("page").get("firing").getAsBoolean());
-            assertEquals(2, slo.getAsJsonArray("alertHistory").size());
+            assertEquals(4, slo.getAsJsonArray("alertHistory").size());
         }
     }
 

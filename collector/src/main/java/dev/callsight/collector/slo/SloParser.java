@@ -36,7 +36,7 @@ public final class SloParser {
             "alerting");
     private static final Set<String> SELECTOR_KEYS = Set.of("service", "peer", "route", "method", "kind");
     private static final Set<String> SLI_KEYS = Set.of("success", "latency");
-    private static final Set<String> ALERTING_KEYS = Set.of("page", "ticket", "minEvents");
+    private static final Set<String> ALERTING_KEYS = Set.of("page", "ticket", "minEvents", "noDataAfter");
 
     private final DurationConverter durations = new DurationConverter();
 
@@ -226,7 +226,7 @@ public final class SloParser {
         }
     }
 
-    private static AlertPolicy alerting(YamlNode node) throws SloConfigException {
+    private AlertPolicy alerting(YamlNode node) throws SloConfigException {
         Map<String, YamlNode> options = node.mapping("'alerting'", ALERTING_KEYS);
         boolean page = bool(options.get("page"), true);
         boolean ticket = bool(options.get("ticket"), true);
@@ -239,7 +239,24 @@ public final class SloParser {
             }
             minEvents = Long.parseLong(text);
         }
-        return new AlertPolicy(page, ticket, minEvents);
+        return new AlertPolicy(page, ticket, minEvents, noDataAfter(options.get("noDataAfter")));
+    }
+
+    /** {@code 30m} (the default), up to three days, or {@code off}. */
+    private Duration noDataAfter(YamlNode node) throws SloConfigException {
+        if (node == null) {
+            return AlertPolicy.DEFAULT_NO_DATA_AFTER;
+        }
+        String text = node.scalar("'noDataAfter'").strip();
+        if (text.equals("off") || text.equals("false")) {
+            return null;
+        }
+        Duration silence = duration(node, text);
+        if (silence.compareTo(Duration.ofMinutes(1)) < 0 || silence.compareTo(BurnWindow.D3.length()) > 0
+                || !silence.equals(Duration.ofMinutes(silence.toMinutes()))) {
+            throw node.error("'noDataAfter' must be whole minutes from 1m to 3d, or off, not '" + text + "'");
+        }
+        return silence;
     }
 
     private static boolean bool(YamlNode node, boolean absent) throws SloConfigException {

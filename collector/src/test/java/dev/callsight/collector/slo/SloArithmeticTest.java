@@ -118,12 +118,14 @@ class SloArithmeticTest {
 
         assertEquals(SliCounts.ZERO, status.window());
         assertTrue(Double.isNaN(status.sli()));
-        assertEquals(1.0, status.budgetRemaining());
+        assertTrue(Double.isNaN(status.budgetRemaining()), "no calls say nothing of the budget");
+        assertTrue(status.silent());
         for (BurnWindow window : BurnWindow.values()) {
             assertEquals(0.0, status.burnRate(window));
         }
-        assertFalse(status.breaches(AlertTier.PAGE));
-        assertFalse(status.breaches(AlertTier.TICKET));
+        for (AlertTier tier : AlertTier.values()) {
+            assertFalse(status.breaches(tier), tier.key());
+        }
     }
 
     @Test
@@ -134,18 +136,22 @@ class SloArithmeticTest {
         }
         SloStatus status = evaluate(new SloEvaluator(rollups), AVAILABILITY, NOW);
         assertEquals(20.0, status.burnRate(BurnWindow.H1), 1e-9);
-        assertTrue(status.breaches(AlertTier.PAGE));
-        assertTrue(status.breaches(AlertTier.TICKET));
+        for (AlertTier tier : AlertTier.values()) {
+            assertTrue(status.breaches(tier), tier.key());
+        }
+        assertFalse(status.silent());
 
         SloDefinition noPage = slo("no-page", new Sli.Success(Set.of()), new SloWindow.Rolling(Duration.ofDays(30)),
                 new AlertPolicy(false, true, 100));
         SloStatus quietPager = evaluate(new SloEvaluator(rollups), noPage, NOW);
-        assertFalse(quietPager.breaches(AlertTier.PAGE));
-        assertTrue(quietPager.breaches(AlertTier.TICKET));
+        assertFalse(quietPager.breaches(AlertTier.PAGE_FAST));
+        assertFalse(quietPager.breaches(AlertTier.PAGE_SLOW));
+        assertTrue(quietPager.breaches(AlertTier.TICKET_FAST));
+        assertTrue(quietPager.breaches(AlertTier.TICKET_SLOW));
 
         SloDefinition guarded = slo("guarded", new Sli.Success(Set.of()), new SloWindow.Rolling(Duration.ofDays(30)),
                 new AlertPolicy(true, true, 6001));
-        assertFalse(evaluate(new SloEvaluator(rollups), guarded, NOW).breaches(AlertTier.PAGE));
+        assertFalse(evaluate(new SloEvaluator(rollups), guarded, NOW).breaches(AlertTier.PAGE_FAST));
     }
 
     @Test
@@ -157,8 +163,9 @@ class SloArithmeticTest {
 
         assertEquals(20.0, status.burnRate(BurnWindow.H1), 1e-9);
         assertEquals(100.0, status.burnRate(BurnWindow.M5), 1e-9);
-        assertFalse(status.breaches(AlertTier.PAGE));
-        assertFalse(status.breaches(AlertTier.TICKET));
+        for (AlertTier tier : AlertTier.values()) {
+            assertFalse(status.breaches(tier), tier.key());
+        }
     }
 
     @Test
