@@ -80,8 +80,23 @@ class SloRulesTest {
 
         Programs.Run check = Programs.run(List.of(promtool.toString(), "check", "rules", written.toString()));
         assertEquals(0, check.exitCode(), check.output());
-        // Three SLOs of 21 recording rules each; two alert tiers for "open", one each for the others.
-        assertEquals("Checking " + written + "\n  SUCCESS: 67 rules found\n\n", check.output());
+        // Three SLOs of 21 recording rules each; four burn tiers for "open", two each for the others (page or ticket
+        // off), and a no-data alert each.
+        assertEquals("Checking " + written + "\n  SUCCESS: 74 rules found\n\n", check.output());
+    }
+
+    @Test
+    void theShippedAlertmanagerConfigsCarryTheInhibitRulesAndPassAmtool() throws Exception {
+        Path amtool = Programs.require("amtool", "prometheus-alertmanager");
+        Path shipped = Jvm.dashboards().resolve("alertmanager");
+        String inhibitRules = Files.readString(shipped.resolve("inhibit-rules.yml"));
+        String rules = inhibitRules.substring(inhibitRules.indexOf("inhibit_rules:"));
+        assertEquals(true, Files.readString(shipped.resolve("alertmanager.yml")).endsWith(rules),
+                "dashboards/alertmanager/alertmanager.yml must end with the rules of inhibit-rules.yml");
+        Programs.Run check = Programs.run(List.of(amtool.toString(), "check-config",
+                shipped.resolve("alertmanager.yml").toString()));
+        assertEquals(0, check.exitCode(), check.output());
+        assertEquals(true, check.output().contains("1 inhibit rules"), check.output());
     }
 
     @Test

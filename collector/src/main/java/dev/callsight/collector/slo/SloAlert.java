@@ -12,10 +12,6 @@ import java.util.stream.Stream;
  */
 public sealed interface SloAlert permits AlertTier, NoDataAlert {
 
-    /** Every alert, in the order the API and the rules list them. */
-    List<SloAlert> ALL = Stream.<SloAlert>concat(Stream.of(AlertTier.values()), Stream.of(NoDataAlert.values()))
-            .toList();
-
     /** {@code page-fast} … {@code ticket-slow}, {@code no-data}: unique among an SLO's alerts. */
     String key();
 
@@ -47,7 +43,15 @@ public sealed interface SloAlert permits AlertTier, NoDataAlert {
         return labels;
     }
 
+    /**
+     * Every alert, in the order the API and the rules list them. A method, not a constant: the enums that implement
+     * this interface initialise it first, so a constant would see their values before they exist.
+     */
+    static List<SloAlert> all() {
+        return Stream.<SloAlert>concat(Stream.of(AlertTier.values()), Stream.of(NoDataAlert.values())).toList();
+    }
+
     static Optional<SloAlert> byKey(String key) {
-        return ALL.stream().filter(alert -> alert.key().equals(key)).findFirst();
+        return all().stream().filter(alert -> alert.key().equals(key)).findFirst();
     }
 }

@@ -129,7 +129,7 @@ public final class SloMonitor {
         List<AlertNotice> notices = new ArrayList<>();
         for (SloStatus status : statuses) {
             Instant since = watchedSince.computeIfAbsent(status.slo().name(), slo -> now);
-            for (SloAlert alert : SloAlert.ALL) {
+            for (SloAlert alert : SloAlert.all()) {
                 SloAlertState was = alerts.getOrDefault(status.slo().name(), Map.of()).get(alert);
                 boolean firing = fires(status, alert, since, now);
                 if (was == null ? firing : was.firing() != firing) {
