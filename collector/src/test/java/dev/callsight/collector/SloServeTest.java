@@ -43,6 +43,8 @@ class SloServeTest {
                 alerting: { minEvents: 10 }
             """;
 
+    private static final String FAILED_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     @TempDir
     Path dataDir;
 
@@ -79,7 +81,8 @@ class SloServeTest {
         long now = System.currentTimeMillis() * 1_000_000L;
         long start = now - 60_000_000_000L;
         try (Collector collector = start(jdbcUrl)) {
-            send(collector, Otlp.point(start, now, 200, 50), Otlp.point(start, now, 500, 50));
+            send(collector, Otlp.point(start, now, 200, 50), Otlp.withExemplar(Otlp.point(start, now, 500, 50),
+                    FAILED_TRACE, "00f067aa0ba902b7", now - 1_000_000L));
             // The exporting process restarted: its cumulative counts begin again from zero.
             send(collector, Otlp.point(start, now + 1_000_000L, 200, 10));
 
@@ -110,6 +113,23 @@ class SloServeTest {
             assertTrue(alert.getAsJsonObject("labels").get("burn_tier").getAsString().startsWith("page-"),
                     alert.toString());
             assertEquals(collector.webEndpoint() + "/api/slos/users", alert.get("generatorURL").getAsString());
+
+            // What burned the budget: the 500s, all of it, with the trace of one of them.
+            JsonObject breakdown = JsonParser.parseString(Http.get(collector.webEndpoint()
+                    + "/api/slos/users/breakdown").body()).getAsJsonObject();
+            assertEquals(110, breakdown.get("calls").getAsLong(), breakdown.toString());
+            JsonObject cause = breakdown.getAsJsonArray("causes").get(0).getAsJsonObject();
+            assertEquals(List.of("/users/{id}", "users.internal:8443", "500", "50"), List.of(
+                    cause.get("route").getAsString(), cause.get("peer").getAsString(),
+                    cause.get("statusCode").getAsString(), cause.get("badCalls").getAsString()), cause.toString());
+            assertEquals(50 / 1.1, cause.get("budgetShare").getAsDouble(), 1e-9);
+            assertEquals(1.0, cause.get("badShare").getAsDouble());
+            assertEquals(FAILED_TRACE, cause.getAsJsonArray("exampleTraceIds").get(0).getAsString());
+            assertEquals("500", breakdown.getAsJsonArray("byStatusCode").get(0).getAsJsonObject().get("value")
+                    .getAsString());
+            assertEquals(404, Http.get(collector.webEndpoint() + "/api/slos/nope/breakdown").statusCode());
+            assertEquals(400, Http.get(collector.webEndpoint() + "/api/slos/users/breakdown?from=9&to=8")
+                    .statusCode());
 
             String rules = Http.get(collector.webEndpoint() + "/api/rules").body();
             assertTrue(rules.contains("record: callsight:slo_error_ratio:rate5m"), rules);

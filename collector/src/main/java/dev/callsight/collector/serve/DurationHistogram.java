@@ -7,7 +7,9 @@ import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.aggregate.DurationExemplar;
 import dev.callsight.collector.aggregate.RollupDelta;
 import io.prometheus.client.Collector;
+import io.prometheus.client.exemplars.Exemplar;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +44,35 @@ public final class DurationHistogram extends Collector {
             totals.merge(added.call(), added, DurationHistogram::sum);
         }
         newExemplars.stream().filter(exemplar -> totals.containsKey(exemplar.call())).forEach(exemplars::offer);
+    }
+
+    /**
+     * Trace IDs of the latest exemplars of these calls in buckets {@code fromBucket} and up, stamped within
+     * {@code [fromMs, toMs)} (an exemplar without a time is taken as recent), newest first, at most {@code limit}.
+     */
+    public List<String> exampleTraceIds(List<CallKey> calls, int fromBucket, long fromMs, long toMs, int limit) {
+        List<Exemplar> found = new ArrayList<>();
+        for (CallKey call : calls) {
+            for (Exemplar exemplar : exemplars.from(call, fromBucket)) {
+                Long at = exemplar.getTimestampMs();
+                if (at == null || (at >= fromMs && at < toMs)) {
+                    found.add(exemplar);
+                }
+            }
+        }
+        found.sort(Comparator.comparingLong((Exemplar e) ->
+                e.getTimestampMs() == null ? Long.MAX_VALUE : e.getTimestampMs()).reversed());
+        return found.stream().map(DurationHistogram::traceId).distinct().limit(limit).toList();
+    }
+
+    /** Exemplar labels are kept sorted by name, so the trace ID is looked up, not taken by position. */
+    private static String traceId(Exemplar exemplar) {
+        for (int i = 0; i < exemplar.getNumberOfLabels(); i++) {
+            if (exemplar.getLabelName(i).equals("trace_id")) {
+                return exemplar.getLabelValue(i);
+            }
+        }
+        throw new IllegalStateException("an exemplar without trace_id");
     }
 
     private static CallTotal sum(CallTotal a, CallTotal b) {
