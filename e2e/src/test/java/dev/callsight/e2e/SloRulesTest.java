@@ -38,6 +38,23 @@ class SloRulesTest {
     }
 
     @Test
+    void theShippedSlosExportedAsOpenSloGiveTheSameRules() throws Exception {
+        Path shipped = Jvm.dashboards().resolve("prometheus");
+        Path exported = workDir.resolve("openslo.yaml");
+        Programs.Run export = Programs.run(List.of(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(),
+                "export", "--format", "openslo", "--slos", shipped.resolve("slos.yaml").toString(),
+                "-o", exported.toString()));
+        assertEquals(0, export.exitCode(), export.output());
+        assertEquals(true, Files.readString(exported).contains("kind: AlertPolicy"), Files.readString(exported));
+
+        Path written = workDir.resolve("slo-rules.yml");
+        Programs.Run rules = rules(exported.toString(), "--output", written.toString());
+        assertEquals(0, rules.exitCode(), rules.output());
+        assertEquals(Files.readString(shipped.resolve("slo-rules.yml")), Files.readString(written),
+                "the OpenSLO export must read back to the same SLOs, hence the same rules");
+    }
+
+    @Test
     void everyKindOfSloGivesRulesPrometheusAccepts() throws Exception {
         Path promtool = Programs.require("promtool", "prometheus");
         Path slos = workDir.resolve("slos.yaml");

@@ -44,13 +44,20 @@ public final class SloParser {
         List<SloDefinition> slos = new ArrayList<>();
         Map<String, Integer> firstLines = new HashMap<>();
         try {
+            List<YamlNode> roots = new ArrayList<>();
             for (Iterator<Node> documents = YamlDocuments.compose(text); documents.hasNext(); ) {
-                YamlNode root = new YamlNode(file, documents.next());
+                roots.add(new YamlNode(file, documents.next()));
+            }
+            OpenSloDocuments openSlo = OpenSloDocuments.collect(roots);
+            for (YamlNode root : roots) {
                 Map<String, YamlNode> entries = root.mapping("an SLO file", Set.of());
-                List<YamlNode> items = entries.containsKey("apiVersion") ? List.of(root) : callsightList(root, entries);
+                boolean isOpenSlo = entries.containsKey("apiVersion");
+                if (isOpenSlo && !openSlo.isSlo(root)) {
+                    continue;
+                }
+                List<YamlNode> items = isOpenSlo ? List.of(root) : callsightList(root, entries);
                 for (YamlNode item : items) {
-                    SloDefinition slo = item == root && entries.containsKey("apiVersion")
-                            ? openSlo(root, entries) : callsightSlo(item);
+                    SloDefinition slo = isOpenSlo ? openSlo(root, entries, openSlo) : callsightSlo(item);
                     Integer first = firstLines.putIfAbsent(slo.name(), item.line());
                     if (first != null) {
                         throw item.error("SLO name '" + slo.name() + "' is already used on line " + first);
@@ -230,16 +237,19 @@ public final class SloParser {
         Map<String, YamlNode> options = node.mapping("'alerting'", ALERTING_KEYS);
         boolean page = bool(options.get("page"), true);
         boolean ticket = bool(options.get("ticket"), true);
-        long minEvents = AlertPolicy.DEFAULT_MIN_EVENTS;
-        YamlNode min = options.get("minEvents");
-        if (min != null) {
-            String text = min.scalar("'minEvents'");
-            if (!text.matches("\\d{1,12}")) {
-                throw min.error("'minEvents' must be a whole number of calls, not '" + text + "'");
-            }
-            minEvents = Long.parseLong(text);
+        return new AlertPolicy(page, ticket, minEvents(options.get("minEvents")),
+                noDataAfter(options.get("noDataAfter")));
+    }
+
+    private static long minEvents(YamlNode min) throws SloConfigException {
+        if (min == null) {
+            return AlertPolicy.DEFAULT_MIN_EVENTS;
         }
-        return new AlertPolicy(page, ticket, minEvents, noDataAfter(options.get("noDataAfter")));
+        String text = min.scalar("'minEvents'");
+        if (!text.matches("\\d{1,12}")) {
+            throw min.error("'minEvents' must be a whole number of calls, not '" + text + "'");
+        }
+        return Long.parseLong(text);
     }
 
     /** {@code 30m} (the default), up to three days, or {@code off}. */
@@ -273,30 +283,21 @@ public final class SloParser {
     // OpenSLO v1: cosmetic fields (displayName, labels, annotations) are ignored; anything that would change
     // what is measured and is outside the subset is refused rather than silently dropped.
 
-    private SloDefinition openSlo(YamlNode root, Map<String, YamlNode> document) throws SloConfigException {
-        YamlNode apiVersion = document.get("apiVersion");
-        if (!apiVersion.scalar("'apiVersion'").equals("openslo/v1")) {
-            throw apiVersion.error("only OpenSLO 'openslo/v1' is supported, not '"
-                    + apiVersion.scalar("'apiVersion'") + "'");
-        }
-        YamlNode kind = YamlNode.required(root, document, "kind", "an OpenSLO document");
-        if (!kind.scalar("'kind'").equals("SLO")) {
-            throw kind.error("only OpenSLO kind 'SLO' is supported, not '" + kind.scalar("'kind'") + "'");
-        }
+    private SloDefinition openSlo(YamlNode root, Map<String, YamlNode> document, OpenSloDocuments documents)
+            throws SloConfigException {
         YamlNode metadata = YamlNode.required(root, document, "metadata", "an OpenSLO SLO");
-        String name = name(YamlNode.required(metadata, metadata.mapping("'metadata'", Set.of()), "name", "'metadata'"));
+        Map<String, YamlNode> metadataFields = metadata.mapping("'metadata'", Set.of());
+        String name = name(YamlNode.required(metadata, metadataFields, "name", "'metadata'"));
         YamlNode specNode = YamlNode.required(root, document, "spec", "an OpenSLO SLO");
         Map<String, YamlNode> spec = specNode.mapping("'spec'", Set.of());
-        if (spec.containsKey("indicatorRef")) {
-            throw spec.get("indicatorRef").error("'indicatorRef' is not supported; put the indicator inline");
-        }
         YamlNode budgeting = YamlNode.required(specNode, spec, "budgetingMethod", "'spec'");
         if (!budgeting.scalar("'budgetingMethod'").equals("Occurrences")) {
             throw budgeting.error("only budgetingMethod 'Occurrences' is supported, not '"
                     + budgeting.scalar("'budgetingMethod'") + "'");
         }
         String service = YamlNode.optionalScalar(spec, "service").orElse(null);
-        YamlNode indicator = YamlNode.required(specNode, spec, "indicator", "'spec'");
+        YamlNode indicator = spec.containsKey("indicatorRef")
+                ? documents.sli(spec.get("indicatorRef")) : YamlNode.required(specNode, spec, "indicator", "'spec'");
         YamlNode indicatorSpecNode = YamlNode.required(indicator, indicator.mapping("'indicator'", Set.of()), "spec",
                 "'indicator'");
         Map<String, YamlNode> indicatorSpec = indicatorSpecNode.mapping("'indicator.spec'", Set.of());
@@ -323,7 +324,33 @@ public final class SloParser {
             throw indicatorSpecNode.error("the indicator needs 'ratioMetric' or 'thresholdMetric'");
         }
         return new SloDefinition(name, YamlNode.optionalScalar(spec, "description").orElse(""), selector, sli,
-                openSloTarget(objective, objectiveFields), openSloWindow(specNode, spec), AlertPolicy.DEFAULT);
+                openSloTarget(objective, objectiveFields), openSloWindow(specNode, spec),
+                openSloAlerting(spec.get("alertPolicies"), metadataFields.get("annotations"), documents));
+    }
+
+    /**
+     * Pages when an alert policy has a condition of severity {@code page} or {@code critical}, files tickets when one
+     * has any other severity; the burn rates are callsight's own tiers whatever the conditions say. Without
+     * {@code alertPolicies}, both; with an empty list, neither. The low-traffic guard and the no-data silence come
+     * from the annotations {@code callsight.dev/min-events} and {@code callsight.dev/no-data-after}.
+     */
+    private AlertPolicy openSloAlerting(YamlNode policiesNode, YamlNode annotationsNode, OpenSloDocuments documents)
+            throws SloConfigException {
+        boolean page = policiesNode == null;
+        boolean ticket = policiesNode == null;
+        if (policiesNode != null) {
+            for (YamlNode policy : policiesNode.sequence("'alertPolicies'")) {
+                for (String severity : documents.severities(policy)) {
+                    boolean paging = severity.equalsIgnoreCase("page") || severity.equalsIgnoreCase("critical");
+                    page |= paging;
+                    ticket |= !paging;
+                }
+            }
+        }
+        Map<String, YamlNode> annotations = annotationsNode == null ? Map.of()
+                : annotationsNode.mapping("'annotations'", Set.of());
+        return new AlertPolicy(page, ticket, minEvents(annotations.get(OpenSloWriter.MIN_EVENTS)),
+                noDataAfter(annotations.get(OpenSloWriter.NO_DATA_AFTER)));
     }
 
     private static YamlNode single(YamlNode list, String what) throws SloConfigException {

@@ -147,7 +147,9 @@ class SloParserTest {
         assertError(valid.replace("    window: 30d\n", ""), "slos.yaml:2: SLO 'a' needs 'window'");
         assertError(valid + valid.replace("slos:\n", ""), "slos.yaml:7: SLO name 'a' is already used on line 2");
         assertError(valid.replace("checkout }", "checkout "), "slos.yaml:4: not valid YAML");
-        assertError("apiVersion: openslo/v1\nkind: Service\n", "slos.yaml:2: only OpenSLO kind 'SLO'");
+        assertError("apiVersion: openslo/v1\nkind: Composite\n", "slos.yaml:2: OpenSLO kind 'Composite' is not supported");
+        assertError(valid.replace("    window: 30d\n", "    window: 30d\n    alerting: { noDataAfter: 30s }\n"),
+                "slos.yaml:7: 'noDataAfter' must be whole minutes from 1m to 3d, or off");
         assertError(valid.replace("service: checkout", "service: checkout, kind: inbound"),
                 "slos.yaml:3: 'kind' must be client or server, not 'inbound'");
         assertError(valid.replace("service: checkout", "service: checkout, kind: server, peer: \"users:443\""),
