@@ -152,6 +152,46 @@ class SloServeTest {
     }
 
     @Test
+    void theCallersViewCountsWhatTheApplicationGot() throws Exception {
+        Files.writeString(slosFile, SLOS.replace("name: users", "name: users-attempts")
+                + SLOS.replace("slos:\n", "").replace("name: users", "name: users-calls")
+                        .replace("    sli: success", "    per: call\n    sli: success"));
+        long now = System.currentTimeMillis() * 1_000_000L;
+        long start = now - 60_000_000_000L;
+        try (Collector collector = start(null)) {
+            // 50 calls, each failed once with a 503 and succeeded on its retry: 100 attempts, 50 calls, all good.
+            send(collector, Otlp.point(start, now, 200, 50), Otlp.point(start, now, 503, 50));
+            ExportMetricsServiceRequest calls = Otlp.metrics("checkout", Otlp.metrics("checkout",
+                    AGGREGATION_TEMPORALITY_CUMULATIVE, Otlp.point(start, now, 200, 50)).getResourceMetrics(0)
+                    .getScopeMetrics(0).getMetrics(0).toBuilder().setName("callsight.client.call.duration").build());
+            assertEquals(200, Http.post(collector.otlpEndpoint() + "/v1/metrics", "application/x-protobuf",
+                    calls.toByteArray()).statusCode());
+
+            JsonObject perCall = await(collector, "/api/slos/users-calls", body -> body.get("calls").getAsLong() == 50);
+            assertEquals(1.0, perCall.get("sliRatio").getAsDouble());
+            assertEquals("call", perCall.getAsJsonObject("selector").get("per").getAsString());
+            assertEquals("client", perCall.getAsJsonObject("selector").get("kind").getAsString());
+            JsonObject perAttempt = await(collector, "/api/slos/users-attempts",
+                    body -> body.get("calls").getAsLong() == 100);
+            assertEquals(0.5, perAttempt.get("sliRatio").getAsDouble());
+            assertEquals("attempt", perAttempt.getAsJsonObject("selector").get("per").getAsString());
+
+            String metrics = Http.get(collector.webEndpoint() + "/metrics").body();
+            assertTrue(metrics.contains("callsight_client_call_duration_seconds_count{service_name=\"checkout\","
+                    + "server_address=\"users.internal\",server_port=\"8443\",http_route=\"/users/{id}\","
+                    + "http_request_method=\"GET\",http_response_status_code=\"200\",error_type=\"\",} 50.0"),
+                    metrics);
+            String rules = Http.get(collector.webEndpoint() + "/api/rules").body();
+            assertTrue(rules.contains("callsight_client_call_duration_seconds_count{service_name=\"checkout\""), rules);
+            // The call site is listed once, with its attempts.
+            JsonObject services = JsonParser.parseString(Http.get(collector.webEndpoint() + "/api/services").body())
+                    .getAsJsonObject();
+            assertEquals(100, services.getAsJsonArray("services").get(0).getAsJsonObject().get("calls").getAsLong(),
+                    services.toString());
+        }
+    }
+
+    @Test
     void anInvalidSloFileStopsTheStartWithFileLineAndReason() throws Exception {
         Files.writeString(slosFile, SLOS.replace("window: 30d", "window: 30 days"));
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> start(null));

@@ -21,7 +21,8 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
 
 /**
  * Prometheus recording and alerting rules for SLOs, over the {@code http_client_request_duration_seconds} series
- * (or, for a {@code kind: server} selector, {@code http_server_request_duration_seconds}) the collector serves on
+ * (or, for a {@code kind: server} selector, {@code http_server_request_duration_seconds}, and for {@code per: call},
+ * {@code callsight_client_call_duration_seconds}) the collector serves on
  * /metrics. Per SLO and burn window: the rate of calls, of bad calls, and their ratio;
  * then one alert per burn tier with the same window pair, factor and low-traffic guard the collector applies, and
  * a no-data alert, with the same alert names and labels, so Alertmanager sees one alert whichever of the two
@@ -119,7 +120,11 @@ public final class PrometheusRules {
     }
 
     private static String histogram(SloDefinition slo) {
-        return slo.selector().kind() == CallKind.SERVER ? DurationHistogram.SERVER_NAME : DurationHistogram.NAME;
+        return switch (slo.selector().kind()) {
+            case SERVER -> DurationHistogram.SERVER_NAME;
+            case CALL -> DurationHistogram.CALL_NAME;
+            case CLIENT -> DurationHistogram.NAME;
+        };
     }
 
     /** Bad calls: all calls less the good ones, so every SLI is written as a count of good calls. */

@@ -174,7 +174,8 @@ final class SloEndpoint {
         selector.addProperty("peer", slo.selector().peer());
         selector.addProperty("route", slo.selector().route());
         selector.addProperty("method", slo.selector().method());
-        selector.addProperty("kind", slo.selector().kind().label());
+        selector.addProperty("kind", slo.selector().side());
+        selector.addProperty("per", slo.selector().per());
         return selector;
     }
 

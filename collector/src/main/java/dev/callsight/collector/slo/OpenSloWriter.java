@@ -1,5 +1,6 @@
 package dev.callsight.collector.slo;
 
+import dev.callsight.collector.aggregate.CallKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,7 +70,10 @@ public final class OpenSloWriter {
         putIfSet(spec, "peer", selector.peer());
         putIfSet(spec, "route", selector.route());
         putIfSet(spec, "method", selector.method());
-        spec.put("kind", selector.kind().label());
+        spec.put("kind", selector.side());
+        if (selector.kind() == CallKind.CALL) {
+            spec.put("per", selector.per());
+        }
         if (good && slo.sli() instanceof Sli.Success success && !success.goodStatuses().isEmpty()) {
             spec.put("goodStatus", success.goodStatuses().stream().sorted().toList());
         }

@@ -32,8 +32,8 @@ public final class SloParser {
     private static final Pattern PEER = Pattern.compile("([^:\\s]+)(:(\\d{1,5}))?");
     private static final String CALLSIGHT_SOURCE = "callsight";
 
-    private static final Set<String> SLO_KEYS = Set.of("name", "description", "selector", "sli", "target", "window",
-            "alerting");
+    private static final Set<String> SLO_KEYS = Set.of("name", "description", "selector", "per", "sli", "target",
+            "window", "alerting");
     private static final Set<String> SELECTOR_KEYS = Set.of("service", "peer", "route", "method", "kind");
     private static final Set<String> SLI_KEYS = Set.of("success", "latency");
     private static final Set<String> ALERTING_KEYS = Set.of("page", "ticket", "minEvents", "noDataAfter");
@@ -92,7 +92,7 @@ public final class SloParser {
             throw selectorNode.error("'selector' needs at least one of " + SELECTOR_KEYS);
         }
         return new SloDefinition(name, YamlNode.optionalScalar(slo, "description").orElse(""),
-                selector(selector, YamlNode.optionalScalar(selector, "service").orElse(null)),
+                selector(selector, YamlNode.optionalScalar(selector, "service").orElse(null), slo.get("per")),
                 sli(YamlNode.required(item, slo, "sli", what)),
                 target(YamlNode.required(item, slo, "target", what)),
                 window(YamlNode.required(item, slo, "window", what)),
@@ -108,7 +108,12 @@ public final class SloParser {
         return name;
     }
 
-    private static Selector selector(Map<String, YamlNode> fields, String service) throws SloConfigException {
+    /**
+     * The calls a selector picks; {@code per} ({@code attempt}, the default, or {@code call}) chooses between each
+     * attempt of an outbound call and the logical call the application made (its final outcome and total time).
+     */
+    private static Selector selector(Map<String, YamlNode> fields, String service, YamlNode per)
+            throws SloConfigException {
         String address = null;
         Integer port = null;
         YamlNode peerNode = fields.get("peer");
@@ -123,13 +128,26 @@ public final class SloParser {
         CallKind kind = CallKind.CLIENT;
         YamlNode kindNode = fields.get("kind");
         if (kindNode != null) {
-            try {
-                kind = CallKind.ofLabel(kindNode.scalar("'kind'"));
-            } catch (IllegalArgumentException e) {
-                throw kindNode.error("'kind' " + e.getMessage().substring("kind ".length()));
+            String label = kindNode.scalar("'kind'");
+            if (!label.equals("client") && !label.equals("server")) {
+                throw kindNode.error("'kind' must be client or server, not '" + label + "'");
             }
+            kind = CallKind.ofLabel(label);
             if (kind == CallKind.SERVER && address != null) {
                 throw peerNode.error("'peer' cannot be set with kind: server; a service's own requests have no peer");
+            }
+        }
+        if (per != null) {
+            String text = per.scalar("'per'");
+            if (!text.equals("attempt") && !text.equals("call")) {
+                throw per.error("'per' must be attempt (each attempt, as the upstream answered it) or call (the "
+                        + "application's call, retries included), not '" + text + "'");
+            }
+            if (text.equals("call")) {
+                if (kind == CallKind.SERVER) {
+                    throw per.error("'per: call' is for outbound calls; a server's requests have no retries to fold");
+                }
+                kind = CallKind.CALL;
             }
         }
         return new Selector(service, address, port, YamlNode.optionalScalar(fields, "route").orElse(null),
@@ -312,13 +330,14 @@ public final class SloParser {
             Map<String, YamlNode> total = callsightSource(YamlNode.required(ratioNode, ratio, "total", "'ratioMetric'"));
             YamlNode goodNode = YamlNode.required(ratioNode, ratio, "good", "'ratioMetric'");
             Map<String, YamlNode> good = callsightSource(goodNode);
-            selector = selector(total, service);
-            if (!selector(good, service).equals(selector)) {
+            selector = selector(total, service, total.get("per"));
+            if (!selector(good, service, good.get("per")).equals(selector)) {
                 throw goodNode.error("'good' must select the same calls as 'total' (only 'goodStatus' may differ)");
             }
             sli = new Sli.Success(good.containsKey("goodStatus") ? statuses(good.get("goodStatus")) : Set.of());
         } else if (indicatorSpec.containsKey("thresholdMetric")) {
-            selector = selector(callsightSource(indicatorSpec.get("thresholdMetric")), service);
+            Map<String, YamlNode> source = callsightSource(indicatorSpec.get("thresholdMetric"));
+            selector = selector(source, service, source.get("per"));
             sli = threshold(objective, objectiveFields);
         } else {
             throw indicatorSpecNode.error("the indicator needs 'ratioMetric' or 'thresholdMetric'");
@@ -374,6 +393,7 @@ public final class SloParser {
         YamlNode specNode = YamlNode.required(sourceNode, source, "spec", "'metricSource'");
         Set<String> allowed = new LinkedHashSet<>(SELECTOR_KEYS);
         allowed.add("goodStatus");
+        allowed.add("per");
         allowed.remove("service");
         return specNode.mapping("'metricSource.spec'", allowed);
     }

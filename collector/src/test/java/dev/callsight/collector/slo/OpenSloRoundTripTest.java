@@ -46,6 +46,12 @@ class OpenSloRoundTripTest {
                     target: 95%
                     window: 7d
                     alerting: { ticket: false, noDataAfter: 2h }
+                  - name: callers-view
+                    selector: { service: checkout, peer: "payments.internal:443" }
+                    per: call
+                    sli: { latency: { threshold: 2500ms } }
+                    target: 99%
+                    window: 30d
                   - name: served
                     selector: { service: checkout, kind: server, route: "/orders/{id}" }
                     sli: success
@@ -55,8 +61,9 @@ class OpenSloRoundTripTest {
                 """, "slos.yaml");
         List<SloDefinition> back = roundTrip(slos);
         assertEquals(slos, back);
-        assertEquals(new AlertPolicy(false, false, 100, Duration.ofMinutes(30)), back.get(2).alerting());
-        assertEquals(CallKind.SERVER, back.get(2).selector().kind());
+        assertEquals(CallKind.CALL, back.get(2).selector().kind());
+        assertEquals(new AlertPolicy(false, false, 100, Duration.ofMinutes(30)), back.get(3).alerting());
+        assertEquals(CallKind.SERVER, back.get(3).selector().kind());
     }
 
     @Test

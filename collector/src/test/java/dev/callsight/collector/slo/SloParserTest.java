@@ -45,6 +45,22 @@ class SloParserTest {
     }
 
     @Test
+    void perCallSelectsTheLogicalCalls() throws SloConfigException {
+        List<SloDefinition> slos = parser.parse("""
+                slos:
+                  - name: checkout-gets-paid
+                    selector: { service: checkout, peer: "payments.internal:443" }
+                    per: call
+                    sli: success
+                    target: 99.9%
+                    window: 30d
+                """, "slos.yaml");
+        assertEquals(new Selector("checkout", "payments.internal", 443, null, null, CallKind.CALL),
+                slos.get(0).selector());
+        assertEquals("call", slos.get(0).selector().per());
+    }
+
+    @Test
     void readsOpenSloDocuments() throws SloConfigException {
         List<SloDefinition> slos = parser.parse("""
                 apiVersion: openslo/v1
@@ -154,6 +170,12 @@ class SloParserTest {
                 "slos.yaml:3: 'kind' must be client or server, not 'inbound'");
         assertError(valid.replace("service: checkout", "service: checkout, kind: server, peer: \"users:443\""),
                 "slos.yaml:3: 'peer' cannot be set with kind: server");
+        assertError(valid.replace("    sli: success", "    per: retry\n    sli: success"),
+                "slos.yaml:4: 'per' must be attempt");
+        assertError(valid.replace("service: checkout", "service: checkout, kind: server")
+                .replace("    sli: success", "    per: call\n    sli: success"), "slos.yaml:4: 'per: call' is for outbound");
+        assertError(valid.replace("service: checkout", "service: checkout, kind: call"),
+                "slos.yaml:3: 'kind' must be client or server, not 'call'");
         // Found by SloParserFuzzTest: a tag the YAML composer rejects threw IllegalArgumentException.
         assertError("slos:\n  - !-%-0 x\n", "slos.yaml:2: not valid YAML: Tag must not contain leading or trailing");
     }
