@@ -120,6 +120,61 @@ class SloPrometheusTest {
     }
 
     /**
+     * The caller's view with a real agent: every call fails once with a 503 and succeeds on the agent's retry. Per
+     * attempt, half the events are bad; per call (callsight.client.call.duration), none are, as the application got
+     * a 200 every time.
+     */
+    @Test
+    void perCallSlosCountWhatTheApplicationGot() throws Exception {
+        try (FaultyUpstream upstream = new FaultyUpstream()) {
+            Path slos = workDir.resolve("slos.yaml");
+            String peer = upstream.uri("/").getAuthority();
+            Files.writeString(slos, """
+                    slos:
+                      - name: attempts
+                        selector: { service: caller-app, peer: "%1$s" }
+                        sli: success
+                        target: 99%%
+                        window: 30d
+                      - name: calls
+                        selector: { service: caller-app, peer: "%1$s" }
+                        per: call
+                        sli: success
+                        target: 99%%
+                        window: 30d
+                    """.formatted(peer));
+            Path policy = workDir.resolve("policy.yaml");
+            Files.writeString(policy, """
+                    policies:
+                      - match: { host: 127.0.0.1 }
+                        retry: { maxAttempts: 3, initialBackoff: 5ms, on: [503] }
+                    """);
+            try (CollectorProcess collector = CollectorProcess.start(workDir.resolve("collector-data"),
+                    "--slos", slos.toString(), "--slo-interval", "1s")) {
+                List<String> calls = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    calls.add("jdk|GET|" + upstream.uri("/fail-then-ok/1/call-" + i));
+                }
+                InstrumentedApp.Result result = InstrumentedApp.run(Path.of(System.getProperty("java.home")),
+                        InstrumentedApp.exportingTo(collector, "caller-app"), List.of("-Dcallsight.config=" + policy),
+                        calls);
+                assertEquals(0, result.exitCode(), result.describe());
+
+                // An app's last export can miss the exit on a busy machine, so the test waits for most calls, not all.
+                JsonObject perCall = awaitJson(collector.web().resolve("/api/slos/calls"),
+                        body -> body.get("calls").getAsLong() >= 8);
+                assertEquals(1.0, perCall.get("sliRatio").getAsDouble(), "every call ended in a 200");
+                JsonObject perAttempt = awaitJson(collector.web().resolve("/api/slos/attempts"),
+                        body -> body.get("calls").getAsLong() >= 16);
+                assertEquals(0.5, perAttempt.get("sliRatio").getAsDouble(), 0.07, "every call's first attempt failed");
+                System.out.println("per attempt: " + perAttempt.get("calls") + " events, SLI "
+                        + perAttempt.get("sliRatio") + "; per call: " + perCall.get("calls") + " events, SLI "
+                        + perCall.get("sliRatio"));
+            }
+        }
+    }
+
+    /**
      * The collector pushes an SLO's four burn tiers to a real Alertmanager configured with the shipped inhibit rules:
      * the page reaches the receiver, the tickets are inhibited (never delivered), and when the SLO stops burning
      * (its target lowered in the file, which the collector re-reads) every alert resolves and the receiver hears
