@@ -5,8 +5,6 @@ import dev.callsight.collector.slo.SloConfigException;
 import dev.callsight.collector.slo.SloFile;
 import dev.callsight.collector.slo.SloParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,11 +38,7 @@ final class ExportCommand implements Callable<Integer> {
             System.err.println("invalid SLO file " + e.getMessage());
             return 1;
         }
-        if (output == null) {
-            System.out.print(documents);
-        } else {
-            Files.writeString(output, documents, StandardCharsets.UTF_8);
-        }
+        CommandOutput.write(output, documents);
         return 0;
     }
 }

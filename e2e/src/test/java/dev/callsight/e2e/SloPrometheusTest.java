@@ -326,20 +326,12 @@ class SloPrometheusTest {
         return attribute;
     }
 
-    /** Waits, every 200 ms for at most {@link #PATIENCE}, for a webhook message of that status and severity. */
+    /** Waits, for at most {@link #PATIENCE}, for a webhook message of that status and severity. */
     private void awaitDelivery(List<JsonObject> delivered, String status, String severity) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (JsonObject message : delivered) {
-                if (message.get("status").getAsString().equals(status) && message.getAsJsonObject("commonLabels")
-                        .get("severity").getAsString().equals(severity)) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no " + status + " " + severity + " reached the receiver; got " + delivered
-                + "\nlogs in " + workDir);
+        Eventually.get(() -> delivered.stream().filter(message -> message.get("status").getAsString().equals(status)
+                && message.getAsJsonObject("commonLabels").get("severity").getAsString().equals(severity))
+                .findFirst().orElse(null), "a " + status + " " + severity + " at the receiver; got " + delivered
+                + "; logs in " + workDir, PATIENCE);
     }
 
     private URI startAlertmanager(Path program) throws Exception {

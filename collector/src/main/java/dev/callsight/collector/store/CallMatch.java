@@ -20,18 +20,11 @@ public record CallMatch(String service, String serverAddress, Integer serverPort
     String where(List<Object> values) {
         List<String> conditions = new ArrayList<>(List.of("call_kind = ?"));
         values.add(kind.label());
-        add(conditions, values, "service_name", service);
-        add(conditions, values, "server_address", serverAddress);
-        add(conditions, values, "server_port", serverPort);
-        add(conditions, values, "route", route);
-        add(conditions, values, "http_method", method);
+        SqlConditions.add(conditions, values, "service_name = ?", service);
+        SqlConditions.add(conditions, values, "server_address = ?", serverAddress);
+        SqlConditions.add(conditions, values, "server_port = ?", serverPort);
+        SqlConditions.add(conditions, values, "route = ?", route);
+        SqlConditions.add(conditions, values, "http_method = ?", method);
         return String.join(" AND ", conditions);
-    }
-
-    private static void add(List<String> conditions, List<Object> values, String column, Object value) {
-        if (value != null) {
-            conditions.add(column + " = ?");
-            values.add(value);
-        }
     }
 }
