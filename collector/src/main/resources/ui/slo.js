@@ -17,7 +17,7 @@ export async function sloDetail([name]) {
     const sli = [null, ...days.map(day => day.sliRatio == null ? null : day.sliRatio * 100),
         slo.sliRatio == null ? null : slo.sliRatio * 100];
     const budget = [100, ...days.map(day => day.budgetRemainingRatio == null ? null : day.budgetRemainingRatio * 100),
-        slo.errorBudget.remainingRatio * 100];
+        slo.errorBudget.remainingRatio == null ? null : slo.errorBudget.remainingRatio * 100];
     return el('section', {},
         el('h1', {}, 'SLO ', el('span', {id: 'slo-name'}, slo.name)),
         slo.description ? el('p', {}, slo.description) : null,
@@ -40,9 +40,9 @@ export async function sloDetail([name]) {
             WINDOWS.map(window => burnRow(slo, window)), {id: 'burn-table'}),
         el('p', {class: 'muted'}, 'Alerts need at least ' + slo.minEvents + ' calls in the long window.'),
         el('h2', {}, 'Alert history'),
-        slo.alertHistory.length === 0 ? el('p', {}, 'No alerts yet.') : table(['At', 'Severity', 'Change'],
+        slo.alertHistory.length === 0 ? el('p', {}, 'No alerts yet.') : table(['At', 'Severity', 'Alert', 'Change'],
             slo.alertHistory.map(event => el('tr', {class: event.firing ? 'bad' : 'good'},
-                el('td', {}, time(event.at)), el('td', {}, event.severity),
+                el('td', {}, time(event.at)), el('td', {}, event.severity), el('td', {}, event.alert || '–'),
                 el('td', {}, event.firing ? 'fired' : 'resolved'))), {id: 'alert-history'}),
         el('h2', {}, 'Daily compliance'),
         table(['Day (UTC)', 'Calls', 'Good', 'SLI', 'Met target', 'Budget left at end'],
@@ -62,7 +62,7 @@ function burnRow(slo, window) {
             if (rule.longWindow === window || rule.shortWindow === window) {
                 const over = burn.burnRate > rule.factor;
                 rules.push(el('span', {class: 'badge ' + (over ? (severity === 'page' ? 'bad' : 'warn') : 'good')},
-                    severity + ' > ' + rule.factor + '× ' + (over ? 'exceeded' : 'ok')));
+                    rule.burnTier + ' > ' + rule.factor + '× ' + (over ? 'exceeded' : 'ok')));
             }
         }
     }

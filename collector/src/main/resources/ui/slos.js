@@ -3,13 +3,16 @@ import {el, pageLink, table} from './dom.js';
 import {getJson} from './api.js';
 import {number, percent} from './format.js';
 
-/** bad: paging or budget spent; warn: ticket or under a quarter of the budget left; good otherwise. */
+/**
+ * bad: paging or budget spent; warn: ticket, under a quarter of the budget left, or no data (a blind SLO is not a
+ * healthy one); good otherwise. A budget without calls is null.
+ */
 export function health(slo) {
     const remaining = slo.errorBudget.remainingRatio;
-    if (slo.alerts.page.firing || remaining <= 0) {
+    if (slo.alerts.page.firing || (remaining != null && remaining <= 0)) {
         return 'bad';
     }
-    if (slo.alerts.ticket.firing || remaining < 0.25) {
+    if (slo.alerts.ticket.firing || slo.state === 'no-data' || (remaining != null && remaining < 0.25)) {
         return 'warn';
     }
     return 'good';
@@ -19,7 +22,13 @@ const RANK = {bad: 0, warn: 1, good: 2};
 
 export function alertText(slo) {
     const firing = ['page', 'ticket'].filter(severity => slo.alerts[severity].firing);
-    return firing.length === 0 ? 'ok' : firing.join(' + ') + ' firing';
+    if (slo.alerts.noData && slo.alerts.noData.firing) {
+        firing.push('no data');
+    }
+    if (firing.length === 0) {
+        return slo.state === 'no-data' ? 'no data' : 'ok';
+    }
+    return firing.join(' + ') + ' firing';
 }
 
 export function sliText(slo) {
@@ -31,7 +40,7 @@ export function sliText(slo) {
 export async function sloOverview() {
     const body = await getJson('/api/slos');
     const slos = body.slos.slice().sort((a, b) =>
-        RANK[health(a)] - RANK[health(b)] || a.errorBudget.remainingRatio - b.errorBudget.remainingRatio
+        RANK[health(a)] - RANK[health(b)] || (a.errorBudget.remainingRatio ?? 1) - (b.errorBudget.remainingRatio ?? 1)
         || a.name.localeCompare(b.name));
     const rows = slos.map(slo => el('tr', {class: 'slo ' + health(slo), 'data-slo': slo.name},
         el('td', {}, pageLink(slo.name, 'slo', slo.name)),
@@ -50,12 +59,15 @@ export async function sloOverview() {
             {id: 'slo-table'}),
         el('p', {class: 'legend'},
             el('span', {class: 'badge bad'}, 'paging or budget spent'), ' ',
-            el('span', {class: 'badge warn'}, 'ticket or < 25 % budget left'), ' ',
+            el('span', {class: 'badge warn'}, 'ticket, < 25 % budget left or no data'), ' ',
             el('span', {class: 'badge good'}, 'healthy')),
         el('p', {class: 'muted'}, 'evaluated at ' + body.evaluatedAt));
 }
 
 export function budgetBar(ratio) {
+    if (ratio == null) {
+        return el('span', {class: 'budget-cell'}, 'no data');
+    }
     const fill = el('span', {class: 'fill'});
     // CSSOM, not a style attribute: the content security policy allows no inline styles.
     fill.style.width = (Math.max(0, Math.min(1, ratio)) * 100).toFixed(1) + '%';

@@ -355,6 +355,8 @@ public final class QueryBenchmark {
         queries.put("slo-list (/api/slos)", i -> "/api/slos");
         int slos = sloCounts.get(sloCounts.size() - 1);
         queries.put("slo-detail", i -> "/api/slos/slo-" + i % slos);
+        queries.put("slo-breakdown-30d (what burned the budget)", i -> "/api/slos/slo-" + i % slos
+                + "/breakdown?from=" + (now - 30 * 86_400) + "&to=" + now);
         for (Map.Entry<String, IntFunction<String>> query : queries.entrySet()) {
             for (int i = 0; i < 10; i++) {
                 get(http, web, query.getValue().apply(i));

@@ -125,7 +125,7 @@ public final class Collector implements AutoCloseable {
             otlpServer = listen(config, config.otlpPort(), listeners.otlp(config.otlpPort(), admission));
             Undertow webServer = listen(config, config.httpPort(), listeners.web(config.httpPort(),
                     new WebHandler(registry, database, spanStore, rollupStore, callEventStore, monitor, sloStore,
-                            config.jaegerUi())));
+                            histogram, config.jaegerUi())));
             ScheduledExecutorService sloLoop = Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "callsight-slo");
                 thread.setDaemon(true);

@@ -38,6 +38,7 @@ public final class Main implements Runnable {
                 .addSubcommand("demo", new DemoCommand())
                 .addSubcommand("demo-service", new DemoServiceCommand())
                 .addSubcommand("rules", new RulesCommand())
+                .addSubcommand("export", new ExportCommand())
                 .addSubcommand("soak", new SoakCommand());
     }
 

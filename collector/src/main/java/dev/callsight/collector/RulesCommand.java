@@ -6,8 +6,6 @@ import dev.callsight.collector.slo.SloConfigException;
 import dev.callsight.collector.slo.SloFile;
 import dev.callsight.collector.slo.SloParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,11 +37,7 @@ final class RulesCommand implements Callable<Integer> {
             System.err.println("invalid SLO file " + e.getMessage());
             return 1;
         }
-        if (output == null) {
-            System.out.print(rules);
-        } else {
-            Files.writeString(output, rules, StandardCharsets.UTF_8);
-        }
+        CommandOutput.write(output, rules);
         return 0;
     }
 }

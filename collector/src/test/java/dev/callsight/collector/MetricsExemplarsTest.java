@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.metrics.v1.Exemplar;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,11 +59,7 @@ class MetricsExemplarsTest {
     }
 
     private static HistogramDataPoint withExemplar(HistogramDataPoint point, String traceId, long timeNanos) {
-        return point.toBuilder().addExemplars(Exemplar.newBuilder()
-                .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceId)))
-                .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(SPAN_ID)))
-                .setAsDouble(0.042)
-                .setTimeUnixNano(timeNanos)).build();
+        return Otlp.withExemplar(point, traceId, SPAN_ID, timeNanos);
     }
 
     private static List<String> histogramLines(String metrics) {

@@ -7,6 +7,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Exemplar;
 import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Histogram;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
@@ -76,6 +77,15 @@ final class Otlp {
     static List<KeyValue> callAttributes() {
         return List.of(attr("http.request.method", "GET"), attr("server.address", "users.internal"),
                 attr("server.port", 8443), attr("url.template", "/users/{id}"));
+    }
+
+    /** The point with one exemplar of 42 ms for the given trace and span, recorded at {@code timeNanos}. */
+    static HistogramDataPoint withExemplar(HistogramDataPoint point, String traceId, String spanId, long timeNanos) {
+        return point.toBuilder().addExemplars(Exemplar.newBuilder()
+                .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceId)))
+                .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(spanId)))
+                .setAsDouble(0.042)
+                .setTimeUnixNano(timeNanos)).build();
     }
 
     /** One duration point for GET users.internal:8443 /users/{id} with the given status. */

@@ -43,6 +43,8 @@ class SloServeTest {
                 alerting: { minEvents: 10 }
             """;
 
+    private static final String FAILED_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     @TempDir
     Path dataDir;
 
@@ -79,7 +81,8 @@ class SloServeTest {
         long now = System.currentTimeMillis() * 1_000_000L;
         long start = now - 60_000_000_000L;
         try (Collector collector = start(jdbcUrl)) {
-            send(collector, Otlp.point(start, now, 200, 50), Otlp.point(start, now, 500, 50));
+            send(collector, Otlp.point(start, now, 200, 50), Otlp.withExemplar(Otlp.point(start, now, 500, 50),
+                    FAILED_TRACE, "00f067aa0ba902b7", now - 1_000_000L));
             // The exporting process restarted: its cumulative counts begin again from zero.
             send(collector, Otlp.point(start, now + 1_000_000L, 200, 10));
 
@@ -90,19 +93,43 @@ class SloServeTest {
             assertEquals(50 / 110.0 / 0.01,
                     slo.getAsJsonObject("burnRates").getAsJsonObject("5m").get("burnRate").getAsDouble(), 1e-9);
             JsonArray history = slo.getAsJsonArray("alertHistory");
-            assertEquals(2, history.size(), history.toString());
+            // Every burn tier fired, each an alert of its own.
+            assertEquals(4, history.size(), history.toString());
+            assertEquals("page", slo.get("state").getAsString());
             JsonObject today = slo.getAsJsonArray("daily").get(0).getAsJsonObject();
             assertEquals(110, today.get("calls").getAsLong());
 
             String metrics = Http.get(collector.webEndpoint() + "/metrics").body();
             assertTrue(metrics.contains("callsight_slo_alert_firing{slo=\"users\",severity=\"page\",} 1.0"), metrics);
+            assertTrue(metrics.contains("callsight_slo_burn_tier_firing{slo=\"users\",burn_tier=\"page-fast\","
+                    + "severity=\"page\",} 1.0"), metrics);
+            assertTrue(metrics.contains("callsight_slo_no_data{slo=\"users\",} 0.0"), metrics);
             assertTrue(metrics.contains("callsight_slo_target_ratio{slo=\"users\",} 0.99"), metrics);
             assertTrue(metrics.contains("callsight_slo_sli_ratio{slo=\"users\",window=\"30d\",} 0.545454"), metrics);
             assertTrue(metrics.contains("callsight_slo_burn_rate{slo=\"users\",window=\"1h\",} 45.45454"), metrics);
 
             JsonObject alert = awaitPush(a -> a.getAsJsonObject("labels").get("severity").getAsString().equals("page"));
             assertEquals("CallsightSloErrorBudgetBurn", alert.getAsJsonObject("labels").get("alertname").getAsString());
+            assertTrue(alert.getAsJsonObject("labels").get("burn_tier").getAsString().startsWith("page-"),
+                    alert.toString());
             assertEquals(collector.webEndpoint() + "/api/slos/users", alert.get("generatorURL").getAsString());
+
+            // What burned the budget: the 500s, all of it, with the trace of one of them.
+            JsonObject breakdown = JsonParser.parseString(Http.get(collector.webEndpoint()
+                    + "/api/slos/users/breakdown").body()).getAsJsonObject();
+            assertEquals(110, breakdown.get("calls").getAsLong(), breakdown.toString());
+            JsonObject cause = breakdown.getAsJsonArray("causes").get(0).getAsJsonObject();
+            assertEquals(List.of("/users/{id}", "users.internal:8443", "500", "50"), List.of(
+                    cause.get("route").getAsString(), cause.get("peer").getAsString(),
+                    cause.get("statusCode").getAsString(), cause.get("badCalls").getAsString()), cause.toString());
+            assertEquals(50 / 1.1, cause.get("budgetShare").getAsDouble(), 1e-9);
+            assertEquals(1.0, cause.get("badShare").getAsDouble());
+            assertEquals(FAILED_TRACE, cause.getAsJsonArray("exampleTraceIds").get(0).getAsString());
+            assertEquals("500", breakdown.getAsJsonArray("byStatusCode").get(0).getAsJsonObject().get("value")
+                    .getAsString());
+            assertEquals(404, Http.get(collector.webEndpoint() + "/api/slos/nope/breakdown").statusCode());
+            assertEquals(400, Http.get(collector.webEndpoint() + "/api/slos/users/breakdown?from=9&to=8")
+                    .statusCode());
 
             String rules = Http.get(collector.webEndpoint() + "/api/rules").body();
             assertTrue(rules.contains("record: callsight:slo_error_ratio:rate5m"), rules);
@@ -120,7 +147,47 @@ class SloServeTest {
             JsonObject slo = await(restarted, "/api/slos/users", body -> body.get("calls").getAsLong() == 110);
             // The alert state survived: still firing, no second "fired" event.
             assertTrue(slo.getAsJsonObject("alerts").getAsJsonObject("page").get("firing").getAsBoolean());
-            assertEquals(2, slo.getAsJsonArray("alertHistory").size());
+            assertEquals(4, slo.getAsJsonArray("alertHistory").size());
+        }
+    }
+
+    @Test
+    void theCallersViewCountsWhatTheApplicationGot() throws Exception {
+        Files.writeString(slosFile, SLOS.replace("name: users", "name: users-attempts")
+                + SLOS.replace("slos:\n", "").replace("name: users", "name: users-calls")
+                        .replace("    sli: success", "    per: call\n    sli: success"));
+        long now = System.currentTimeMillis() * 1_000_000L;
+        long start = now - 60_000_000_000L;
+        try (Collector collector = start(null)) {
+            // 50 calls, each failed once with a 503 and succeeded on its retry: 100 attempts, 50 calls, all good.
+            send(collector, Otlp.point(start, now, 200, 50), Otlp.point(start, now, 503, 50));
+            ExportMetricsServiceRequest calls = Otlp.metrics("checkout", Otlp.metrics("checkout",
+                    AGGREGATION_TEMPORALITY_CUMULATIVE, Otlp.point(start, now, 200, 50)).getResourceMetrics(0)
+                    .getScopeMetrics(0).getMetrics(0).toBuilder().setName("callsight.client.call.duration").build());
+            assertEquals(200, Http.post(collector.otlpEndpoint() + "/v1/metrics", "application/x-protobuf",
+                    calls.toByteArray()).statusCode());
+
+            JsonObject perCall = await(collector, "/api/slos/users-calls", body -> body.get("calls").getAsLong() == 50);
+            assertEquals(1.0, perCall.get("sliRatio").getAsDouble());
+            assertEquals("call", perCall.getAsJsonObject("selector").get("per").getAsString());
+            assertEquals("client", perCall.getAsJsonObject("selector").get("kind").getAsString());
+            JsonObject perAttempt = await(collector, "/api/slos/users-attempts",
+                    body -> body.get("calls").getAsLong() == 100);
+            assertEquals(0.5, perAttempt.get("sliRatio").getAsDouble());
+            assertEquals("attempt", perAttempt.getAsJsonObject("selector").get("per").getAsString());
+
+            String metrics = Http.get(collector.webEndpoint() + "/metrics").body();
+            assertTrue(metrics.contains("callsight_client_call_duration_seconds_count{service_name=\"checkout\","
+                    + "server_address=\"users.internal\",server_port=\"8443\",http_route=\"/users/{id}\","
+                    + "http_request_method=\"GET\",http_response_status_code=\"200\",error_type=\"\",} 50.0"),
+                    metrics);
+            String rules = Http.get(collector.webEndpoint() + "/api/rules").body();
+            assertTrue(rules.contains("callsight_client_call_duration_seconds_count{service_name=\"checkout\""), rules);
+            // The call site is listed once, with its attempts.
+            JsonObject services = JsonParser.parseString(Http.get(collector.webEndpoint() + "/api/services").body())
+                    .getAsJsonObject();
+            assertEquals(100, services.getAsJsonArray("services").get(0).getAsJsonObject().get("calls").getAsLong(),
+                    services.toString());
         }
     }
 

@@ -78,11 +78,14 @@ class DockerStackTest {
         Programs.Run prometheus = Programs.run(List.of(promtool.toString(), "check", "config",
                 prometheusConfig.toString()));
         assertEquals(0, prometheus.exitCode(), prometheus.output());
-        // The rules promtool found through the config are the generated ones (46: two SLOs).
-        assertTrue(prometheus.output().contains("slo-rules.yml\n  SUCCESS: 46 rules found"), prometheus.output());
+        // The rules promtool found through the config are the generated ones (52: two SLOs of 21 recording rules,
+        // four burn tiers and a no-data alert each).
+        assertTrue(prometheus.output().contains("slo-rules.yml\n  SUCCESS: 52 rules found"), prometheus.output());
 
         Programs.Run alertmanager = Programs.run(List.of(amtool.toString(), "check-config",
                 repository().resolve("docker/alertmanager/alertmanager.yml").toString()));
         assertEquals(0, alertmanager.exitCode(), alertmanager.output());
+        assertTrue(alertmanager.output().contains("1 inhibit rules"), "a ticket is silenced while its page fires: "
+                + alertmanager.output());
     }
 }

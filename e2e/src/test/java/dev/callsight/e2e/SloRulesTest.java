@@ -38,6 +38,23 @@ class SloRulesTest {
     }
 
     @Test
+    void theShippedSlosExportedAsOpenSloGiveTheSameRules() throws Exception {
+        Path shipped = Jvm.dashboards().resolve("prometheus");
+        Path exported = workDir.resolve("openslo.yaml");
+        Programs.Run export = Programs.run(List.of(Jvm.java().toString(), "-jar", Jvm.collectorJar().toString(),
+                "export", "--format", "openslo", "--slos", shipped.resolve("slos.yaml").toString(),
+                "-o", exported.toString()));
+        assertEquals(0, export.exitCode(), export.output());
+        assertEquals(true, Files.readString(exported).contains("kind: AlertPolicy"), Files.readString(exported));
+
+        Path written = workDir.resolve("slo-rules.yml");
+        Programs.Run rules = rules(exported.toString(), "--output", written.toString());
+        assertEquals(0, rules.exitCode(), rules.output());
+        assertEquals(Files.readString(shipped.resolve("slo-rules.yml")), Files.readString(written),
+                "the OpenSLO export must read back to the same SLOs, hence the same rules");
+    }
+
+    @Test
     void everyKindOfSloGivesRulesPrometheusAccepts() throws Exception {
         Path promtool = Programs.require("promtool", "prometheus");
         Path slos = workDir.resolve("slos.yaml");
@@ -80,8 +97,23 @@ class SloRulesTest {
 
         Programs.Run check = Programs.run(List.of(promtool.toString(), "check", "rules", written.toString()));
         assertEquals(0, check.exitCode(), check.output());
-        // Three SLOs of 21 recording rules each; two alert tiers for "open", one each for the others.
-        assertEquals("Checking " + written + "\n  SUCCESS: 67 rules found\n\n", check.output());
+        // Three SLOs of 21 recording rules each; four burn tiers for "open", two each for the others (page or ticket
+        // off), and a no-data alert each.
+        assertEquals("Checking " + written + "\n  SUCCESS: 74 rules found\n\n", check.output());
+    }
+
+    @Test
+    void theShippedAlertmanagerConfigsCarryTheInhibitRulesAndPassAmtool() throws Exception {
+        Path amtool = Programs.require("amtool", "prometheus-alertmanager");
+        Path shipped = Jvm.dashboards().resolve("alertmanager");
+        String inhibitRules = Files.readString(shipped.resolve("inhibit-rules.yml"));
+        String rules = inhibitRules.substring(inhibitRules.indexOf("inhibit_rules:"));
+        assertEquals(true, Files.readString(shipped.resolve("alertmanager.yml")).endsWith(rules),
+                "dashboards/alertmanager/alertmanager.yml must end with the rules of inhibit-rules.yml");
+        Programs.Run check = Programs.run(List.of(amtool.toString(), "check-config",
+                shipped.resolve("alertmanager.yml").toString()));
+        assertEquals(0, check.exitCode(), check.output());
+        assertEquals(true, check.output().contains("1 inhibit rules"), check.output());
     }
 
     @Test

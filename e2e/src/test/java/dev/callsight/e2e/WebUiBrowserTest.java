@@ -73,7 +73,7 @@ class WebUiBrowserTest {
             double burn = strict.getAsJsonObject("burnRates").getAsJsonObject("5m").get("burnRate").getAsDouble();
             browser.awaitText("#burn-table tr[data-window='5m'] .burn",
                     text -> text.equals(String.format(Locale.ROOT, "%.2f×", burn)));
-            browser.awaitText("#burn-table tr[data-window='1h']", text -> text.contains("page > 14.4×"));
+            browser.awaitText("#burn-table tr[data-window='1h']", text -> text.contains("page-fast > 14.4×"));
             browser.awaitText("#daily-table tbody tr", text -> text.contains(String.valueOf(strict.get("calls").getAsLong())));
             assertEquals(2, browser.elements(".chart canvas").size(), "SLI and budget charts");
             browser.screenshot(screenshots.resolve("slo-detail.png"));

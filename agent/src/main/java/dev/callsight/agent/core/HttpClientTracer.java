@@ -3,6 +3,7 @@ package dev.callsight.agent.core;
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -22,8 +23,10 @@ import java.util.function.BiConsumer;
 /**
  * The one place that turns an attempt of an outbound HTTP request into a CLIENT span and a
  * {@code http.client.request.duration} measurement, following the OpenTelemetry HTTP semantic
- * conventions. {@link LogicalCall} decides when attempts start; client-library glue only
- * describes the request and reports how it ended.
+ * conventions, and a logical call (all its attempts, backoff included) into one
+ * {@code callsight.client.call.duration} measurement with its final outcome. {@link LogicalCall}
+ * decides when attempts start; client-library glue only describes the request and reports how it
+ * ended.
  */
 public final class HttpClientTracer {
 
@@ -67,6 +70,8 @@ public final class HttpClientTracer {
 
     private final Tracer tracer;
     private final DoubleHistogram duration;
+    /** The caller's view: one measurement per logical call, whatever the retries, with its final outcome. */
+    private final DoubleHistogram callDuration;
     private final TextMapPropagator propagator;
     private final CallSite.Cache sites = new CallSite.Cache(MAX_CALL_SITES);
 
@@ -76,6 +81,13 @@ public final class HttpClientTracer {
                 .histogramBuilder("http.client.request.duration")
                 .setUnit("s")
                 .setDescription("Duration of HTTP client requests.")
+                .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+                .build();
+        this.callDuration = openTelemetry.getMeter("dev.callsight.agent")
+                .histogramBuilder("callsight.client.call.duration")
+                .setUnit("s")
+                .setDescription("Duration of logical HTTP client calls: every attempt and the waits between them, "
+                        + "with the outcome of the last attempt.")
                 .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
                 .build();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
@@ -171,7 +183,7 @@ public final class HttpClientTracer {
      * @param protocolVersion e.g. "1.1" or "2", or null when unknown
      * @param error what the client threw, or null
      */
-    void end(ClientCall call, int statusCode, String protocolVersion, Throwable error) {
+    Attributes end(ClientCall call, int statusCode, String protocolVersion, Throwable error) {
         double seconds = (System.nanoTime() - call.startNanos()) / 1e9;
         String errorType = error instanceof CallRejectedException ? ((CallRejectedException) error).reason()
                 : error != null ? error.getClass().getName()
@@ -194,5 +206,15 @@ public final class HttpClientTracer {
         }
         duration.record(seconds, outcome.metricAttributes);
         span.end();
+        return outcome.metricAttributes;
+    }
+
+    /**
+     * Records a logical call that has ended.
+     *
+     * @param finalOutcome the metric attributes of its last attempt: site, status and error type
+     */
+    void endCall(long nanos, Attributes finalOutcome) {
+        callDuration.record(nanos / 1e9, finalOutcome);
     }
 }

@@ -68,6 +68,8 @@ public final class LogicalCall {
     private volatile String lastFailure;
     private volatile long pendingBackoffMillis = -1;
     private volatile boolean observedDeadline;
+    /** The metric attributes (site, status, error type) of the last attempt that ended: the call's outcome. */
+    private volatile Attributes lastOutcome;
     private volatile boolean rejected;
 
     LogicalCall(OutboundCalls calls, ClientRequest request, String method, Policy policy, UpstreamGuards guards,
@@ -198,7 +200,7 @@ public final class LogicalCall {
             guards.breaker().record(error != null || statusCode >= 500,
                     (from, to) -> breakerChanged(attempt.span(), from, to));
         }
-        calls.tracer().end(attempt, statusCode, protocolVersion, error);
+        lastOutcome = calls.tracer().end(attempt, statusCode, protocolVersion, error);
     }
 
     /**
@@ -235,10 +237,17 @@ public final class LogicalCall {
         return delay;
     }
 
-    /** Ends the logical call after its last attempt; releases its concurrency permit. */
+    /**
+     * Ends the logical call after its last attempt: records it once, from its start to now, with the last attempt's
+     * outcome (the caller's view), and releases its concurrency permit.
+     */
     public void end() {
         if (!ENDED.compareAndSet(this, 0, 1)) {
             return;
+        }
+        Attributes outcome = lastOutcome;
+        if (outcome != null) {
+            calls.tracer().endCall(calls.nanoTime() - startNanos, outcome);
         }
         if (holdsPermit) {
             guards.concurrency().release();

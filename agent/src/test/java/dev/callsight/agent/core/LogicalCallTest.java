@@ -73,6 +73,23 @@ class LogicalCallTest {
     }
 
     @Test
+    void theCallersViewCountsOneCallWithItsFinalOutcome() throws Exception {
+        OutboundCalls calls = calls("retry: { maxAttempts: 3, initialBackoff: 1ms, jitter: none, on: [503] }");
+        LogicalCall call = calls.begin(request("GET", false));
+        call.endAttempt(call.startAttempt(call.request(), RetrySource.FIRST), 503, "1.1", null);
+        assertTrue(call.retryDelayNanos(503, null, null, true) >= 0);
+        call.endAttempt(call.startAttempt(call.request(), RetrySource.AGENT), 200, "1.1", null);
+        call.end();
+        call.end();
+
+        // Per attempt: one failure and one success. Per call: one success, once, however often end is called.
+        assertEquals(1, telemetry.histogramCount("http.client.request.duration", "http.response.status_code", 503));
+        assertEquals(1, telemetry.histogramCount("http.client.request.duration", "http.response.status_code", 200));
+        assertEquals(1, telemetry.histogramCount("callsight.client.call.duration"));
+        assertEquals(1, telemetry.histogramCount("callsight.client.call.duration", "http.response.status_code", 200));
+    }
+
+    @Test
     void noRetryWouldOutliveTheDeadline() throws Exception {
         OutboundCalls calls = calls("timeouts: { deadline: 1s }\n"
                 + "    retry: { maxAttempts: 3, initialBackoff: 10ms, jitter: none, on: [503] }");

@@ -62,8 +62,23 @@ public final class RecordingTelemetry implements AutoCloseable {
 
     /** Calls recorded in http.client.request.duration, over every attribute set. */
     public long recordedCalls() {
+        return histogramCount("http.client.request.duration");
+    }
+
+    /** Measurements of a histogram over the points whose attributes include the given long key and value. */
+    public long histogramCount(String name, String key, long value) {
         return metrics.collectAllMetrics().stream()
-                .filter(metric -> metric.getName().equals("http.client.request.duration"))
+                .filter(metric -> metric.getName().equals(name))
+                .flatMap(metric -> metric.getHistogramData().getPoints().stream())
+                .filter(point -> Long.valueOf(value).equals(point.getAttributes().get(AttributeKey.longKey(key))))
+                .mapToLong(HistogramPointData::getCount)
+                .sum();
+    }
+
+    /** Measurements of a histogram over every attribute set. */
+    public long histogramCount(String name) {
+        return metrics.collectAllMetrics().stream()
+                .filter(metric -> metric.getName().equals(name))
                 .flatMap(metric -> metric.getHistogramData().getPoints().stream())
                 .mapToLong(HistogramPointData::getCount)
                 .sum();

@@ -3,15 +3,17 @@ package dev.callsight.collector.aggregate;
 import java.util.Locale;
 
 /**
- * Which side of a request a duration measures: a service's outbound call to a peer
- * ({@code http.client.request.duration}) or a request the service itself answered
- * ({@code http.server.request.duration}), which has no peer.
+ * Which side of a request a duration measures: an attempt of a service's outbound call to a peer
+ * ({@code http.client.request.duration}), a request the service itself answered
+ * ({@code http.server.request.duration}), which has no peer, or a whole logical outbound call as the application
+ * saw it, every attempt and the waits between them, with its final outcome ({@code callsight.client.call.duration}).
  */
 public enum CallKind {
     CLIENT,
-    SERVER;
+    SERVER,
+    CALL;
 
-    /** As stored, in the API and in SLO files: {@code client} or {@code server}. */
+    /** As stored, in the API and in SLO files: {@code client}, {@code server} or {@code call}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -23,6 +25,6 @@ public enum CallKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("kind must be client or server, not '" + label + "'");
+        throw new IllegalArgumentException("kind must be client, server or call, not '" + label + "'");
     }
 }

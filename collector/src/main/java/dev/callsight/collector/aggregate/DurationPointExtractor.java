@@ -14,13 +14,15 @@ import java.util.Optional;
  * Picks the HTTP duration histograms out of an OTLP metrics request: {@code http.client.request.duration}
  * (current semantic conventions, seconds) and {@code http.client.duration} (older ones, milliseconds, with the
  * older attribute names) for outbound calls, {@code http.server.request.duration} (seconds) for requests a service
- * answered. Every other metric, and exponential histograms, are ignored.
+ * answered, {@code callsight.client.call.duration} (seconds) for the agent's logical calls. Every other metric, and
+ * exponential histograms, are ignored.
  */
 public final class DurationPointExtractor {
 
     private static final String CURRENT_NAME = "http.client.request.duration";
     private static final String LEGACY_NAME = "http.client.duration";
     private static final String SERVER_NAME = "http.server.request.duration";
+    private static final String CALL_NAME = "callsight.client.call.duration";
 
     public List<DurationPoint> extract(ExportMetricsServiceRequest request) {
         List<DurationPoint> points = new ArrayList<>();
@@ -40,7 +42,8 @@ public final class DurationPointExtractor {
 
     private static Optional<Double> secondsPerUnit(Metric metric) {
         String unit = metric.getUnit();
-        if (metric.getName().equals(SERVER_NAME) && (unit.equals("s") || unit.isEmpty())) {
+        if ((metric.getName().equals(SERVER_NAME) || metric.getName().equals(CALL_NAME))
+                && (unit.equals("s") || unit.isEmpty())) {
             return Optional.of(1.0);
         }
         if (metric.getName().equals(CURRENT_NAME) || metric.getName().equals(LEGACY_NAME)) {
@@ -65,7 +68,8 @@ public final class DurationPointExtractor {
         OtlpPoints.requireTime(point.getTimeUnixNano(), "histogram " + metricName);
         List<KeyValue> attributes = point.getAttributesList();
         CallSite site = metricName.equals(SERVER_NAME) ? OtlpAttributes.serverSite(service, attributes)
-                : OtlpAttributes.callSite(service, attributes);
+                : OtlpAttributes.callSite(service, attributes,
+                        metricName.equals(CALL_NAME) ? CallKind.CALL : CallKind.CLIENT);
         CallKey call = CallKey.of(site,
                 (int) OtlpAttributes.integer(attributes, "http.response.status_code")
                         .or(() -> OtlpAttributes.integer(attributes, "http.status_code")).orElse(0L).longValue(),

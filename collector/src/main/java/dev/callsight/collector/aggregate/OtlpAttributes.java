@@ -52,6 +52,11 @@ public final class OtlpAttributes {
 
     /** The call attributes of a metric point, current semantic-convention names first, then the older ones. */
     public static CallSite callSite(String service, List<KeyValue> attributes) {
+        return callSite(service, attributes, CallKind.CLIENT);
+    }
+
+    /** As {@link #callSite(String, List)}, for outbound attempts ({@code client}) or logical calls ({@code call}). */
+    public static CallSite callSite(String service, List<KeyValue> attributes, CallKind kind) {
         return new CallSite(
                 service,
                 string(attributes, "server.address").or(() -> string(attributes, "net.peer.name")).orElse(""),
@@ -59,7 +64,7 @@ public final class OtlpAttributes {
                         .longValue(),
                 string(attributes, "url.template").or(() -> string(attributes, "http.route")).orElse(""),
                 string(attributes, "http.request.method").or(() -> string(attributes, "http.method")).orElse(""),
-                CallKind.CLIENT);
+                kind);
     }
 
     private static Optional<Long> parseLong(String text) {

@@ -4,6 +4,9 @@ import dev.callsight.collector.aggregate.CallKey;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.aggregate.DurationExemplar;
 import io.prometheus.client.exemplars.Exemplar;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -31,6 +34,19 @@ final class BucketExemplars {
     Exemplar get(CallKey call, int bucket) {
         AtomicReferenceArray<Exemplar> buckets = latest.get(call);
         return buckets == null ? null : buckets.get(bucket);
+    }
+
+    /** The exemplars of buckets {@code fromBucket} and up of a call key, newest first. */
+    List<Exemplar> from(CallKey call, int fromBucket) {
+        AtomicReferenceArray<Exemplar> buckets = latest.get(call);
+        List<Exemplar> found = new ArrayList<>();
+        for (int bucket = fromBucket; buckets != null && bucket < buckets.length(); bucket++) {
+            if (buckets.get(bucket) != null) {
+                found.add(buckets.get(bucket));
+            }
+        }
+        found.sort(Comparator.comparingLong(BucketExemplars::timestamp).reversed());
+        return found;
     }
 
     private static Exemplar toPrometheus(DurationExemplar exemplar) {

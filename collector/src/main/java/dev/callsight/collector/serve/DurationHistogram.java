@@ -7,14 +7,16 @@ import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.aggregate.DurationExemplar;
 import dev.callsight.collector.aggregate.RollupDelta;
 import io.prometheus.client.Collector;
+import io.prometheus.client.exemplars.Exemplar;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code http_client_request_duration_seconds} and {@code http_server_request_duration_seconds} as Prometheus
- * histograms: running totals per call key since the store began, seeded from the stored rollups at startup and
+ * {@code http_client_request_duration_seconds}, {@code http_server_request_duration_seconds} and
+ * {@code callsight_client_call_duration_seconds} (logical calls, with the client labels) as Prometheus histograms: running totals per call key since the store began, seeded from the stored rollups at startup and
  * added to after each committed ingest. Server series have no peer labels. Bucket samples carry the latest exemplar
  * seen for them, which only the OpenMetrics format shows.
  */
@@ -22,6 +24,7 @@ public final class DurationHistogram extends Collector {
 
     static final String NAME = "http_client_request_duration_seconds";
     static final String SERVER_NAME = "http_server_request_duration_seconds";
+    static final String CALL_NAME = "callsight_client_call_duration_seconds";
     private static final List<String> OUTCOME = List.of("http_response_status_code", "error_type");
     private static final List<String> SERVER_SITE = List.of("service_name", "http_route", "http_request_method");
 
@@ -44,6 +47,35 @@ public final class DurationHistogram extends Collector {
         newExemplars.stream().filter(exemplar -> totals.containsKey(exemplar.call())).forEach(exemplars::offer);
     }
 
+    /**
+     * Trace IDs of the latest exemplars of these calls in buckets {@code fromBucket} and up, stamped within
+     * {@code [fromMs, toMs)} (an exemplar without a time is taken as recent), newest first, at most {@code limit}.
+     */
+    public List<String> exampleTraceIds(List<CallKey> calls, int fromBucket, long fromMs, long toMs, int limit) {
+        List<Exemplar> found = new ArrayList<>();
+        for (CallKey call : calls) {
+            for (Exemplar exemplar : exemplars.from(call, fromBucket)) {
+                Long at = exemplar.getTimestampMs();
+                if (at == null || (at >= fromMs && at < toMs)) {
+                    found.add(exemplar);
+                }
+            }
+        }
+        found.sort(Comparator.comparingLong((Exemplar e) ->
+                e.getTimestampMs() == null ? Long.MAX_VALUE : e.getTimestampMs()).reversed());
+        return found.stream().map(DurationHistogram::traceId).distinct().limit(limit).toList();
+    }
+
+    /** Exemplar labels are kept sorted by name, so the trace ID is looked up, not taken by position. */
+    private static String traceId(Exemplar exemplar) {
+        for (int i = 0; i < exemplar.getNumberOfLabels(); i++) {
+            if (exemplar.getLabelName(i).equals("trace_id")) {
+                return exemplar.getLabelValue(i);
+            }
+        }
+        throw new IllegalStateException("an exemplar without trace_id");
+    }
+
     private static CallTotal sum(CallTotal a, CallTotal b) {
         List<Long> buckets = new ArrayList<>(a.buckets().size());
         for (int i = 0; i < a.buckets().size(); i++) {
@@ -56,11 +88,15 @@ public final class DurationHistogram extends Collector {
     public List<MetricFamilySamples> collect() {
         List<MetricFamilySamples.Sample> client = new ArrayList<>();
         List<MetricFamilySamples.Sample> server = new ArrayList<>();
+        List<MetricFamilySamples.Sample> calls = new ArrayList<>();
         for (CallTotal total : totals.values()) {
-            if (total.call().kind() == CallKind.SERVER) {
-                addSamples(server, SERVER_NAME, withOutcome(SERVER_SITE), serverValues(total.call()), total);
-            } else {
-                addSamples(client, NAME, CallSiteLabels.namesWith(OUTCOME), clientValues(total.call()), total);
+            switch (total.call().kind()) {
+                case SERVER -> addSamples(server, SERVER_NAME, withOutcome(SERVER_SITE), serverValues(total.call()),
+                        total);
+                case CALL -> addSamples(calls, CALL_NAME, CallSiteLabels.namesWith(OUTCOME),
+                        clientValues(total.call()), total);
+                case CLIENT -> addSamples(client, NAME, CallSiteLabels.namesWith(OUTCOME), clientValues(total.call()),
+                        total);
             }
         }
         return List.of(
@@ -68,7 +104,11 @@ public final class DurationHistogram extends Collector {
                         "Duration of outbound HTTP client calls, from the callsight agent's histograms.", client),
                 new MetricFamilySamples(SERVER_NAME, Type.HISTOGRAM,
                         "Duration of HTTP requests the services answered, from the callsight agent's histograms.",
-                        server));
+                        server),
+                new MetricFamilySamples(CALL_NAME, Type.HISTOGRAM,
+                        "Duration of logical outbound calls as the application saw them (every attempt and the waits "
+                                + "between), with their final outcome, from the callsight agent's histograms.",
+                        calls));
     }
 
     private void addSamples(List<MetricFamilySamples.Sample> samples, String name, List<String> labels,

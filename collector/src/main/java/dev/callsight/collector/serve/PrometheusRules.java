@@ -3,8 +3,11 @@ package dev.callsight.collector.serve;
 import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.slo.AlertTier;
 import dev.callsight.collector.slo.BurnWindow;
+import dev.callsight.collector.slo.DurationText;
+import dev.callsight.collector.slo.NoDataAlert;
 import dev.callsight.collector.slo.Selector;
 import dev.callsight.collector.slo.Sli;
+import dev.callsight.collector.slo.SloAlert;
 import dev.callsight.collector.slo.SloDefinition;
 import io.prometheus.client.Collector;
 import java.util.ArrayList;
@@ -18,10 +21,12 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
 
 /**
  * Prometheus recording and alerting rules for SLOs, over the {@code http_client_request_duration_seconds} series
- * (or, for a {@code kind: server} selector, {@code http_server_request_duration_seconds}) the collector serves on
+ * (or, for a {@code kind: server} selector, {@code http_server_request_duration_seconds}, and for {@code per: call},
+ * {@code callsight_client_call_duration_seconds}) the collector serves on
  * /metrics. Per SLO and burn window: the rate of calls, of bad calls, and their ratio;
- * then one alert per tier with the same multiwindow conditions and low-traffic guard the collector applies, and
- * the same alert name and labels, so Alertmanager sees one alert whichever of the two evaluates it.
+ * then one alert per burn tier with the same window pair, factor and low-traffic guard the collector applies, and
+ * a no-data alert, with the same alert names and labels, so Alertmanager sees one alert whichever of the two
+ * evaluates it.
  */
 public final class PrometheusRules {
 
@@ -45,9 +50,12 @@ public final class PrometheusRules {
                         + series(slo, REQUESTS, window)));
             }
             for (AlertTier tier : AlertTier.values()) {
-                if (slo.alerting().enabled(tier)) {
+                if (tier.enabled(slo)) {
                     rules.add(alert(slo, tier, sloLinkBase));
                 }
+            }
+            if (NoDataAlert.NO_DATA.enabled(slo)) {
+                rules.add(noData(slo, sloLinkBase));
             }
             Map<String, Object> group = new LinkedHashMap<>();
             group.put("name", "callsight-slo-" + slo.name());
@@ -69,24 +77,39 @@ public final class PrometheusRules {
     }
 
     private static Map<String, Object> alert(SloDefinition slo, AlertTier tier, String sloLinkBase) {
-        List<String> conditions = new ArrayList<>();
-        for (AlertTier.Condition condition : tier.conditions()) {
-            String threshold = condition.factor().multiply(slo.errorBudget()).stripTrailingZeros().toPlainString();
-            conditions.add("(" + series(slo, ERROR_RATIO, condition.longWindow()) + " > " + threshold
-                    + " and " + series(slo, ERROR_RATIO, condition.shortWindow()) + " > " + threshold
-                    + " and " + series(slo, REQUESTS, condition.longWindow()) + " * "
-                    + condition.longWindow().length().getSeconds() + " >= " + slo.alerting().minEvents() + ")");
-        }
-        Map<String, Object> labels = new LinkedHashMap<>();
-        labels.put("severity", tier.severity());
-        labels.put("slo", slo.name());
+        AlertTier.Condition condition = tier.condition();
+        String threshold = condition.factor().multiply(slo.errorBudget()).stripTrailingZeros().toPlainString();
+        return alertRule(slo, tier, series(slo, ERROR_RATIO, condition.longWindow()) + " > " + threshold
+                + " and " + series(slo, ERROR_RATIO, condition.shortWindow()) + " > " + threshold
+                + " and " + series(slo, REQUESTS, condition.longWindow()) + " * "
+                + condition.longWindow().length().getSeconds() + " >= " + slo.alerting().minEvents(), null,
+                sloLinkBase);
+    }
+
+    /**
+     * The SLO is blind: no call has matched its selector over 5m, for the no-data silence. The request rate is
+     * recorded with {@code or vector(0)}, so this holds when the series vanished, never existed, or stopped growing
+     * (an agent that stopped exporting leaves its counters on /metrics), as Pyrra's absent alerts do for the first.
+     */
+    private static Map<String, Object> noData(SloDefinition slo, String sloLinkBase) {
+        return alertRule(slo, NoDataAlert.NO_DATA, series(slo, REQUESTS, BurnWindow.M5) + " == 0",
+                DurationText.of(slo.alerting().noDataAfter()), sloLinkBase);
+    }
+
+    private static Map<String, Object> alertRule(SloDefinition slo, SloAlert alert, String expression, String hold,
+            String sloLinkBase) {
+        Map<String, Object> labels = new LinkedHashMap<>(alert.labels(slo));
+        labels.remove("alertname");
         Map<String, Object> annotations = new LinkedHashMap<>();
-        annotations.put("summary", tier.summary(slo));
-        annotations.put("description", tier.description(slo));
+        annotations.put("summary", alert.summary(slo));
+        annotations.put("description", alert.description(slo));
         annotations.put("slo_url", sloLinkBase + slo.name());
         Map<String, Object> rule = new LinkedHashMap<>();
-        rule.put("alert", AlertTier.ALERT_NAME);
-        rule.put("expr", String.join(" or ", conditions));
+        rule.put("alert", alert.alertName());
+        rule.put("expr", expression);
+        if (hold != null) {
+            rule.put("for", hold);
+        }
         rule.put("labels", labels);
         rule.put("annotations", annotations);
         return rule;
@@ -97,7 +120,11 @@ public final class PrometheusRules {
     }
 
     private static String histogram(SloDefinition slo) {
-        return slo.selector().kind() == CallKind.SERVER ? DurationHistogram.SERVER_NAME : DurationHistogram.NAME;
+        return switch (slo.selector().kind()) {
+            case SERVER -> DurationHistogram.SERVER_NAME;
+            case CALL -> DurationHistogram.CALL_NAME;
+            case CLIENT -> DurationHistogram.NAME;
+        };
     }
 
     /** Bad calls: all calls less the good ones, so every SLI is written as a count of good calls. */

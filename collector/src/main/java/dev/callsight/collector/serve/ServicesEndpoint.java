@@ -50,6 +50,10 @@ final class ServicesEndpoint implements HttpHandler {
                 created.add("endpoints", new JsonArray());
                 return created;
             });
+            if (count.kind() == CallKind.CALL) {
+                // Logical calls repeat the attempts' call sites: listed once, as attempts.
+                continue;
+            }
             if (count.kind() == CallKind.SERVER) {
                 JsonObject endpoint = new JsonObject();
                 endpoint.addProperty("route", count.route());

@@ -5,6 +5,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.callsight.collector.slo.AlertTier;
 import dev.callsight.collector.slo.BurnWindow;
+import dev.callsight.collector.slo.DurationText;
+import dev.callsight.collector.slo.NoDataAlert;
 import dev.callsight.collector.slo.SloDefinition;
 import dev.callsight.collector.slo.SloMonitor;
 import dev.callsight.collector.slo.SloStatus;
@@ -16,6 +18,8 @@ import dev.callsight.collector.store.SloDay;
 import dev.callsight.collector.store.SloStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -98,7 +102,7 @@ final class SloEndpoint {
         JsonObject budget = new JsonObject();
         budget.addProperty("allowedBadCalls", status.allowedBad());
         budget.addProperty("badCalls", status.window().bad());
-        budget.addProperty("remainingRatio", status.budgetRemaining());
+        addNumber(budget, "remainingRatio", status.budgetRemaining());
         object.add("errorBudget", budget);
         JsonObject windows = new JsonObject();
         for (BurnWindow window : BurnWindow.values()) {
@@ -111,23 +115,54 @@ final class SloEndpoint {
         }
         object.add("burnRates", windows);
         JsonObject alerts = new JsonObject();
-        for (AlertTier tier : AlertTier.values()) {
-            SloAlertState state = snapshot.alert(slo.name(), tier);
+        boolean paging = false;
+        boolean ticketing = false;
+        for (String severity : List.of("page", "ticket")) {
             JsonObject item = new JsonObject();
-            item.addProperty("enabled", slo.alerting().enabled(tier));
-            item.addProperty("firing", state.firing());
-            item.addProperty("since", state.since().toString());
             JsonArray conditions = new JsonArray();
-            for (AlertTier.Condition condition : tier.conditions()) {
+            List<SloAlertState> states = new ArrayList<>();
+            for (AlertTier tier : AlertTier.values()) {
+                if (!tier.severity().equals(severity)) {
+                    continue;
+                }
+                SloAlertState state = snapshot.alert(slo.name(), tier);
+                states.add(state);
                 JsonObject rule = new JsonObject();
-                rule.addProperty("factor", condition.factor());
-                rule.addProperty("longWindow", condition.longWindow().label());
-                rule.addProperty("shortWindow", condition.shortWindow().label());
+                rule.addProperty("burnTier", tier.key());
+                rule.addProperty("factor", tier.condition().factor());
+                rule.addProperty("longWindow", tier.condition().longWindow().label());
+                rule.addProperty("shortWindow", tier.condition().shortWindow().label());
+                rule.addProperty("firing", state.firing());
+                rule.addProperty("since", state.since().toString());
                 conditions.add(rule);
             }
+            // A severity fires while any of its tiers does, since the earliest firing one started; otherwise it
+            // has been quiet since the last one resolved.
+            boolean firing = states.stream().anyMatch(SloAlertState::firing);
+            Instant since = firing
+                    ? states.stream().filter(SloAlertState::firing).map(SloAlertState::since).min(Instant::compareTo)
+                            .orElseThrow()
+                    : states.stream().map(SloAlertState::since).max(Instant::compareTo).orElseThrow();
+            item.addProperty("enabled", slo.alerting().enabled(severity));
+            item.addProperty("firing", firing);
+            item.addProperty("since", since.toString());
             item.add("conditions", conditions);
-            alerts.add(tier.severity(), item);
+            alerts.add(severity, item);
+            paging |= firing && severity.equals("page");
+            ticketing |= firing && severity.equals("ticket");
         }
+        SloAlertState blind = snapshot.alert(slo.name(), NoDataAlert.NO_DATA);
+        JsonObject noData = new JsonObject();
+        noData.addProperty("enabled", NoDataAlert.NO_DATA.enabled(slo));
+        noData.addProperty("after", slo.alerting().noDataAfter() == null ? null
+                : DurationText.of(slo.alerting().noDataAfter()));
+        noData.addProperty("silent", status.silent());
+        noData.addProperty("firing", blind.firing());
+        noData.addProperty("since", blind.since().toString());
+        alerts.add("noData", noData);
+        // What a person should read first: blind beats healthy-looking numbers.
+        object.addProperty("state", blind.firing() ? "no-data" : paging ? "page" : ticketing ? "ticket"
+                : status.window().total() == 0 ? "no-data" : "ok");
         object.add("alerts", alerts);
         object.addProperty("minEvents", slo.alerting().minEvents());
         return object;
@@ -139,7 +174,8 @@ final class SloEndpoint {
         selector.addProperty("peer", slo.selector().peer());
         selector.addProperty("route", slo.selector().route());
         selector.addProperty("method", slo.selector().method());
-        selector.addProperty("kind", slo.selector().kind().label());
+        selector.addProperty("kind", slo.selector().side());
+        selector.addProperty("per", slo.selector().per());
         return selector;
     }
 
@@ -163,6 +199,7 @@ final class SloEndpoint {
         for (SloAlertEvent event : events) {
             JsonObject item = new JsonObject();
             item.addProperty("severity", event.severity());
+            item.addProperty("alert", event.alert());
             item.addProperty("firing", event.firing());
             item.addProperty("at", event.at().toString());
             item.add("burnRates", JsonParser.parseString(event.burnRatesJson()));

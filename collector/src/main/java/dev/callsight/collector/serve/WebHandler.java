@@ -1,5 +1,6 @@
 package dev.callsight.collector.serve;
 
+import dev.callsight.collector.slo.BudgetBreakdown;
 import dev.callsight.collector.slo.SloMonitor;
 import dev.callsight.collector.store.CallEventStore;
 import dev.callsight.collector.store.Database;
@@ -29,7 +30,8 @@ public final class WebHandler implements HttpHandler {
 
     /** @param jaegerUi the Jaeger UI the web UI links traces to, or null */
     public WebHandler(CollectorRegistry registry, Database database, SpanStore spanStore, RollupStore rollupStore,
-            CallEventStore callEventStore, SloMonitor sloMonitor, SloStore sloStore, URI jaegerUi) {
+            CallEventStore callEventStore, SloMonitor sloMonitor, SloStore sloStore, DurationHistogram histogram,
+            URI jaegerUi) {
         JsonResponses json = new JsonResponses();
         Clock clock = Clock.systemUTC();
         SloEndpoint slos = new SloEndpoint(sloMonitor, database, sloStore, json);
@@ -46,6 +48,8 @@ public final class WebHandler implements HttpHandler {
                 .get("/api/ui-config", exchange -> json.send(exchange, 200, uiConfig))
                 .get("/api/slos", slos.list())
                 .get(SLO_PATH + "{name}", new BlockingHandler(slos.one()))
+                .get(SLO_PATH + "{name}/breakdown", new BlockingHandler(new SloBreakdownEndpoint(sloMonitor, database,
+                        new BudgetBreakdown(rollupStore), histogram, json, clock)))
                 .get("/api/rules", new RulesEndpoint(sloMonitor, new PrometheusRules()))
                 .setFallbackHandler(exchange -> json.error(exchange, 404, "unknown path " + exchange.getRequestPath()))
                 .setInvalidMethodHandler(exchange -> json.error(exchange, 405,

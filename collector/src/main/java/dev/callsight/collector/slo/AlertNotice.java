@@ -3,5 +3,5 @@ package dev.callsight.collector.slo;
 import java.time.Instant;
 
 /** An alert to tell Alertmanager about: firing since {@code startsAt}, or resolved at {@code at}. */
-public record AlertNotice(SloDefinition slo, AlertTier tier, boolean firing, Instant startsAt, Instant at) {
+public record AlertNotice(SloDefinition slo, SloAlert alert, boolean firing, Instant startsAt, Instant at) {
 }

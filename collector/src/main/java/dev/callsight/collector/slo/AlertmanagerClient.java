@@ -62,12 +62,10 @@ public final class AlertmanagerClient implements AlertSink {
 
     private JsonObject toJson(AlertNotice notice) {
         JsonObject labels = new JsonObject();
-        labels.addProperty("alertname", AlertTier.ALERT_NAME);
-        labels.addProperty("slo", notice.slo().name());
-        labels.addProperty("severity", notice.tier().severity());
+        notice.alert().labels(notice.slo()).forEach(labels::addProperty);
         JsonObject annotations = new JsonObject();
-        annotations.addProperty("summary", notice.tier().summary(notice.slo()));
-        annotations.addProperty("description", notice.tier().description(notice.slo()));
+        annotations.addProperty("summary", notice.alert().summary(notice.slo()));
+        annotations.addProperty("description", notice.alert().description(notice.slo()));
         JsonObject alert = new JsonObject();
         alert.add("labels", labels);
         alert.add("annotations", annotations);

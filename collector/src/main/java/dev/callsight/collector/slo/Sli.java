@@ -12,6 +12,9 @@ public sealed interface Sli {
     /** How many of {@code count} calls with this key and these per-bucket counts were good. */
     long good(CallKey call, long count, List<Long> buckets);
 
+    /** The first canonical bucket whose calls can be bad: 0 when any call can be, whatever it took. */
+    int firstBadBucket();
+
     /**
      * A call that got a response below 500 is good; with {@code goodStatuses} only those statuses are. A call that
      * got no response (status 0) is never good.
@@ -28,6 +31,11 @@ public sealed interface Sli {
                     ? call.statusCode() > 0 && call.statusCode() < 500
                     : goodStatuses.contains(call.statusCode());
             return good ? count : 0;
+        }
+
+        @Override
+        public int firstBadBucket() {
+            return 0;
         }
     }
 
@@ -74,9 +82,14 @@ public sealed interface Sli {
         }
 
         @Override
+        public int firstBadBucket() {
+            return boundIndex + 1;
+        }
+
+        @Override
         public long good(CallKey call, long count, List<Long> buckets) {
             long good = 0;
-            for (int i = 0; i <= boundIndex; i++) {
+            for (int i = 0; i < firstBadBucket(); i++) {
                 good += buckets.get(i);
             }
             return good;

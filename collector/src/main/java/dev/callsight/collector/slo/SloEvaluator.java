@@ -84,7 +84,10 @@ public final class SloEvaluator {
                 burn.put(window, series.sum(nowSeconds - window.length().getSeconds(), end));
             }
             Instant windowStart = slo.window().start(now);
-            statuses.add(new SloStatus(slo, now, windowStart, series.sum(windowStart.getEpochSecond(), end), burn));
+            SliCounts recent = slo.alerting().noDataAfter() == null ? SliCounts.ZERO
+                    : series.sum(nowSeconds - slo.alerting().noDataAfter().getSeconds(), end);
+            statuses.add(new SloStatus(slo, now, windowStart, series.sum(windowStart.getEpochSecond(), end), burn,
+                    recent));
         }
         return statuses;
     }

@@ -17,7 +17,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,7 +30,7 @@ import java.util.stream.Collectors;
 public final class SloMonitor {
 
     /** Everything one evaluation produced, for /metrics and the API. */
-    public record Snapshot(Instant at, List<SloStatus> statuses, Map<String, Map<AlertTier, SloAlertState>> alerts,
+    public record Snapshot(Instant at, List<SloStatus> statuses, Map<String, Map<SloAlert, SloAlertState>> alerts,
             Optional<String> problem, Duration took) {
 
         public static final Snapshot EMPTY = new Snapshot(Instant.EPOCH, List.of(), Map.of(), Optional.empty(),
@@ -41,10 +40,10 @@ public final class SloMonitor {
             return statuses.stream().filter(status -> status.slo().name().equals(name)).findFirst();
         }
 
-        /** The tier's state, not firing since the epoch when it never fired. */
-        public SloAlertState alert(String slo, AlertTier tier) {
-            return alerts.getOrDefault(slo, Map.of()).getOrDefault(tier,
-                    new SloAlertState(slo, tier.severity(), false, Instant.EPOCH));
+        /** The alert's state, not firing since the epoch when it never fired. */
+        public SloAlertState alert(String slo, SloAlert alert) {
+            return alerts.getOrDefault(slo, Map.of()).getOrDefault(alert,
+                    new SloAlertState(slo, alert.key(), false, Instant.EPOCH));
         }
     }
 
@@ -57,8 +56,10 @@ public final class SloMonitor {
     private final SloStore store;
     private final SloEvaluator evaluator;
     private final Clock clock;
-    /** Alert states by SLO and tier, read from the store at the first evaluation. */
-    private Map<String, Map<AlertTier, SloAlertState>> alerts;
+    /** Alert states by SLO and alert, read from the store at the first evaluation. */
+    private Map<String, Map<SloAlert, SloAlertState>> alerts;
+    /** When this process first evaluated each SLO: a silence only counts from then, like a rule's {@code for}. */
+    private final Map<String, Instant> watchedSince = new HashMap<>();
     private LocalDate completedDaysBefore;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
     private volatile List<SloDefinition> definitions;
@@ -120,43 +121,60 @@ public final class SloMonitor {
         if (alerts == null) {
             alerts = new HashMap<>();
             for (SloAlertState state : store.alertStates(connection)) {
-                alerts.computeIfAbsent(state.slo(), slo -> new HashMap<>()).put(tier(state.severity()), state);
+                // States of alerts this version does not know (none yet) are left alone.
+                SloAlert.byKey(state.alert()).ifPresent(alert ->
+                        alerts.computeIfAbsent(state.slo(), slo -> new HashMap<>()).put(alert, state));
             }
         }
         List<AlertNotice> notices = new ArrayList<>();
         for (SloStatus status : statuses) {
-            for (AlertTier tier : AlertTier.values()) {
-                SloAlertState was = alerts.getOrDefault(status.slo().name(), Map.of()).get(tier);
-                boolean firing = status.breaches(tier);
+            Instant since = watchedSince.computeIfAbsent(status.slo().name(), slo -> now);
+            for (SloAlert alert : SloAlert.all()) {
+                SloAlertState was = alerts.getOrDefault(status.slo().name(), Map.of()).get(alert);
+                boolean firing = fires(status, alert, since, now);
                 if (was == null ? firing : was.firing() != firing) {
-                    was = change(connection, status.slo().name(), tier, firing, now, burnRates(status));
+                    was = change(connection, status.slo().name(), alert, firing, now, burnRates(status));
                     if (!firing) {
-                        notices.add(new AlertNotice(status.slo(), tier, false, now, now));
+                        notices.add(new AlertNotice(status.slo(), alert, false, now, now));
                     }
                 }
                 if (firing) {
-                    notices.add(new AlertNotice(status.slo(), tier, true, was.since(), now));
+                    notices.add(new AlertNotice(status.slo(), alert, true, was.since(), now));
                 }
             }
         }
+        watchedSince.keySet().retainAll(statuses.stream().map(status -> status.slo().name()).toList());
         // An SLO taken out of the file stops alerting; its history stays.
         Set<String> current = statuses.stream().map(status -> status.slo().name()).collect(Collectors.toSet());
-        for (Map<AlertTier, SloAlertState> tiers : List.copyOf(alerts.values())) {
-            for (SloAlertState state : List.copyOf(tiers.values())) {
-                if (state.firing() && !current.contains(state.slo())) {
-                    change(connection, state.slo(), tier(state.severity()), false, now, "{}");
+        for (Map<SloAlert, SloAlertState> states : List.copyOf(alerts.values())) {
+            for (Map.Entry<SloAlert, SloAlertState> state : List.copyOf(states.entrySet())) {
+                if (state.getValue().firing() && !current.contains(state.getValue().slo())) {
+                    change(connection, state.getValue().slo(), state.getKey(), false, now, "{}");
                 }
             }
         }
         return notices;
     }
 
-    private SloAlertState change(Connection connection, String slo, AlertTier tier, boolean firing, Instant now,
+    /**
+     * A burn tier fires on its condition; the no-data alert once the SLO has been silent for its whole no-data
+     * silence and this process has watched it that long, so a collector that just started does not call a new SLO
+     * blind before its calls could arrive.
+     */
+    private static boolean fires(SloStatus status, SloAlert alert, Instant watchedSince, Instant now) {
+        if (alert instanceof AlertTier tier) {
+            return status.breaches(tier);
+        }
+        return alert.enabled(status.slo()) && status.silent()
+                && !now.isBefore(watchedSince.plus(status.slo().alerting().noDataAfter()));
+    }
+
+    private SloAlertState change(Connection connection, String slo, SloAlert alert, boolean firing, Instant now,
             String burnRates) throws SQLException {
-        SloAlertState state = new SloAlertState(slo, tier.severity(), firing, now);
+        SloAlertState state = new SloAlertState(slo, alert.key(), firing, now);
         store.saveAlertState(connection, state);
-        store.addAlertEvent(connection, new SloAlertEvent(slo, tier.severity(), firing, now, burnRates));
-        alerts.computeIfAbsent(slo, name -> new HashMap<>()).put(tier, state);
+        store.addAlertEvent(connection, new SloAlertEvent(slo, alert.key(), alert.severity(), firing, now, burnRates));
+        alerts.computeIfAbsent(slo, name -> new HashMap<>()).put(alert, state);
         return state;
     }
 
@@ -188,12 +206,8 @@ public final class SloMonitor {
         return rates.toString();
     }
 
-    private static AlertTier tier(String severity) {
-        return AlertTier.valueOf(severity.toUpperCase(Locale.ROOT));
-    }
-
-    private static Map<String, Map<AlertTier, SloAlertState>> frozen(Map<String, Map<AlertTier, SloAlertState>> alerts) {
-        Map<String, Map<AlertTier, SloAlertState>> copy = new HashMap<>();
+    private static Map<String, Map<SloAlert, SloAlertState>> frozen(Map<String, Map<SloAlert, SloAlertState>> alerts) {
+        Map<String, Map<SloAlert, SloAlertState>> copy = new HashMap<>();
         alerts.forEach((slo, tiers) -> copy.put(slo, Map.copyOf(tiers)));
         return Map.copyOf(copy);
     }

@@ -32,11 +32,11 @@ public final class SloParser {
     private static final Pattern PEER = Pattern.compile("([^:\\s]+)(:(\\d{1,5}))?");
     private static final String CALLSIGHT_SOURCE = "callsight";
 
-    private static final Set<String> SLO_KEYS = Set.of("name", "description", "selector", "sli", "target", "window",
-            "alerting");
+    private static final Set<String> SLO_KEYS = Set.of("name", "description", "selector", "per", "sli", "target",
+            "window", "alerting");
     private static final Set<String> SELECTOR_KEYS = Set.of("service", "peer", "route", "method", "kind");
     private static final Set<String> SLI_KEYS = Set.of("success", "latency");
-    private static final Set<String> ALERTING_KEYS = Set.of("page", "ticket", "minEvents");
+    private static final Set<String> ALERTING_KEYS = Set.of("page", "ticket", "minEvents", "noDataAfter");
 
     private final DurationConverter durations = new DurationConverter();
 
@@ -44,13 +44,20 @@ public final class SloParser {
         List<SloDefinition> slos = new ArrayList<>();
         Map<String, Integer> firstLines = new HashMap<>();
         try {
+            List<YamlNode> roots = new ArrayList<>();
             for (Iterator<Node> documents = YamlDocuments.compose(text); documents.hasNext(); ) {
-                YamlNode root = new YamlNode(file, documents.next());
+                roots.add(new YamlNode(file, documents.next()));
+            }
+            OpenSloDocuments openSlo = OpenSloDocuments.collect(roots);
+            for (YamlNode root : roots) {
                 Map<String, YamlNode> entries = root.mapping("an SLO file", Set.of());
-                List<YamlNode> items = entries.containsKey("apiVersion") ? List.of(root) : callsightList(root, entries);
+                boolean isOpenSlo = entries.containsKey("apiVersion");
+                if (isOpenSlo && !openSlo.isSlo(root)) {
+                    continue;
+                }
+                List<YamlNode> items = isOpenSlo ? List.of(root) : callsightList(root, entries);
                 for (YamlNode item : items) {
-                    SloDefinition slo = item == root && entries.containsKey("apiVersion")
-                            ? openSlo(root, entries) : callsightSlo(item);
+                    SloDefinition slo = isOpenSlo ? openSlo(root, entries, openSlo) : callsightSlo(item);
                     Integer first = firstLines.putIfAbsent(slo.name(), item.line());
                     if (first != null) {
                         throw item.error("SLO name '" + slo.name() + "' is already used on line " + first);
@@ -85,7 +92,7 @@ public final class SloParser {
             throw selectorNode.error("'selector' needs at least one of " + SELECTOR_KEYS);
         }
         return new SloDefinition(name, YamlNode.optionalScalar(slo, "description").orElse(""),
-                selector(selector, YamlNode.optionalScalar(selector, "service").orElse(null)),
+                selector(selector, YamlNode.optionalScalar(selector, "service").orElse(null), slo.get("per")),
                 sli(YamlNode.required(item, slo, "sli", what)),
                 target(YamlNode.required(item, slo, "target", what)),
                 window(YamlNode.required(item, slo, "window", what)),
@@ -101,7 +108,12 @@ public final class SloParser {
         return name;
     }
 
-    private static Selector selector(Map<String, YamlNode> fields, String service) throws SloConfigException {
+    /**
+     * The calls a selector picks; {@code per} ({@code attempt}, the default, or {@code call}) chooses between each
+     * attempt of an outbound call and the logical call the application made (its final outcome and total time).
+     */
+    private static Selector selector(Map<String, YamlNode> fields, String service, YamlNode per)
+            throws SloConfigException {
         String address = null;
         Integer port = null;
         YamlNode peerNode = fields.get("peer");
@@ -116,13 +128,26 @@ public final class SloParser {
         CallKind kind = CallKind.CLIENT;
         YamlNode kindNode = fields.get("kind");
         if (kindNode != null) {
-            try {
-                kind = CallKind.ofLabel(kindNode.scalar("'kind'"));
-            } catch (IllegalArgumentException e) {
-                throw kindNode.error("'kind' " + e.getMessage().substring("kind ".length()));
+            String label = kindNode.scalar("'kind'");
+            if (!label.equals("client") && !label.equals("server")) {
+                throw kindNode.error("'kind' must be client or server, not '" + label + "'");
             }
+            kind = CallKind.ofLabel(label);
             if (kind == CallKind.SERVER && address != null) {
                 throw peerNode.error("'peer' cannot be set with kind: server; a service's own requests have no peer");
+            }
+        }
+        if (per != null) {
+            String text = per.scalar("'per'");
+            if (!text.equals("attempt") && !text.equals("call")) {
+                throw per.error("'per' must be attempt (each attempt, as the upstream answered it) or call (the "
+                        + "application's call, retries included), not '" + text + "'");
+            }
+            if (text.equals("call")) {
+                if (kind == CallKind.SERVER) {
+                    throw per.error("'per: call' is for outbound calls; a server's requests have no retries to fold");
+                }
+                kind = CallKind.CALL;
             }
         }
         return new Selector(service, address, port, YamlNode.optionalScalar(fields, "route").orElse(null),
@@ -226,20 +251,40 @@ public final class SloParser {
         }
     }
 
-    private static AlertPolicy alerting(YamlNode node) throws SloConfigException {
+    private AlertPolicy alerting(YamlNode node) throws SloConfigException {
         Map<String, YamlNode> options = node.mapping("'alerting'", ALERTING_KEYS);
         boolean page = bool(options.get("page"), true);
         boolean ticket = bool(options.get("ticket"), true);
-        long minEvents = AlertPolicy.DEFAULT_MIN_EVENTS;
-        YamlNode min = options.get("minEvents");
-        if (min != null) {
-            String text = min.scalar("'minEvents'");
-            if (!text.matches("\\d{1,12}")) {
-                throw min.error("'minEvents' must be a whole number of calls, not '" + text + "'");
-            }
-            minEvents = Long.parseLong(text);
+        return new AlertPolicy(page, ticket, minEvents(options.get("minEvents")),
+                noDataAfter(options.get("noDataAfter")));
+    }
+
+    private static long minEvents(YamlNode min) throws SloConfigException {
+        if (min == null) {
+            return AlertPolicy.DEFAULT_MIN_EVENTS;
         }
-        return new AlertPolicy(page, ticket, minEvents);
+        String text = min.scalar("'minEvents'");
+        if (!text.matches("\\d{1,12}")) {
+            throw min.error("'minEvents' must be a whole number of calls, not '" + text + "'");
+        }
+        return Long.parseLong(text);
+    }
+
+    /** {@code 30m} (the default), up to three days, or {@code off}. */
+    private Duration noDataAfter(YamlNode node) throws SloConfigException {
+        if (node == null) {
+            return AlertPolicy.DEFAULT_NO_DATA_AFTER;
+        }
+        String text = node.scalar("'noDataAfter'").strip();
+        if (text.equals("off") || text.equals("false")) {
+            return null;
+        }
+        Duration silence = duration(node, text);
+        if (silence.compareTo(Duration.ofMinutes(1)) < 0 || silence.compareTo(BurnWindow.D3.length()) > 0
+                || !silence.equals(Duration.ofMinutes(silence.toMinutes()))) {
+            throw node.error("'noDataAfter' must be whole minutes from 1m to 3d, or off, not '" + text + "'");
+        }
+        return silence;
     }
 
     private static boolean bool(YamlNode node, boolean absent) throws SloConfigException {
@@ -256,30 +301,21 @@ public final class SloParser {
     // OpenSLO v1: cosmetic fields (displayName, labels, annotations) are ignored; anything that would change
     // what is measured and is outside the subset is refused rather than silently dropped.
 
-    private SloDefinition openSlo(YamlNode root, Map<String, YamlNode> document) throws SloConfigException {
-        YamlNode apiVersion = document.get("apiVersion");
-        if (!apiVersion.scalar("'apiVersion'").equals("openslo/v1")) {
-            throw apiVersion.error("only OpenSLO 'openslo/v1' is supported, not '"
-                    + apiVersion.scalar("'apiVersion'") + "'");
-        }
-        YamlNode kind = YamlNode.required(root, document, "kind", "an OpenSLO document");
-        if (!kind.scalar("'kind'").equals("SLO")) {
-            throw kind.error("only OpenSLO kind 'SLO' is supported, not '" + kind.scalar("'kind'") + "'");
-        }
+    private SloDefinition openSlo(YamlNode root, Map<String, YamlNode> document, OpenSloDocuments documents)
+            throws SloConfigException {
         YamlNode metadata = YamlNode.required(root, document, "metadata", "an OpenSLO SLO");
-        String name = name(YamlNode.required(metadata, metadata.mapping("'metadata'", Set.of()), "name", "'metadata'"));
+        Map<String, YamlNode> metadataFields = metadata.mapping("'metadata'", Set.of());
+        String name = name(YamlNode.required(metadata, metadataFields, "name", "'metadata'"));
         YamlNode specNode = YamlNode.required(root, document, "spec", "an OpenSLO SLO");
         Map<String, YamlNode> spec = specNode.mapping("'spec'", Set.of());
-        if (spec.containsKey("indicatorRef")) {
-            throw spec.get("indicatorRef").error("'indicatorRef' is not supported; put the indicator inline");
-        }
         YamlNode budgeting = YamlNode.required(specNode, spec, "budgetingMethod", "'spec'");
         if (!budgeting.scalar("'budgetingMethod'").equals("Occurrences")) {
             throw budgeting.error("only budgetingMethod 'Occurrences' is supported, not '"
                     + budgeting.scalar("'budgetingMethod'") + "'");
         }
         String service = YamlNode.optionalScalar(spec, "service").orElse(null);
-        YamlNode indicator = YamlNode.required(specNode, spec, "indicator", "'spec'");
+        YamlNode indicator = spec.containsKey("indicatorRef")
+                ? documents.sli(spec.get("indicatorRef")) : YamlNode.required(specNode, spec, "indicator", "'spec'");
         YamlNode indicatorSpecNode = YamlNode.required(indicator, indicator.mapping("'indicator'", Set.of()), "spec",
                 "'indicator'");
         Map<String, YamlNode> indicatorSpec = indicatorSpecNode.mapping("'indicator.spec'", Set.of());
@@ -294,19 +330,46 @@ public final class SloParser {
             Map<String, YamlNode> total = callsightSource(YamlNode.required(ratioNode, ratio, "total", "'ratioMetric'"));
             YamlNode goodNode = YamlNode.required(ratioNode, ratio, "good", "'ratioMetric'");
             Map<String, YamlNode> good = callsightSource(goodNode);
-            selector = selector(total, service);
-            if (!selector(good, service).equals(selector)) {
+            selector = selector(total, service, total.get("per"));
+            if (!selector(good, service, good.get("per")).equals(selector)) {
                 throw goodNode.error("'good' must select the same calls as 'total' (only 'goodStatus' may differ)");
             }
             sli = new Sli.Success(good.containsKey("goodStatus") ? statuses(good.get("goodStatus")) : Set.of());
         } else if (indicatorSpec.containsKey("thresholdMetric")) {
-            selector = selector(callsightSource(indicatorSpec.get("thresholdMetric")), service);
+            Map<String, YamlNode> source = callsightSource(indicatorSpec.get("thresholdMetric"));
+            selector = selector(source, service, source.get("per"));
             sli = threshold(objective, objectiveFields);
         } else {
             throw indicatorSpecNode.error("the indicator needs 'ratioMetric' or 'thresholdMetric'");
         }
         return new SloDefinition(name, YamlNode.optionalScalar(spec, "description").orElse(""), selector, sli,
-                openSloTarget(objective, objectiveFields), openSloWindow(specNode, spec), AlertPolicy.DEFAULT);
+                openSloTarget(objective, objectiveFields), openSloWindow(specNode, spec),
+                openSloAlerting(spec.get("alertPolicies"), metadataFields.get("annotations"), documents));
+    }
+
+    /**
+     * Pages when an alert policy has a condition of severity {@code page} or {@code critical}, files tickets when one
+     * has any other severity; the burn rates are callsight's own tiers whatever the conditions say. Without
+     * {@code alertPolicies}, both; with an empty list, neither. The low-traffic guard and the no-data silence come
+     * from the annotations {@code callsight.dev/min-events} and {@code callsight.dev/no-data-after}.
+     */
+    private AlertPolicy openSloAlerting(YamlNode policiesNode, YamlNode annotationsNode, OpenSloDocuments documents)
+            throws SloConfigException {
+        boolean page = policiesNode == null;
+        boolean ticket = policiesNode == null;
+        if (policiesNode != null) {
+            for (YamlNode policy : policiesNode.sequence("'alertPolicies'")) {
+                for (String severity : documents.severities(policy)) {
+                    boolean paging = severity.equalsIgnoreCase("page") || severity.equalsIgnoreCase("critical");
+                    page |= paging;
+                    ticket |= !paging;
+                }
+            }
+        }
+        Map<String, YamlNode> annotations = annotationsNode == null ? Map.of()
+                : annotationsNode.mapping("'annotations'", Set.of());
+        return new AlertPolicy(page, ticket, minEvents(annotations.get(OpenSloWriter.MIN_EVENTS)),
+                noDataAfter(annotations.get(OpenSloWriter.NO_DATA_AFTER)));
     }
 
     private static YamlNode single(YamlNode list, String what) throws SloConfigException {
@@ -330,6 +393,7 @@ public final class SloParser {
         YamlNode specNode = YamlNode.required(sourceNode, source, "spec", "'metricSource'");
         Set<String> allowed = new LinkedHashSet<>(SELECTOR_KEYS);
         allowed.add("goodStatus");
+        allowed.add("per");
         allowed.remove("service");
         return specNode.mapping("'metricSource.spec'", allowed);
     }

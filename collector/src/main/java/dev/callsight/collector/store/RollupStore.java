@@ -92,13 +92,25 @@ public final class RollupStore {
 
     /** Totals over all minutes per call key. */
     public List<CallTotal> totals(Connection connection) throws SQLException {
+        return totalsPerKey(connection, "rollup_minute", List.of());
+    }
+
+    /** Sums of the rows of {@code source} (a table, or a subquery with its {@code values}) per call key. */
+    private static List<CallTotal> totalsPerKey(Connection connection, String source, List<Object> values)
+            throws SQLException {
         String sql = "SELECT " + KEY_COLUMNS + ", SUM(call_count), SUM(sum_seconds), "
                 + BUCKET_COLUMNS.stream().map(b -> "SUM(" + b + ")").collect(Collectors.joining(", "))
-                + " FROM rollup_minute GROUP BY " + KEY_COLUMNS;
+                + " FROM " + source + " GROUP BY " + KEY_COLUMNS;
         List<CallTotal> totals = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                totals.add(new CallTotal(callKey(rows, 1), rows.getLong(9), rows.getDouble(10), buckets(rows, 11)));
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                query.setObject(i + 1, values.get(i));
+            }
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    totals.add(new CallTotal(callKey(rows, 1), rows.getLong(9), rows.getDouble(10),
+                            buckets(rows, 11)));
+                }
             }
         }
         return totals;
@@ -185,6 +197,30 @@ public final class RollupStore {
             }
         }
         return calls;
+    }
+
+    /**
+     * The matching calls of {@code [fromUnixSeconds, toUnixSeconds)} summed per call key, in one query: folded hours
+     * from the hour rows, the rest from the minute rows. An hour or minute that overlaps the range counts whole, as
+     * the SLO evaluation counts it; a month reads about 720 hour rows per key instead of 43,200 minute rows.
+     */
+    public List<CallTotal> totalsBetween(Connection connection, CallMatch match, long fromUnixSeconds,
+            long toUnixSeconds) throws SQLException {
+        long firstHour = fromUnixSeconds - Math.floorMod(fromUnixSeconds, 3600);
+        long split = Math.max(firstHour, Math.min(foldedUntil(connection).orElse(firstHour),
+                toUnixSeconds - Math.floorMod(toUnixSeconds, 3600)));
+        long firstMinute = Math.max(split, fromUnixSeconds - Math.floorMod(fromUnixSeconds, 60));
+        String columns = KEY_COLUMNS + ", call_count, sum_seconds, " + String.join(", ", BUCKET_COLUMNS);
+        List<Object> values = new ArrayList<>();
+        String hourWhere = match.where(values);
+        values.add(firstHour);
+        values.add(split);
+        String minuteWhere = match.where(values);
+        values.add(firstMinute);
+        values.add(toUnixSeconds);
+        return totalsPerKey(connection, "(SELECT " + columns + " FROM rollup_hour WHERE " + hourWhere
+                + " AND hour_unix_s >= ? AND hour_unix_s < ? UNION ALL SELECT " + columns + " FROM rollup_minute WHERE "
+                + minuteWhere + " AND minute_unix_s >= ? AND minute_unix_s < ?) r", values);
     }
 
     /**

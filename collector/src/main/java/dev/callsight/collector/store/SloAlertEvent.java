@@ -2,6 +2,10 @@ package dev.callsight.collector.store;
 
 import java.time.Instant;
 
-/** An alert tier that started or stopped firing, with the burn rates (a JSON object by window) that decided it. */
-public record SloAlertEvent(String slo, String severity, boolean firing, Instant at, String burnRatesJson) {
+/**
+ * An alert that started or stopped firing, with the burn rates (a JSON object by window) that decided it.
+ * {@code alert} is empty for events recorded before alerts had burn tiers.
+ */
+public record SloAlertEvent(String slo, String alert, String severity, boolean firing, Instant at,
+        String burnRatesJson) {
 }

@@ -16,14 +16,14 @@ public final class SloStore {
     private final String saveAlertState;
 
     public SloStore(SqlDialect dialect) {
-        this.saveAlertState = dialect.upsert("slo_alert_state", List.of("slo", "severity", "firing", "since_unix_ms"),
-                List.of("slo", "severity"));
+        this.saveAlertState = dialect.upsert("slo_alert", List.of("slo", "alert", "firing", "since_unix_ms"),
+                List.of("slo", "alert"));
     }
 
     public List<SloAlertState> alertStates(Connection connection) throws SQLException {
         List<SloAlertState> states = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT slo, severity, firing, since_unix_ms FROM slo_alert_state ORDER BY slo, severity");
+                "SELECT slo, alert, firing, since_unix_ms FROM slo_alert ORDER BY slo, alert");
                 ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 states.add(new SloAlertState(rows.getString(1), rows.getString(2), rows.getBoolean(3),
@@ -36,7 +36,7 @@ public final class SloStore {
     public void saveAlertState(Connection connection, SloAlertState state) throws SQLException {
         try (PreparedStatement merge = connection.prepareStatement(saveAlertState)) {
             merge.setString(1, state.slo());
-            merge.setString(2, state.severity());
+            merge.setString(2, state.alert());
             merge.setBoolean(3, state.firing());
             merge.setLong(4, state.since().toEpochMilli());
             merge.executeUpdate();
@@ -45,12 +45,13 @@ public final class SloStore {
 
     public void addAlertEvent(Connection connection, SloAlertEvent event) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO slo_alert_event "
-                + "(slo, severity, firing, at_unix_ms, burn_rates) VALUES (?, ?, ?, ?, ?)")) {
+                + "(slo, alert, severity, firing, at_unix_ms, burn_rates) VALUES (?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, event.slo());
-            insert.setString(2, event.severity());
-            insert.setBoolean(3, event.firing());
-            insert.setLong(4, event.at().toEpochMilli());
-            insert.setString(5, event.burnRatesJson());
+            insert.setString(2, event.alert());
+            insert.setString(3, event.severity());
+            insert.setBoolean(4, event.firing());
+            insert.setLong(5, event.at().toEpochMilli());
+            insert.setString(6, event.burnRatesJson());
             insert.executeUpdate();
         }
     }
@@ -58,14 +59,14 @@ public final class SloStore {
     /** The latest alert events of an SLO, newest first. */
     public List<SloAlertEvent> alertEvents(Connection connection, String slo, int limit) throws SQLException {
         List<SloAlertEvent> events = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("SELECT slo, severity, firing, at_unix_ms, "
+        try (PreparedStatement query = connection.prepareStatement("SELECT slo, alert, severity, firing, at_unix_ms, "
                 + "burn_rates FROM slo_alert_event WHERE slo = ? ORDER BY at_unix_ms DESC, id DESC LIMIT ?")) {
             query.setString(1, slo);
             query.setInt(2, limit);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    events.add(new SloAlertEvent(rows.getString(1), rows.getString(2), rows.getBoolean(3),
-                            Instant.ofEpochMilli(rows.getLong(4)), rows.getString(5)));
+                    events.add(new SloAlertEvent(rows.getString(1), rows.getString(2), rows.getString(3),
+                            rows.getBoolean(4), Instant.ofEpochMilli(rows.getLong(5)), rows.getString(6)));
                 }
             }
         }

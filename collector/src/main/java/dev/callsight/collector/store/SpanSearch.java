@@ -36,9 +36,6 @@ public record SpanSearch(String service, String serverAddress, Integer serverPor
     }
 
     private static void add(List<String> conditions, List<Object> values, String condition, Object value) {
-        if (value != null) {
-            conditions.add(condition);
-            values.add(value);
-        }
+        SqlConditions.add(conditions, values, condition, value);
     }
 }

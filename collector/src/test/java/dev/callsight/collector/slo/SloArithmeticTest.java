@@ -118,12 +118,14 @@ class SloArithmeticTest {
 
         assertEquals(SliCounts.ZERO, status.window());
         assertTrue(Double.isNaN(status.sli()));
-        assertEquals(1.0, status.budgetRemaining());
+        assertTrue(Double.isNaN(status.budgetRemaining()), "no calls say nothing of the budget");
+        assertTrue(status.silent());
         for (BurnWindow window : BurnWindow.values()) {
             assertEquals(0.0, status.burnRate(window));
         }
-        assertFalse(status.breaches(AlertTier.PAGE));
-        assertFalse(status.breaches(AlertTier.TICKET));
+        for (AlertTier tier : AlertTier.values()) {
+            assertFalse(status.breaches(tier), tier.key());
+        }
     }
 
     @Test
@@ -134,18 +136,22 @@ class SloArithmeticTest {
         }
         SloStatus status = evaluate(new SloEvaluator(rollups), AVAILABILITY, NOW);
         assertEquals(20.0, status.burnRate(BurnWindow.H1), 1e-9);
-        assertTrue(status.breaches(AlertTier.PAGE));
-        assertTrue(status.breaches(AlertTier.TICKET));
+        for (AlertTier tier : AlertTier.values()) {
+            assertTrue(status.breaches(tier), tier.key());
+        }
+        assertFalse(status.silent());
 
         SloDefinition noPage = slo("no-page", new Sli.Success(Set.of()), new SloWindow.Rolling(Duration.ofDays(30)),
                 new AlertPolicy(false, true, 100));
         SloStatus quietPager = evaluate(new SloEvaluator(rollups), noPage, NOW);
-        assertFalse(quietPager.breaches(AlertTier.PAGE));
-        assertTrue(quietPager.breaches(AlertTier.TICKET));
+        assertFalse(quietPager.breaches(AlertTier.PAGE_FAST));
+        assertFalse(quietPager.breaches(AlertTier.PAGE_SLOW));
+        assertTrue(quietPager.breaches(AlertTier.TICKET_FAST));
+        assertTrue(quietPager.breaches(AlertTier.TICKET_SLOW));
 
         SloDefinition guarded = slo("guarded", new Sli.Success(Set.of()), new SloWindow.Rolling(Duration.ofDays(30)),
                 new AlertPolicy(true, true, 6001));
-        assertFalse(evaluate(new SloEvaluator(rollups), guarded, NOW).breaches(AlertTier.PAGE));
+        assertFalse(evaluate(new SloEvaluator(rollups), guarded, NOW).breaches(AlertTier.PAGE_FAST));
     }
 
     @Test
@@ -157,8 +163,9 @@ class SloArithmeticTest {
 
         assertEquals(20.0, status.burnRate(BurnWindow.H1), 1e-9);
         assertEquals(100.0, status.burnRate(BurnWindow.M5), 1e-9);
-        assertFalse(status.breaches(AlertTier.PAGE));
-        assertFalse(status.breaches(AlertTier.TICKET));
+        for (AlertTier tier : AlertTier.values()) {
+            assertFalse(status.breaches(tier), tier.key());
+        }
     }
 
     @Test
@@ -203,26 +210,81 @@ class SloArithmeticTest {
         }
     }
 
-    private static SloDefinition slo(String name, Sli sli, SloWindow window, AlertPolicy policy) {
-        return new SloDefinition(name, "", SELECTOR, sli, new BigDecimal("0.99"), window, policy);
+    @Test
+    void theBreakdownRanksBadCallsByCauseAcrossHourAndMinuteRows() throws SQLException {
+        Instant longAgo = NOW.minus(Duration.ofDays(10));
+        calls(longAgo, 200, 9000);
+        calls(longAgo, 503, 60);
+        calls(NOW.minus(Duration.ofDays(1)), 200, 900);
+        write(new CallKey("checkout", "users.internal", 8443, "/orders/{id}", "POST", 0, "java.io.IOException",
+                CallKind.CLIENT), NOW.minus(Duration.ofHours(20)), 30, buckets(0, 30));
+        // Another peer: outside the SLO's selector.
+        write(new CallKey("checkout", "billing.internal", 443, "/users/{id}", "GET", 503, "503", CallKind.CLIENT),
+                NOW.minus(Duration.ofDays(1)), 500, buckets(0, 500));
+        // Fold every finished hour: old calls are read from hour rows, the rest from minute rows, none twice.
+        database.inTransaction(connection -> rollups.downsampleHours(connection,
+                NOW.minus(Duration.ofDays(2)).getEpochSecond()));
+
+        BudgetBreakdown.Result month = breakdown(AVAILABILITY, NOW.minus(Duration.ofDays(30)), NOW);
+        assertEquals(9990, month.calls());
+        assertEquals(90, month.badCalls());
+        assertEquals(99.9, month.allowedBad(), 1e-9);
+        assertEquals(2, month.causes().size(), month.causes().toString());
+        BudgetBreakdown.Cause worst = month.causes().get(0);
+        assertEquals(List.of("/users/{id}", "users.internal:8443", 503, "503", 60L),
+                List.of(worst.route(), worst.peer(), worst.statusCode(), worst.errorType(), worst.badCalls()));
+        assertEquals(60 / 99.9, month.budgetShare(worst.badCalls()), 1e-9);
+        assertEquals(java.util.Map.of("503", 60L, "0", 30L),
+                month.ranking(cause -> Integer.toString(cause.statusCode())));
+        assertEquals(List.of("/users/{id}", "/orders/{id}"), List.copyOf(month.ranking(BudgetBreakdown.Cause::route)
+                .keySet()));
+
+        BudgetBreakdown.Result lastTwoDays = breakdown(AVAILABILITY, NOW.minus(Duration.ofDays(2)), NOW);
+        assertEquals(930, lastTwoDays.calls());
+        assertEquals(List.of(30L), lastTwoDays.causes().stream().map(BudgetBreakdown.Cause::badCalls).toList());
+
+        // A latency SLI counts the calls above its bound as bad, whatever their status.
+        write(new CallKey("checkout", "users.internal", 8443, "/slow", "GET", 200, "", CallKind.CLIENT),
+                NOW.minus(Duration.ofMinutes(5)), 7, buckets(8, 7));
+        BudgetBreakdown.Result slow = breakdown(slo("fast", new Sli.Latency(Duration.ofMillis(250)),
+                new SloWindow.Rolling(Duration.ofDays(30)), AlertPolicy.DEFAULT), NOW.minus(Duration.ofHours(1)), NOW);
+        assertEquals(List.of("/slow"), slow.causes().stream().map(BudgetBreakdown.Cause::route).toList());
+        assertEquals(7, slow.badCalls());
     }
 
-    /** Calls that all took under 5 ms; status 0 is a call that got no response. */
-    private void calls(Instant at, int status, long count) throws SQLException {
+    private BudgetBreakdown.Result breakdown(SloDefinition slo, Instant from, Instant to) throws SQLException {
+        return database.inTransaction(connection -> new BudgetBreakdown(rollups).of(connection, slo,
+                from.getEpochSecond(), to.getEpochSecond()));
+    }
+
+    private static List<Long> buckets(int bucket, long count) {
         List<Long> buckets = new ArrayList<>(java.util.Collections.nCopies(CanonicalBuckets.BUCKET_COUNT, 0L));
-        buckets.set(0, count);
-        write(at, status, count, buckets);
+        buckets.set(bucket, count);
+        return buckets;
     }
 
-    private void write(Instant at, int status, long count, List<Long> buckets) throws SQLException {
-        CallKey call = new CallKey("checkout", "users.internal", 8443, "/users/{id}", "GET", status,
-                status == 0 ? "java.io.IOException" : status >= 400 ? Integer.toString(status) : "", CallKind.CLIENT);
+    private void write(CallKey call, Instant at, long count, List<Long> buckets) throws SQLException {
         RollupDelta delta = new RollupDelta(RollupKey.of(at.getEpochSecond() * 1_000_000_000L, call), count,
                 count * 0.001, buckets);
         database.inTransaction(connection -> {
             rollups.add(connection, List.of(delta));
             return null;
         });
+    }
+
+    private static SloDefinition slo(String name, Sli sli, SloWindow window, AlertPolicy policy) {
+        return new SloDefinition(name, "", SELECTOR, sli, new BigDecimal("0.99"), window, policy);
+    }
+
+    /** Calls that all took under 5 ms; status 0 is a call that got no response. */
+    private void calls(Instant at, int status, long count) throws SQLException {
+        write(at, status, count, buckets(0, count));
+    }
+
+    private void write(Instant at, int status, long count, List<Long> buckets) throws SQLException {
+        write(new CallKey("checkout", "users.internal", 8443, "/users/{id}", "GET", status,
+                status == 0 ? "java.io.IOException" : status >= 400 ? Integer.toString(status) : "", CallKind.CLIENT),
+                at, count, buckets);
     }
 
     private SloStatus evaluate(SloEvaluator evaluator, SloDefinition slo, Instant at) throws SQLException {

@@ -78,16 +78,19 @@ class SloMonitorTest {
         }
         clock.now = START;
         monitor.run(sent::add);
-        assertTrue(monitor.snapshot().alert("users", AlertTier.PAGE).firing());
-        assertEquals(List.of(true, true), firing(sent.get(0)));
+        assertTrue(monitor.snapshot().alert("users", AlertTier.PAGE_FAST).firing());
+        // Half the calls fail: every burn tier fires, each as an alert of its own.
+        assertEquals(List.of("page-fast", "page-slow", "ticket-fast", "ticket-slow"), keys(sent.get(0)));
+        assertEquals(List.of(true, true, true, true), firing(sent.get(0)));
 
         clock.now = START.plusSeconds(60);
         monitor.run(sent::add);
         // Still firing: sent again so Alertmanager keeps it, with the start it had.
-        assertEquals(List.of(true, true), firing(sent.get(1)));
+        assertEquals(List.of(true, true, true, true), firing(sent.get(1)));
         assertEquals(START, sent.get(1).get(0).startsAt());
 
-        // Two hours of good calls later, past midnight: the 5m and 30m windows are clean, so the page resolves.
+        // Two hours of good calls later, past midnight: the 5m, 30m and 2h windows are clean, so both page tiers and
+        // the fast ticket resolve; the slow ticket (3d and 6h) still holds.
         Instant later = START.plus(Duration.ofHours(2));
         for (int minute = 0; minute < 40; minute++) {
             calls(later.minus(Duration.ofMinutes(minute)), 200, 1000);
@@ -95,16 +98,19 @@ class SloMonitorTest {
         clock.now = later;
         monitor.run(sent::add);
         List<AlertNotice> resolved = sent.get(2).stream().filter(notice -> !notice.firing()).toList();
-        assertEquals(1, resolved.size(), sent.get(2).toString());
-        assertEquals(AlertTier.PAGE, resolved.get(0).tier());
-        assertFalse(monitor.snapshot().alert("users", AlertTier.PAGE).firing());
+        assertEquals(List.of("page-fast", "page-slow", "ticket-fast"), keys(resolved), sent.get(2).toString());
+        assertEquals(List.of("ticket-slow"), keys(sent.get(2).stream().filter(AlertNotice::firing).toList()));
+        assertFalse(monitor.snapshot().alert("users", AlertTier.PAGE_FAST).firing());
 
         clock.now = later.plusSeconds(60);
         monitor.run(sent::add);
         assertTrue(sent.get(3).stream().allMatch(AlertNotice::firing), "resolved is sent once");
 
         List<SloAlertEvent> history = database.inTransaction(c -> store.alertEvents(c, "users", 10));
-        assertEquals(List.of(false, true, true), history.stream().map(SloAlertEvent::firing).toList());
+        assertEquals(List.of(false, false, false, true, true, true, true),
+                history.stream().map(SloAlertEvent::firing).toList());
+        assertEquals("ticket", history.get(0).severity());
+        assertEquals("ticket-fast", history.get(0).alert());
         List<SloDay> days = database.inTransaction(c -> store.days(c, "users", 10));
         assertEquals(LocalDate.of(2026, 3, 16), days.get(0).day());
         assertEquals(40_000, days.get(0).total());
@@ -112,6 +118,52 @@ class SloMonitorTest {
         assertEquals(new SloDay("users", LocalDate.of(2026, 3, 15), 1000, 500, days.get(1).budgetRemaining()),
                 days.get(1));
         assertEquals(1 - 500 / 10.0, days.get(1).budgetRemaining(), 1e-9);
+    }
+
+    @Test
+    void aBlindSloRaisesNoDataAfterItsSilenceAndClearsWhenCallsReturn() throws Exception {
+        Files.writeString(dataDir.resolve("slos.yaml"), """
+                slos:
+                  - name: renamed
+                    selector: { service: checkout }
+                    sli: success
+                    target: 99%
+                    window: 30d
+                    alerting: { noDataAfter: 10m }
+                  - name: quiet-by-choice
+                    selector: { service: checkout }
+                    sli: success
+                    target: 99%
+                    window: 30d
+                    alerting: { noDataAfter: off }
+                """);
+        clock.now = START;
+        monitor.run(sent::add);
+        // Nothing yet, but the collector has only just started watching: no verdict before the silence has passed.
+        assertTrue(monitor.snapshot().status("renamed").orElseThrow().silent());
+        assertEquals(List.of(), sent.get(0));
+
+        clock.now = START.plus(Duration.ofMinutes(10));
+        monitor.run(sent::add);
+        assertEquals(List.of("no-data"), keys(sent.get(1)));
+        AlertNotice blind = sent.get(1).get(0);
+        assertEquals("renamed", blind.slo().name());
+        assertEquals(java.util.Map.of("alertname", "CallsightSloNoData", "slo", "renamed", "severity", "ticket"),
+                blind.alert().labels(blind.slo()));
+        assertTrue(monitor.snapshot().alert("renamed", NoDataAlert.NO_DATA).firing());
+        assertTrue(Double.isNaN(monitor.snapshot().status("renamed").orElseThrow().budgetRemaining()),
+                "a blind SLO does not read as a full budget");
+
+        calls(clock.now.minusSeconds(30), 200, 5);
+        clock.now = clock.now.plusSeconds(60);
+        monitor.run(sent::add);
+        assertEquals(List.of("no-data"), keys(sent.get(2)));
+        assertFalse(sent.get(2).get(0).firing(), "resolved once calls match again");
+        assertFalse(monitor.snapshot().alert("renamed", NoDataAlert.NO_DATA).firing());
+    }
+
+    private static List<String> keys(List<AlertNotice> notices) {
+        return notices.stream().map(notice -> notice.alert().key()).toList();
     }
 
     private static List<Boolean> firing(List<AlertNotice> notices) {

@@ -45,6 +45,22 @@ class SloParserTest {
     }
 
     @Test
+    void perCallSelectsTheLogicalCalls() throws SloConfigException {
+        List<SloDefinition> slos = parser.parse("""
+                slos:
+                  - name: checkout-gets-paid
+                    selector: { service: checkout, peer: "payments.internal:443" }
+                    per: call
+                    sli: success
+                    target: 99.9%
+                    window: 30d
+                """, "slos.yaml");
+        assertEquals(new Selector("checkout", "payments.internal", 443, null, null, CallKind.CALL),
+                slos.get(0).selector());
+        assertEquals("call", slos.get(0).selector().per());
+    }
+
+    @Test
     void readsOpenSloDocuments() throws SloConfigException {
         List<SloDefinition> slos = parser.parse("""
                 apiVersion: openslo/v1
@@ -147,11 +163,19 @@ class SloParserTest {
         assertError(valid.replace("    window: 30d\n", ""), "slos.yaml:2: SLO 'a' needs 'window'");
         assertError(valid + valid.replace("slos:\n", ""), "slos.yaml:7: SLO name 'a' is already used on line 2");
         assertError(valid.replace("checkout }", "checkout "), "slos.yaml:4: not valid YAML");
-        assertError("apiVersion: openslo/v1\nkind: Service\n", "slos.yaml:2: only OpenSLO kind 'SLO'");
+        assertError("apiVersion: openslo/v1\nkind: Composite\n", "slos.yaml:2: OpenSLO kind 'Composite' is not supported");
+        assertError(valid.replace("    window: 30d\n", "    window: 30d\n    alerting: { noDataAfter: 30s }\n"),
+                "slos.yaml:7: 'noDataAfter' must be whole minutes from 1m to 3d, or off");
         assertError(valid.replace("service: checkout", "service: checkout, kind: inbound"),
                 "slos.yaml:3: 'kind' must be client or server, not 'inbound'");
         assertError(valid.replace("service: checkout", "service: checkout, kind: server, peer: \"users:443\""),
                 "slos.yaml:3: 'peer' cannot be set with kind: server");
+        assertError(valid.replace("    sli: success", "    per: retry\n    sli: success"),
+                "slos.yaml:4: 'per' must be attempt");
+        assertError(valid.replace("service: checkout", "service: checkout, kind: server")
+                .replace("    sli: success", "    per: call\n    sli: success"), "slos.yaml:4: 'per: call' is for outbound");
+        assertError(valid.replace("service: checkout", "service: checkout, kind: call"),
+                "slos.yaml:3: 'kind' must be client or server, not 'call'");
         // Found by SloParserFuzzTest: a tag the YAML composer rejects threw IllegalArgumentException.
         assertError("slos:\n  - !-%-0 x\n", "slos.yaml:2: not valid YAML: Tag must not contain leading or trailing");
     }
