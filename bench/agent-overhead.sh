@@ -97,7 +97,7 @@ awk -v startup_runs="$startups" '
         base = median(v["none " order[c], m]); o = median(v["otel " order[c], m]);
         for (r = 1; r <= 4; r++) {
           x = median(v[runs[r] " " order[c], m]);
-          printf "%-19s %-17s %12.1f %8.2f %8.2f\n", order[c], runs[r], x, x / base, x / o;
+          printf "%-19s %-17s %12.1f %8.2f %8.2f\n", order[c], runs[r], x, (base > 0 ? x / base : 0), (o > 0 ? x / o : 0);
         }
       }
     }

@@ -5,11 +5,13 @@
 # port for "down"); the agent exports often (spans every 200 ms, metrics every second) so every run meets its
 # collector's fault many times. Prints each state's median over rounds and its ratio to the healthy run.
 # Usage: bench/collector-faults.sh [rounds] [calls] [warm-up calls per client, default 2000]
+#        [saturation seconds per client, default 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 calls=${2:-20000}
 warmup=${3:-2000}
+saturation=${4:-1}
 agent=agent/target/callsight-agent.jar
 classes=bench/target/classes
 for f in "$agent" "$classes" bench/target/lib; do
@@ -45,13 +47,13 @@ echo "$rounds rounds of $calls calls per client; java $(java -version 2>&1 | hea
 
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds"
-  java -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" "$warmup" "$calls" 2 1 2>/dev/null \
+  java -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" "$warmup" "$calls" 2 "$saturation" 2>/dev/null \
     | sed "s/^/none /" >>"$work/results"
   for state in $states; do
     name=${state%%:*}
     OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint[$name]} OTEL_SERVICE_NAME=bench OTEL_BSP_SCHEDULE_DELAY=200 \
       OTEL_METRIC_EXPORT_INTERVAL=1000 \
-      java -javaagent:"$agent" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" "$warmup" "$calls" 2 1 2>/dev/null \
+      java -javaagent:"$agent" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" "$warmup" "$calls" 2 "$saturation" 2>/dev/null \
       | sed "s/^/$name /" | tee -a "$work/results"
   done
 done
@@ -73,7 +75,7 @@ awk -v order="none $(for s in $states; do printf '%s ' "${s%%:*}"; done)" '
       mh = median(mean["healthy "c]); ph = median(p99["healthy "c]); rh = median(rate["healthy "c]);
       for (r = 1; r <= n; r++) {
         k = runs[r]" "c; m = median(mean[k]); p = median(p99[k]); q = median(rate[k]);
-        printf "%-18s %-9s %10.1f %7.2f %10.1f %7.2f %9.0f %7.2f\n", c, runs[r], m, m / mh, p, p / ph, q, q / rh;
+        printf "%-18s %-9s %10.1f %7.2f %10.1f %7.2f %9.0f %7.2f\n", c, runs[r], m, m / mh, p, p / ph, q, (rh > 0 ? q / rh : 0);
       }
     }
     printf "\nheap in use after GC at the end (median), added by the agent: ";

@@ -25,7 +25,7 @@ class BenchmarksTest {
 
     @Test
     void agentOverheadComparesEveryClientWithAndWithoutEachAgent() throws Exception {
-        String output = run(300, "agent-overhead.sh", "1", "200", "1", "2", "1", "100");
+        String output = run(300, "agent-overhead.sh", "1", "200", "0", "2", "1", "100");
         for (String client : List.of("jdk-httpclient", "httpurlconnection", "apache-httpclient5", "okhttp")) {
             for (String mode : List.of("none", "callsight", "callsight-policy", "otel")) {
                 assertMatches(output, "(?m)^" + client + " +" + mode + " +[\\d.]+ +[\\d.]+ +[\\d.]+$");
@@ -83,7 +83,7 @@ class BenchmarksTest {
 
     @Test
     void collectorFaultsCompareEveryStateWithAHealthyCollector() throws Exception {
-        String output = run(300, "collector-faults.sh", "1", "200", "100");
+        String output = run(300, "collector-faults.sh", "1", "200", "100", "0");
         for (String state : List.of("healthy", "down", "hanging", "slow", "429", "503", "400", "reset")) {
             assertMatches(output, "(?m)^\\S+ +" + state + " +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+ +\\d+ +[\\d.]+$");
         }
