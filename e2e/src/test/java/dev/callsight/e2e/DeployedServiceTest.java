@@ -106,11 +106,17 @@ abstract class DeployedServiceTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** The service name the server exports under. */
-    abstract String service();
+    private final String service;
+    private final List<WebApp> webApps;
 
-    /** The web applications the server runs, each with every library. */
-    abstract List<WebApp> webApps();
+    /**
+     * @param service the service name the server exports under
+     * @param webApps the web applications the server runs, each with every library
+     */
+    DeployedServiceTest(String service, List<WebApp> webApps) {
+        this.service = service;
+        this.webApps = webApps;
+    }
 
     /** Starts the server with the agent, this environment (exporting to the collector) and these JVM options. */
     abstract InstrumentedServer startServer(Path workDir, Map<String, String> environment, List<String> jvmOptions)
@@ -129,7 +135,7 @@ abstract class DeployedServiceTest {
                 "  - match: { host: 127.0.0.1, path: \"/fail-then-ok/**\" }",
                 "    retry: { maxAttempts: " + ATTEMPTS + ", initialBackoff: 20ms, on: [503] }",
                 ""));
-        server = startServer(workDir, InstrumentedApp.exportingTo(collector, service()),
+        server = startServer(workDir, InstrumentedApp.exportingTo(collector, service),
                 List.of("-Dcallsight.config=" + policies));
     }
 
@@ -142,7 +148,7 @@ abstract class DeployedServiceTest {
     }
 
     Stream<Arguments> appsAndLibraries() {
-        return webApps().stream().flatMap(app -> LIBRARIES.stream().map(library -> Arguments.of(app, library)));
+        return webApps.stream().flatMap(app -> LIBRARIES.stream().map(library -> Arguments.of(app, library)));
     }
 
     @ParameterizedTest(name = "{0} via {1}")
@@ -173,7 +179,7 @@ abstract class DeployedServiceTest {
             assertEquals("GET " + app.route(), inbound.get("name").getAsString(), inbound::toString);
             assertEquals(app.route(), attribute(inbound, "http.route"), inbound::toString);
             assertEquals("200", attribute(inbound, "http.response.status_code"), inbound::toString);
-            assertEquals(service(), inbound.get("serviceName").getAsString());
+            assertEquals(service, inbound.get("serviceName").getAsString());
 
             JsonObject outbound = CollectorSpans.awaitSpan(collector, traceparent);
             assertEquals("CLIENT", CollectorSpans.kind(outbound), outbound::toString);
@@ -189,7 +195,7 @@ abstract class DeployedServiceTest {
     @Order(2)
     void aHungUpstreamEndsAtThePolicysDeadlineInEveryLibraryWellBeforeTheApplicationsOwnTimeout() throws Exception {
         Map<String, CompletableFuture<String>> outcomes = new LinkedHashMap<>();
-        for (WebApp app : webApps()) {
+        for (WebApp app : webApps) {
             for (String library : LIBRARIES) {
                 String path = hangPath(app, library);
                 long start = System.nanoTime();
@@ -265,7 +271,7 @@ abstract class DeployedServiceTest {
     @Test
     @Order(4)
     void theServerCountsEveryRequestOnceUnderItsRoute() throws Exception {
-        for (WebApp app : webApps()) {
+        for (WebApp app : webApps) {
             int sent = sentPerApp.getOrDefault(app.name(), new AtomicInteger()).get();
             awaitExactly("http_server_request_duration_seconds_count", Map.of("http_route", app.route()), sent);
         }
@@ -308,7 +314,7 @@ abstract class DeployedServiceTest {
         double total;
         try {
             total = Eventually.get(() -> {
-                double sum = collector.total(metric, service(), labels);
+                double sum = collector.total(metric, service, labels);
                 return sum >= expected ? sum : null;
             }, metric + labels + " >= " + expected, PATIENCE);
         } catch (AssertionError missing) {
@@ -320,7 +326,7 @@ abstract class DeployedServiceTest {
     }
 
     private String seriesOfService() throws Exception {
-        return collector.get("/metrics").body().lines().filter(line -> line.contains("\"" + service() + "\"")
+        return collector.get("/metrics").body().lines().filter(line -> line.contains("\"" + service + "\"")
                 && line.contains("_count")).collect(Collectors.joining("\n"));
     }
 

@@ -14,14 +14,8 @@ import java.util.regex.Pattern;
  */
 class SpringBootJarTest extends DeployedServiceTest {
 
-    @Override
-    String service() {
-        return "e2e-boot3-jar";
-    }
-
-    @Override
-    List<WebApp> webApps() {
-        return List.of(new WebApp("boot3", "", "/orders/{orderId}/items"));
+    SpringBootJarTest() {
+        super("e2e-boot3-jar", List.of(new WebApp("boot3", "", "/orders/{orderId}/items")));
     }
 
     @Override

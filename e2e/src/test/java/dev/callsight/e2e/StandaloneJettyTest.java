@@ -16,14 +16,8 @@ import java.util.regex.Pattern;
  */
 class StandaloneJettyTest extends DeployedServiceTest {
 
-    @Override
-    String service() {
-        return "e2e-jetty-wars";
-    }
-
-    @Override
-    List<WebApp> webApps() {
-        return WARS;
+    StandaloneJettyTest() {
+        super("e2e-jetty-wars", WARS);
     }
 
     @Override

@@ -16,14 +16,8 @@ import java.util.regex.Pattern;
  */
 class StandaloneTomcatTest extends DeployedServiceTest {
 
-    @Override
-    String service() {
-        return "e2e-tomcat-wars";
-    }
-
-    @Override
-    List<WebApp> webApps() {
-        return WARS;
+    StandaloneTomcatTest() {
+        super("e2e-tomcat-wars", WARS);
     }
 
     @Override
