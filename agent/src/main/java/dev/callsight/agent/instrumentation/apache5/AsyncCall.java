@@ -71,15 +71,22 @@ final class AsyncCall implements AsyncExecCallback {
         }
     }
 
-    /** The deadline passed: the application's future fails with the timeout and the exchange stops. */
+    /**
+     * The deadline passed: the application's future fails with the timeout and the exchange stops.
+     * When the call ended on another thread meanwhile (the library's own response timeout, set to
+     * the same instant), that thread answers the application; cancelling here would race it and
+     * hand the application a CancellationException instead.
+     */
     void deadlinePassed(SocketTimeoutException timeout) {
         deadlinePassed = timeout;
         TracedExecCallback inFlight = attempt;
         if (inFlight != null) {
             inFlight.end(timeout);
         }
-        failed(timeout);
-        scope.cancellableDependency.cancel();
+        if (end()) {
+            application.failed(timeout);
+            scope.cancellableDependency.cancel();
+        }
     }
 
     /** Ends the call once; false when it had already ended. */
