@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The collector's web UI in headless Chromium, over a collector fed by an agent-instrumented JVM: each page shows
  * the numbers the JSON API has, the search finds the trace, retries and timeouts are marked, and a span named like
- * markup stays text. Screenshots of each page land in {@code callsight.screenshots} (see the README).
+ * markup stays text. Screenshots of each page land in {@code callsight.screenshots} (see docs/web-ui.md).
  */
 class WebUiBrowserTest {
 
