@@ -162,7 +162,7 @@ function breakdownSection(breakdown) {
         el('td', {class: 'num status'}, cause.statusCode ? String(cause.statusCode) : '–'),
         el('td', {}, cause.errorType || '–'), el('td', {class: 'num bad-calls'}, number(cause.badCalls)),
         el('td', {class: 'num share'}, shareBar(cause.badShare)), el('td', {class: 'num budget-share'}, share(cause.budgetShare)),
-        el('td', {class: 'mono'}, cause.exampleTraceIds.length === 0 ? '–' : cause.exampleTraceIds.map(id =>
+        el('td', {class: 'mono'}, cause.exampleTraceIds.length === 0 ? '–' : cause.exampleTraceIds.flatMap(id =>
             [el('a', {href: '#/trace/' + encodeURIComponent(id), class: 'example-trace'}, id.slice(0, 8)), ' '])))),
         {id: 'breakdown-table'});
     const ranking = (title, items, id) => el('div', {class: 'ranking'}, el('h3', {}, title),

@@ -12,7 +12,6 @@ import io.undertow.server.HttpServerExchange;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -46,11 +45,8 @@ final class SloHistoryEndpoint implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        Deque<String> parameter = exchange.getQueryParameters().get("name");
-        String name = parameter == null ? "" : parameter.getFirst();
-        Optional<SloDefinition> slo = monitor.definitions().stream().filter(d -> d.name().equals(name)).findFirst();
+        Optional<SloDefinition> slo = SloLookup.named(exchange, monitor, json);
         if (slo.isEmpty()) {
-            json.error(exchange, 404, "no SLO named '" + name + "'");
             return;
         }
         long now = clock.instant().getEpochSecond();
