@@ -37,7 +37,7 @@ export async function sloDetail([name], parameters) {
                 values: points.map(point => pct(point.budgetRemainingRatio)), colour: '#059669'}],
                 value => value.toFixed(0) + ' %'),
             lineChart('Burn rate per ' + stepText(history.stepSeconds), xs,
-                [{label: 'burn rate', values: points.map(point => point.burnRate), colour: '#dc2626'}].concat(
+                [{label: 'burn rate', values: points.map(point => point.burnRate ?? null), colour: '#dc2626'}].concat(
                     pageFactors.map(factor => ({label: 'page > ' + factor + '×', values: xs.map(() => factor),
                         dash: [6, 4], colour: '#6b7280'}))),
                 value => value.toFixed(1) + '×')),

@@ -2,6 +2,7 @@ package dev.callsight.collector;
 
 import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,18 +133,18 @@ class SloServeTest {
                     .statusCode());
 
             // The burn-down over the window: every call counted once, ending at the budget the SLO has left.
-            JsonObject history = JsonParser.parseString(Http.get(collector.webEndpoint()
+            JsonObject burnDown = JsonParser.parseString(Http.get(collector.webEndpoint()
                     + "/api/slos/users/history").body()).getAsJsonObject();
             long historyCalls = 0;
             long historyBad = 0;
-            for (JsonElement point : history.getAsJsonArray("points")) {
+            for (JsonElement point : burnDown.getAsJsonArray("points")) {
                 historyCalls += point.getAsJsonObject().get("calls").getAsLong();
                 historyBad += point.getAsJsonObject().get("badCalls").getAsLong();
             }
-            assertEquals(List.of(110L, 50L), List.of(historyCalls, historyBad), history.toString());
-            JsonArray points = history.getAsJsonArray("points");
+            assertEquals(List.of(110L, 50L), List.of(historyCalls, historyBad), burnDown.toString());
+            JsonArray points = burnDown.getAsJsonArray("points");
             assertEquals(1 - 50 / 1.1, points.get(points.size() - 1).getAsJsonObject().get("budgetRemainingRatio")
-                    .getAsDouble(), 1e-9, history.toString());
+                    .getAsDouble(), 1e-9, burnDown.toString());
             assertEquals(404, Http.get(collector.webEndpoint() + "/api/slos/nope/history").statusCode());
 
             // The overview: checkout's calls to the peer, which no stored span names a service for.
@@ -153,7 +154,7 @@ class SloServeTest {
             assertEquals(List.of("checkout", "users.internal:8443", "110", "50"), List.of(edge.get("service")
                     .getAsString(), edge.get("peer").getAsString(), edge.get("calls").getAsString(),
                     edge.get("errors").getAsString()), edge.toString());
-            assertTrue(edge.get("peerService").isJsonNull(), edge.toString());
+            assertFalse(edge.has("peerService"), edge.toString());
             assertEquals(50 / 110.0, edge.get("errorRatio").getAsDouble(), 1e-9);
             JsonObject checkout = overview.getAsJsonArray("services").get(0).getAsJsonObject();
             assertEquals(110, checkout.getAsJsonObject("outbound").get("calls").getAsLong(), checkout.toString());
@@ -210,35 +211,6 @@ class SloServeTest {
                     + "server_address=\"users.internal\",server_port=\"8443\",http_route=\"/users/{id}\","
                     + "http_request_method=\"GET\",http_response_status_code=\"200\",error_type=\"\",} 50.0"),
                     metrics);
-            // The burn-down over the window: every call counted once, ending at the budget the SLO has left.
-            JsonObject history = JsonParser.parseString(Http.get(collector.webEndpoint()
-                    + "/api/slos/users/history").body()).getAsJsonObject();
-            long historyCalls = 0;
-            long historyBad = 0;
-            for (JsonElement point : history.getAsJsonArray("points")) {
-                historyCalls += point.getAsJsonObject().get("calls").getAsLong();
-                historyBad += point.getAsJsonObject().get("badCalls").getAsLong();
-            }
-            assertEquals(List.of(110L, 50L), List.of(historyCalls, historyBad), history.toString());
-            JsonArray points = history.getAsJsonArray("points");
-            assertEquals(1 - 50 / 1.1, points.get(points.size() - 1).getAsJsonObject().get("budgetRemainingRatio")
-                    .getAsDouble(), 1e-9, history.toString());
-            assertEquals(404, Http.get(collector.webEndpoint() + "/api/slos/nope/history").statusCode());
-
-            // The overview: checkout's calls to the peer, which no stored span names a service for.
-            JsonObject overview = JsonParser.parseString(Http.get(collector.webEndpoint() + "/api/overview")
-                    .body()).getAsJsonObject();
-            JsonObject edge = overview.getAsJsonArray("edges").get(0).getAsJsonObject();
-            assertEquals(List.of("checkout", "users.internal:8443", "110", "50"), List.of(edge.get("service")
-                    .getAsString(), edge.get("peer").getAsString(), edge.get("calls").getAsString(),
-                    edge.get("errors").getAsString()), edge.toString());
-            assertTrue(edge.get("peerService").isJsonNull(), edge.toString());
-            assertEquals(50 / 110.0, edge.get("errorRatio").getAsDouble(), 1e-9);
-            JsonObject checkout = overview.getAsJsonArray("services").get(0).getAsJsonObject();
-            assertEquals(110, checkout.getAsJsonObject("outbound").get("calls").getAsLong(), checkout.toString());
-            assertEquals(0, checkout.getAsJsonObject("inbound").get("calls").getAsLong(), checkout.toString());
-            assertEquals(400, Http.get(collector.webEndpoint() + "/api/overview?minutes=0").statusCode());
-
             String rules = Http.get(collector.webEndpoint() + "/api/rules").body();
             assertTrue(rules.contains("callsight_client_call_duration_seconds_count{service_name=\"checkout\""), rules);
             // The call site is listed once, with its attempts.
