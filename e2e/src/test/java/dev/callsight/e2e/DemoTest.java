@@ -59,10 +59,13 @@ class DemoTest {
         // One user's order crosses the three agent JVMs in one trace.
         String failedCharge = json(web, "/api/search?service=payments&status=503&limit=1").getAsJsonArray("traces")
                 .get(0).getAsJsonObject().get("traceId").getAsString();
-        Set<String> services = new TreeSet<>();
-        json(web, "/api/traces/" + failedCharge).getAsJsonArray("spans")
-                .forEach(span -> services.add(span.getAsJsonObject().get("serviceName").getAsString()));
-        assertTrue(services.containsAll(Set.of("frontend", "checkout", "payments")), services::toString);
+        // Each JVM exports its spans in its own time: wait for the frontend's, which ends last.
+        Eventually.get(() -> {
+            Set<String> services = new TreeSet<>();
+            json(web, "/api/traces/" + failedCharge).getAsJsonArray("spans")
+                    .forEach(span -> services.add(span.getAsJsonObject().get("serviceName").getAsString()));
+            return services.containsAll(Set.of("frontend", "checkout", "payments")) ? services : null;
+        }, "trace " + failedCharge + " with spans of frontend, checkout and payments", Duration.ofSeconds(30));
         // The agent retried, and its circuit breaker opened on payments.
         assertFalse(json(web, "/api/search?service=checkout&errorType=circuit_open&limit=1").getAsJsonArray("traces")
                 .isEmpty(), "a charge refused by the open circuit breaker");
