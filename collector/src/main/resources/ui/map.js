@@ -3,10 +3,10 @@
 import {millis, percent} from './format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const NODE_WIDTH = 190;
-const NODE_HEIGHT = 46;
-const COLUMN = 330;
-const ROW = 84;
+const NODE_WIDTH = 200;
+const NODE_HEIGHT = 52;
+const COLUMN = 420;
+const ROW = 100;
 
 function svg(tag, attributes = {}, ...children) {
     const node = document.createElementNS(SVG, tag);
@@ -54,7 +54,10 @@ export function serviceMap(overview, health, go) {
         const to = edge.peerService
             ? node('s:' + edge.peerService, edge.peerService, 'service', '#/calls?service=' + encodeURIComponent(edge.peerService))
             : node('p:' + edge.peer, edge.peer, 'peer', link);
-        const item = {from, to, edge, link};
+        if (!edge.peerService && !to.route && edge.routes && edge.routes.length) {
+            to.route = edge.routes[0];
+        }
+        const item = {from, to, edge, link, slot: to.in};
         from.out.push(item);
         to.in++;
         return item;
@@ -79,27 +82,33 @@ export function serviceMap(overview, health, go) {
     }
     const rows = Math.max(1, ...columns.filter(Boolean).map(column => column.length));
     const width = Math.max(1, columns.length) * COLUMN - (COLUMN - NODE_WIDTH) + 20;
-    const height = rows * ROW + 10;
+    const height = rows * ROW + 20;
     columns.forEach((column, depth) => (column || []).forEach((item, row) => {
         item.x = 10 + depth * COLUMN;
         item.y = 10 + row * ROW + (rows - column.length) * ROW / 2;
     }));
+    // Incoming edges take their slots top to bottom by where they come from, so they do not cross.
+    for (const target of nodes.values()) {
+        edges.filter(item => item.to === target).sort((a, b) => a.from.y - b.from.y || a.from.x - b.from.x)
+            .forEach((item, slot) => { item.slot = slot; });
+    }
     const picture = svg('svg', {id: 'service-map', class: 'service-map', width, height, viewBox: '0 0 ' + width + ' ' + height,
         role: 'img', 'aria-label': 'service map'});
     for (const item of edges) {
         const x1 = item.from.x + NODE_WIDTH;
         const y1 = item.from.y + NODE_HEIGHT / 2;
+        // Edges into one node end at points spread down its left side, each labelled just before it.
         const x2 = item.to.x;
-        const y2 = item.to.y + NODE_HEIGHT / 2;
+        const y2 = item.to.y + NODE_HEIGHT * (item.slot + 1) / (item.to.in + 1);
         const bend = Math.max(40, (x2 - x1) / 2);
         const path = 'M' + x1 + ',' + y1 + ' C' + (x1 + bend) + ',' + y1 + ' ' + (x2 - bend) + ',' + y2 + ' ' + x2 + ',' + y2;
-        const mx = (x1 + x2) / 2;
-        const my = (y1 + y2) / 2 - 6;
+        const mx = x2 - 8;
+        const my = y2 - 4;
         picture.append(svg('g', {class: 'edge ' + errorClass(item.edge.errorRatio), 'data-from': item.from.label,
             'data-to': item.to.label, onclick: () => go(item.link)},
             svg('title', {}, item.from.label + ' → ' + item.to.label + ' (' + item.edge.peer + '): ' + statsText(item.edge)),
             svg('path', {d: path}),
-            svg('text', {x: mx, y: my, 'text-anchor': 'middle', class: 'edge-label'}, statsText(item.edge))));
+            svg('text', {x: mx, y: my, 'text-anchor': 'end', class: 'edge-label'}, statsText(item.edge))));
     }
     for (const item of nodes.values()) {
         const state = item.kind === 'service' ? health(item.label) : 'none';
@@ -108,8 +117,8 @@ export function serviceMap(overview, health, go) {
             svg('title', {}, item.label),
             svg('rect', {width: NODE_WIDTH, height: NODE_HEIGHT, rx: 6}),
             svg('text', {x: 10, y: 19, class: 'node-name'}, item.label.length > 26 ? item.label.slice(0, 25) + '…' : item.label),
-            svg('text', {x: 10, y: 36, class: 'node-stats'}, item.stats ? statsText(item.stats)
-                : item.kind === 'peer' ? 'peer, no agent' : 'answers no requests')));
+            svg('text', {x: 10, y: 38, class: 'node-stats'}, item.stats ? statsText(item.stats)
+                : item.kind === 'peer' ? 'no agent · ' + (item.route || '').slice(0, 24) : 'answers no requests')));
     }
     return picture;
 }

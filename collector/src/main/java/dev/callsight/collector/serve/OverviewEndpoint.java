@@ -22,16 +22,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * {@code GET /api/overview[?minutes=N][&to=UNIX_S]}: the N minutes (default 15, at most a day) before {@code to}
  * (default now) at a glance, from the minute
  * and hour rollups: every service with the requests it answered and the calls it made (count, rate, errors, p99),
- * and every edge from a service to a peer ({@code host:port}) with the same numbers. An edge names the service
+ * and every edge from a service to a peer ({@code host:port}) with the same numbers and its busiest routes. A rate
+ * is over the range's whole minutes from the first in which the service had calls of that kind. An edge names the service
  * behind the peer ({@code peerService}) when the stored spans show one: a CLIENT span of the caller whose child is a
  * SERVER span of another service. Errors are calls without a status (a failure before the answer) or with a 5xx.
  * Shape: {@code {"from","to","minutes","services":[{"name","inbound":STATS,"outbound":STATS}],
- * "edges":[{"service","peer","peerService",STATS…}]}}, STATS being {@code "calls","errors","ratePerSecond",
+ * "edges":[{"service","peer","peerService","routes",STATS…}]}}, STATS being {@code "calls","errors","ratePerSecond",
  * "errorRatio","p99"} (seconds; null without calls).
  */
 final class OverviewEndpoint implements HttpHandler {
@@ -57,8 +59,11 @@ final class OverviewEndpoint implements HttpHandler {
         long errors;
         final long[] buckets = new long[CanonicalBuckets.BUCKET_COUNT];
 
+        final Map<String, Long> routes = new HashMap<>();
+
         void add(CallTotal total) {
             calls += total.count();
+            routes.merge(total.call().route(), total.count(), Long::sum);
             CallKey call = total.call();
             if (call.statusCode() == 0 || call.statusCode() >= 500) {
                 errors += total.count();
@@ -66,6 +71,13 @@ final class OverviewEndpoint implements HttpHandler {
             for (int i = 0; i < buckets.length && i < total.buckets().size(); i++) {
                 buckets[i] += total.buckets().get(i);
             }
+        }
+
+        /** The routes with the most calls, most first. */
+        List<String> topRoutes(int limit) {
+            return routes.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(limit).map(Map.Entry::getKey).toList();
         }
 
         JsonObject toJson(JsonObject into, double seconds) {
@@ -83,7 +95,13 @@ final class OverviewEndpoint implements HttpHandler {
         }
     }
 
-    private record Overview(List<CallTotal> server, List<CallTotal> client, Map<String, String> peerServices) {
+    /**
+     * The range's calls; {@code firstMinutes} holds, per service and kind ({@link #edgeKey} of the service and the
+     * kind's label), its first minute with calls in the range, so a service that began within the range gets its
+     * rate over the time it has run.
+     */
+    private record Overview(List<CallTotal> server, List<CallTotal> client, Map<String, String> peerServices,
+            Map<String, Long> firstMinutes) {
     }
 
     @Override
@@ -113,7 +131,18 @@ final class OverviewEndpoint implements HttpHandler {
                 new CallMatch(null, null, null, null, null, CallKind.CLIENT), from, to);
         TreeSet<String> callers = new TreeSet<>();
         client.forEach(total -> callers.add(total.call().serviceName()));
-        return new Overview(server, client, peerServices(connection, callers, from));
+        Map<String, Long> firstMinutes = new HashMap<>();
+        for (List<CallTotal> totals : List.of(server, client)) {
+            for (CallTotal total : totals) {
+                CallKind kind = total.call().kind();
+                String key = edgeKey(total.call().serviceName(), kind.label());
+                if (!firstMinutes.containsKey(key)) {
+                    rollups.firstMinute(connection, total.call().serviceName(), kind, from - Math.floorMod(from, 60))
+                            .ifPresent(minute -> firstMinutes.put(key, minute));
+                }
+            }
+        }
+        return new Overview(server, client, peerServices(connection, callers, from), firstMinutes);
     }
 
     /**
@@ -155,8 +184,12 @@ final class OverviewEndpoint implements HttpHandler {
     }
 
     private static JsonObject toJson(Overview overview, long from, long to, long minutes) {
-        // Whole minutes overlapping the range count, so the rate is over them (up to now for the current one).
-        double seconds = Math.max(60, to - (from - Math.floorMod(from, 60)));
+        // Whole minutes overlapping the range count, so a rate is over them, from the service's first one in it.
+        long fromMinute = from - Math.floorMod(from, 60);
+        Function<String, Double> seconds = key -> (double) Math.max(60,
+                to - Math.max(fromMinute, overview.firstMinutes().getOrDefault(key, fromMinute)));
+        String server = CallKind.SERVER.label();
+        String client = CallKind.CLIENT.label();
         Map<String, Stats> inbound = new TreeMap<>();
         Map<String, Stats> outbound = new TreeMap<>();
         Map<String, Stats> edges = new TreeMap<>();
@@ -174,8 +207,10 @@ final class OverviewEndpoint implements HttpHandler {
         for (String name : names) {
             JsonObject service = new JsonObject();
             service.addProperty("name", name);
-            service.add("inbound", inbound.getOrDefault(name, new Stats()).toJson(new JsonObject(), seconds));
-            service.add("outbound", outbound.getOrDefault(name, new Stats()).toJson(new JsonObject(), seconds));
+            service.add("inbound", inbound.getOrDefault(name, new Stats()).toJson(new JsonObject(),
+                    seconds.apply(edgeKey(name, server))));
+            service.add("outbound", outbound.getOrDefault(name, new Stats()).toJson(new JsonObject(),
+                    seconds.apply(edgeKey(name, client))));
             services.add(service);
         }
         JsonArray edgeList = new JsonArray();
@@ -185,7 +220,10 @@ final class OverviewEndpoint implements HttpHandler {
             edge.addProperty("service", parts[0]);
             edge.addProperty("peer", parts[1]);
             edge.addProperty("peerService", overview.peerServices().get(entry.getKey()));
-            edgeList.add(entry.getValue().toJson(edge, seconds));
+            JsonArray routes = new JsonArray();
+            entry.getValue().topRoutes(3).forEach(routes::add);
+            edge.add("routes", routes);
+            edgeList.add(entry.getValue().toJson(edge, seconds.apply(edgeKey(parts[0], client))));
         }
         JsonObject body = new JsonObject();
         body.addProperty("from", from);
