@@ -11,8 +11,11 @@ const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 export async function sloDetail([name], parameters) {
     const path = '/api/slos/' + encodeURIComponent(name);
     const to = parameters.get('to');
-    const [slo, history, breakdown] = await Promise.all([getJson(path), getJson(path + '/history'),
-        getJson(path + '/breakdown?' + query({to}))]);
+    const [slo, history, breakdown, all] = await Promise.all([getJson(path), getJson(path + '/history'),
+        getJson(path + '/breakdown?' + query({to})), getJson('/api/slos')]);
+    // A server-side SLO counts the answers; what the service's own calls out did is in the SLOs on them.
+    const related = slo.selector.kind === 'server' ? all.slos.filter(other => other.name !== slo.name
+        && other.selector.service === slo.selector.service && other.selector.kind !== 'server') : [];
     const points = history.points;
     const xs = points.map(point => point.t);
     const pct = ratio => ratio == null ? null : ratio * 100;
@@ -49,6 +52,9 @@ export async function sloDetail([name], parameters) {
         alertTimeline(slo, history),
         el('h2', {}, 'What burned the budget'),
         breakdownSection(breakdown),
+        related.length === 0 ? null : el('p', {id: 'related-slos'}, 'The calls ' + slo.selector.service
+            + ' made itself: ', related.map(other => [el('a', {href: '#/slo/' + encodeURIComponent(other.name),
+                class: 'badge ' + health(other)}, other.name + ': ' + alertText(other)), ' ']).flat()),
         el('h2', {}, 'Burn rates'),
         table(['Window', 'Calls', 'Bad', 'SLI', 'Burn rate', 'Alerts on this window'],
             WINDOWS.map(window => burnRow(slo, window)), {id: 'burn-table'}),

@@ -80,9 +80,19 @@ class DemoUiBrowserTest {
             browser.awaitText("#alert-timeline .lane[data-alert='page-slow']", text -> text.contains("page-slow"));
             assertEquals(3, browser.elements("#slo-charts canvas").size(), "SLI, burn-down and burn rate");
             browser.screenshot(screenshots.resolve("slo-incident.png"));
+            browser.script("document.getElementById('tier-table').scrollIntoView()");
+            browser.screenshot(screenshots.resolve("slo-breakdown.png"));
+            // The answers burned the budget as 502s; checkout's own calls out show why: payments' 503s, the open breaker.
+            browser.click(browser.element("#related-slos a[href='#/slo/payments-charges']"));
+            browser.awaitText("#by-error-type", text -> text.contains("503") && text.contains("circuit_open"));
+            browser.script("document.getElementById('breakdown').scrollIntoView()");
+            browser.screenshot(screenshots.resolve("slo-payments-breakdown.png"));
+            browser.open(ui.resolve("#/slo/" + DemoTest.PAGING_SLO + "?to=" + to));
             browser.click(browser.element("#breakdown-table .example-trace"));
-            String waterfall = browser.awaitText("#waterfall", text -> text.contains("payments"));
-            assertTrue(waterfall.contains("frontend") && waterfall.contains("checkout"), waterfall);
+            // A bad order's trace: the frontend's request, checkout's 502, and its charge (to payments, or refused).
+            String waterfall = browser.awaitText("#waterfall", text -> text.contains("frontend")
+                    && text.contains("checkout") && text.contains("502"));
+            assertTrue(waterfall.contains("payments") || waterfall.contains("circuit_open"), waterfall);
             assertFalse(browser.alertOpen(), "no script from span data ran");
         } finally {
             demo.destroy();
