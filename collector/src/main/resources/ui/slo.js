@@ -192,7 +192,7 @@ function shareBar(ratio) {
 function burnRow(slo, window) {
     const burn = slo.burnRates[window];
     const rules = [];
-    for (const severity of ['page', 'ticket']) {
+    for (const severity of ['page', 'ticket'].filter(kind => slo.alerts[kind].enabled)) {
         for (const rule of slo.alerts[severity].conditions) {
             if (rule.longWindow === window || rule.shortWindow === window) {
                 const over = burn.burnRate > rule.factor;
