@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.net.URI;
@@ -57,8 +58,10 @@ class DemoTest {
         assertTrue(paging.getAsJsonObject("errorBudget").get("badCalls").getAsLong() > 0, paging::toString);
 
         // One user's order crosses the three agent JVMs in one trace.
-        String failedCharge = json(web, "/api/search?service=payments&status=503&limit=1").getAsJsonArray("traces")
-                .get(0).getAsJsonObject().get("traceId").getAsString();
+        String failedCharge = Eventually.get(() -> {
+            JsonArray found = json(web, "/api/search?service=payments&status=503&limit=1").getAsJsonArray("traces");
+            return found.isEmpty() ? null : found.get(0).getAsJsonObject().get("traceId").getAsString();
+        }, "a trace of a charge payments answered 503", Duration.ofSeconds(30));
         // Each JVM exports its spans in its own time: wait for the frontend's, which ends last.
         Eventually.get(() -> {
             Set<String> services = new TreeSet<>();
@@ -67,12 +70,15 @@ class DemoTest {
             return services.containsAll(Set.of("frontend", "checkout", "payments")) ? services : null;
         }, "trace " + failedCharge + " with spans of frontend, checkout and payments", Duration.ofSeconds(30));
         // The agent retried, and its circuit breaker opened on payments.
-        assertFalse(json(web, "/api/search?service=checkout&errorType=circuit_open&limit=1").getAsJsonArray("traces")
-                .isEmpty(), "a charge refused by the open circuit breaker");
-        long now = System.currentTimeMillis() / 1000;
-        JsonObject checkout = json(web, "/api/calls/series?service=checkout&from=" + (now - 900) + "&to=" + now)
-                .getAsJsonObject("totals");
-        assertTrue(checkout.get("retries").getAsLong() > 0, checkout::toString);
+        Eventually.get(() -> json(web, "/api/search?service=checkout&errorType=circuit_open&limit=1")
+                .getAsJsonArray("traces").isEmpty() ? null : true, "a charge refused by the open circuit breaker",
+                Duration.ofSeconds(30));
+        Eventually.get(() -> {
+            long now = System.currentTimeMillis() / 1000;
+            JsonObject checkout = json(web, "/api/calls/series?service=checkout&from=" + (now - 900) + "&to=" + now)
+                    .getAsJsonObject("totals");
+            return checkout.get("retries").getAsLong() > 0 ? checkout : null;
+        }, "checkout's retries counted", Duration.ofSeconds(30));
         // What burned the budget: checkout's own 502s, traced.
         JsonObject breakdown = json(web, "/api/slos/" + PAGING_SLO + "/breakdown");
         assertEquals("502", breakdown.getAsJsonArray("byStatusCode").get(0).getAsJsonObject().get("value").getAsString(),
@@ -90,6 +96,9 @@ class DemoTest {
             }
         });
         assertTrue(pageChanges.contains("fired") && pageChanges.contains("resolved"), pageChanges::toString);
+        // The console says so too, for a person watching it.
+        output.await(Pattern.compile("PAGE firing: SLO " + PAGING_SLO), Duration.ofSeconds(5));
+        output.await(Pattern.compile("page resolved: SLO " + PAGING_SLO), Duration.ofSeconds(10));
 
         List<ProcessHandle> children = demo.descendants().toList();
         assertEquals(3, children.size(), () -> "frontend, checkout and payments: " + children);

@@ -4,6 +4,10 @@ import dev.callsight.collector.Collector;
 import dev.callsight.collector.CollectorConfig;
 import dev.callsight.collector.CollectorOptions;
 import dev.callsight.collector.DurationConverter;
+import dev.callsight.collector.slo.AlertTier;
+import dev.callsight.collector.slo.BurnWindow;
+import dev.callsight.collector.slo.SloMonitor;
+import dev.callsight.collector.slo.SloStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,6 +16,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -103,6 +111,8 @@ public final class DemoCommand implements Callable<Integer> {
                     DemoLoad users = new DemoLoad(topology.service("frontend").url(), rate)) {
                 printWhereToLook(collector, topology, slos != null);
                 scheduleIncident(script, topology);
+                Map<String, Boolean> paging = new HashMap<>();
+                script.scheduleWithFixedDelay(() -> reportPages(collector.sloSnapshot(), paging), 1, 1, TimeUnit.SECONDS);
                 script.scheduleAtFixedRate(() -> System.out.println(now() + "  users sent " + users.sent()
                         + " requests, " + users.failed() + " failed"), 15, 15, TimeUnit.SECONDS);
                 topology.anyExit().thenRun(stop::countDown);
@@ -143,6 +153,20 @@ public final class DemoCommand implements Callable<Integer> {
                     + "burn rates drop");
             topology.incident(false);
         }, incidentAt.plus(incidentFor).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Prints each SLO's page as it fires and resolves, so a person watching the console knows when to look. */
+    private static void reportPages(SloMonitor.Snapshot snapshot, Map<String, Boolean> paging) {
+        for (SloStatus status : snapshot.statuses()) {
+            String name = status.slo().name();
+            boolean firing = Arrays.stream(AlertTier.values()).filter(tier -> tier.severity().equals("page"))
+                    .anyMatch(tier -> snapshot.alert(name, tier).firing());
+            Boolean was = paging.put(name, firing);
+            if (firing != Boolean.TRUE.equals(was) && (was != null || firing)) {
+                System.out.println(now() + "  " + (firing ? "PAGE firing" : "page resolved") + ": SLO " + name
+                        + String.format(Locale.ROOT, " (5m burn rate %.1f×)", status.burnRate(BurnWindow.M5)));
+            }
+        }
     }
 
     private static String now() {
