@@ -20,6 +20,8 @@ export async function sloDetail([name], parameters) {
     const xs = points.map(point => point.t);
     const pct = ratio => ratio == null ? null : ratio * 100;
     const pageFactors = slo.alerts.page.conditions.map(rule => rule.factor);
+    // From the first step to now, and at least a few minutes, so a lone first point sits on a readable axis.
+    const xRange = [history.from - 30, Math.max(history.to, history.from + 300) + 30];
     return el('section', {},
         el('h1', {}, 'SLO ', el('span', {id: 'slo-name'}, slo.name)),
         slo.description ? el('p', {}, slo.description) : null,
@@ -35,15 +37,15 @@ export async function sloDetail([name], parameters) {
             lineChart('SLI per ' + stepText(history.stepSeconds) + ' vs target', xs, [
                 {label: 'SLI', values: points.map(point => point.calls ? 100 - point.badCalls / point.calls * 100 : null)},
                 {label: 'target', values: xs.map(() => slo.target * 100), dash: [6, 4], colour: '#6b7280'},
-            ], value => value.toFixed(2) + ' %'),
+            ], value => value.toFixed(2) + ' %', null, xRange),
             lineChart('Error budget left (burn-down)', xs, [{label: 'budget left',
                 values: points.map(point => pct(point.budgetRemainingRatio)), colour: '#059669'}],
-                value => value.toFixed(0) + ' %'),
+                value => value.toFixed(0) + ' %', null, xRange),
             lineChart('Burn rate per ' + stepText(history.stepSeconds), xs,
                 [{label: 'burn rate', values: points.map(point => point.burnRate ?? null), colour: '#dc2626'}].concat(
                     pageFactors.map(factor => ({label: 'page > ' + factor + '×', values: xs.map(() => factor),
                         dash: [6, 4], colour: '#6b7280'}))),
-                value => value.toFixed(1) + '×')),
+                value => value.toFixed(1) + '×', null, xRange)),
         el('p', {class: 'muted'}, 'From the first call in the window (' + time(history.from * 1000) + ') to now, '
             + 'in steps of ' + stepText(history.stepSeconds) + '. The burn-down counts every call of the window up to '
             + 'each step.'),
