@@ -11,8 +11,12 @@ const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 export async function sloDetail([name], parameters) {
     const path = '/api/slos/' + encodeURIComponent(name);
     const to = parameters.get('to');
-    const [slo, history, breakdown, all] = await Promise.all([getJson(path), getJson(path + '/history'),
-        getJson(path + '/breakdown?' + query({to})), getJson('/api/slos')]);
+    const [slo, history, breakdown, all, overview] = await Promise.all([getJson(path), getJson(path + '/history'),
+        getJson(path + '/breakdown?' + query({to})), getJson('/api/slos'), getJson('/api/overview?minutes=1440')]);
+    // The service behind each peer of this SLO's service, where its spans show one.
+    const peerNames = new Map(overview.edges.filter(edge => edge.service === slo.selector.service && edge.peerService)
+        .map(edge => [edge.peer, edge.peerService]));
+    const peerText = peer => !peer ? '–' : peerNames.has(peer) ? peerNames.get(peer) + ' (' + peer + ')' : peer;
     // A server-side SLO counts the answers; what the service's own calls out did is in the SLOs on them.
     const related = slo.selector.kind === 'server' ? all.slos.filter(other => other.name !== slo.name
         && other.selector.service === slo.selector.service && other.selector.kind !== 'server') : [];
@@ -53,7 +57,7 @@ export async function sloDetail([name], parameters) {
         tierTable(slo),
         alertTimeline(slo, history),
         el('h2', {}, 'What burned the budget'),
-        breakdownSection(breakdown),
+        breakdownSection(breakdown, peerText),
         related.length === 0 ? null : el('p', {id: 'related-slos'}, 'The calls ' + slo.selector.service
             + ' made itself: ', related.map(other => [el('a', {href: '#/slo/' + encodeURIComponent(other.name),
                 class: 'badge ' + health(other)}, other.name + ': ' + alertText(other)), ' ']).flat()),
@@ -156,7 +160,7 @@ function alertTimeline(slo, history) {
 }
 
 /** The bad calls ranked by route, peer, status and error type together, then by each alone. */
-function breakdownSection(breakdown) {
+function breakdownSection(breakdown, peerText) {
     const share = ratio => ratio == null ? '–' : percent(ratio, 1);
     const summary = el('p', {id: 'breakdown-summary'}, number(breakdown.badCalls) + ' bad calls of '
         + number(breakdown.calls) + ' spent ' + share(breakdown.budgetSpentRatio) + ' of the error budget between '
@@ -166,20 +170,21 @@ function breakdownSection(breakdown) {
     }
     const causes = table(['Route', 'Peer', 'Status', 'Error type', 'Bad calls', 'Share of bad', 'Budget spent',
         'Example traces'], breakdown.causes.map(cause => el('tr', {class: 'cause'},
-        el('td', {class: 'route'}, cause.route || '–'), el('td', {}, cause.peer && cause.peer !== ':0' ? cause.peer : '–'),
+        el('td', {class: 'route'}, cause.route || '–'), el('td', {class: 'peer'}, peerText(cause.peer)),
         el('td', {class: 'num status'}, cause.statusCode ? String(cause.statusCode) : '–'),
         el('td', {}, cause.errorType || '–'), el('td', {class: 'num bad-calls'}, number(cause.badCalls)),
         el('td', {class: 'num share'}, shareBar(cause.badShare)), el('td', {class: 'num budget-share'}, share(cause.budgetShare)),
         el('td', {class: 'mono'}, cause.exampleTraceIds.length === 0 ? '–' : cause.exampleTraceIds.flatMap(id =>
             [el('a', {href: '#/trace/' + encodeURIComponent(id), class: 'example-trace'}, id.slice(0, 8)), ' '])))),
         {id: 'breakdown-table'});
-    const ranking = (title, items, id) => el('div', {class: 'ranking'}, el('h3', {}, title),
+    const ranking = (title, items, id, label = value => value) => el('div', {class: 'ranking'}, el('h3', {}, title),
         table(['', 'Bad', 'Share'], items.map(item => el('tr', {},
-            el('td', {}, item.value === '' || item.value === '0' ? '–' : item.value), el('td', {class: 'num'}, number(item.badCalls)),
+            el('td', {}, item.value === '' || item.value === '0' ? '–' : label(item.value)),
+            el('td', {class: 'num'}, number(item.badCalls)),
             el('td', {class: 'num'}, shareBar(item.badShare)))), {id}));
     return el('div', {id: 'breakdown'}, summary, causes,
         el('div', {class: 'rankings'},
-            ranking('By route', breakdown.byRoute, 'by-route'), ranking('By peer', breakdown.byPeer, 'by-peer'),
+            ranking('By route', breakdown.byRoute, 'by-route'), ranking('By peer', breakdown.byPeer, 'by-peer', peerText),
             ranking('By status', breakdown.byStatusCode, 'by-status'),
             ranking('By error type', breakdown.byErrorType, 'by-error-type')));
 }

@@ -85,7 +85,8 @@ class DemoUiBrowserTest {
             // The answers burned the budget as 502s; checkout's own calls out show why: payments' 503s, the open breaker.
             browser.click(browser.element("#related-slos a[href='#/slo/payments-charges']"));
             browser.awaitText("#by-error-type", text -> text.contains("503") && text.contains("circuit_open"));
-            browser.script("document.getElementById('breakdown').scrollIntoView()");
+            browser.awaitText("#by-peer", text -> text.contains("payments (127.0.0.1:"));
+            browser.script("document.getElementById('breakdown').scrollIntoView(); window.scrollBy(0, -50)");
             browser.screenshot(screenshots.resolve("slo-payments-breakdown.png"));
             // Up to now, so the latest exemplars (the collector keeps one per series and bucket) are in the range.
             browser.open(ui.resolve("#/slo/" + DemoTest.PAGING_SLO));
