@@ -1,5 +1,6 @@
 // The single-page app: a hash route picks the page; pages re-render on every refresh tick.
 import {el} from './dom.js';
+import {homePage} from './home.js';
 import {sloOverview} from './slos.js';
 import {sloDetail} from './slo.js';
 import {callsPage} from './calls.js';
@@ -8,7 +9,7 @@ import {traceView} from './trace.js';
 import {getJson} from './api.js';
 
 const REFRESH_MILLIS = 10000;
-const PAGES = {slos: sloOverview, slo: sloDetail, calls: callsPage, traces: tracesPage, trace: traceView};
+const PAGES = {home: homePage, slos: sloOverview, slo: sloDetail, calls: callsPage, traces: tracesPage, trace: traceView};
 
 let config = {jaegerUi: null};
 /** Only the latest render may fill the page, so a slow answer never overwrites a newer page. */
@@ -18,7 +19,7 @@ function route() {
     const hash = location.hash.replace(/^#\/?/, '');
     const [path, search] = hash.split('?');
     const [page, ...parts] = path.split('/');
-    return {page: PAGES[page] ? page : 'slos', parts: parts.map(decodeURIComponent),
+    return {page: PAGES[page] ? page : 'home', parts: parts.map(decodeURIComponent),
         parameters: new URLSearchParams(search || '')};
 }
 

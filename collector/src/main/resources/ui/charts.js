@@ -11,7 +11,8 @@ export function count(value) {
     return Number.isInteger(value) ? String(value) : '';
 }
 
-export function lineChart(title, xs, series, format, onPick) {
+/** `xRange` ([min, max] in Unix seconds), when given, fixes the time axis, so one lone point does not span years. */
+export function lineChart(title, xs, series, format, onPick, xRange) {
     const holder = document.createElement('div');
     holder.className = 'chart';
     const options = {
@@ -19,7 +20,7 @@ export function lineChart(title, xs, series, format, onPick) {
         width: 520,
         height: 220,
         cursor: {drag: {x: false, y: false}},
-        scales: {x: {time: true}},
+        scales: {x: xRange ? {time: true, range: () => xRange} : {time: true}},
         axes: [{}, {values: (chart, ticks) => ticks.map(format), size: 70}],
         series: [{}].concat(series.map((line, i) => ({
             label: line.label,

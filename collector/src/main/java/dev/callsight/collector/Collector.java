@@ -57,11 +57,13 @@ public final class Collector implements AutoCloseable {
     private final ScheduledExecutorService sloLoop;
     private final Optional<OtlpForwarder> forwarder;
     private final String scheme;
+    private final SloMonitor monitor;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Collector(CollectorConfig config, Database database, Undertow otlpServer, Undertow webServer,
-            ScheduledExecutorService sloLoop, Optional<OtlpForwarder> forwarder, String scheme) {
+            ScheduledExecutorService sloLoop, Optional<OtlpForwarder> forwarder, String scheme, SloMonitor monitor) {
         this.config = config;
+        this.monitor = monitor;
         this.database = database;
         this.otlpServer = otlpServer;
         this.webServer = webServer;
@@ -132,7 +134,7 @@ public final class Collector implements AutoCloseable {
                 return thread;
             });
             Collector collector = new Collector(config, database, otlpServer, webServer, sloLoop, forwarder,
-                    listeners.scheme());
+                    listeners.scheme(), monitor);
             AlertSink sink = config.alertmanager() == null ? AlertSink.NONE : new AlertmanagerClient(
                     config.alertmanager(), collector.webEndpoint() + WebHandler.SLO_PATH, config.sloInterval());
             sloLoop.scheduleWithFixedDelay(() -> monitor.run(sink), 0, config.sloInterval().toMillis(),
@@ -192,6 +194,11 @@ public final class Collector implements AutoCloseable {
                     + e.getMessage(), e);
         }
         return server;
+    }
+
+    /** The SLO loop's latest evaluation, for the demo's console. */
+    public SloMonitor.Snapshot sloSnapshot() {
+        return monitor.snapshot();
     }
 
     public CollectorConfig config() {

@@ -72,8 +72,13 @@ public final class CollectorOptions {
      * when a port is taken) and returns empty.
      */
     public Optional<Collector> start() {
+        return start(toConfig());
+    }
+
+    /** As {@link #start()}, with a config built from these flags and then changed by the caller (the demo). */
+    public static Optional<Collector> start(CollectorConfig config) {
         try {
-            return Optional.of(Collector.start(toConfig()));
+            return Optional.of(Collector.start(config));
         } catch (RuntimeException e) {
             System.err.println("callsight collector failed to start: " + e.getMessage()
                     + (e.getMessage() != null && e.getMessage().startsWith("cannot listen")
@@ -83,10 +88,25 @@ public final class CollectorOptions {
     }
 
     public CollectorConfig toConfig() {
+        return toConfigBuilder().build();
+    }
+
+    /** The SLO file given with {@code --slos}, or null. */
+    public Path slosFile() {
+        return slosFile;
+    }
+
+    /** How often SLOs are evaluated: {@code --slo-interval}. */
+    public Duration sloInterval() {
+        return sloInterval;
+    }
+
+    /** The config these flags describe, to be changed further before {@code build()}. */
+    public CollectorConfig.Builder toConfigBuilder() {
         return CollectorConfig.builder().bindAddress(bind).otlpPort(otlpPort).httpPort(httpPort)
                 .dataDir(dataDir).jdbcUrl(jdbcUrl).maxBodyBytes(maxBodyBytes).slosFile(slosFile)
                 .alertmanager(alertmanager).sloInterval(sloInterval).forwardOtlp(forwardOtlp)
                 .forwardQueueSpans(forwardQueueSpans).jaegerUi(jaegerUi).ingestLimits(ingestLimits.toLimits())
-                .security(security.toConfig()).build();
+                .security(security.toConfig());
     }
 }

@@ -2,6 +2,7 @@ package dev.callsight.collector;
 
 import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -130,6 +131,35 @@ class SloServeTest {
             assertEquals(404, Http.get(collector.webEndpoint() + "/api/slos/nope/breakdown").statusCode());
             assertEquals(400, Http.get(collector.webEndpoint() + "/api/slos/users/breakdown?from=9&to=8")
                     .statusCode());
+
+            // The burn-down over the window: every call counted once, ending at the budget the SLO has left.
+            JsonObject burnDown = JsonParser.parseString(Http.get(collector.webEndpoint()
+                    + "/api/slos/users/history").body()).getAsJsonObject();
+            long historyCalls = 0;
+            long historyBad = 0;
+            for (JsonElement point : burnDown.getAsJsonArray("points")) {
+                historyCalls += point.getAsJsonObject().get("calls").getAsLong();
+                historyBad += point.getAsJsonObject().get("badCalls").getAsLong();
+            }
+            assertEquals(List.of(110L, 50L), List.of(historyCalls, historyBad), burnDown.toString());
+            JsonArray points = burnDown.getAsJsonArray("points");
+            assertEquals(1 - 50 / 1.1, points.get(points.size() - 1).getAsJsonObject().get("budgetRemainingRatio")
+                    .getAsDouble(), 1e-9, burnDown.toString());
+            assertEquals(404, Http.get(collector.webEndpoint() + "/api/slos/nope/history").statusCode());
+
+            // The overview: checkout's calls to the peer, which no stored span names a service for.
+            JsonObject overview = JsonParser.parseString(Http.get(collector.webEndpoint() + "/api/overview")
+                    .body()).getAsJsonObject();
+            JsonObject edge = overview.getAsJsonArray("edges").get(0).getAsJsonObject();
+            assertEquals(List.of("checkout", "users.internal:8443", "110", "50"), List.of(edge.get("service")
+                    .getAsString(), edge.get("peer").getAsString(), edge.get("calls").getAsString(),
+                    edge.get("errors").getAsString()), edge.toString());
+            assertFalse(edge.has("peerService"), edge.toString());
+            assertEquals(50 / 110.0, edge.get("errorRatio").getAsDouble(), 1e-9);
+            JsonObject checkout = overview.getAsJsonArray("services").get(0).getAsJsonObject();
+            assertEquals(110, checkout.getAsJsonObject("outbound").get("calls").getAsLong(), checkout.toString());
+            assertEquals(0, checkout.getAsJsonObject("inbound").get("calls").getAsLong(), checkout.toString());
+            assertEquals(400, Http.get(collector.webEndpoint() + "/api/overview?minutes=0").statusCode());
 
             String rules = Http.get(collector.webEndpoint() + "/api/rules").body();
             assertTrue(rules.contains("record: callsight:slo_error_ratio:rate5m"), rules);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The collector's web UI in headless Chromium, over a collector fed by an agent-instrumented JVM: each page shows
  * the numbers the JSON API has, the search finds the trace, retries and timeouts are marked, and a span named like
- * markup stays text. Screenshots of each page land in {@code callsight.screenshots} (see the README).
+ * markup stays text. Screenshots of each page land in {@code callsight.screenshots} (see docs/web-ui.md).
  */
 class WebUiBrowserTest {
 
@@ -75,7 +75,13 @@ class WebUiBrowserTest {
                     text -> text.equals(String.format(Locale.ROOT, "%.2f×", burn)));
             browser.awaitText("#burn-table tr[data-window='1h']", text -> text.contains("page-fast > 14.4×"));
             browser.awaitText("#daily-table tbody tr", text -> text.contains(String.valueOf(strict.get("calls").getAsLong())));
-            assertEquals(2, browser.elements(".chart canvas").size(), "SLI and budget charts");
+            assertEquals(3, browser.elements("#slo-charts canvas").size(), "SLI, budget burn-down and burn rate");
+            // What burned the budget: the 503s, as the breakdown API ranks them, with a trace to open.
+            JsonObject breakdown = json(collector, "/api/slos/" + STRICT_SLO + "/breakdown");
+            browser.awaitText("#breakdown-table tbody tr:first-child .status", text -> text.equals("503"));
+            browser.awaitText("#breakdown-table tbody tr:first-child .bad-calls", text -> text.equals(
+                    breakdown.getAsJsonArray("causes").get(0).getAsJsonObject().get("badCalls").getAsString()));
+            browser.awaitText("#tier-table tr[data-tier='page-fast'] .state", text -> text.equals("firing"));
             browser.screenshot(screenshots.resolve("slo-detail.png"));
 
             // Calls: totals as the API computes them over the same hour, four charts, a step leads to its traces.

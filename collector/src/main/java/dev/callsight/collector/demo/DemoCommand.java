@@ -4,35 +4,50 @@ import dev.callsight.collector.Collector;
 import dev.callsight.collector.CollectorConfig;
 import dev.callsight.collector.CollectorOptions;
 import dev.callsight.collector.DurationConverter;
-import java.io.File;
+import dev.callsight.collector.slo.AlertTier;
+import dev.callsight.collector.slo.BurnWindow;
+import dev.callsight.collector.slo.SloMonitor;
+import dev.callsight.collector.slo.SloStatus;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code demo}: the collector, a misbehaving local upstream and a sample service JVM with the
- * agent attached, all on loopback, until Ctrl-C or {@code --duration}. The agent jar travels
- * inside the collector jar, so the demo needs nothing but this jar and a JDK.
+ * {@code demo}: the collector with the demo's SLOs, and a small shop on loopback: {@code frontend}, {@code checkout}
+ * and {@code payments}, each in a JVM of its own with the agent attached, calling the in-process upstreams
+ * {@code inventory} and {@code accounts}; simulated users; and a scripted incident (payments fails for a while), all
+ * until Ctrl-C or {@code --duration}. The agent jar travels inside the collector jar, so the demo needs nothing but
+ * this jar and a JDK.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the collector, a flaky local upstream and a sample service with the agent attached.")
+        description = "Run the collector with SLOs, three services with the agent attached, users and a scripted incident.")
 public final class DemoCommand implements Callable<Integer> {
 
     static final String POLICIES_RESOURCE = "/demo/policies.yaml";
+    static final String SLOS_RESOURCE = "/demo/slos.yaml";
     static final String AGENT_RESOURCE = "/demo/callsight-agent.jar";
+    /** The demo evaluates SLOs this often unless {@code --slo-interval} says otherwise, so alerts move while one watches. */
+    private static final Duration DEMO_SLO_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration DEFAULT_SLO_INTERVAL = Duration.ofMinutes(1);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
             description = "Stop after this long, e.g. 90s, 5m (default: run until Ctrl-C).")
@@ -41,18 +56,37 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     private CollectorOptions options;
 
-    @Option(names = "--rate", paramLabel = "CALLS", defaultValue = "20",
-            description = "Outbound calls per second the sample service makes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", paramLabel = "REQUESTS", defaultValue = "20",
+            description = "Requests per second the simulated users send to the frontend (default: ${DEFAULT-VALUE}).")
     private int rate;
+
+    @Option(names = "--incident-at", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "When payments starts failing, after the users start (default: ${DEFAULT-VALUE}).")
+    private Duration incidentAt;
+
+    @Option(names = "--incident-for", paramLabel = "DURATION", defaultValue = "20s", converter = DurationConverter.class,
+            description = "How long payments fails (default: ${DEFAULT-VALUE}; 0 for no incident).")
+    private Duration incidentFor;
 
     @Override
     public Integer call() throws Exception {
-        Optional<Collector> started = options.start();
+        Path slos = options.slosFile() == null ? extract(SLOS_RESOURCE, ".yaml") : null;
+        CollectorConfig.Builder builder = options.toConfigBuilder();
+        if (slos != null) {
+            builder.slosFile(slos);
+        }
+        if (options.sloInterval().equals(DEFAULT_SLO_INTERVAL)) {
+            builder.sloInterval(DEMO_SLO_INTERVAL);
+        }
+        Optional<Collector> started = CollectorOptions.start(builder.build());
         if (started.isEmpty()) {
+            deleteQuietly(slos);
             return 1;
         }
         Collector collector = started.get();
         CollectorConfig config = collector.config();
+        System.out.println("callsight web UI: " + collector.webEndpoint() + "/ui/");
+        System.out.println();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         // On Ctrl-C the JVM halts as soon as its hooks return, so this one waits for the cleanup below.
@@ -63,30 +97,37 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         Path agentJar = null;
         Path policies = null;
-        try (collector; FlakyUpstream upstream = new FlakyUpstream(config.bindAddress())) {
+        ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "callsight-demo-script");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try (collector) {
             agentJar = extract(AGENT_RESOURCE, ".jar");
             policies = extract(POLICIES_RESOURCE, ".yaml");
-            Process service = startSampleService(agentJar, policies, collector.otlpEndpoint(),
-                    config.security().exporterEnvironment(), "http://" + config.bindAddress() + ":" + upstream.port(),
-                    rate);
-            printWhereToLook(collector, upstream, runFor);
-            service.onExit().thenRun(stop::countDown);
-            if (runFor.isZero()) {
-                stop.await();
-            } else {
-                stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            service.destroy();
-            if (!service.waitFor(10, TimeUnit.SECONDS)) {
-                service.destroyForcibly();
+            System.out.println("starting payments, checkout and frontend, each in a JVM with the agent ...");
+            try (DemoTopology topology = DemoTopology.start(config.bindAddress(), agentJar, policies,
+                    collector.otlpEndpoint(), config.security().exporterEnvironment());
+                    DemoLoad users = new DemoLoad(topology.service("frontend").url(), rate)) {
+                printWhereToLook(collector, topology, slos != null);
+                scheduleIncident(script, topology);
+                Map<String, Boolean> paging = new HashMap<>();
+                script.scheduleWithFixedDelay(() -> reportPages(collector.sloSnapshot(), paging), 1, 1, TimeUnit.SECONDS);
+                script.scheduleAtFixedRate(() -> System.out.println(now() + "  users sent " + users.sent()
+                        + " requests, " + users.failed() + " failed"), 15, 15, TimeUnit.SECONDS);
+                topology.anyExit().thenRun(stop::countDown);
+                if (runFor.isZero()) {
+                    stop.await();
+                } else {
+                    stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                script.shutdownNow();
             }
         } finally {
-            if (agentJar != null) {
-                Files.deleteIfExists(agentJar);
-            }
-            if (policies != null) {
-                Files.deleteIfExists(policies);
-            }
+            script.shutdownNow();
+            deleteQuietly(agentJar);
+            deleteQuietly(policies);
+            deleteQuietly(slos);
             System.out.println("demo stopped; the data stays in " + config.dataDir());
             stopped.countDown();
         }
@@ -98,6 +139,40 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    private void scheduleIncident(ScheduledExecutorService script, DemoTopology topology) {
+        if (incidentFor.isZero()) {
+            return;
+        }
+        script.schedule(() -> {
+            System.out.println(now() + "  INCIDENT: payments starts failing (mostly 503, some hangs) for "
+                    + incidentFor.toSeconds() + " s; watch checkout-availability page, then resolve");
+            topology.incident(true);
+        }, incidentAt.toMillis(), TimeUnit.MILLISECONDS);
+        script.schedule(() -> {
+            System.out.println(now() + "  incident over: payments is healthy again; the page resolves once the "
+                    + "burn rates drop");
+            topology.incident(false);
+        }, incidentAt.plus(incidentFor).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Prints each SLO's page as it fires and resolves, so a person watching the console knows when to look. */
+    private static void reportPages(SloMonitor.Snapshot snapshot, Map<String, Boolean> paging) {
+        for (SloStatus status : snapshot.statuses()) {
+            String name = status.slo().name();
+            boolean firing = Arrays.stream(AlertTier.values()).filter(tier -> tier.severity().equals("page"))
+                    .anyMatch(tier -> snapshot.alert(name, tier).firing());
+            Boolean was = paging.put(name, firing);
+            if (firing != Boolean.TRUE.equals(was) && (was != null || firing)) {
+                System.out.println(now() + "  " + (firing ? "PAGE firing" : "page resolved") + ": SLO " + name
+                        + String.format(Locale.ROOT, " (5m burn rate %.1f×)", status.burnRate(BurnWindow.M5)));
+            }
+        }
+    }
+
+    private static String now() {
+        return LocalTime.now().format(CLOCK);
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(20, TimeUnit.SECONDS);
@@ -106,27 +181,18 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The sample service JVM with the agent attached, exporting to {@code otlpEndpoint} with the further
-     * {@code exporterEnvironment} (the collector's token and certificate); its output is this JVM's.
-     */
-    static Process startSampleService(Path agentJar, Path policies, String otlpEndpoint,
-            Map<String, String> exporterEnvironment, String upstreamUrl, int rate) throws IOException, URISyntaxException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = new File(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-javaagent:" + agentJar,
-                "-Dcallsight.config=" + policies, "-cp", classPath,
-                SampleService.class.getName(), upstreamUrl, Integer.toString(rate)))
-                .inheritIO();
-        builder.environment().put("OTEL_SERVICE_NAME", "checkout");
-        builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
-        builder.environment().put("OTEL_METRIC_EXPORT_INTERVAL", "5000");
-        builder.environment().put("OTEL_BSP_SCHEDULE_DELAY", "1000");
-        builder.environment().putAll(exporterEnvironment);
-        return builder.start();
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            System.err.println("could not delete " + file + ": " + e.getMessage());
+        }
     }
 
-    /** A file the sample service's JVM reads, copied out of this jar. */
+    /** A file the services' JVMs or the collector read, copied out of this jar. */
     static Path extract(String resource, String suffix) throws IOException {
         Path file = Files.createTempFile("callsight-demo", suffix);
         try (InputStream in = DemoCommand.class.getResourceAsStream(resource)) {
@@ -138,18 +204,26 @@ public final class DemoCommand implements Callable<Integer> {
         return file;
     }
 
-    private static void printWhereToLook(Collector collector, FlakyUpstream upstream, Duration runFor) {
+    private void printWhereToLook(Collector collector, DemoTopology topology, boolean demoSlos) {
         String web = collector.webEndpoint();
+        String bind = collector.config().bindAddress();
         System.out.println();
         System.out.println("callsight demo running" + (runFor.isZero() ? " (Ctrl-C stops it)" : " for " + runFor.toSeconds() + " s"));
-        System.out.println("  collector    OTLP " + collector.otlpEndpoint() + ", store " + collector.storeDisplayUrl());
-        System.out.println("  upstream     http://" + collector.config().bindAddress() + ":" + upstream.port()
-                + " (a few % 5xx, some slow answers, the odd connection reset)");
-        System.out.println("  service      'checkout' in its own JVM with the agent, calling the upstream through both JDK clients");
+        System.out.println("  users      " + rate + " requests/s to frontend " + topology.service("frontend").url());
+        System.out.println("  frontend   GET /products/{id} -> inventory; POST /orders -> checkout "
+                + topology.service("checkout").url());
+        System.out.println("  checkout   -> accounts " + topology.accountsUrl(bind) + ", inventory "
+                + topology.inventoryUrl(bind) + ", payments " + topology.service("payments").url());
+        System.out.println("  collector  OTLP " + collector.otlpEndpoint() + ", store " + collector.storeDisplayUrl()
+                + (demoSlos ? ", the demo's SLOs" : ""));
+        if (!incidentFor.isZero()) {
+            System.out.println("  incident   payments fails " + incidentAt.toSeconds() + " s from now, for "
+                    + incidentFor.toSeconds() + " s");
+        }
         System.out.println("Where to look (metrics arrive every 5 s):");
+        System.out.println("  " + web + "/ui/             the web UI: services, service map, SLOs, alerts, calls, traces");
         System.out.println("  " + web + "/metrics          Prometheus series: http_client_request_duration_seconds by route and status");
-        System.out.println("  " + web + "/api/services     services, peers and routes with call counts");
-        System.out.println("  " + web + "/api/traces?service=checkout   the latest traces; each opens at /api/traces/{traceId}");
+        System.out.println("  " + web + "/api/slos         SLOs, error budgets, burn rates and alerts as JSON");
         System.out.println();
     }
 }

@@ -1,7 +1,11 @@
 package dev.callsight.collector.demo;
 
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +36,7 @@ public final class DemoServiceCommand implements Callable<Integer> {
         Path policies = DemoCommand.extract(DemoCommand.POLICIES_RESOURCE, ".yaml");
         // Only the sample service calls the upstream, so it stays on loopback even inside a container.
         try (FlakyUpstream upstream = new FlakyUpstream("127.0.0.1")) {
-            Process service = DemoCommand.startSampleService(agentJar, policies, otlpEndpoint, Map.of(),
+            Process service = startSampleService(agentJar, policies, otlpEndpoint, Map.of(),
                     "http://127.0.0.1:" + upstream.port(), rate);
             // docker stop sends SIGTERM to this JVM; the service JVM goes with it.
             Thread stopService = new Thread(() -> stop(service), "callsight-demo-service-stop");
@@ -44,6 +48,27 @@ public final class DemoServiceCommand implements Callable<Integer> {
             Files.deleteIfExists(agentJar);
             Files.deleteIfExists(policies);
         }
+    }
+
+    /**
+     * The sample service JVM with the agent attached, exporting to {@code otlpEndpoint} with the further
+     * {@code exporterEnvironment} (the collector's token and certificate); its output is this JVM's.
+     */
+    static Process startSampleService(Path agentJar, Path policies, String otlpEndpoint,
+            Map<String, String> exporterEnvironment, String upstreamUrl, int rate) throws IOException, URISyntaxException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = new File(DemoServiceCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .getPath();
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-javaagent:" + agentJar,
+                "-Dcallsight.config=" + policies, "-cp", classPath,
+                SampleService.class.getName(), upstreamUrl, Integer.toString(rate)))
+                .inheritIO();
+        builder.environment().put("OTEL_SERVICE_NAME", "checkout");
+        builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
+        builder.environment().put("OTEL_METRIC_EXPORT_INTERVAL", "5000");
+        builder.environment().put("OTEL_BSP_SCHEDULE_DELAY", "1000");
+        builder.environment().putAll(exporterEnvironment);
+        return builder.start();
     }
 
     private static void stop(Process service) {

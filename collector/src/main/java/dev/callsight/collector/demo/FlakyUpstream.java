@@ -16,17 +16,25 @@ import java.util.concurrent.TimeUnit;
  */
 final class FlakyUpstream implements AutoCloseable {
 
-    private static final double SERVER_ERROR = 0.03;
-    private static final double SLOW = 0.08;
-    private static final double RESET = 0.01;
-
+    private final double serverError;
+    private final double slow;
+    private final double reset;
     private final Undertow server;
 
+    /** A few percent 5xx, 8 % slow answers, 1 % connection resets. */
     FlakyUpstream(String bind) {
+        this(bind, 0.03, 0.08, 0.01);
+    }
+
+    /** With these shares of 5xx answers, slow answers (200 ms to 1.2 s) and connection resets. */
+    FlakyUpstream(String bind, double serverError, double slow, double reset) {
+        this.serverError = serverError;
+        this.slow = slow;
+        this.reset = reset;
         server = Undertow.builder()
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
                 .addHttpListener(0, bind)
-                .setHandler(exchange -> exchange.dispatch(FlakyUpstream::answer))
+                .setHandler(exchange -> exchange.dispatch(this::answer))
                 .build();
         server.start();
     }
@@ -35,10 +43,10 @@ final class FlakyUpstream implements AutoCloseable {
         return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
 
-    private static void answer(HttpServerExchange exchange) {
+    private void answer(HttpServerExchange exchange) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         double roll = random.nextDouble();
-        if (roll < RESET) {
+        if (roll < reset) {
             try {
                 exchange.getConnection().close();
             } catch (IOException alreadyGone) {
@@ -46,12 +54,12 @@ final class FlakyUpstream implements AutoCloseable {
             }
             return;
         }
-        if (roll < RESET + SLOW) {
+        if (roll < reset + slow) {
             sleep(random.nextLong(200, 1_200));
         } else {
             sleep(random.nextLong(2, 25));
         }
-        boolean fail = random.nextDouble() < SERVER_ERROR;
+        boolean fail = random.nextDouble() < serverError;
         exchange.setStatusCode(fail ? (random.nextBoolean() ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.INTERNAL_SERVER_ERROR)
                 : exchange.getRequestPath().contains("/missing") ? StatusCodes.NOT_FOUND : StatusCodes.OK);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");

@@ -9,7 +9,6 @@ import dev.callsight.collector.store.Database;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -46,11 +45,8 @@ final class SloBreakdownEndpoint implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        Deque<String> parameter = exchange.getQueryParameters().get("name");
-        String name = parameter == null ? "" : parameter.getFirst();
-        Optional<SloDefinition> slo = monitor.definitions().stream().filter(d -> d.name().equals(name)).findFirst();
+        Optional<SloDefinition> slo = SloLookup.named(exchange, monitor, json);
         if (slo.isEmpty()) {
-            json.error(exchange, 404, "no SLO named '" + name + "'");
             return;
         }
         QueryParameters query = new QueryParameters(exchange);

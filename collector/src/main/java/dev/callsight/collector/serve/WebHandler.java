@@ -50,6 +50,9 @@ public final class WebHandler implements HttpHandler {
                 .get(SLO_PATH + "{name}", new BlockingHandler(slos.one()))
                 .get(SLO_PATH + "{name}/breakdown", new BlockingHandler(new SloBreakdownEndpoint(sloMonitor, database,
                         new BudgetBreakdown(rollupStore), histogram, json, clock)))
+                .get(SLO_PATH + "{name}/history", new BlockingHandler(new SloHistoryEndpoint(sloMonitor, database,
+                        rollupStore, json, clock)))
+                .get("/api/overview", new BlockingHandler(new OverviewEndpoint(database, rollupStore, json, clock)))
                 .get("/api/rules", new RulesEndpoint(sloMonitor, new PrometheusRules()))
                 .setFallbackHandler(exchange -> json.error(exchange, 404, "unknown path " + exchange.getRequestPath()))
                 .setInvalidMethodHandler(exchange -> json.error(exchange, 405,

@@ -164,6 +164,25 @@ public final class RollupStore {
     }
 
     /** The end of the hours folded into hour rows so far; empty before the first fold. */
+    /**
+     * The first minute at or after {@code fromUnixSeconds} with calls of {@code service} of this kind, by the
+     * (service, kind, minute) index; empty when it has none.
+     */
+    public OptionalLong firstMinute(Connection connection, String service, CallKind kind, long fromUnixSeconds)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT MIN(minute_unix_s) FROM rollup_minute"
+                + " WHERE service_name = ? AND call_kind = ? AND minute_unix_s >= ?")) {
+            query.setString(1, service);
+            query.setString(2, kind.label());
+            query.setLong(3, fromUnixSeconds);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                long first = rows.getLong(1);
+                return rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(first);
+            }
+        }
+    }
+
     public OptionalLong foldedUntil(Connection connection) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT MAX(hour_unix_s) + 3600 FROM rollup_hour");
                 ResultSet rows = query.executeQuery()) {

@@ -26,7 +26,7 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Reads a policy file (YAML). Durations are written {@code 500ms}, {@code 2s}, {@code 5m} or
- * {@code 1h}; shares as {@code 50%} or {@code 0.5}. See the README for the format.
+ * {@code 1h}; shares as {@code 50%} or {@code 0.5}. See docs/policies.md for the format.
  */
 public final class PolicyFileReader {
 
