@@ -37,7 +37,7 @@ class ExporterFaultsTest {
     private static final Pattern DROP_REPORT = Pattern.compile(
             "^(\\S+) \\[callsight\\] the collector did not take telemetry: (\\d+) spans dropped by failed exports, "
                     + "(\\d+) refused with the export queue full, (\\d+) metric points");
-    /** The agent's bound on the exit flush, see AgentInstaller. */
+    /** The longest the agent lets the exit flush wait, for a collector that answers (CollectorContact). */
     private static final Duration SHUTDOWN_FLUSH = Duration.ofSeconds(2);
 
     @TempDir

@@ -2,14 +2,13 @@ package dev.callsight.agent.core;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import dev.callsight.agent.bootstrap.Hooks;
+import dev.callsight.agent.core.export.TelemetryBootstrap;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -17,13 +16,18 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /** Starts the SDK, publishes each module's hooks and installs its advice. */
 public final class AgentInstaller {
 
-    /** How long the JVM's exit may wait for the last spans and metrics to reach the collector. */
-    private static final long SHUTDOWN_FLUSH_MILLIS = 2_000;
+    /**
+     * Left alone: the agent's own classes, not every dev.callsight one (the tests' applications live there). Byte Buddy
+     * ignores bootstrap classes by default, but the JDK's HTTP clients live there.
+     */
+    private static final List<String> AGENT_PACKAGES =
+            List.of("dev.callsight.agent.", "dev.callsight.shaded.", "net.bytebuddy.");
 
     private AgentInstaller() {}
 
@@ -34,23 +38,19 @@ public final class AgentInstaller {
         // The advice needs no injected initialiser; turning the nexus off keeps Byte Buddy away
         // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
         System.setProperty(Nexus.PROPERTY, "true");
-        ExportDrops drops = new ExportDrops();
-        OpenTelemetrySdk sdk = TelemetryBootstrap.build(drops);
+        OpenTelemetrySdk sdk = TelemetryBootstrap.start();
         OutboundCalls calls = new OutboundCalls(sdk, PolicyLoader.load(agentArguments));
         HttpServerTracer serverTracer = new HttpServerTracer(sdk);
         long sdkReady = System.nanoTime();
-        Runtime.getRuntime().addShutdownHook(InternalThread.create(() -> flushWithin(sdk), "callsight-shutdown"));
 
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new LoadedTypes(AGENT_PACKAGES))
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .with(new FailureListener())
-                // Byte Buddy ignores bootstrap classes by default; the JDK's HTTP clients live there. Only the
-                // agent's own classes are left alone, not every dev.callsight one: the tests' applications live there.
-                .ignore(nameStartsWith("dev.callsight.agent.").or(nameStartsWith("dev.callsight.shaded."))
-                        .or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
+                .ignore(agentPackages().or(isSynthetic()))
                 .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
         StringBuilder names = new StringBuilder();
         for (InstrumentationModule module : modules) {
@@ -68,21 +68,12 @@ public final class AgentInstaller {
                 + TimeUnit.NANOSECONDS.toMillis(end - sdkReady) + " ms); instrumenting " + names);
     }
 
-    /**
-     * The SDK's shutdown blocks on the last metric export and then hands back a result that
-     * completes when the last spans are out; a slow or absent collector can stretch either to the
-     * exporter's timeout and retries. The JVM waits for this hook, so it waits a bounded time.
-     */
-    private static void flushWithin(OpenTelemetrySdk sdk) {
-        CompletableFuture<Void> flushed = new CompletableFuture<>();
-        InternalThread.create(() -> sdk.shutdown().whenComplete(() -> flushed.complete(null)), "callsight-flush").start();
-        try {
-            flushed.get(SHUTDOWN_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException notFlushed) {
-            // Whatever did not reach the collector in time is lost; the application's exit is not held up.
+    private static ElementMatcher.Junction<TypeDescription> agentPackages() {
+        ElementMatcher.Junction<TypeDescription> matcher = none();
+        for (String prefix : AGENT_PACKAGES) {
+            matcher = matcher.or(nameStartsWith(prefix));
         }
+        return matcher;
     }
 
     /** Reports a type the agent could not instrument; the type is left as it was. */

@@ -1,4 +1,4 @@
-package dev.callsight.agent.core;
+package dev.callsight.agent.core.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,5 +1,6 @@
-package dev.callsight.agent.core;
+package dev.callsight.agent.core.export;
 
+import dev.callsight.agent.core.AgentLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;

@@ -1,4 +1,4 @@
-package dev.callsight.agent.core;
+package dev.callsight.agent.core.export;
 
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.concurrent.TimeUnit;

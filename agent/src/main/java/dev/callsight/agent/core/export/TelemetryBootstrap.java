@@ -1,15 +1,19 @@
-package dev.callsight.agent.core;
+package dev.callsight.agent.core.export;
 
+import dev.callsight.agent.core.InternalThread;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -31,7 +35,7 @@ import java.util.logging.Logger;
  * export timeout ({@code otel.exporter.otlp.timeout}, 10 s), waiting as long as a
  * {@code Retry-After} asks, then gives the batch up.
  */
-final class TelemetryBootstrap {
+public final class TelemetryBootstrap {
 
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
     private static final String UNKNOWN_SERVICE_PREFIX = "unknown_service";
@@ -46,10 +50,23 @@ final class TelemetryBootstrap {
 
     private TelemetryBootstrap() {}
 
-    static OpenTelemetrySdk build(ExportDrops drops) {
+    /**
+     * Builds the SDK and has the JVM's exit flush it, within a bound that depends on how the collector has answered
+     * so far ({@link CollectorContact}).
+     */
+    public static OpenTelemetrySdk start() {
+        ExportDrops drops = new ExportDrops();
+        CollectorContact contact = new CollectorContact();
+        OpenTelemetrySdk sdk = build(drops, contact);
+        Runtime.getRuntime().addShutdownHook(InternalThread.create(new ExitFlush(sdk, contact), "callsight-shutdown"));
+        return sdk;
+    }
+
+    static OpenTelemetrySdk build(ExportDrops drops, CollectorContact contact) {
         if (!Boolean.getBoolean("callsight.debug")) {
             SDK_LOGGER.setLevel(Level.OFF);
         }
+        ComponentLoader senders = lazySenders(contact);
         SpanBacklog backlog = new SpanBacklog();
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> Map.of(
@@ -61,13 +78,13 @@ final class TelemetryBootstrap {
                         "otel.java.exporter.memory_mode", "immutable_data"))
                 .addResourceCustomizer((resource, config) -> withDerivedServiceName(resource))
                 .addSpanExporterCustomizer((exporter, config) ->
-                        new DropCountingSpanExporter(onAgentThreads(exporter), backlog, drops))
+                        new DropCountingSpanExporter(onAgentThreads(exporter, senders), backlog, drops))
                 .addSpanProcessorCustomizer((processor, config) -> processor instanceof BatchSpanProcessor
                         ? new BoundedSpanProcessor(processor, backlog,
                                 config.getInt("otel.bsp.max.queue.size", DEFAULT_MAX_QUEUE_SIZE), drops)
                         : processor)
                 .addMetricExporterCustomizer((exporter, config) ->
-                        new FailureCountingMetricExporter(onAgentThreads(exporter), drops))
+                        new FailureCountingMetricExporter(onAgentThreads(exporter, senders), drops))
                 .setServiceClassLoader(ClassLoader.getSystemClassLoader())
                 .disableShutdownHook()
                 .build()
@@ -86,23 +103,36 @@ final class TelemetryBootstrap {
                 InternalThread.factory("callsight-export-" + signal));
     }
 
-    private static SpanExporter onAgentThreads(SpanExporter exporter) {
+    /** The service loader's components, but for the HTTP sender: lazily created ones that report to {@code contact}. */
+    private static ComponentLoader lazySenders(CollectorContact contact) {
+        ComponentLoader services = ComponentLoader.forClassLoader(TelemetryBootstrap.class.getClassLoader());
+        HttpSenderProvider provider = new LazyHttpSenderProvider(contact);
+        return new ComponentLoader() {
+            @Override
+            public <T> Iterable<T> load(Class<T> type) {
+                return type == HttpSenderProvider.class ? List.of(type.cast(provider)) : services.load(type);
+            }
+        };
+    }
+
+    private static SpanExporter onAgentThreads(SpanExporter exporter, ComponentLoader senders) {
         if (!(exporter instanceof OtlpHttpSpanExporter)) {
             return exporter;
         }
         // Spans are immutable once ended, so the exporter may reuse its marshalers (the SDK's default, which the
         // immutable_data setting above, meant for metrics, turns off): a batch then costs a fraction of the garbage.
         SpanExporter rebuilt = ((OtlpHttpSpanExporter) exporter).toBuilder().setExecutorService(exportThread("spans"))
-                .setMemoryMode(MemoryMode.REUSABLE_DATA).build();
+                .setComponentLoader(senders).setMemoryMode(MemoryMode.REUSABLE_DATA).build();
         exporter.shutdown();
         return rebuilt;
     }
 
-    private static MetricExporter onAgentThreads(MetricExporter exporter) {
+    private static MetricExporter onAgentThreads(MetricExporter exporter, ComponentLoader senders) {
         if (!(exporter instanceof OtlpHttpMetricExporter)) {
             return exporter;
         }
-        MetricExporter rebuilt = ((OtlpHttpMetricExporter) exporter).toBuilder().setExecutorService(exportThread("metrics")).build();
+        MetricExporter rebuilt = ((OtlpHttpMetricExporter) exporter).toBuilder().setExecutorService(exportThread("metrics"))
+                .setComponentLoader(senders).build();
         exporter.shutdown();
         return rebuilt;
     }

@@ -1,0 +1,91 @@
+package dev.callsight.agent.core.export;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.HttpResponse;
+import io.opentelemetry.sdk.common.export.HttpSender;
+import io.opentelemetry.sdk.common.export.HttpSenderConfig;
+import io.opentelemetry.sdk.common.export.HttpSenderProvider;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * An OTLP exporter's HTTP sender that creates the real one (the JDK's) when it is first needed, on the export thread,
+ * never in premain: the HttpClient and the default TLS context it sets up cost the application's start a few hundred
+ * milliseconds. Once the JVM exits, exports go out through a sender without retries, whose back-off would otherwise
+ * keep the exit waiting on a collector that refuses connections. Every send is reported to the
+ * {@link CollectorContact}.
+ */
+final class LazyHttpSender implements HttpSender {
+
+    private final HttpSenderConfig config;
+    private final HttpSenderProvider jdk;
+    private final CollectorContact contact;
+    private HttpSender steady;
+    private HttpSender atExit;
+    private boolean shutDown;
+
+    LazyHttpSender(HttpSenderConfig config, HttpSenderProvider jdk, CollectorContact contact) {
+        this.config = config;
+        this.jdk = jdk;
+        this.contact = contact;
+    }
+
+    /** Creates the sender ahead of the first export, on the calling (export) thread. */
+    void prepare() {
+        try {
+            current();
+        } catch (RuntimeException | LinkageError failed) {
+            // The first send reports it as a failed export.
+        }
+    }
+
+    @Override
+    public void send(MessageWriter writer, Consumer<HttpResponse> onResponse,
+            Consumer<Throwable> onError) {
+        HttpSender sender;
+        try {
+            sender = current();
+        } catch (RuntimeException | LinkageError failed) {
+            onError.accept(failed);
+            return;
+        }
+        contact.sent();
+        sender.send(writer, response -> {
+            contact.answered(response.getStatusCode());
+            onResponse.accept(response);
+        }, error -> {
+            contact.failed();
+            onError.accept(error);
+        });
+    }
+
+    private synchronized HttpSender current() {
+        if (shutDown) {
+            throw new IllegalStateException("the exporter's sender is shut down");
+        }
+        if (contact.exiting()) {
+            if (atExit == null) {
+                atExit = jdk.createSender(new WithoutRetries(config));
+            }
+            return atExit;
+        }
+        if (steady == null) {
+            steady = jdk.createSender(config);
+        }
+        return steady;
+    }
+
+    @Override
+    public synchronized CompletableResultCode shutdown() {
+        shutDown = true;
+        List<CompletableResultCode> results = new ArrayList<>(2);
+        for (HttpSender sender : new HttpSender[] {steady, atExit}) {
+            if (sender != null) {
+                results.add(sender.shutdown());
+            }
+        }
+        return CompletableResultCode.ofAll(results);
+    }
+}
