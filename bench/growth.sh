@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# How cost grows: ingest acknowledged against offered spans/s (the collector jar's soak at each RATE for SECONDS, beside
+# How cost grows: ingest acknowledged against offered spans/s (bench soak against the collector jar at each RATE for SECONDS, beside
 # the store's ceiling from bench IngestCeiling), and query p50/p99 against routes and SLO count (bench/queries.sh on
 # DAYS of data for each ROUTES count; the SLO counts are timed on the run with 200 routes, or the largest). Writes the
 # result lines to bench/target/growth.txt, a table to stdout and the chart to CHART.
@@ -27,7 +27,7 @@ echo "growth: $(nproc) cores, $(java -version 2>&1 | head -1), load $(cut -d' ' 
 java -cp "$jar:$classes" dev.callsight.bench.IngestCeiling "$work/ceiling" "$seconds" 500 2>/dev/null \
   | sed -n 's/^ceiling: .*, \([0-9]*\) rows\/s.*/ingest ceiling=\1/p' | tee -a "$results"
 for rate in ${rates//,/ }; do
-  acknowledged=$({ java -jar "$jar" soak --duration "${seconds}s" --rate "$rate" --senders 4 --batch 500 --progress 10s || true; } \
+  acknowledged=$({ java -cp "$jar:$classes" dev.callsight.bench.soak.SoakCommand --duration "${seconds}s" --rate "$rate" --senders 4 --batch 500 --progress 10s || true; } \
     | sed -n 's/^soak: done after .* spans sent, [0-9]* acknowledged (\([0-9]*\)\/s).*/\1/p')
   echo "ingest offered=$rate acknowledged=${acknowledged:-0}" | tee -a "$results"
 done

@@ -2,10 +2,13 @@
 # Soak: a steady load of OTLP spans and duration metrics from concurrent senders into a collector started from the
 # built jar, a progress line every 10 s (spans/s sent and acknowledged, the collector's heap after a full GC, its
 # RSS) and a verdict on whether its memory stayed flat. Exit 0: all acknowledged and flat; 1: not all
-# acknowledged; 2: memory grew. Further flags go to the soak command (--rate, --senders, --batch, --collector-heap).
+# acknowledged; 2: memory grew. Further flags go to bench soak (dev.callsight.bench.soak.SoakCommand) (--rate, --senders, --batch, --collector-heap).
 # Usage: bench/soak.sh [duration, default 1h] [soak flags...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=collector/target/callsight-collector.jar
-[ -e "$jar" ] || { echo "missing $jar: run mvn -q -DskipTests package first" >&2; exit 1; }
-exec java -jar "$jar" soak --duration "${1:-1h}" "${@:2}"
+classes=bench/target/classes
+for f in "$jar" "$classes/dev/callsight/bench/soak/SoakCommand.class"; do
+  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
+done
+exec java -cp "$jar:$classes" dev.callsight.bench.soak.SoakCommand --duration "${1:-1h}" "${@:2}"

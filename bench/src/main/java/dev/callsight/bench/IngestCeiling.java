@@ -3,7 +3,7 @@ package dev.callsight.bench;
 import dev.callsight.collector.CollectorConfig;
 import dev.callsight.collector.ingest.SpanRecordMapper;
 import dev.callsight.collector.ingest.IngestLimits;
-import dev.callsight.collector.soak.SoakLoad;
+import dev.callsight.bench.soak.SoakLoad;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.SpanRecord;
 import dev.callsight.collector.store.SpanStore;

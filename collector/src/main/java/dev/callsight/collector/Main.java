@@ -2,7 +2,6 @@ package dev.callsight.collector;
 
 import dev.callsight.collector.demo.DemoCommand;
 import dev.callsight.collector.demo.DemoServiceCommand;
-import dev.callsight.collector.soak.SoakCommand;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,8 +37,7 @@ public final class Main implements Runnable {
                 .addSubcommand("demo", new DemoCommand())
                 .addSubcommand("demo-service", new DemoServiceCommand())
                 .addSubcommand("rules", new RulesCommand())
-                .addSubcommand("export", new ExportCommand())
-                .addSubcommand("soak", new SoakCommand());
+                .addSubcommand("export", new ExportCommand());
     }
 
     @Override

@@ -1,10 +1,9 @@
-package dev.callsight.collector.soak;
+package dev.callsight.bench.soak;
 
 import dev.callsight.collector.DurationConverter;
 import dev.callsight.collector.CollectorConfig;
 import dev.callsight.collector.store.Database;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,21 +18,26 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code soak}: a steady OTLP load from concurrent senders into a collector started from this jar, with a progress
+ * {@code soak}: a steady OTLP load from concurrent senders into a collector started from its jar, with a progress
  * line every interval and a verdict on whether the collector's heap and resident memory stayed flat.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = "Start a collector from this jar, send it a steady load of OTLP spans and duration metrics from "
+        description = "Start a collector from its jar, send it a steady load of OTLP spans and duration metrics from "
                 + "concurrent senders for a while, print progress (spans/s sent and acknowledged, metric points/s, "
                 + "collector heap after a full GC, RSS), count the spans in its store once it has stopped, and end "
                 + "with a verdict on whether every acknowledged span was stored and its memory stayed flat. Exit "
                 + "status 0: every span acknowledged and stored, memory flat; 1: something not acknowledged or "
                 + "lost; 2: memory grew.")
 public final class SoakCommand implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SoakCommand()).execute(args));
+    }
 
     @Option(names = "--duration", defaultValue = "1h", converter = DurationConverter.class,
             description = "How long to send (default: ${DEFAULT-VALUE}).")
@@ -53,6 +57,10 @@ public final class SoakCommand implements Callable<Integer> {
             description = "Time between progress lines (default: ${DEFAULT-VALUE}).")
     private Duration progress;
 
+    @Option(names = "--collector-jar", defaultValue = "collector/target/callsight-collector.jar",
+            description = "The collector jar to start (default: ${DEFAULT-VALUE}).")
+    private Path collectorJar;
+
     @Option(names = "--collector-heap", defaultValue = "512m",
             description = "The collector's -Xmx (default: ${DEFAULT-VALUE}).")
     private String collectorHeap;
@@ -63,11 +71,12 @@ public final class SoakCommand implements Callable<Integer> {
             System.err.println("--senders, --batch, --duration and --progress must be positive, --rate at least 0");
             return 64;
         }
-        Path jar = thisJar();
-        if (jar == null) {
-            System.err.println("soak starts the collector from its jar: run it as java -jar callsight-collector.jar soak");
+        if (!Files.isRegularFile(collectorJar)) {
+            System.err.println("soak starts the collector from its jar, and there is none at " + collectorJar
+                    + ": build it (mvn -q -DskipTests package) or give --collector-jar");
             return 64;
         }
+        Path jar = collectorJar;
         Path work = Files.createTempDirectory("callsight-soak");
         try {
             Run run;
@@ -180,11 +189,6 @@ public final class SoakCommand implements Callable<Integer> {
 
     private static String mib(OptionalLong bytes) {
         return bytes.isPresent() ? String.format("%.1f MiB", MemoryTrend.mib(bytes.getAsLong())) : "n/a";
-    }
-
-    private static Path thisJar() throws URISyntaxException {
-        Path location = Path.of(SoakCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return location.toString().endsWith(".jar") ? location : null;
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -1,4 +1,4 @@
-package dev.callsight.collector.soak;
+package dev.callsight.bench.soak;
 
 import com.google.protobuf.ByteString;
 import dev.callsight.collector.aggregate.CanonicalBuckets;

@@ -1,4 +1,4 @@
-package dev.callsight.collector.soak;
+package dev.callsight.bench.soak;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.callsight.collector.soak;
+package dev.callsight.bench.soak;
 
 import java.util.ArrayList;
 import java.util.List;
