@@ -22,6 +22,8 @@ import dev.callsight.collector.store.BreakerStateStore;
 import dev.callsight.collector.store.CallEventStore;
 import dev.callsight.collector.store.CallEventTotal;
 import dev.callsight.collector.store.Database;
+import dev.callsight.collector.store.StoreDataException;
+import dev.callsight.collector.store.StoreUnavailableException;
 import dev.callsight.collector.store.RollupStore;
 import dev.callsight.collector.store.SloStore;
 import dev.callsight.collector.store.SpanStore;
@@ -140,15 +142,15 @@ public final class Collector implements AutoCloseable {
             sloLoop.scheduleWithFixedDelay(() -> monitor.run(sink), 0, config.sloInterval().toMillis(),
                     TimeUnit.MILLISECONDS);
             return collector;
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (otlpServer != null) {
                 otlpServer.stop();
             }
             forwarder.ifPresent(OtlpForwarder::close);
             database.close();
-            throw e instanceof SQLException
+            throw e instanceof StoreUnavailableException || e instanceof StoreDataException
                     ? new IllegalStateException("cannot read the store " + Database.redacted(config.jdbcUrl()) + ": " + e.getMessage(), e)
-                    : (RuntimeException) e;
+                    : e;
         }
     }
 

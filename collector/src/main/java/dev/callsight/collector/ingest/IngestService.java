@@ -26,7 +26,6 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -78,8 +77,12 @@ public final class IngestService {
         this.spanMapper = new SpanRecordMapper(maxAttributeLength);
     }
 
-    /** @return the number of spans stored */
-    public int ingest(ExportTraceServiceRequest request) throws SQLException {
+    /**
+     * @return the number of spans stored
+     * @throws dev.callsight.collector.store.StoreUnavailableException nothing stored, worth retrying
+     * @throws dev.callsight.collector.store.StoreDataException nothing stored, never will be
+     */
+    public int ingest(ExportTraceServiceRequest request) {
         List<SpanRecord> spans = spanMapper.map(request);
         writer.lock();
         try {
@@ -94,8 +97,8 @@ public final class IngestService {
         return spans.size();
     }
 
-    /** @return the number of metric data points in the request, of any metric */
-    public int ingest(ExportMetricsServiceRequest request) throws SQLException {
+    /** @return the number of metric data points in the request, of any metric; throws as the spans' ingest does */
+    public int ingest(ExportMetricsServiceRequest request) {
         List<DurationPoint> points = pointExtractor.extract(request).stream().map(callSites::limit).toList();
         List<CallEventPoint> eventPoints = eventExtractor.extract(request).stream().map(callSites::limit).toList();
         List<BreakerState> breakerStates = breakerExtractor.extract(request);

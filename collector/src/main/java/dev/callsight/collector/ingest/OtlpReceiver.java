@@ -1,7 +1,9 @@
 package dev.callsight.collector.ingest;
 
 import dev.callsight.collector.aggregate.InvalidTelemetryException;
+import dev.callsight.collector.store.StoreDataException;
 import dev.callsight.collector.store.StoreFailure;
+import dev.callsight.collector.store.StoreUnavailableException;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.undertow.server.HttpHandler;
@@ -11,7 +13,6 @@ import io.undertow.util.Methods;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.util.Optional;
 
 /**
@@ -75,14 +76,11 @@ public final class OtlpReceiver implements HttpHandler {
             reject(exchange, signal, e.status(), e.reason(), e.getMessage());
         } catch (InvalidTelemetryException e) {
             reject(exchange, signal, 400, RejectReason.MALFORMED, "invalid OTLP data: " + e.getMessage());
-        } catch (SQLException e) {
-            if (isDataError(e)) {
-                // The request carries a value the schema cannot hold; retrying it would never succeed.
-                reject(exchange, signal, 400, RejectReason.MALFORMED,
-                        "invalid OTLP data: " + e.getMessage().lines().findFirst().orElse(""));
-                return;
-            }
-            StoreFailure failure = StoreFailure.of(e);
+        } catch (StoreDataException e) {
+            // The request carries a value the schema cannot hold; retrying it would never succeed.
+            reject(exchange, signal, 400, RejectReason.MALFORMED, "invalid OTLP data: " + e.getMessage());
+        } catch (StoreUnavailableException e) {
+            StoreFailure failure = e.failure();
             observer.failed(signal, failure.cause());
             // Retryable for OTLP exporters: the store may recover, and nothing was acknowledged.
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
@@ -91,12 +89,6 @@ public final class OtlpReceiver implements HttpHandler {
             // The client went away mid-body; there is no one to answer.
             exchange.endExchange();
         }
-    }
-
-    /** SQLSTATE class 22 (data exception) or 23 (constraint violation): the data, not the store. */
-    private static boolean isDataError(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     private void reject(HttpServerExchange exchange, Signal signal, int status, String reason, String message) {

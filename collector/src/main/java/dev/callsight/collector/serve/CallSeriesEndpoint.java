@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code GET /api/calls/series?service=S[&kind=client|server][&peer=HOST:PORT][&route=R][&from=UNIX_S][&to=UNIX_S]}:
@@ -83,21 +82,18 @@ final class CallSeriesEndpoint implements HttpHandler {
         long step = step(to - from);
         long start = from - Math.floorMod(from, step % HOUR == 0 ? HOUR : MINUTE);
         long end = to;
-        Optional<Read> read = json.read(exchange, database, connection -> read(connection, filter, step, start, end));
-        if (read.isEmpty()) {
-            return;
-        }
+        Read read = database.inTransaction(connection -> read(connection, filter, step, start, end));
         int count = (int) ((end - start + step - 1) / step);
         List<Step> series = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             series.add(new Step(start + i * step));
         }
         Step total = new Step(start);
-        for (MinuteCalls minute : read.get().calls()) {
+        for (MinuteCalls minute : read.calls()) {
             series.get((int) ((minute.minuteUnixSeconds() - start) / step)).add(minute);
             total.add(minute);
         }
-        for (MinuteEvents minute : read.get().events()) {
+        for (MinuteEvents minute : read.events()) {
             series.get((int) ((minute.minuteUnixSeconds() - start) / step)).add(minute);
             total.add(minute);
         }

@@ -20,7 +20,6 @@ import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,19 +69,21 @@ final class JaegerQueryApi {
                 .get(PREFIX + "/api/traces/{traceID}", blocking(this::trace));
     }
 
-    private static HttpHandler blocking(HttpHandler handler) {
-        return new BlockingHandler(handler);
+    /** On a worker thread, a store failure answered in the Jaeger API's error envelope. */
+    private HttpHandler blocking(HttpHandler handler) {
+        return new BlockingHandler(new StoreErrors(handler, this::sendError));
     }
 
     private void services(HttpServerExchange exchange) {
-        read(exchange, spanStore::services).ifPresent(services -> sendList(exchange, strings(services)));
+        List<String> services = database.inTransaction(spanStore::services);
+        sendList(exchange, strings(services));
     }
 
     /** Operation names only, the older form the Jaeger UI and Grafana still call. */
     private void serviceOperations(HttpServerExchange exchange) {
         String service = parameter(exchange, "service");
-        read(exchange, connection -> spanStore.operations(connection, service)).ifPresent(operations ->
-                sendList(exchange, strings(operations.stream().map(SpanOperation::name).distinct().toList())));
+        List<SpanOperation> operations = database.inTransaction(connection -> spanStore.operations(connection, service));
+        sendList(exchange, strings(operations.stream().map(SpanOperation::name).distinct().toList()));
     }
 
     /** {@code [{"name","spanKind"}]}, of one kind when {@code spanKind} is given. */
@@ -93,19 +94,18 @@ final class JaegerQueryApi {
             return;
         }
         String spanKind = parameter(exchange, "spanKind");
-        read(exchange, connection -> spanStore.operations(connection, service)).ifPresent(operations -> {
-            JsonArray data = new JsonArray();
-            for (SpanOperation operation : operations) {
-                String kind = JaegerModel.spanKind(operation.kind());
-                if (spanKind == null || spanKind.equalsIgnoreCase(kind)) {
-                    JsonObject item = new JsonObject();
-                    item.addProperty("name", operation.name());
-                    item.addProperty("spanKind", kind);
-                    data.add(item);
-                }
+        List<SpanOperation> operations = database.inTransaction(connection -> spanStore.operations(connection, service));
+        JsonArray data = new JsonArray();
+        for (SpanOperation operation : operations) {
+            String kind = JaegerModel.spanKind(operation.kind());
+            if (spanKind == null || spanKind.equalsIgnoreCase(kind)) {
+                JsonObject item = new JsonObject();
+                item.addProperty("name", operation.name());
+                item.addProperty("spanKind", kind);
+                data.add(item);
             }
-            sendList(exchange, data);
-        });
+        }
+        sendList(exchange, data);
     }
 
     private void trace(HttpServerExchange exchange) {
@@ -115,15 +115,14 @@ final class JaegerQueryApi {
                     + "': expected up to 32 hex digits, not all zero");
             return;
         }
-        read(exchange, connection -> spanStore.findTrace(connection, traceId.get())).ifPresent(spans -> {
-            if (spans.isEmpty()) {
-                sendError(exchange, 404, "trace not found");
-            } else {
-                JsonArray data = new JsonArray();
-                data.add(model.trace(traceId.get(), spans));
-                sendList(exchange, data);
-            }
-        });
+        List<SpanRecord> spans = database.inTransaction(connection -> spanStore.findTrace(connection, traceId.get()));
+        if (spans.isEmpty()) {
+            sendError(exchange, 404, "trace not found");
+        } else {
+            JsonArray data = new JsonArray();
+            data.add(model.trace(traceId.get(), spans));
+            sendList(exchange, data);
+        }
     }
 
     private void search(HttpServerExchange exchange) {
@@ -139,19 +138,18 @@ final class JaegerQueryApi {
             sendError(exchange, 400, e.getMessage());
             return;
         }
-        read(exchange, connection -> {
+        List<JsonObject> traces = database.inTransaction(connection -> {
             List<String> ids = spanStore.searchTraceIds(connection, request.query(),
                     span -> matchesTags(span, request.tags()));
-            List<JsonObject> traces = new ArrayList<>();
+            List<JsonObject> found = new ArrayList<>();
             for (String id : ids) {
-                traces.add(model.trace(id, spanStore.findTrace(connection, id)));
+                found.add(model.trace(id, spanStore.findTrace(connection, id)));
             }
-            return traces;
-        }).ifPresent(traces -> {
-            JsonArray data = new JsonArray();
-            traces.forEach(data::add);
-            sendList(exchange, data);
+            return found;
         });
+        JsonArray data = new JsonArray();
+        traces.forEach(data::add);
+        sendList(exchange, data);
     }
 
     /** {@code traceID=…} repeated, as the Jaeger UI's trace comparison asks; a missing one is an error entry. */
@@ -165,26 +163,25 @@ final class JaegerQueryApi {
             }
             ids.add(id.get());
         }
-        read(exchange, connection -> {
-            Map<String, List<SpanRecord>> found = new LinkedHashMap<>();
+        Map<String, List<SpanRecord>> found = database.inTransaction(connection -> {
+            Map<String, List<SpanRecord>> byId = new LinkedHashMap<>();
             for (String id : ids) {
-                found.put(id, spanStore.findTrace(connection, id));
+                byId.put(id, spanStore.findTrace(connection, id));
             }
-            return found;
-        }).ifPresent(found -> {
-            JsonArray data = new JsonArray();
-            JsonArray errors = new JsonArray();
-            found.forEach((id, spans) -> {
-                if (spans.isEmpty()) {
-                    JsonObject error = error(404, "trace not found");
-                    error.addProperty("traceID", id);
-                    errors.add(error);
-                } else {
-                    data.add(model.trace(id, spans));
-                }
-            });
-            send(exchange, 200, envelope(data, data.size(), errors.isEmpty() ? JsonNull.INSTANCE : errors));
+            return byId;
         });
+        JsonArray data = new JsonArray();
+        JsonArray errors = new JsonArray();
+        found.forEach((id, spans) -> {
+            if (spans.isEmpty()) {
+                JsonObject error = error(404, "trace not found");
+                error.addProperty("traceID", id);
+                errors.add(error);
+            } else {
+                data.add(model.trace(id, spans));
+            }
+        });
+        send(exchange, 200, envelope(data, data.size(), errors.isEmpty() ? JsonNull.INSTANCE : errors));
     }
 
     private SearchRequest searchRequest(HttpServerExchange exchange) {
@@ -290,15 +287,6 @@ final class JaegerQueryApi {
         JsonArray array = new JsonArray();
         values.forEach(array::add);
         return array;
-    }
-
-    private <T> Optional<T> read(HttpServerExchange exchange, Database.TransactionWork<T> work) {
-        try {
-            return Optional.of(database.inTransaction(work));
-        } catch (SQLException e) {
-            sendError(exchange, 503, "store unavailable: " + e.getMessage());
-            return Optional.empty();
-        }
     }
 
     private void sendList(HttpServerExchange exchange, JsonArray data) {

@@ -120,8 +120,8 @@ final class OverviewEndpoint implements HttpHandler {
             return;
         }
         long from = to - minutes * 60;
-        json.read(exchange, database, connection -> read(connection, from, to))
-                .ifPresent(overview -> json.send(exchange, 200, toJson(overview, from, to, minutes)));
+        Overview overview = database.inTransaction(connection -> read(connection, from, to));
+        json.send(exchange, 200, toJson(overview, from, to, minutes));
     }
 
     private Overview read(Connection connection, long from, long to) throws SQLException {

@@ -10,7 +10,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -33,11 +32,7 @@ final class ServicesEndpoint implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        Optional<List<CallCount>> read = json.read(exchange, database, rollupStore::callCounts);
-        if (read.isEmpty()) {
-            return;
-        }
-        List<CallCount> counts = read.get();
+        List<CallCount> counts = database.inTransaction(rollupStore::callCounts);
         Map<String, JsonObject> services = new LinkedHashMap<>();
         Map<String, JsonObject> peers = new LinkedHashMap<>();
         for (CallCount count : counts) {

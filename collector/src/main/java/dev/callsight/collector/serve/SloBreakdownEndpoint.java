@@ -67,8 +67,8 @@ final class SloBreakdownEndpoint implements HttpHandler {
             json.error(exchange, 400, e.getMessage());
             return;
         }
-        json.read(exchange, database, connection -> breakdown.of(connection, slo.get(), from, to))
-                .ifPresent(result -> json.send(exchange, 200, toJson(result, limit)));
+        BudgetBreakdown.Result result = database.inTransaction(connection -> breakdown.of(connection, slo.get(), from, to));
+        json.send(exchange, 200, toJson(result, limit));
     }
 
     private JsonObject toJson(BudgetBreakdown.Result result, int limit) {

@@ -71,17 +71,14 @@ final class SloEndpoint {
             json.error(exchange, 404, "no SLO named '" + name + "' (evaluated at " + snapshot.at() + ")");
             return;
         }
-        Optional<JsonObject> history = json.read(exchange, database, connection -> {
+        JsonObject history = database.inTransaction(connection -> {
             JsonObject stored = new JsonObject();
             stored.add("alertHistory", events(store.alertEvents(connection, name, HISTORY_LIMIT)));
             stored.add("daily", days(store.days(connection, name, DAYS_LIMIT)));
             return stored;
         });
-        if (history.isEmpty()) {
-            return;
-        }
         JsonObject body = toJson(status.get(), snapshot);
-        history.get().entrySet().forEach(entry -> body.add(entry.getKey(), entry.getValue()));
+        history.entrySet().forEach(entry -> body.add(entry.getKey(), entry.getValue()));
         json.send(exchange, 200, body);
     }
 

@@ -51,8 +51,8 @@ final class SloHistoryEndpoint implements HttpHandler {
         }
         long now = clock.instant().getEpochSecond();
         long windowStart = slo.get().window().start(clock.instant()).getEpochSecond();
-        json.read(exchange, database, connection -> read(connection, slo.get(), windowStart, now))
-                .ifPresent(series -> json.send(exchange, 200, toJson(slo.get(), series, windowStart, now)));
+        TreeMap<Long, long[]> series = database.inTransaction(connection -> read(connection, slo.get(), windowStart, now));
+        json.send(exchange, 200, toJson(slo.get(), series, windowStart, now));
     }
 
     /** Calls and good calls per minute or hour start, in the window. */

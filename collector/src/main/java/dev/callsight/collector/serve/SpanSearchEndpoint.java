@@ -10,7 +10,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code GET /api/search?service&peer=HOST:PORT&route&status&errorType&minDurationMs&from=UNIX_S&to=UNIX_S&limit}:
@@ -45,12 +44,9 @@ final class SpanSearchEndpoint implements HttpHandler {
             json.error(exchange, 400, e.getMessage());
             return;
         }
-        Optional<List<SpanRecord>> found = json.read(exchange, database, connection -> spanStore.search(connection, search));
-        if (found.isEmpty()) {
-            return;
-        }
+        List<SpanRecord> found = database.inTransaction(connection -> spanStore.search(connection, search));
         JsonArray traces = new JsonArray();
-        for (SpanRecord span : found.get()) {
+        for (SpanRecord span : found) {
             JsonObject item = new JsonObject();
             item.addProperty("traceId", span.traceId());
             item.addProperty("spanId", span.spanId());

@@ -12,7 +12,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -39,12 +38,7 @@ final class TraceEndpoint implements HttpHandler {
             json.error(exchange, 400, "invalid trace id '" + traceId + "': expected 32 hex digits, not all zero");
             return;
         }
-        Optional<List<SpanRecord>> read = json.read(exchange, database,
-                connection -> spanStore.findTrace(connection, traceId));
-        if (read.isEmpty()) {
-            return;
-        }
-        List<SpanRecord> spans = read.get();
+        List<SpanRecord> spans = database.inTransaction(connection -> spanStore.findTrace(connection, traceId));
         if (spans.isEmpty()) {
             json.error(exchange, 404, "trace " + traceId + " not found");
             return;

@@ -8,7 +8,6 @@ import dev.callsight.collector.store.TraceSummary;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code GET /api/traces?service=NAME&limit=N}: the most recent traces, newest first, so there is
@@ -46,13 +45,9 @@ final class TraceListEndpoint implements HttpHandler {
             return;
         }
         int rows = limit;
-        Optional<List<TraceSummary>> traces = json.read(exchange, database,
-                connection -> spanStore.recentTraces(connection, service, rows));
-        if (traces.isEmpty()) {
-            return;
-        }
+        List<TraceSummary> traces = database.inTransaction(connection -> spanStore.recentTraces(connection, service, rows));
         JsonArray list = new JsonArray();
-        for (TraceSummary trace : traces.get()) {
+        for (TraceSummary trace : traces) {
             JsonObject item = new JsonObject();
             item.addProperty("traceId", trace.traceId());
             item.addProperty("name", trace.rootName());

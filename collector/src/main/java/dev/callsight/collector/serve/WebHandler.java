@@ -26,38 +26,43 @@ public final class WebHandler implements HttpHandler {
     /** Where an SLO's page is: append the SLO's name. Alert links point here. */
     public static final String SLO_PATH = "/api/slos/";
 
+    private final JsonResponses json = new JsonResponses();
     private final PathHandler paths;
 
     /** @param jaegerUi the Jaeger UI the web UI links traces to, or null */
     public WebHandler(CollectorRegistry registry, Database database, SpanStore spanStore, RollupStore rollupStore,
             CallEventStore callEventStore, SloMonitor sloMonitor, SloStore sloStore, DurationHistogram histogram,
             URI jaegerUi) {
-        JsonResponses json = new JsonResponses();
         Clock clock = Clock.systemUTC();
         SloEndpoint slos = new SloEndpoint(sloMonitor, database, sloStore, json);
         JsonObject uiConfig = new JsonObject();
         uiConfig.addProperty("jaegerUi", jaegerUi == null ? null : jaegerUi.toString().replaceAll("/+$", ""));
         HttpHandler routes = new JaegerQueryApi(database, spanStore, clock).addRoutes(Handlers.routing())
-                .get("/metrics", new BlockingHandler(new MetricsEndpoint(registry)))
-                .get("/api/services", new BlockingHandler(new ServicesEndpoint(database, rollupStore, json)))
-                .get("/api/traces", new BlockingHandler(new TraceListEndpoint(database, spanStore, json)))
-                .get("/api/traces/{traceId}", new BlockingHandler(new TraceEndpoint(database, spanStore, json)))
-                .get("/api/search", new BlockingHandler(new SpanSearchEndpoint(database, spanStore, json, clock)))
-                .get("/api/calls/series", new BlockingHandler(
+                .get("/metrics", blocking(new MetricsEndpoint(registry)))
+                .get("/api/services", blocking(new ServicesEndpoint(database, rollupStore, json)))
+                .get("/api/traces", blocking(new TraceListEndpoint(database, spanStore, json)))
+                .get("/api/traces/{traceId}", blocking(new TraceEndpoint(database, spanStore, json)))
+                .get("/api/search", blocking(new SpanSearchEndpoint(database, spanStore, json, clock)))
+                .get("/api/calls/series", blocking(
                         new CallSeriesEndpoint(database, rollupStore, callEventStore, json, clock)))
                 .get("/api/ui-config", exchange -> json.send(exchange, 200, uiConfig))
                 .get("/api/slos", slos.list())
-                .get(SLO_PATH + "{name}", new BlockingHandler(slos.one()))
-                .get(SLO_PATH + "{name}/breakdown", new BlockingHandler(new SloBreakdownEndpoint(sloMonitor, database,
+                .get(SLO_PATH + "{name}", blocking(slos.one()))
+                .get(SLO_PATH + "{name}/breakdown", blocking(new SloBreakdownEndpoint(sloMonitor, database,
                         new BudgetBreakdown(rollupStore), histogram, json, clock)))
-                .get(SLO_PATH + "{name}/history", new BlockingHandler(new SloHistoryEndpoint(sloMonitor, database,
+                .get(SLO_PATH + "{name}/history", blocking(new SloHistoryEndpoint(sloMonitor, database,
                         rollupStore, json, clock)))
-                .get("/api/overview", new BlockingHandler(new OverviewEndpoint(database, rollupStore, json, clock)))
+                .get("/api/overview", blocking(new OverviewEndpoint(database, rollupStore, json, clock)))
                 .get("/api/rules", new RulesEndpoint(sloMonitor, new PrometheusRules()))
                 .setFallbackHandler(exchange -> json.error(exchange, 404, "unknown path " + exchange.getRequestPath()))
                 .setInvalidMethodHandler(exchange -> json.error(exchange, 405,
                         "method " + exchange.getRequestMethod() + " not allowed"));
         paths = UiResources.addTo(Handlers.path(routes));
+    }
+
+    /** An endpoint that reads the store: run on a worker thread, its store failures answered as JSON errors. */
+    private HttpHandler blocking(HttpHandler endpoint) {
+        return new BlockingHandler(new StoreErrors(endpoint, json::error));
     }
 
     @Override

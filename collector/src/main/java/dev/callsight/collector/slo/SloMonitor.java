@@ -105,7 +105,7 @@ public final class SloMonitor {
                     Duration.ofNanos(System.nanoTime() - started));
             lastFailure = null;
             sink.send(notices);
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // The transaction rolled back: read the alert states afresh from the store next time.
             alerts = null;
             String failure = "SLO evaluation failed: " + e;

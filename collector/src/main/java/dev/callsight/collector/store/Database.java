@@ -97,20 +97,36 @@ public final class Database implements AutoCloseable {
      * finds its connection closed that way runs once more on new connections. H2 opens a file it cannot write
      * read-only and keeps it so; work refused for that renews the connections, at most every two seconds, and
      * runs once more, so the store becomes writable again by itself once its directory is.
+     *
+     * @throws StoreDataException when the store refused the data itself (SQLSTATE class 22 or 23)
+     * @throws StoreUnavailableException when the store failed otherwise
      */
-    public <T> T inTransaction(TransactionWork<T> work) throws SQLException {
+    public <T> T inTransaction(TransactionWork<T> work) {
         try {
-            return inOneTransaction(work);
-        } catch (SQLException e) {
-            boolean closed = e.getErrorCode() == H2_DATABASE_IS_CLOSED;
-            boolean readOnly = e.getErrorCode() == H2_DATABASE_IS_READ_ONLY;
-            if (dialect == SqlDialect.H2 && (closed || (readOnly && reopenDue()))) {
-                // Idle connections close now, busy ones when returned; with the last one H2 closes the file.
-                pool.getHikariPoolMXBean().softEvictConnections();
+            try {
                 return inOneTransaction(work);
+            } catch (SQLException e) {
+                boolean closed = e.getErrorCode() == H2_DATABASE_IS_CLOSED;
+                boolean readOnly = e.getErrorCode() == H2_DATABASE_IS_READ_ONLY;
+                if (dialect == SqlDialect.H2 && (closed || (readOnly && reopenDue()))) {
+                    // Idle connections close now, busy ones when returned; with the last one H2 closes the file.
+                    pool.getHikariPoolMXBean().softEvictConnections();
+                    return inOneTransaction(work);
+                }
+                throw e;
             }
-            throw e;
+        } catch (SQLException e) {
+            throw classified(e);
         }
+    }
+
+    /** SQLSTATE class 22 (data exception) or 23 (constraint violation): the data, not the store. */
+    private static RuntimeException classified(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+            return new StoreDataException(e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        return new StoreUnavailableException(StoreFailure.of(e), e);
     }
 
     private synchronized boolean reopenDue() {
