@@ -1,5 +1,6 @@
 package dev.callsight.collector.serve;
 
+import dev.callsight.collector.serve.metrics.DurationHistogram;
 import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.slo.AlertTier;
 import dev.callsight.collector.slo.BurnWindow;

@@ -1,5 +1,6 @@
 package dev.callsight.collector.serve;
 
+import dev.callsight.collector.serve.metrics.DurationHistogram;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.callsight.collector.slo.BudgetBreakdown;

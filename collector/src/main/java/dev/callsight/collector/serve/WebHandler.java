@@ -1,5 +1,6 @@
 package dev.callsight.collector.serve;
 
+import dev.callsight.collector.serve.metrics.DurationHistogram;
 import dev.callsight.collector.slo.BudgetBreakdown;
 import dev.callsight.collector.slo.SloMonitor;
 import dev.callsight.collector.store.CallEventStore;

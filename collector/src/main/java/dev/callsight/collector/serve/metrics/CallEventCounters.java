@@ -1,4 +1,4 @@
-package dev.callsight.collector.serve;
+package dev.callsight.collector.serve.metrics;
 
 import dev.callsight.collector.aggregate.CallEvent;
 import dev.callsight.collector.aggregate.CallEventDelta;

@@ -1,4 +1,4 @@
-package dev.callsight.collector.serve;
+package dev.callsight.collector.serve.metrics;
 
 import dev.callsight.collector.aggregate.CallSiteLimiter;
 import dev.callsight.collector.ingest.IngestObserver;

@@ -1,4 +1,4 @@
-package dev.callsight.collector.serve;
+package dev.callsight.collector.serve.metrics;
 
 import dev.callsight.collector.aggregate.AgentDropPoint;
 import io.prometheus.client.Collector;

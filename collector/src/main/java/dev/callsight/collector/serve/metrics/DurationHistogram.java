@@ -1,4 +1,4 @@
-package dev.callsight.collector.serve;
+package dev.callsight.collector.serve.metrics;
 
 import dev.callsight.collector.aggregate.CallKey;
 import dev.callsight.collector.aggregate.CallKind;
@@ -22,9 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DurationHistogram extends Collector {
 
-    static final String NAME = "http_client_request_duration_seconds";
-    static final String SERVER_NAME = "http_server_request_duration_seconds";
-    static final String CALL_NAME = "callsight_client_call_duration_seconds";
+    public static final String NAME = "http_client_request_duration_seconds";
+    public static final String SERVER_NAME = "http_server_request_duration_seconds";
+    public static final String CALL_NAME = "callsight_client_call_duration_seconds";
     private static final List<String> OUTCOME = List.of("http_response_status_code", "error_type");
     private static final List<String> SERVER_SITE = List.of("service_name", "http_route", "http_request_method");
 
