@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
+import dev.callsight.testing.Eventually;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,7 +12,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ForwardTest {
 
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     @TempDir
     Path senderDir;
@@ -29,7 +31,7 @@ class ForwardTest {
     Path receiverDir;
 
     @Test
-    void acceptedSpansArriveAtTheReceiverWithIdenticalIds() {
+    void acceptedSpansArriveAtTheReceiverWithIdenticalIds() throws Exception {
         try (Collector receiver = TestCollectors.start(receiverDir);
                 Collector sender = sender(URI.create(receiver.otlpEndpoint()), 1000)) {
             Span root = Otlp.clientSpan(TRACE, "00f067aa0ba90201", 200);
@@ -40,19 +42,22 @@ class ForwardTest {
                     .build();
             post(sender, Otlp.traces("checkout", root, child).toByteArray());
 
-            waitFor(() -> Http.get(receiver.webEndpoint() + "/jaeger/api/traces/" + TRACE).statusCode() == 200);
+            Eventually.until(() -> Http.get(receiver.webEndpoint() + "/jaeger/api/traces/" + TRACE).statusCode() == 200,
+                    "the trace at the receiver", () -> "", PATIENCE);
             // The same trace, field by field, read back from either store.
             assertEquals(JsonParser.parseString(Http.get(sender.webEndpoint() + "/jaeger/api/traces/" + TRACE).body()),
                     JsonParser.parseString(Http.get(receiver.webEndpoint() + "/jaeger/api/traces/" + TRACE).body()));
-            waitFor(() -> forwarded(sender, "sent") == 2);
+            Eventually.until(() -> forwarded(sender, "sent") == 2, "2 spans forwarded",
+                    () -> "sent: " + forwarded(sender, "sent"), PATIENCE);
             assertEquals(0, forwarded(sender, "dropped"));
             assertEquals(0, forwarded(sender, "failed"));
-            waitFor(() -> metric(sender, "callsight_forward_queue_spans ") == 0);
+            Eventually.until(() -> metric(sender, "callsight_forward_queue_spans ") == 0, "the forward queue empty",
+                    () -> "", PATIENCE);
         }
     }
 
     @Test
-    void aReceiverThatHangsNeverSlowsIngestAndOverflowIsDropped() throws IOException {
+    void aReceiverThatHangsNeverSlowsIngestAndOverflowIsDropped() throws Exception {
         // Accepts connections into its backlog and never answers.
         try (ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 Collector sender = sender(URI.create("http://127.0.0.1:" + hanging.getLocalPort()), 5)) {
@@ -70,7 +75,7 @@ class ForwardTest {
     }
 
     @Test
-    void spansFlowAgainOnceAnAbsentReceiverComesUp() throws IOException {
+    void spansFlowAgainOnceAnAbsentReceiverComesUp() throws Exception {
         int port;
         try (ServerSocket reserved = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = reserved.getLocalPort();
@@ -82,9 +87,12 @@ class ForwardTest {
             try (Collector receiver = Collector.start(CollectorConfig.builder().otlpPort(port).httpPort(0)
                     .dataDir(receiverDir).build())) {
                 post(sender, Otlp.traces("checkout", Otlp.clientSpan(afterUp, "00f067aa0ba90202", 200)).toByteArray());
-                waitFor(() -> Http.get(receiver.webEndpoint() + "/api/traces/" + afterUp).statusCode() == 200);
-                waitFor(() -> Http.get(receiver.webEndpoint() + "/api/traces/" + whileDown).statusCode() == 200);
-                waitFor(() -> forwarded(sender, "sent") == 2);
+                Eventually.until(() -> Http.get(receiver.webEndpoint() + "/api/traces/" + afterUp).statusCode() == 200,
+                        "the trace sent after the receiver came up", () -> "", PATIENCE);
+                Eventually.until(() -> Http.get(receiver.webEndpoint() + "/api/traces/" + whileDown).statusCode() == 200,
+                        "the trace sent while the receiver was down", () -> "", PATIENCE);
+                Eventually.until(() -> forwarded(sender, "sent") == 2, "2 spans forwarded",
+                    () -> "sent: " + forwarded(sender, "sent"), PATIENCE);
             }
         }
     }
@@ -109,21 +117,5 @@ class ForwardTest {
         Matcher line = Pattern.compile("^" + Pattern.quote(prefix) + "(\\S+)$", Pattern.MULTILINE).matcher(text);
         assertTrue(line.find(), prefix + " not in /metrics:\n" + text);
         return Double.parseDouble(line.group(1));
-    }
-
-    /** Polls for up to 60 s. */
-    private static void waitFor(BooleanSupplier condition) {
-        for (int i = 0; i < 600; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("not within 60 s");
     }
 }

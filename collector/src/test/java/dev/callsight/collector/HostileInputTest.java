@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -178,12 +179,16 @@ class HostileInputTest {
     @Test
     void manySlowSendersDoNotLockOutOthers() throws Exception {
         ExecutorService senders = Executors.newFixedThreadPool(40);
+        CountDownLatch connected = new CountDownLatch(40);
         try {
             List<Future<Boolean>> cut = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 cut.add(senders.submit(() -> {
                     try (RawHttp http = RawHttp.connect(collector.otlpEndpoint())) {
                         http.write(RawHttp.post("/v1/traces", PROTOBUF, 1000).getBytes(StandardCharsets.UTF_8));
+                        http.write(new byte[] {0});
+                        connected.countDown();
+                        // A slow client's pace, a byte every 200 ms, not a wait for anything.
                         for (int b = 0; b < 100 && http.write(new byte[] {0}); b++) {
                             sleep(200);
                         }
@@ -191,9 +196,12 @@ class HostileInputTest {
                     }
                 }));
             }
-            sleep(300);
+            assertTrue(connected.await(30, TimeUnit.SECONDS), "the 40 slow senders started their requests");
             RawHttp.Answer honest = post("/v1/traces", PROTOBUF, traceRequest());
             assertEquals(200, honest.status(), honest.toString());
+            long held = cut.stream().filter(each -> !each.isDone()).count();
+            // Each is cut a second after its start: the honest request must not have waited that out.
+            assertTrue(held > 0, "the honest request was answered while slow senders still held their connections");
             for (Future<Boolean> each : cut) {
                 assertTrue(each.get(30, TimeUnit.SECONDS));
             }

@@ -1,5 +1,6 @@
 package dev.callsight.collector;
 
+import dev.callsight.testing.Eventually;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,7 +28,7 @@ import java.util.stream.Stream;
 public final class PostgresServer implements AutoCloseable {
 
     private static final String USER = "callsight";
-    private static final long READY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path binaries;
     private final Path dataDir;
@@ -108,17 +110,25 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + READY_TIMEOUT_NANOS;
-        while (true) {
-            try (Connection connection = DriverManager.getConnection(url("postgres"))) {
-                return;
-            } catch (SQLException notYet) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("PostgreSQL did not start on port " + port + ": "
-                            + notYet.getMessage() + "\n" + Files.readString(dataDir.resolve("postgres.log")), notYet);
-                }
-                Thread.sleep(100);
+        String[] lastFailure = {""};
+        Eventually.until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("PostgreSQL exited: " + log());
             }
+            try (Connection connection = DriverManager.getConnection(url("postgres"))) {
+                return true;
+            } catch (SQLException notYet) {
+                lastFailure[0] = notYet.getMessage();
+                return false;
+            }
+        }, "PostgreSQL ready on port " + port, () -> lastFailure[0] + "\n" + log(), READY_TIMEOUT);
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dataDir.resolve("postgres.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
         }
     }
 

@@ -10,6 +10,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.testing.Eventually;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.BlockingHandler;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 /** A real collector with an SLO file, fed over OTLP, read over its web port, pushing to a local Alertmanager stand-in. */
 class SloServeTest {
 
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String SLOS = """
             slos:
               - name: users
@@ -245,26 +247,23 @@ class SloServeTest {
         assertEquals(200, response.statusCode(), response.body());
     }
 
-    /** Polls a JSON endpoint until the body satisfies the condition: at most 30 s, every 200 ms. */
+    /** Polls a JSON endpoint until the body satisfies the condition, for at most 30 s. */
     private static JsonObject await(Collector collector, String path, Predicate<JsonObject> condition)
-            throws InterruptedException {
-        String last = "";
-        for (int attempt = 0; attempt < 150; attempt++) {
+            throws Exception {
+        String[] last = {""};
+        return Eventually.get(() -> {
             HttpResponse<String> response = Http.get(collector.webEndpoint() + path);
-            last = response.statusCode() + " " + response.body();
-            if (response.statusCode() == 200) {
-                JsonObject body = JsonParser.parseString(response.body()).getAsJsonObject();
-                if (condition.test(body)) {
-                    return body;
-                }
+            last[0] = response.statusCode() + " " + response.body();
+            if (response.statusCode() != 200) {
+                return null;
             }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("condition not met on " + path + "; last answer: " + last);
+            JsonObject body = JsonParser.parseString(response.body()).getAsJsonObject();
+            return condition.test(body) ? body : null;
+        }, "the condition on " + path, () -> "last answer: " + last[0], PATIENCE);
     }
 
-    private JsonObject awaitPush(Predicate<JsonObject> condition) throws InterruptedException {
-        for (int attempt = 0; attempt < 150; attempt++) {
+    private JsonObject awaitPush(Predicate<JsonObject> condition) throws Exception {
+        return Eventually.get(() -> {
             for (JsonArray push : pushed) {
                 for (JsonElement alert : push) {
                     if (condition.test(alert.getAsJsonObject())) {
@@ -272,8 +271,7 @@ class SloServeTest {
                     }
                 }
             }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no such alert pushed; got " + pushed);
+            return null;
+        }, "such an alert pushed", () -> "pushed: " + pushed, PATIENCE);
     }
 }

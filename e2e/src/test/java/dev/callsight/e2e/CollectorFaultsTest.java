@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.callsight.testing.Eventually;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.callsight.e2e;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.testing.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.callsight.testing.Eventually;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callsight.e2e.app.SteadyCallingApp;
+import dev.callsight.testing.Eventually;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;

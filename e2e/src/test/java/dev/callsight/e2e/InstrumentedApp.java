@@ -2,7 +2,6 @@ package dev.callsight.e2e;
 
 import dev.callsight.e2e.app.CallingApp;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,13 +40,13 @@ final class InstrumentedApp {
             Class<?> main, List<String> arguments) throws Exception {
         long start = System.nanoTime();
         Process process = start(true, javaHome, environment, jvmOptions, libraries, main, arguments);
-        byte[] output = process.getInputStream().readAllBytes();
+        ProcessOutput output = ProcessOutput.follow(process, main.getSimpleName());
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("application did not exit within 60 s");
+            throw new IllegalStateException("application did not exit within 60 s:\n" + output);
         }
-        return new Result(process.exitValue(), Duration.ofNanos(System.nanoTime() - start),
-                List.of(new String(output, StandardCharsets.UTF_8).split("\n")));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        return new Result(process.exitValue(), elapsed, output.allLines(Duration.ofSeconds(10)));
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.callsight.e2e.app.OkHttpApp;
+import dev.callsight.testing.Eventually;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -64,6 +64,19 @@ final class ProcessOutput {
         }
     }
 
+    /** Every line, once the process has closed its output: at most the given time after it exited. */
+    synchronized List<String> allLines(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ended) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("the output did not end within " + timeout + ":\n" + String.join("\n", lines));
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return List.copyOf(lines);
+    }
+
     synchronized List<String> lines() {
         return List.copyOf(lines);
     }

@@ -1,9 +1,9 @@
 package dev.callsight.e2e;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +23,12 @@ final class Programs {
 
     static Run run(List<String> command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = process.getInputStream().readAllBytes();
+        ProcessOutput output = ProcessOutput.follow(process, command.get(0));
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException(command + " did not exit within 60 s");
+            throw new IllegalStateException(command + " did not exit within 60 s:\n" + output);
         }
-        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        return new Run(process.exitValue(), String.join("\n", output.allLines(Duration.ofSeconds(10))));
     }
 
     static Path require(String name, String debianPackage) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.callsight.testing.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

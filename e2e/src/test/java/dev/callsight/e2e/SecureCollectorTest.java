@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
+import dev.callsight.testing.Eventually;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -16,6 +16,7 @@ import dev.callsight.e2e.app.server.JettyEe8App;
 import dev.callsight.e2e.app.server.Outbound;
 import dev.callsight.e2e.app.server.TomcatApp;
 import dev.callsight.e2e.app.server.UndertowApp;
+import dev.callsight.testing.Eventually;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

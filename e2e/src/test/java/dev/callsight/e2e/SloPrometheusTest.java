@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
+import dev.callsight.testing.Eventually;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -80,7 +81,7 @@ class SloPrometheusTest {
                     "--slos", slos.toString(), "--slo-interval", "2s", "--alertmanager", alertmanager.toString())) {
                 URI prometheusUri = startPrometheus(prometheus, collector);
 
-                // Several runs, seconds apart: Prometheus's rate() needs the counters to grow between scrapes.
+                // Several runs with a scrape between each: Prometheus's rate() needs the counters to grow between scrapes.
                 for (int run = 0; run < 4; run++) {
                     List<String> calls = new ArrayList<>();
                     for (int i = 0; i < 40; i++) {
@@ -89,7 +90,10 @@ class SloPrometheusTest {
                     InstrumentedApp.Result result = InstrumentedApp.run(Path.of(System.getProperty("java.home")),
                             InstrumentedApp.exportingTo(collector, "slo-app"), List.of(), calls);
                     assertEquals(0, result.exitCode(), result.describe());
-                    Thread.sleep(2000);
+                    // The next run once Prometheus has scraped what this one exported, twice (its scrape interval is
+                    // 1 s): rate() over few samples of series that start mid-window extrapolates them unevenly.
+                    awaitResult(prometheusUri, String.format(java.util.Locale.ROOT, "timestamp(up) > %.3f",
+                            System.currentTimeMillis() / 1000.0 + 2));
                 }
 
                 // An app's last export can miss the exit on a busy machine, so the test waits for enough calls, not all.
@@ -405,24 +409,19 @@ class SloPrometheusTest {
                 && condition.test(JsonParser.parseString(r.body()).getAsJsonArray())).body()).getAsJsonArray();
     }
 
-    /** Polls until the answer satisfies the condition, every 500 ms for at most {@link #PATIENCE}. */
+    /** Polls until the answer satisfies the condition, for at most {@link #PATIENCE}. */
     private HttpResponse<String> await(URI uri, Predicate<HttpResponse<String>> condition) throws Exception {
-        String last = "no answer";
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
+        String[] last = {"no answer"};
+        return Eventually.get(() -> {
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                if (condition.test(response)) {
-                    return response;
-                }
-                last = response.statusCode() + " " + response.body();
+                last[0] = response.statusCode() + " " + response.body();
+                return condition.test(response) ? response : null;
             } catch (java.io.IOException e) {
-                last = e.toString();
+                last[0] = e.toString();
+                return null;
             }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("gave up on " + uri + " after " + PATIENCE + "; last answer: " + last
-                + "\nlogs in " + workDir);
+        }, "an answer from " + uri, () -> "last answer: " + last[0] + "\nlogs in " + workDir, PATIENCE);
     }
 }

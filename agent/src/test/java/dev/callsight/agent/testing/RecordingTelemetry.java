@@ -2,6 +2,7 @@ package dev.callsight.agent.testing;
 
 import dev.callsight.agent.core.OutboundCalls;
 import dev.callsight.agent.core.policy.PolicySet;
+import dev.callsight.testing.Eventually;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -52,12 +53,9 @@ public final class RecordingTelemetry implements AutoCloseable {
     }
 
     /** Waits, at most the given time, until this many spans have ended. */
-    public List<SpanData> awaitSpans(int count, Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (spans().size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        return spans();
+    public List<SpanData> awaitSpans(int count, Duration patience) throws Exception {
+        return Eventually.get(() -> spans().size() >= count ? spans() : null, count + " spans ended",
+                () -> "ended: " + spans(), patience);
     }
 
     /** Calls recorded in http.client.request.duration, over every attribute set. */
