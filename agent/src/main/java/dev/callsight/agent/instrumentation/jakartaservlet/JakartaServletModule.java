@@ -1,18 +1,11 @@
 package dev.callsight.agent.instrumentation.jakartaservlet;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.bootstrap.ServerHook;
 import dev.callsight.agent.core.HttpServerTracer;
 import dev.callsight.agent.core.ServerModule;
 import dev.callsight.agent.core.glue.LibraryGlue;
+import dev.callsight.agent.instrumentation.servlet.ServletEntryPoints;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -25,9 +18,6 @@ import net.bytebuddy.asm.Advice;
  */
 public final class JakartaServletModule implements ServerModule {
 
-    private static final String REQUEST = "jakarta.servlet.ServletRequest";
-    private static final String RESPONSE = "jakarta.servlet.ServletResponse";
-
     @Override
     public String name() {
         return "servlet-jakarta";
@@ -38,21 +28,7 @@ public final class JakartaServletModule implements ServerModule {
         LibraryGlue glue = LibraryGlue.builder(name(), JakartaServletModule.class)
                 .anchor("jakarta.servlet.Servlet").entry("JakartaServletCalls").build();
         Hooks.installJakartaServlet(glue.hooks("JakartaServletCalls", ServerHook.class, HttpServerTracer.class, tracer));
-        return builder
-                .type(not(isInterface()).and(hasSuperType(named("jakarta.servlet.Servlet"))),
-                        glue.loaders())
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(JakartaServletModule.class.getClassLoader())
-                        .advice(named("service").and(takesArguments(2)).and(takesArgument(0, named(REQUEST)))
-                                        .and(takesArgument(1, named(RESPONSE))).and(not(isAbstract())),
-                                EntryAdvice.class.getName()))
-                .type(not(isInterface()).and(hasSuperType(named("jakarta.servlet.Filter"))),
-                        glue.loaders())
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(JakartaServletModule.class.getClassLoader())
-                        .advice(named("doFilter").and(takesArguments(3)).and(takesArgument(0, named(REQUEST)))
-                                        .and(takesArgument(1, named(RESPONSE))).and(not(isAbstract())),
-                                EntryAdvice.class.getName()));
+        return ServletEntryPoints.instrument(builder, "jakarta.servlet", glue.loaders(), EntryAdvice.class);
     }
 
     /** Servlet.service(request, response) and Filter.doFilter(request, response, chain). */

@@ -1,18 +1,11 @@
 package dev.callsight.agent.instrumentation.javaxservlet;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.bootstrap.ServerHook;
 import dev.callsight.agent.core.HttpServerTracer;
 import dev.callsight.agent.core.ServerModule;
 import dev.callsight.agent.core.glue.LibraryGlue;
+import dev.callsight.agent.instrumentation.servlet.ServletEntryPoints;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -25,9 +18,6 @@ import net.bytebuddy.asm.Advice;
  */
 public final class JavaxServletModule implements ServerModule {
 
-    private static final String REQUEST = "javax.servlet.ServletRequest";
-    private static final String RESPONSE = "javax.servlet.ServletResponse";
-
     @Override
     public String name() {
         return "servlet-javax";
@@ -39,21 +29,7 @@ public final class JavaxServletModule implements ServerModule {
                 .anchor("javax.servlet.Servlet").entry("JavaxServletCalls")
                 .optional("javax.servlet.http.HttpServletMapping").optional("javax.servlet.http.MappingMatch").build();
         Hooks.installJavaxServlet(glue.hooks("JavaxServletCalls", ServerHook.class, HttpServerTracer.class, tracer));
-        return builder
-                .type(not(isInterface()).and(hasSuperType(named("javax.servlet.Servlet"))),
-                        glue.loaders())
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(JavaxServletModule.class.getClassLoader())
-                        .advice(named("service").and(takesArguments(2)).and(takesArgument(0, named(REQUEST)))
-                                        .and(takesArgument(1, named(RESPONSE))).and(not(isAbstract())),
-                                EntryAdvice.class.getName()))
-                .type(not(isInterface()).and(hasSuperType(named("javax.servlet.Filter"))),
-                        glue.loaders())
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(JavaxServletModule.class.getClassLoader())
-                        .advice(named("doFilter").and(takesArguments(3)).and(takesArgument(0, named(REQUEST)))
-                                        .and(takesArgument(1, named(RESPONSE))).and(not(isAbstract())),
-                                EntryAdvice.class.getName()));
+        return ServletEntryPoints.instrument(builder, "javax.servlet", glue.loaders(), EntryAdvice.class);
     }
 
     /** Servlet.service(request, response) and Filter.doFilter(request, response, chain). */
