@@ -29,11 +29,11 @@ import dev.callsight.collector.store.SloStore;
 import dev.callsight.collector.store.SpanStore;
 import dev.callsight.collector.slo.AlertSink;
 import dev.callsight.collector.slo.AlertmanagerClient;
-import dev.callsight.collector.slo.SloConfigException;
 import dev.callsight.collector.slo.SloEvaluator;
 import dev.callsight.collector.slo.SloFile;
 import dev.callsight.collector.slo.SloMonitor;
 import dev.callsight.collector.slo.SloParser;
+import dev.callsight.config.ConfigException;
 import io.prometheus.client.CollectorRegistry;
 import io.undertow.Undertow;
 import java.io.IOException;
@@ -170,7 +170,7 @@ public final class Collector implements AutoCloseable {
         }
         try {
             return Optional.of(SloFile.load(config.slosFile(), new SloParser()));
-        } catch (SloConfigException e) {
+        } catch (ConfigException e) {
             throw new IllegalStateException("invalid SLO file " + e.getMessage(), e);
         }
     }

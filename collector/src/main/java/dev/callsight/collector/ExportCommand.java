@@ -1,9 +1,9 @@
 package dev.callsight.collector;
 
 import dev.callsight.collector.slo.OpenSloWriter;
-import dev.callsight.collector.slo.SloConfigException;
 import dev.callsight.collector.slo.SloFile;
 import dev.callsight.collector.slo.SloParser;
+import dev.callsight.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -34,7 +34,7 @@ final class ExportCommand implements Callable<Integer> {
         String documents;
         try {
             documents = new OpenSloWriter().write(SloFile.parse(slosFile, new SloParser()));
-        } catch (SloConfigException e) {
+        } catch (ConfigException e) {
             System.err.println("invalid SLO file " + e.getMessage());
             return 1;
         }

@@ -2,9 +2,9 @@ package dev.callsight.collector;
 
 import dev.callsight.collector.serve.PrometheusRules;
 import dev.callsight.collector.serve.WebHandler;
-import dev.callsight.collector.slo.SloConfigException;
 import dev.callsight.collector.slo.SloFile;
 import dev.callsight.collector.slo.SloParser;
+import dev.callsight.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,7 +33,7 @@ final class RulesCommand implements Callable<Integer> {
         try {
             rules = new PrometheusRules().render(SloFile.parse(slosFile, new SloParser()),
                     collectorUrl.replaceAll("/+$", "") + WebHandler.SLO_PATH);
-        } catch (SloConfigException e) {
+        } catch (ConfigException e) {
             System.err.println("invalid SLO file " + e.getMessage());
             return 1;
         }

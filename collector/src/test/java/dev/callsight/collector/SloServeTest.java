@@ -227,7 +227,7 @@ class SloServeTest {
     void anInvalidSloFileStopsTheStartWithFileLineAndReason() throws Exception {
         Files.writeString(slosFile, SLOS.replace("window: 30d", "window: 30 days"));
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> start(null));
-        assertEquals("invalid SLO file " + slosFile + ":6: '30 days' is not a duration such as 500ms, 90s, 5m, 1h "
+        assertEquals("invalid SLO file " + slosFile + ":6: '30 days' is not a duration such as 500ms, 1.5s, 5m, 1h "
                 + "or 30d", error.getMessage());
     }
 

@@ -1,8 +1,8 @@
 package dev.callsight.agent.core;
 
-import dev.callsight.agent.core.policy.PolicyFileException;
 import dev.callsight.agent.core.policy.PolicyFileReader;
 import dev.callsight.agent.core.policy.PolicySet;
+import dev.callsight.config.ConfigException;
 import java.nio.file.Paths;
 
 /**
@@ -28,7 +28,7 @@ final class PolicyLoader {
             PolicySet policies = PolicyFileReader.read(Paths.get(path.trim()));
             AgentLog.info("policies from " + path.trim() + ": " + policies.policies());
             return policies;
-        } catch (PolicyFileException | RuntimeException unusable) {
+        } catch (ConfigException | RuntimeException unusable) {
             AgentLog.warn("policy file not used, every call runs under the built-in default (observe only): "
                     + unusable.getMessage(), null);
             return PolicySet.DEFAULT;

@@ -4,12 +4,12 @@ import dev.callsight.collector.serve.metrics.DurationHistogram;
 import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.slo.AlertTier;
 import dev.callsight.collector.slo.BurnWindow;
-import dev.callsight.collector.slo.DurationText;
 import dev.callsight.collector.slo.NoDataAlert;
 import dev.callsight.collector.slo.Selector;
 import dev.callsight.collector.slo.Sli;
 import dev.callsight.collector.slo.SloAlert;
 import dev.callsight.collector.slo.SloDefinition;
+import dev.callsight.config.Durations;
 import io.prometheus.client.Collector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +94,7 @@ public final class PrometheusRules {
      */
     private static Map<String, Object> noData(SloDefinition slo, String sloLinkBase) {
         return alertRule(slo, NoDataAlert.NO_DATA, series(slo, REQUESTS, BurnWindow.M5) + " == 0",
-                DurationText.of(slo.alerting().noDataAfter()), sloLinkBase);
+                Durations.format(slo.alerting().noDataAfter()), sloLinkBase);
     }
 
     private static Map<String, Object> alertRule(SloDefinition slo, SloAlert alert, String expression, String hold,

@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.callsight.collector.slo.AlertTier;
 import dev.callsight.collector.slo.BurnWindow;
-import dev.callsight.collector.slo.DurationText;
 import dev.callsight.collector.slo.NoDataAlert;
 import dev.callsight.collector.slo.SloDefinition;
 import dev.callsight.collector.slo.SloMonitor;
@@ -16,6 +15,7 @@ import dev.callsight.collector.store.SloAlertEvent;
 import dev.callsight.collector.store.SloAlertState;
 import dev.callsight.collector.store.SloDay;
 import dev.callsight.collector.store.SloStore;
+import dev.callsight.config.Durations;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Instant;
@@ -152,7 +152,7 @@ final class SloEndpoint {
         JsonObject noData = new JsonObject();
         noData.addProperty("enabled", NoDataAlert.NO_DATA.enabled(slo));
         noData.addProperty("after", slo.alerting().noDataAfter() == null ? null
-                : DurationText.of(slo.alerting().noDataAfter()));
+                : Durations.format(slo.alerting().noDataAfter()));
         noData.addProperty("silent", status.silent());
         noData.addProperty("firing", blind.firing());
         noData.addProperty("since", blind.since().toString());

@@ -1,5 +1,6 @@
 package dev.callsight.collector.slo;
 
+import dev.callsight.config.Durations;
 import java.util.Map;
 
 /**
@@ -45,7 +46,7 @@ public enum NoDataAlert implements SloAlert {
 
     @Override
     public String description(SloDefinition slo) {
-        return "No call has matched the SLO's selector for " + DurationText.of(slo.alerting().noDataAfter())
+        return "No call has matched the SLO's selector for " + Durations.format(slo.alerting().noDataAfter())
                 + ": check that the service, peer and route still exist and that its agents still export.";
     }
 }

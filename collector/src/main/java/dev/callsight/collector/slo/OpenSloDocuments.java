@@ -1,5 +1,7 @@
 package dev.callsight.collector.slo;
 
+import dev.callsight.config.ConfigException;
+import dev.callsight.config.YamlNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -25,7 +27,7 @@ final class OpenSloDocuments {
     }
 
     /** Checks every OpenSLO document's version and kind, and indexes them; callsight's own documents are skipped. */
-    static OpenSloDocuments collect(List<YamlNode> roots) throws SloConfigException {
+    static OpenSloDocuments collect(List<YamlNode> roots) throws ConfigException {
         OpenSloDocuments documents = new OpenSloDocuments();
         for (YamlNode root : roots) {
             Map<String, YamlNode> entries = root.mapping("an SLO file", Set.of());
@@ -63,7 +65,7 @@ final class OpenSloDocuments {
     }
 
     /** The SLI document an {@code indicatorRef} names. */
-    YamlNode sli(YamlNode reference) throws SloConfigException {
+    YamlNode sli(YamlNode reference) throws ConfigException {
         return named("SLI", reference, "'indicatorRef'");
     }
 
@@ -71,7 +73,7 @@ final class OpenSloDocuments {
      * The severities of an entry of an SLO's {@code alertPolicies}: an {@code alertPolicyRef}, or an inline policy;
      * its conditions inline or by {@code conditionRef}.
      */
-    List<String> severities(YamlNode policyEntry) throws SloConfigException {
+    List<String> severities(YamlNode policyEntry) throws ConfigException {
         Map<String, YamlNode> entry = policyEntry.mapping("an alert policy", Set.of());
         YamlNode policy = entry.containsKey("alertPolicyRef")
                 ? named("AlertPolicy", entry.get("alertPolicyRef"), "'alertPolicyRef'") : policyEntry;
@@ -92,7 +94,7 @@ final class OpenSloDocuments {
         return severities;
     }
 
-    private YamlNode named(String kind, YamlNode reference, String what) throws SloConfigException {
+    private YamlNode named(String kind, YamlNode reference, String what) throws ConfigException {
         String name = reference.scalar(what);
         YamlNode document = byKind.getOrDefault(kind, Map.of()).get(name);
         if (document == null) {

@@ -1,6 +1,7 @@
 package dev.callsight.collector.slo;
 
 import dev.callsight.collector.aggregate.CallKind;
+import dev.callsight.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,7 +113,7 @@ public final class OpenSloWriter {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(MIN_EVENTS, Long.toString(slo.alerting().minEvents()));
         Duration silence = slo.alerting().noDataAfter();
-        annotations.put(NO_DATA_AFTER, silence == null ? "off" : DurationText.of(silence));
+        annotations.put(NO_DATA_AFTER, silence == null ? "off" : Durations.format(silence));
         Map<String, Object> spec = new LinkedHashMap<>();
         if (!slo.description().isEmpty()) {
             spec.put("description", slo.description());

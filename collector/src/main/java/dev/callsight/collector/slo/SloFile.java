@@ -1,5 +1,6 @@
 package dev.callsight.collector.slo;
 
+import dev.callsight.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,13 +28,13 @@ public final class SloFile {
     }
 
     /** Reads and validates the file now, so a collector never starts with SLOs it cannot read. */
-    public static SloFile load(Path path, SloParser parser) throws SloConfigException {
-        String content = read(path).orElseThrow(() -> new SloConfigException(path.toString(), 1, "cannot read the file"));
+    public static SloFile load(Path path, SloParser parser) throws ConfigException {
+        String content = read(path).orElseThrow(() -> new ConfigException(path.toString(), 1, "cannot read the file"));
         return new SloFile(path, parser, content, parser.parse(content, path.toString()));
     }
 
     /** Reads and validates a file once, for commands that do not watch it. */
-    public static List<SloDefinition> parse(Path path, SloParser parser) throws SloConfigException {
+    public static List<SloDefinition> parse(Path path, SloParser parser) throws ConfigException {
         return load(path, parser).slos;
     }
 
@@ -48,7 +49,7 @@ public final class SloFile {
                 slos = parser.parse(content, path.toString());
                 problem = Optional.empty();
                 System.err.println("callsight: reloaded " + slos.size() + " SLOs from " + path);
-            } catch (SloConfigException e) {
+            } catch (ConfigException e) {
                 report(e.getMessage() + " (keeping the SLOs last read)");
             }
         }

@@ -1,23 +1,21 @@
 package dev.callsight.collector.slo;
 
-import dev.callsight.collector.DurationConverter;
+import dev.callsight.collector.aggregate.CallKind;
+import dev.callsight.config.ConfigException;
+import dev.callsight.config.Durations;
+import dev.callsight.config.YamlNode;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import dev.callsight.collector.aggregate.CallKind;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Reads SLO files: callsight's own {@code slos:} list, and OpenSLO v1 {@code SLO} documents for the subset that maps
@@ -38,51 +36,39 @@ public final class SloParser {
     private static final Set<String> SLI_KEYS = Set.of("success", "latency");
     private static final Set<String> ALERTING_KEYS = Set.of("page", "ticket", "minEvents", "noDataAfter");
 
-    private final DurationConverter durations = new DurationConverter();
-
-    public List<SloDefinition> parse(String text, String file) throws SloConfigException {
+    public List<SloDefinition> parse(String text, String file) throws ConfigException {
         List<SloDefinition> slos = new ArrayList<>();
         Map<String, Integer> firstLines = new HashMap<>();
-        try {
-            List<YamlNode> roots = new ArrayList<>();
-            for (Iterator<Node> documents = YamlDocuments.compose(text); documents.hasNext(); ) {
-                roots.add(new YamlNode(file, documents.next()));
+        List<YamlNode> roots = YamlNode.documents(file, text);
+        OpenSloDocuments openSlo = OpenSloDocuments.collect(roots);
+        for (YamlNode root : roots) {
+            Map<String, YamlNode> entries = root.mapping("an SLO file", Set.of());
+            boolean isOpenSlo = entries.containsKey("apiVersion");
+            if (isOpenSlo && !openSlo.isSlo(root)) {
+                continue;
             }
-            OpenSloDocuments openSlo = OpenSloDocuments.collect(roots);
-            for (YamlNode root : roots) {
-                Map<String, YamlNode> entries = root.mapping("an SLO file", Set.of());
-                boolean isOpenSlo = entries.containsKey("apiVersion");
-                if (isOpenSlo && !openSlo.isSlo(root)) {
-                    continue;
+            List<YamlNode> items = isOpenSlo ? List.of(root) : callsightList(root, entries);
+            for (YamlNode item : items) {
+                SloDefinition slo = isOpenSlo ? openSlo(root, entries, openSlo) : callsightSlo(item);
+                Integer first = firstLines.putIfAbsent(slo.name(), item.line());
+                if (first != null) {
+                    throw item.error("SLO name '" + slo.name() + "' is already used on line " + first);
                 }
-                List<YamlNode> items = isOpenSlo ? List.of(root) : callsightList(root, entries);
-                for (YamlNode item : items) {
-                    SloDefinition slo = isOpenSlo ? openSlo(root, entries, openSlo) : callsightSlo(item);
-                    Integer first = firstLines.putIfAbsent(slo.name(), item.line());
-                    if (first != null) {
-                        throw item.error("SLO name '" + slo.name() + "' is already used on line " + first);
-                    }
-                    slos.add(slo);
-                }
+                slos.add(slo);
             }
-        } catch (MarkedYamlEngineException e) {
-            throw new SloConfigException(file, e.getProblemMark().map(mark -> mark.getLine() + 1).orElse(1),
-                    "not valid YAML: " + e.getProblem());
-        } catch (YamlEngineException e) {
-            throw new SloConfigException(file, 1, "not valid YAML: " + e.getMessage());
         }
         return List.copyOf(slos);
     }
 
     private static List<YamlNode> callsightList(YamlNode root, Map<String, YamlNode> entries)
-            throws SloConfigException {
+            throws ConfigException {
         if (!entries.containsKey("slos") || entries.size() != 1) {
             throw root.error("expected 'slos:' with a list of SLOs, or an OpenSLO document ('apiVersion: openslo/v1')");
         }
         return entries.get("slos").sequence("'slos'");
     }
 
-    private SloDefinition callsightSlo(YamlNode item) throws SloConfigException {
+    private SloDefinition callsightSlo(YamlNode item) throws ConfigException {
         Map<String, YamlNode> slo = item.mapping("an SLO", SLO_KEYS);
         String name = name(YamlNode.required(item, slo, "name", "an SLO"));
         String what = "SLO '" + name + "'";
@@ -99,7 +85,7 @@ public final class SloParser {
                 slo.containsKey("alerting") ? alerting(slo.get("alerting")) : AlertPolicy.DEFAULT);
     }
 
-    private static String name(YamlNode node) throws SloConfigException {
+    private static String name(YamlNode node) throws ConfigException {
         String name = node.scalar("'name'");
         if (!NAME.matcher(name).matches()) {
             throw node.error("SLO name '" + name + "' must be 1-63 lowercase letters, digits, '.', '_' or '-', "
@@ -113,7 +99,7 @@ public final class SloParser {
      * attempt of an outbound call and the logical call the application made (its final outcome and total time).
      */
     private static Selector selector(Map<String, YamlNode> fields, String service, YamlNode per)
-            throws SloConfigException {
+            throws ConfigException {
         String address = null;
         Integer port = null;
         YamlNode peerNode = fields.get("peer");
@@ -155,7 +141,7 @@ public final class SloParser {
     }
 
     /** {@code success}, {@code {success: {goodStatus: [200, 404]}}} or {@code {latency: {threshold: 300ms}}}. */
-    private Sli sli(YamlNode node) throws SloConfigException {
+    private Sli sli(YamlNode node) throws ConfigException {
         if (node.isScalar()) {
             if (!node.scalar("'sli'").equals("success")) {
                 throw node.error("'sli' must be 'success', {success: {goodStatus: [...]}} or "
@@ -181,7 +167,7 @@ public final class SloParser {
         return latency(threshold, duration(threshold, threshold.scalar("'threshold'")));
     }
 
-    private static Set<Integer> statuses(YamlNode node) throws SloConfigException {
+    private static Set<Integer> statuses(YamlNode node) throws ConfigException {
         Set<Integer> statuses = new LinkedHashSet<>();
         for (YamlNode item : node.sequence("'goodStatus'")) {
             String text = item.scalar("a status");
@@ -196,7 +182,7 @@ public final class SloParser {
         return statuses;
     }
 
-    private static Sli latency(YamlNode node, Duration threshold) throws SloConfigException {
+    private static Sli latency(YamlNode node, Duration threshold) throws ConfigException {
         try {
             return new Sli.Latency(threshold);
         } catch (IllegalArgumentException e) {
@@ -204,12 +190,12 @@ public final class SloParser {
         }
     }
 
-    private static BigDecimal target(YamlNode node) throws SloConfigException {
+    private static BigDecimal target(YamlNode node) throws ConfigException {
         return target(node, node.scalar("'target'"));
     }
 
     /** {@code 99.9%} or a fraction such as {@code 0.999}. */
-    private static BigDecimal target(YamlNode node, String text) throws SloConfigException {
+    private static BigDecimal target(YamlNode node, String text) throws ConfigException {
         BigDecimal target;
         try {
             Matcher percent = TARGET_PERCENT.matcher(text.strip());
@@ -225,7 +211,7 @@ public final class SloParser {
     }
 
     /** {@code 30d}, {@code 4w}, {@code calendar-week} or {@code calendar-month}. */
-    private SloWindow window(YamlNode node) throws SloConfigException {
+    private SloWindow window(YamlNode node) throws ConfigException {
         String text = node.scalar("'window'").strip();
         return switch (text) {
             case "calendar-week" -> new SloWindow.Calendar(ChronoUnit.WEEKS);
@@ -234,7 +220,7 @@ public final class SloParser {
         };
     }
 
-    private SloWindow rolling(YamlNode node, String text) throws SloConfigException {
+    private SloWindow rolling(YamlNode node, String text) throws ConfigException {
         Duration length = duration(node, text);
         if (length.toDays() < 1 || !length.equals(Duration.ofDays(length.toDays()))) {
             throw node.error("a window is whole days such as 28d or 30d (or calendar-week, calendar-month), not '"
@@ -243,15 +229,15 @@ public final class SloParser {
         return new SloWindow.Rolling(length);
     }
 
-    private Duration duration(YamlNode node, String text) throws SloConfigException {
+    private Duration duration(YamlNode node, String text) throws ConfigException {
         try {
-            return durations.convert(text);
-        } catch (RuntimeException e) {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
             throw node.error(e.getMessage());
         }
     }
 
-    private AlertPolicy alerting(YamlNode node) throws SloConfigException {
+    private AlertPolicy alerting(YamlNode node) throws ConfigException {
         Map<String, YamlNode> options = node.mapping("'alerting'", ALERTING_KEYS);
         boolean page = bool(options.get("page"), true);
         boolean ticket = bool(options.get("ticket"), true);
@@ -259,7 +245,7 @@ public final class SloParser {
                 noDataAfter(options.get("noDataAfter")));
     }
 
-    private static long minEvents(YamlNode min) throws SloConfigException {
+    private static long minEvents(YamlNode min) throws ConfigException {
         if (min == null) {
             return AlertPolicy.DEFAULT_MIN_EVENTS;
         }
@@ -271,7 +257,7 @@ public final class SloParser {
     }
 
     /** {@code 30m} (the default), up to three days, or {@code off}. */
-    private Duration noDataAfter(YamlNode node) throws SloConfigException {
+    private Duration noDataAfter(YamlNode node) throws ConfigException {
         if (node == null) {
             return AlertPolicy.DEFAULT_NO_DATA_AFTER;
         }
@@ -287,7 +273,7 @@ public final class SloParser {
         return silence;
     }
 
-    private static boolean bool(YamlNode node, boolean absent) throws SloConfigException {
+    private static boolean bool(YamlNode node, boolean absent) throws ConfigException {
         if (node == null) {
             return absent;
         }
@@ -302,7 +288,7 @@ public final class SloParser {
     // what is measured and is outside the subset is refused rather than silently dropped.
 
     private SloDefinition openSlo(YamlNode root, Map<String, YamlNode> document, OpenSloDocuments documents)
-            throws SloConfigException {
+            throws ConfigException {
         YamlNode metadata = YamlNode.required(root, document, "metadata", "an OpenSLO SLO");
         Map<String, YamlNode> metadataFields = metadata.mapping("'metadata'", Set.of());
         String name = name(YamlNode.required(metadata, metadataFields, "name", "'metadata'"));
@@ -354,7 +340,7 @@ public final class SloParser {
      * from the annotations {@code callsight.dev/min-events} and {@code callsight.dev/no-data-after}.
      */
     private AlertPolicy openSloAlerting(YamlNode policiesNode, YamlNode annotationsNode, OpenSloDocuments documents)
-            throws SloConfigException {
+            throws ConfigException {
         boolean page = policiesNode == null;
         boolean ticket = policiesNode == null;
         if (policiesNode != null) {
@@ -372,7 +358,7 @@ public final class SloParser {
                 noDataAfter(annotations.get(OpenSloWriter.NO_DATA_AFTER)));
     }
 
-    private static YamlNode single(YamlNode list, String what) throws SloConfigException {
+    private static YamlNode single(YamlNode list, String what) throws ConfigException {
         List<YamlNode> items = list.sequence(what);
         if (items.size() != 1) {
             throw list.error(what + " must have exactly one entry; callsight has no composite SLOs");
@@ -381,7 +367,7 @@ public final class SloParser {
     }
 
     /** The {@code spec} of a {@code metricSource} of type {@code callsight}: peer, route, method, goodStatus. */
-    private static Map<String, YamlNode> callsightSource(YamlNode metric) throws SloConfigException {
+    private static Map<String, YamlNode> callsightSource(YamlNode metric) throws ConfigException {
         Map<String, YamlNode> fields = metric.mapping("a metric", Set.of());
         YamlNode sourceNode = YamlNode.required(metric, fields, "metricSource", "a metric");
         Map<String, YamlNode> source = sourceNode.mapping("'metricSource'", Set.of());
@@ -399,7 +385,7 @@ public final class SloParser {
     }
 
     /** A threshold objective: {@code op: lt} or {@code lte} and {@code value} in seconds. */
-    private static Sli threshold(YamlNode objective, Map<String, YamlNode> fields) throws SloConfigException {
+    private static Sli threshold(YamlNode objective, Map<String, YamlNode> fields) throws ConfigException {
         YamlNode op = YamlNode.required(objective, fields, "op", "a threshold objective");
         if (!Set.of("lt", "lte").contains(op.scalar("'op'"))) {
             throw op.error("a latency objective needs op 'lt' or 'lte' (calls faster than 'value' are good), not '"
@@ -416,7 +402,7 @@ public final class SloParser {
     }
 
     private static BigDecimal openSloTarget(YamlNode objective, Map<String, YamlNode> fields)
-            throws SloConfigException {
+            throws ConfigException {
         YamlNode percent = fields.get("targetPercent");
         if (percent != null) {
             return target(percent, percent.scalar("'targetPercent'") + "%");
@@ -425,7 +411,7 @@ public final class SloParser {
     }
 
     /** One window: {@code duration: 30d, isRolling: true}, or {@code 1w}/{@code 1M} with {@code isRolling: false}. */
-    private SloWindow openSloWindow(YamlNode specNode, Map<String, YamlNode> spec) throws SloConfigException {
+    private SloWindow openSloWindow(YamlNode specNode, Map<String, YamlNode> spec) throws ConfigException {
         YamlNode windowNode = single(YamlNode.required(specNode, spec, "timeWindow", "'spec'"), "'timeWindow'");
         Map<String, YamlNode> window = windowNode.mapping("a time window", Set.of());
         YamlNode duration = YamlNode.required(windowNode, window, "duration", "a time window");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callsight.collector.aggregate.CallKind;
+import dev.callsight.config.ConfigException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +132,7 @@ class OpenSloRoundTripTest {
 
     @Test
     void aReferenceToNothingIsReportedWhereItIs() {
-        SloConfigException error = assertThrows(SloConfigException.class, () -> parser.parse("""
+        ConfigException error = assertThrows(ConfigException.class, () -> parser.parse("""
                 apiVersion: openslo/v1
                 kind: SLO
                 metadata: { name: lost }
@@ -163,7 +164,7 @@ class OpenSloRoundTripTest {
         assertFalse(written.contains("!!"), "no YAML type tags: " + written);
     }
 
-    private List<SloDefinition> roundTrip(List<SloDefinition> slos) throws SloConfigException {
+    private List<SloDefinition> roundTrip(List<SloDefinition> slos) throws ConfigException {
         return parser.parse(writer.write(slos), "exported.yaml");
     }
 }

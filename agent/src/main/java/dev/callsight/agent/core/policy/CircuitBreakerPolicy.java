@@ -6,7 +6,8 @@ import java.time.Duration;
  * When a circuit opens and how it closes again: it opens when, over the last {@code window},
  * at least {@code minimumCalls} calls were made and at least {@code failureRateThreshold} of
  * them failed; it stays open for {@code openFor}, then lets {@code halfOpenCalls} trial calls
- * through and closes if fewer than the threshold of those failed.
+ * through and closes if fewer than the threshold of those failed. The builder holds the defaults
+ * (50 %, 20 calls, 30 s, 30 s, 5 calls) and refuses a value out of range as it is set.
  */
 public final class CircuitBreakerPolicy {
 
@@ -16,13 +17,16 @@ public final class CircuitBreakerPolicy {
     private final Duration openFor;
     private final int halfOpenCalls;
 
-    public CircuitBreakerPolicy(double failureRateThreshold, int minimumCalls, Duration window, Duration openFor,
-            int halfOpenCalls) {
-        this.failureRateThreshold = failureRateThreshold;
-        this.minimumCalls = minimumCalls;
-        this.window = window;
-        this.openFor = openFor;
-        this.halfOpenCalls = halfOpenCalls;
+    private CircuitBreakerPolicy(Builder builder) {
+        this.failureRateThreshold = builder.failureRateThreshold;
+        this.minimumCalls = builder.minimumCalls;
+        this.window = builder.window;
+        this.openFor = builder.openFor;
+        this.halfOpenCalls = builder.halfOpenCalls;
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** A share between 0 and 1. */
@@ -44,5 +48,45 @@ public final class CircuitBreakerPolicy {
 
     public int halfOpenCalls() {
         return halfOpenCalls;
+    }
+
+    public static final class Builder {
+        private double failureRateThreshold = 0.5;
+        private int minimumCalls = 20;
+        private Duration window = Duration.ofSeconds(30);
+        private Duration openFor = Duration.ofSeconds(30);
+        private int halfOpenCalls = 5;
+
+        private Builder() {}
+
+        /** A share between 0 and 1. */
+        public Builder failureRateThreshold(double failureRateThreshold) {
+            this.failureRateThreshold = Require.share(failureRateThreshold);
+            return this;
+        }
+
+        public Builder minimumCalls(int minimumCalls) {
+            this.minimumCalls = Require.atLeast(1, minimumCalls);
+            return this;
+        }
+
+        public Builder window(Duration window) {
+            this.window = Require.atLeastOneMilli(window);
+            return this;
+        }
+
+        public Builder openFor(Duration openFor) {
+            this.openFor = Require.atLeastOneMilli(openFor);
+            return this;
+        }
+
+        public Builder halfOpenCalls(int halfOpenCalls) {
+            this.halfOpenCalls = Require.atLeast(1, halfOpenCalls);
+            return this;
+        }
+
+        public CircuitBreakerPolicy build() {
+            return new CircuitBreakerPolicy(this);
+        }
     }
 }

@@ -131,7 +131,7 @@ public final class Policy {
         }
 
         public Builder maxConcurrent(int maxConcurrent) {
-            this.maxConcurrent = maxConcurrent;
+            this.maxConcurrent = Require.atLeast(1, maxConcurrent);
             return this;
         }
 

@@ -1,5 +1,9 @@
 package dev.callsight.agent.core.policy;
 
+import dev.callsight.config.ConfigException;
+import dev.callsight.config.Durations;
+import dev.callsight.config.YamlMapping;
+import dev.callsight.config.YamlNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,20 +17,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.composer.Composer;
-import org.snakeyaml.engine.v2.exceptions.ComposerException;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.parser.ParserImpl;
-import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
- * Reads a policy file (YAML). Durations are written {@code 500ms}, {@code 2s}, {@code 5m} or
- * {@code 1h}; shares as {@code 50%} or {@code 0.5}. See docs/policies.md for the format.
+ * Reads a policy file (YAML, through the shared {@code dev.callsight.config} reader): it maps keys onto the policies'
+ * builders, which hold the defaults and refuse values out of range; an error names the file, the line and the
+ * reason. Durations are written as everywhere in callsight ({@link Durations}: {@code 500ms}, {@code 1.5s},
+ * {@code 5m}); shares as {@code 50%} or {@code 0.5}. See docs/policies.md for the format.
  */
 public final class PolicyFileReader {
 
@@ -42,68 +38,51 @@ public final class PolicyFileReader {
     private static final Set<String> BUDGET_KEYS = Set.of("ratio", "minPerSecond", "window");
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
     /** Large enough for any real policy file; a bigger one is a mistake, not a configuration. */
     private static final int MAX_FILE_BYTES = 1 << 20;
 
     private PolicyFileReader() {}
 
-    public static PolicySet read(Path file) throws PolicyFileException {
+    public static PolicySet read(Path file) throws ConfigException {
         String name = file.toString();
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
-                throw new PolicyFileException(name, 0, "larger than " + MAX_FILE_BYTES + " bytes");
+                throw new ConfigException(name, 0, "larger than " + MAX_FILE_BYTES + " bytes");
             }
             return parse(name, new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
         } catch (IOException unreadable) {
-            throw new PolicyFileException(name, 0, "cannot read the file: " + unreadable);
+            throw new ConfigException(name, 0, "cannot read the file: " + unreadable);
         }
     }
 
-    public static PolicySet parse(String file, String yaml) throws PolicyFileException {
-        Optional<Node> root;
-        try {
-            // One buffer for the whole text: snakeyaml-engine 3.0.1 fails on a surrogate pair (an emoji) that straddles
-            // its buffer boundary (found by PolicyFileReaderFuzzTest).
-            LoadSettings settings = LoadSettings.builder().setLabel(file).setBufferSize(yaml.length() + 1).build();
-            DepthLimitedParser events = new DepthLimitedParser(new ParserImpl(settings, new StreamReader(settings, yaml)));
-            try {
-                root = new Composer(settings, events).getSingleNode();
-            } catch (IllegalArgumentException invalidNode) {
-                // The composer's own checks, e.g. of a tag (found by PolicyFileReaderFuzzTest).
-                throw new ComposerException(invalidNode.getMessage(), events.lastMark());
-            }
-        } catch (MarkedYamlEngineException malformed) {
-            int line = malformed.getProblemMark().map(mark -> mark.getLine() + 1).orElse(0);
-            throw new PolicyFileException(file, line, "not valid YAML: " + malformed.getProblem());
-        } catch (YamlEngineException malformed) {
-            throw new PolicyFileException(file, 0, "not valid YAML: " + malformed.getMessage());
-        }
-        if (root.isEmpty()) {
+    public static PolicySet parse(String file, String yaml) throws ConfigException {
+        List<YamlNode> documents = YamlNode.documents(file, yaml);
+        if (documents.isEmpty()) {
             return PolicySet.DEFAULT;
         }
-        YamlSection top = new YamlSection(file, root.get(), TOP_KEYS);
+        if (documents.size() > 1) {
+            throw documents.get(1).error("a policy file is one YAML document");
+        }
+        YamlMapping top = documents.get(0).mapping("a policy file", TOP_KEYS);
         List<Policy> policies = new ArrayList<>();
         if (top.has("policies")) {
-            for (Node entry : top.sequence("policies")) {
-                policies.add(policy(top.child(entry, POLICY_KEYS), policies.size()));
+            for (YamlNode entry : top.list("policies")) {
+                policies.add(policy(entry.mapping("a policy", POLICY_KEYS), policies.size()));
             }
         }
         RetryBudgetPolicy budget = top.has("retryBudget")
-                ? retryBudget(top.section("retryBudget", BUDGET_KEYS)) : RetryBudgetPolicy.DEFAULT;
+                ? retryBudget(top.mapping("retryBudget", BUDGET_KEYS)) : RetryBudgetPolicy.DEFAULT;
         return new PolicySet(policies, budget);
     }
 
-    private static Policy policy(YamlSection section, int index) throws PolicyFileException {
+    private static Policy policy(YamlMapping section, int index) throws ConfigException {
         String name = section.has("name") ? section.text("name") : "policies[" + index + "]";
         if (!section.has("match")) {
             throw section.error("match", "every policy needs a match, e.g. { host: \"*\" }");
         }
-        Policy.Builder policy = Policy.builder(name).match(match(section.section("match", MATCH_KEYS)));
+        Policy.Builder policy = Policy.builder(name).match(match(section.mapping("match", MATCH_KEYS)));
         if (section.has("timeouts")) {
-            YamlSection timeouts = section.section("timeouts", TIMEOUT_KEYS);
-            policy.timeouts(new Timeouts(optionalDuration(timeouts, "connect"), optionalDuration(timeouts, "read"),
-                    optionalDuration(timeouts, "deadline")));
+            policy.timeouts(timeouts(section.mapping("timeouts", TIMEOUT_KEYS)));
         }
         if (section.has("mode")) {
             String mode = section.text("mode").toLowerCase(Locale.ROOT);
@@ -113,33 +92,37 @@ public final class PolicyFileReader {
             policy.mode(mode.equals("enforce") ? Mode.ENFORCE : Mode.OBSERVE);
         }
         if (section.has("retry")) {
-            policy.retry(retry(section.section("retry", RETRY_KEYS)));
+            policy.retry(retry(section.mapping("retry", RETRY_KEYS)));
         }
         if (section.has("circuitBreaker")) {
-            policy.circuitBreaker(circuitBreaker(section.section("circuitBreaker", BREAKER_KEYS)));
+            policy.circuitBreaker(circuitBreaker(section.mapping("circuitBreaker", BREAKER_KEYS)));
         }
         if (section.has("maxConcurrent")) {
-            policy.maxConcurrent(positiveInt(section, "maxConcurrent"));
+            int limit = wholeNumber(section, "maxConcurrent");
+            set(section, "maxConcurrent", () -> policy.maxConcurrent(limit));
         }
         return policy.build();
     }
 
-    private static RequestMatch match(YamlSection match) throws PolicyFileException {
+    private static RequestMatch match(YamlMapping match) throws ConfigException {
         String host = match.has("host") ? match.text("host") : "*";
         if (host.isEmpty() || host.indexOf('*') > 0 || host.indexOf('/') >= 0) {
             throw match.error("host", "must be a host name, \"*\", or \"*.domain\", not '" + host + "'");
         }
-        int port = match.has("port") ? positiveInt(match, "port") : 0;
+        int port = match.has("port") ? wholeNumber(match, "port") : 0;
+        if (match.has("port") && (port < 1 || port > 65_535)) {
+            throw match.error("port", "must be a port from 1 to 65535");
+        }
         String path = match.has("path") ? match.text("path") : "/**";
         if (!path.startsWith("/")) {
             throw match.error("path", "must start with '/', not '" + path + "'");
         }
         Set<String> methods = new LinkedHashSet<>();
         if (match.has("methods")) {
-            for (Node node : match.sequence("methods")) {
-                String method = match.scalar(node).toUpperCase(Locale.ROOT);
+            for (YamlNode node : match.list("methods")) {
+                String method = node.scalar("a method").toUpperCase(Locale.ROOT);
                 if (!METHODS.contains(method)) {
-                    throw match.error(node, "unknown HTTP method '" + method + "'");
+                    throw node.error("unknown HTTP method '" + method + "'");
                 }
                 methods.add(method);
             }
@@ -147,23 +130,23 @@ public final class PolicyFileReader {
         return new RequestMatch(host, port, path, methods);
     }
 
-    private static RetryPolicy retry(YamlSection retry) throws PolicyFileException {
+    private static RetryPolicy retry(YamlMapping retry) throws ConfigException {
         RetryPolicy.Builder builder = RetryPolicy.builder();
         if (retry.has("maxAttempts")) {
-            builder.maxAttempts(positiveInt(retry, "maxAttempts"));
+            int attempts = wholeNumber(retry, "maxAttempts");
+            set(retry, "maxAttempts", () -> builder.maxAttempts(attempts));
         }
         if (retry.has("initialBackoff")) {
-            builder.initialBackoff(duration(retry, "initialBackoff"));
+            Duration backoff = duration(retry, "initialBackoff");
+            set(retry, "initialBackoff", () -> builder.initialBackoff(backoff));
         }
         if (retry.has("multiplier")) {
             double multiplier = number(retry, "multiplier");
-            if (multiplier < 1) {
-                throw retry.error("multiplier", "must be at least 1");
-            }
-            builder.multiplier(multiplier);
+            set(retry, "multiplier", () -> builder.multiplier(multiplier));
         }
         if (retry.has("maxBackoff")) {
-            builder.maxBackoff(duration(retry, "maxBackoff"));
+            Duration backoff = duration(retry, "maxBackoff");
+            set(retry, "maxBackoff", () -> builder.maxBackoff(backoff));
         }
         if (retry.has("jitter")) {
             String jitter = retry.text("jitter").toLowerCase(Locale.ROOT);
@@ -175,8 +158,8 @@ public final class PolicyFileReader {
         if (retry.has("on")) {
             Set<RetryCondition> conditions = EnumSet.noneOf(RetryCondition.class);
             Set<Integer> statuses = new LinkedHashSet<>();
-            for (Node node : retry.sequence("on")) {
-                String value = retry.scalar(node).toLowerCase(Locale.ROOT);
+            for (YamlNode node : retry.list("on")) {
+                String value = node.scalar("a retry condition").toLowerCase(Locale.ROOT);
                 Optional<RetryCondition> condition = Arrays.stream(RetryCondition.values())
                         .filter(candidate -> candidate.configName().equals(value)).findFirst();
                 if (condition.isPresent()) {
@@ -184,7 +167,7 @@ public final class PolicyFileReader {
                 } else if (value.matches("[1-5]\\d\\d")) {
                     statuses.add(Integer.parseInt(value));
                 } else {
-                    throw retry.error(node, "retry 'on' takes connect_error, timeout, io_error or a status code"
+                    throw node.error("retry 'on' takes connect_error, timeout, io_error or a status code"
                             + " such as 503, not '" + value + "'");
                 }
             }
@@ -196,55 +179,83 @@ public final class PolicyFileReader {
         return builder.build();
     }
 
-    private static CircuitBreakerPolicy circuitBreaker(YamlSection breaker) throws PolicyFileException {
-        return new CircuitBreakerPolicy(
-                breaker.has("failureRateThreshold") ? share(breaker, "failureRateThreshold") : 0.5,
-                breaker.has("minimumCalls") ? positiveInt(breaker, "minimumCalls") : 20,
-                breaker.has("window") ? duration(breaker, "window") : Duration.ofSeconds(30),
-                breaker.has("openFor") ? duration(breaker, "openFor") : Duration.ofSeconds(30),
-                breaker.has("halfOpenCalls") ? positiveInt(breaker, "halfOpenCalls") : 5);
-    }
-
-    private static RetryBudgetPolicy retryBudget(YamlSection budget) throws PolicyFileException {
-        RetryBudgetPolicy defaults = RetryBudgetPolicy.DEFAULT;
-        return new RetryBudgetPolicy(
-                budget.has("ratio") ? share(budget, "ratio") : defaults.ratio(),
-                budget.has("minPerSecond") ? nonNegativeInt(budget, "minPerSecond") : defaults.minPerSecond(),
-                budget.has("window") ? duration(budget, "window") : defaults.window());
-    }
-
-    private static Duration optionalDuration(YamlSection section, String key) throws PolicyFileException {
-        return section.has(key) ? duration(section, key) : null;
-    }
-
-    private static Duration duration(YamlSection section, String key) throws PolicyFileException {
-        String text = section.text(key);
-        Matcher matcher = DURATION.matcher(text.toLowerCase(Locale.ROOT));
-        if (!matcher.matches()) {
-            throw section.error(key, "'" + text + "' is not a duration such as 500ms, 2s, 5m or 1h");
+    private static CircuitBreakerPolicy circuitBreaker(YamlMapping breaker) throws ConfigException {
+        CircuitBreakerPolicy.Builder builder = CircuitBreakerPolicy.builder();
+        if (breaker.has("failureRateThreshold")) {
+            double threshold = share(breaker, "failureRateThreshold");
+            set(breaker, "failureRateThreshold", () -> builder.failureRateThreshold(threshold));
         }
-        double amount = Double.parseDouble(matcher.group(1));
-        double millis = amount * unitMillis(matcher.group(2));
-        if (millis < 1) {
-            throw section.error(key, "must be at least 1ms");
+        if (breaker.has("minimumCalls")) {
+            int calls = wholeNumber(breaker, "minimumCalls");
+            set(breaker, "minimumCalls", () -> builder.minimumCalls(calls));
         }
-        return Duration.ofMillis(Math.round(millis));
+        if (breaker.has("window")) {
+            Duration window = duration(breaker, "window");
+            set(breaker, "window", () -> builder.window(window));
+        }
+        if (breaker.has("openFor")) {
+            Duration openFor = duration(breaker, "openFor");
+            set(breaker, "openFor", () -> builder.openFor(openFor));
+        }
+        if (breaker.has("halfOpenCalls")) {
+            int calls = wholeNumber(breaker, "halfOpenCalls");
+            set(breaker, "halfOpenCalls", () -> builder.halfOpenCalls(calls));
+        }
+        return builder.build();
     }
 
-    private static long unitMillis(String unit) {
-        switch (unit) {
-            case "ms":
-                return 1;
-            case "s":
-                return 1_000;
-            case "m":
-                return 60_000;
-            default:
-                return 3_600_000;
+    private static RetryBudgetPolicy retryBudget(YamlMapping budget) throws ConfigException {
+        RetryBudgetPolicy.Builder builder = RetryBudgetPolicy.builder();
+        if (budget.has("ratio")) {
+            double ratio = share(budget, "ratio");
+            set(budget, "ratio", () -> builder.ratio(ratio));
+        }
+        if (budget.has("minPerSecond")) {
+            int perSecond = wholeNumber(budget, "minPerSecond");
+            set(budget, "minPerSecond", () -> builder.minPerSecond(perSecond));
+        }
+        if (budget.has("window")) {
+            Duration window = duration(budget, "window");
+            set(budget, "window", () -> builder.window(window));
+        }
+        return builder.build();
+    }
+
+    private static Timeouts timeouts(YamlMapping timeouts) throws ConfigException {
+        Timeouts.Builder builder = Timeouts.builder();
+        if (timeouts.has("connect")) {
+            Duration connect = duration(timeouts, "connect");
+            set(timeouts, "connect", () -> builder.connect(connect));
+        }
+        if (timeouts.has("read")) {
+            Duration read = duration(timeouts, "read");
+            set(timeouts, "read", () -> builder.read(read));
+        }
+        if (timeouts.has("deadline")) {
+            Duration deadline = duration(timeouts, "deadline");
+            set(timeouts, "deadline", () -> builder.deadline(deadline));
+        }
+        return builder.build();
+    }
+
+    /** Hands a value to a builder; the builder's refusal becomes an error at the key's line. */
+    private static void set(YamlMapping section, String key, Runnable setter) throws ConfigException {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException refused) {
+            throw section.error(key, refused.getMessage());
         }
     }
 
-    private static double share(YamlSection section, String key) throws PolicyFileException {
+    private static Duration duration(YamlMapping section, String key) throws ConfigException {
+        try {
+            return Durations.parse(section.text(key));
+        } catch (IllegalArgumentException notADuration) {
+            throw section.error(key, notADuration.getMessage());
+        }
+    }
+
+    private static double share(YamlMapping section, String key) throws ConfigException {
         String text = section.text(key);
         double value;
         try {
@@ -253,13 +264,10 @@ public final class PolicyFileReader {
         } catch (NumberFormatException notNumber) {
             throw section.error(key, "'" + text + "' is not a share such as 50% or 0.5");
         }
-        if (value < 0 || value > 1) {
-            throw section.error(key, "must be between 0% and 100%");
-        }
         return value;
     }
 
-    private static double number(YamlSection section, String key) throws PolicyFileException {
+    private static double number(YamlMapping section, String key) throws ConfigException {
         String text = section.text(key);
         try {
             return Double.parseDouble(text);
@@ -268,28 +276,16 @@ public final class PolicyFileReader {
         }
     }
 
-    private static int positiveInt(YamlSection section, String key) throws PolicyFileException {
-        int value = nonNegativeInt(section, key);
-        if (value == 0) {
-            throw section.error(key, "must be at least 1");
-        }
-        return value;
-    }
-
-    private static int nonNegativeInt(YamlSection section, String key) throws PolicyFileException {
+    private static int wholeNumber(YamlMapping section, String key) throws ConfigException {
         String text = section.text(key);
         try {
-            int value = Integer.parseInt(text);
-            if (value < 0) {
-                throw section.error(key, "must not be negative");
-            }
-            return value;
+            return Integer.parseInt(text);
         } catch (NumberFormatException notNumber) {
             throw section.error(key, "'" + text + "' is not a whole number");
         }
     }
 
-    private static boolean bool(YamlSection section, String key) throws PolicyFileException {
+    private static boolean bool(YamlMapping section, String key) throws ConfigException {
         String text = section.text(key).toLowerCase(Locale.ROOT);
         if (!text.equals("true") && !text.equals("false")) {
             throw section.error(key, "must be true or false, not '" + text + "'");

@@ -13,7 +13,7 @@ import java.util.List;
 public final class PolicySet {
 
     public static final Policy BUILT_IN_DEFAULT = Policy.builder("default")
-            .timeouts(new Timeouts(Duration.ofSeconds(5), null, Duration.ofSeconds(30)))
+            .timeouts(Timeouts.builder().connect(Duration.ofSeconds(5)).deadline(Duration.ofSeconds(30)).build())
             .mode(Mode.OBSERVE)
             .build();
 

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 /**
  * When and how the agent retries a failed attempt: exponential backoff, optionally with full
  * jitter (a uniformly random wait between zero and the backoff), on the listed failures only.
+ * The builder holds the defaults and refuses a value out of range as it is set.
  */
 public final class RetryPolicy {
 
@@ -98,22 +99,25 @@ public final class RetryPolicy {
         private Builder() {}
 
         public Builder maxAttempts(int maxAttempts) {
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = Require.atLeast(1, maxAttempts);
             return this;
         }
 
         public Builder initialBackoff(Duration initialBackoff) {
-            this.initialBackoff = initialBackoff;
+            this.initialBackoff = Require.atLeastOneMilli(initialBackoff);
             return this;
         }
 
         public Builder multiplier(double multiplier) {
+            if (!(multiplier >= 1)) {
+                throw new IllegalArgumentException("must be at least 1");
+            }
             this.multiplier = multiplier;
             return this;
         }
 
         public Builder maxBackoff(Duration maxBackoff) {
-            this.maxBackoff = maxBackoff;
+            this.maxBackoff = Require.atLeastOneMilli(maxBackoff);
             return this;
         }
 

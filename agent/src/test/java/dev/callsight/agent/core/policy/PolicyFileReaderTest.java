@@ -1,5 +1,6 @@
 package dev.callsight.agent.core.policy;
 
+import dev.callsight.config.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -92,7 +93,7 @@ class PolicyFileReaderTest {
     @Test
     void deepNestingIsRefusedBeforeTheStackOverflows() {
         String deep = "policies:\n  - match: " + "{a: ".repeat(20_000) + "1" + "}".repeat(20_000) + "\n";
-        PolicyFileException error = assertThrows(PolicyFileException.class, () -> PolicyFileReader.parse("p.yaml", deep));
+        ConfigException error = assertThrows(ConfigException.class, () -> PolicyFileReader.parse("p.yaml", deep));
         assertTrue(error.getMessage().contains("p.yaml:2: not valid YAML: nested more than 50 levels deep"),
                 error.getMessage());
     }
@@ -109,7 +110,7 @@ class PolicyFileReaderTest {
     /** Found by PolicyFileReaderFuzzTest: a tag the composer rejects threw IllegalArgumentException. */
     @Test
     void anInvalidTagIsInvalidYamlWithItsLine() {
-        PolicyFileException error = assertThrows(PolicyFileException.class,
+        ConfigException error = assertThrows(ConfigException.class,
                 () -> PolicyFileReader.parse("p.yaml", "policies:\n  - !-%-0 x\n"));
         assertTrue(error.getMessage().startsWith("p.yaml:2: not valid YAML: Tag must not contain leading or trailing"),
                 error.getMessage());
@@ -141,7 +142,7 @@ class PolicyFileReaderTest {
     @Test
     void aFileNestedWithoutEndIsAnErrorNotACrash() {
         String nested = "policies: " + "[".repeat(100_000);
-        PolicyFileException error = assertThrows(PolicyFileException.class, () -> PolicyFileReader.parse("deep.yaml", nested));
+        ConfigException error = assertThrows(ConfigException.class, () -> PolicyFileReader.parse("deep.yaml", nested));
         assertTrue(error.getMessage().startsWith("deep.yaml:"), error.getMessage());
     }
 
@@ -151,7 +152,7 @@ class PolicyFileReaderTest {
     }
 
     private static void assertError(int line, String reason, String yaml) {
-        PolicyFileException error = assertThrows(PolicyFileException.class, () -> PolicyFileReader.parse("bad.yaml", yaml));
+        ConfigException error = assertThrows(ConfigException.class, () -> PolicyFileReader.parse("bad.yaml", yaml));
         assertEquals("bad.yaml", error.file());
         assertEquals(line, error.line(), error.getMessage());
         assertTrue(error.reason().contains(reason), error.getMessage());

@@ -17,7 +17,8 @@ class CircuitBreakerTest {
     private final List<String> changes = new ArrayList<>();
     private final CircuitBreaker.Transitions record = (from, to) -> changes.add(from + "->" + to);
     private final CircuitBreaker breaker = new CircuitBreaker(
-            new CircuitBreakerPolicy(0.5, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), 2), now::get);
+            CircuitBreakerPolicy.builder().failureRateThreshold(0.5).minimumCalls(4).window(Duration.ofSeconds(30))
+                    .openFor(Duration.ofSeconds(10)).halfOpenCalls(2).build(), now::get);
 
     @Test
     void opensAtTheThresholdOnceEnoughCallsWereMade() {

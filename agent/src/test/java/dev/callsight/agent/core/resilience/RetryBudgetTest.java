@@ -15,7 +15,7 @@ class RetryBudgetTest {
 
     @Test
     void retriesAreBoundedByTheRatioPlusTheReserve() {
-        RetryBudget budget = new RetryBudget(new RetryBudgetPolicy(0.2, 1, Duration.ofSeconds(10)), now::get);
+        RetryBudget budget = new RetryBudget(RetryBudgetPolicy.builder().ratio(0.2).minPerSecond(1).window(Duration.ofSeconds(10)).build(), now::get);
         for (int i = 0; i < 100; i++) {
             budget.recordCall();
         }
@@ -28,7 +28,7 @@ class RetryBudgetTest {
 
     @Test
     void theBudgetRefillsAsTheWindowMoves() {
-        RetryBudget budget = new RetryBudget(new RetryBudgetPolicy(0, 1, Duration.ofSeconds(2)), now::get);
+        RetryBudget budget = new RetryBudget(RetryBudgetPolicy.builder().ratio(0).minPerSecond(1).window(Duration.ofSeconds(2)).build(), now::get);
         assertTrue(budget.tryAcquireRetry());
         assertTrue(budget.tryAcquireRetry());
         assertFalse(budget.tryAcquireRetry());

@@ -1,13 +1,13 @@
-package dev.callsight.agent.core.policy;
+package dev.callsight.config;
 
-/** A policy file that cannot be used, with where and why: "file:line: reason". */
-public final class PolicyFileException extends Exception {
+/** A configuration file that cannot be used, with where and why: {@code file:line: reason}. */
+public class ConfigException extends Exception {
 
     private final String file;
     private final int line;
     private final String reason;
 
-    public PolicyFileException(String file, int line, String reason) {
+    public ConfigException(String file, int line, String reason) {
         super(file + ":" + line + ": " + reason);
         this.file = file;
         this.line = line;
