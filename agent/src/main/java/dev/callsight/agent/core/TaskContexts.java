@@ -2,7 +2,6 @@ package dev.callsight.agent.core;
 
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.internal.shaded.WeakConcurrentMap;
 import java.util.function.BiFunction;
 
 /**
@@ -19,7 +18,7 @@ public final class TaskContexts {
      * Keyed by identity and held weakly, so a task that never runs (cancelled, removed, refused)
      * takes its context with it; the SDK's own weak map, since the JDK has no identity one.
      */
-    private final WeakConcurrentMap<Object, Context> attached = new WeakConcurrentMap.WithInlinedExpunction<>();
+    private final SdkInternals.WeakIdentityMap<Object, Context> attached = SdkInternals.weakIdentityMap();
 
     /** The current context when a trace or baggage is active, otherwise null. */
     public static Context capture() {
@@ -62,7 +61,7 @@ public final class TaskContexts {
      * @return the scope to close when the task is done, or null when it carries no context
      */
     public Scope enter(Object task) {
-        if (task == null || attached.approximateSize() == 0) {
+        if (task == null || attached.isEmpty()) {
             return null;
         }
         Context context = attached.remove(task);

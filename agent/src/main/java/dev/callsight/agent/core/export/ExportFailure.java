@@ -1,6 +1,6 @@
 package dev.callsight.agent.core.export;
 
-import io.opentelemetry.exporter.internal.FailedExportException;
+import dev.callsight.agent.core.SdkInternals;
 
 /** What the OTLP exporter says about an export that failed: the collector's status, or the I/O error. */
 final class ExportFailure {
@@ -11,13 +11,8 @@ final class ExportFailure {
 
     /** The HTTP status the collector answered with, or {@link #NO_STATUS} when it gave none. */
     static int httpStatus(Throwable failure) {
-        if (failure instanceof FailedExportException.HttpExportException) {
-            FailedExportException.HttpExportException http = (FailedExportException.HttpExportException) failure;
-            if (http.failedWithResponse()) {
-                return http.getResponse().getStatusCode();
-            }
-        }
-        return NO_STATUS;
+        int status = SdkInternals.exportFailureStatus(failure);
+        return status < 0 ? NO_STATUS : status;
     }
 
     /** Short text for the agent's log line, e.g. "HTTP 503" or "java.net.ConnectException". */

@@ -1,6 +1,6 @@
 package dev.callsight.agent.core.export;
 
-import io.opentelemetry.exporter.sender.jdk.internal.JdkHttpSenderProvider;
+import dev.callsight.agent.core.SdkInternals;
 import io.opentelemetry.sdk.common.export.HttpSender;
 import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
@@ -14,7 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class LazyHttpSenderProvider implements HttpSenderProvider {
 
-    private final HttpSenderProvider jdk = new JdkHttpSenderProvider();
+    private final HttpSenderProvider jdk = SdkInternals.jdkHttpSenderProvider();
     private final CollectorContact contact;
 
     /** For the service loader: senders that report to a contact nobody reads. */
