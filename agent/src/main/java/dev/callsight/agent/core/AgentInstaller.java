@@ -49,6 +49,7 @@ public final class AgentInstaller {
                 .with(new LoadedTypes(AGENT_PACKAGES))
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                .with(new TypePoolCaches())
                 .with(new FailureListener())
                 .ignore(agentPackages().or(isSynthetic()))
                 .assureReadEdgeFromAndTo(instrumentation, Hooks.class);

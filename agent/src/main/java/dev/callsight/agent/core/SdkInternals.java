@@ -22,12 +22,16 @@ public final class SdkInternals {
         return new WeakIdentityMap<>(new WeakConcurrentMap.WithInlinedExpunction<>());
     }
 
-    /** The SDK's weak concurrent map, behind the three operations the agent uses. */
+    /** The SDK's weak concurrent map, behind the operations the agent uses. */
     public static final class WeakIdentityMap<K, V> {
         private final WeakConcurrentMap<K, V> map;
 
         private WeakIdentityMap(WeakConcurrentMap<K, V> map) {
             this.map = map;
+        }
+
+        public V get(K key) {
+            return map.get(key);
         }
 
         public void put(K key, V value) {

@@ -1,15 +1,13 @@
 package dev.callsight.agent.core.glue;
 
 import dev.callsight.agent.core.AgentLog;
+import dev.callsight.agent.core.SdkInternals;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.function.Function;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -38,7 +36,8 @@ public final class LibraryGlue {
     private final List<String> entries;
     private final Set<String> optional;
     private final ClassLoader agent;
-    private final Map<ClassLoader, Boolean> checked = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Read on every class load by each module's matcher, so lock-free; weak, so a web app's loader can go. */
+    private final SdkInternals.WeakIdentityMap<ClassLoader, Boolean> checked = SdkInternals.weakIdentityMap();
     private final ClassValue<GlueClassLoader> glueLoaders = new ClassValue<>() {
         @Override
         protected GlueClassLoader computeValue(Class<?> anchorClass) {
