@@ -4,8 +4,10 @@ import dev.callsight.agent.bootstrap.CallRejectedException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -13,6 +15,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -74,8 +78,16 @@ public final class HttpClientTracer {
     private final DoubleHistogram callDuration;
     private final TextMapPropagator propagator;
     private final CallSite.Cache sites = new CallSite.Cache(MAX_CALL_SITES);
+    /**
+     * Whether the sampler may look at a span's attributes. The standard ones (always on or off, trace-id ratio, parent
+     * based) decide on the trace id and parent alone, so the attributes are put on a span only once it records: an
+     * unsampled call then builds none of them. Any other sampler gets them at the start, as the conventions ask.
+     */
+    private final boolean samplerReadsAttributes;
 
     public HttpClientTracer(OpenTelemetry openTelemetry) {
+        this.samplerReadsAttributes = !(openTelemetry instanceof OpenTelemetrySdk)
+                || !decidesOnIdsAlone(((OpenTelemetrySdk) openTelemetry).getSdkTracerProvider().getSampler());
         this.tracer = openTelemetry.getTracer("dev.callsight.agent");
         this.duration = openTelemetry.getMeter("dev.callsight.agent")
                 .histogramBuilder("http.client.request.duration")
@@ -91,6 +103,14 @@ public final class HttpClientTracer {
                 .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
                 .build();
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+    }
+
+    /** The SDK's own samplers that ignore attributes, by their descriptions: AlwaysOnSampler, ParentBased{...}, .... */
+    static boolean decidesOnIdsAlone(Sampler sampler) {
+        String rest = sampler.getDescription().replaceAll("AlwaysOnSampler|AlwaysOffSampler|TraceIdRatioBased\\{[0-9.]+\\}"
+                + "|ParentBased|root:|remoteParentSampled:|remoteParentNotSampled:|localParentSampled:"
+                + "|localParentNotSampled:|[{},]", "");
+        return rest.isEmpty();
     }
 
     /**
@@ -131,30 +151,41 @@ public final class HttpClientTracer {
         String host = uri.getHost() == null ? "" : uri.getHost();
         CallSite site = sites.get(knownMethod, host, (int) portOf(uri), RouteTemplate.of(uri.getRawPath()));
 
-        var span = tracer.spanBuilder(site.spanName)
-                .setSpanKind(SpanKind.CLIENT)
-                .setParent(parent)
-                .setAttribute(HTTP_REQUEST_METHOD, knownMethod)
-                .setAttribute(URL_FULL, UrlRedactor.redact(uri))
-                .setAttribute(URL_TEMPLATE, site.route)
-                .setAttribute(SERVER_ADDRESS, host)
-                .setAttribute(SERVER_PORT, site.portValue)
-                .setAttribute(POLICY, policy);
-        if (!knownMethod.equals(method)) {
-            span.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, request.method());
+        SpanBuilder span = tracer.spanBuilder(site.spanName).setSpanKind(SpanKind.CLIENT).setParent(parent);
+        if (samplerReadsAttributes) {
+            span.setAllAttributes(attemptAttributes(request, uri, method, knownMethod, host, site, resend, source,
+                    retryReason, policy));
         }
-        if (resend > 0) {
-            span.setAttribute(HTTP_REQUEST_RESEND_COUNT, (long) resend)
-                    .setAttribute(RETRY_SOURCE, source.attributeValue());
-            if (retryReason != null) {
-                span.setAttribute(RETRY_REASON, retryReason);
-            }
-            if (first != null && first.isValid()) {
-                span.addLink(first);
-            }
+        if (resend > 0 && first != null && first.isValid()) {
+            span.addLink(first);
         }
         Span started = span.startSpan();
+        if (!samplerReadsAttributes && started.isRecording()) {
+            started.setAllAttributes(attemptAttributes(request, uri, method, knownMethod, host, site, resend, source,
+                    retryReason, policy));
+        }
         return new ClientCall(started, parent.with(started), site, applicationContext, System.nanoTime());
+    }
+
+    private static Attributes attemptAttributes(ClientRequest request, URI uri, String method, String knownMethod,
+            String host, CallSite site, int resend, RetrySource source, String retryReason, String policy) {
+        AttributesBuilder attributes = Attributes.builder()
+                .put(HTTP_REQUEST_METHOD, knownMethod)
+                .put(URL_FULL, UrlRedactor.redact(uri))
+                .put(URL_TEMPLATE, site.route)
+                .put(SERVER_ADDRESS, host)
+                .put(SERVER_PORT, site.portValue)
+                .put(POLICY, policy);
+        if (!knownMethod.equals(method)) {
+            attributes.put(HTTP_REQUEST_METHOD_ORIGINAL, request.method());
+        }
+        if (resend > 0) {
+            attributes.put(HTTP_REQUEST_RESEND_COUNT, (long) resend).put(RETRY_SOURCE, source.attributeValue());
+            if (retryReason != null) {
+                attributes.put(RETRY_REASON, retryReason);
+            }
+        }
+        return attributes.build();
     }
 
     static long portOf(URI uri) {
