@@ -11,14 +11,14 @@ import java.time.Duration;
 import java.util.zip.GZIPOutputStream;
 
 /** Plain HTTP calls to a running collector. */
-final class Http {
+public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Http() {
     }
 
-    static HttpResponse<String> post(String url, String contentType, byte[] body, boolean gzip) {
+    public static HttpResponse<String> post(String url, String contentType, byte[] body, boolean gzip) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(gzip ? gzip(body) : body));
@@ -28,15 +28,15 @@ final class Http {
         return send(request.build());
     }
 
-    static HttpResponse<String> post(String url, String contentType, byte[] body) {
+    public static HttpResponse<String> post(String url, String contentType, byte[] body) {
         return post(url, contentType, body, false);
     }
 
-    static HttpResponse<String> get(String url) {
+    public static HttpResponse<String> get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build());
     }
 
-    static HttpResponse<String> send(HttpRequest request) {
+    public static HttpResponse<String> send(HttpRequest request) {
         try {
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -47,7 +47,7 @@ final class Http {
         }
     }
 
-    static byte[] gzip(byte[] body) {
+    public static byte[] gzip(byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
             gzip.write(body);

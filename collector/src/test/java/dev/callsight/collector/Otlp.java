@@ -25,26 +25,26 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** Builds OTLP requests with the generated protobuf classes. */
-final class Otlp {
+public final class Otlp {
 
-    static final List<Double> CANONICAL_BOUNDS =
+    public static final List<Double> CANONICAL_BOUNDS =
             List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
-    static final long MINUTE_NANOS = 60_000_000_000L;
+    public static final long MINUTE_NANOS = 60_000_000_000L;
     /** 2026-01-01T00:00:00Z, a minute boundary. */
-    static final long BASE_NANOS = 1_767_225_600_000_000_000L;
+    public static final long BASE_NANOS = 1_767_225_600_000_000_000L;
 
     private Otlp() {
     }
 
-    static KeyValue attr(String key, String value) {
+    public static KeyValue attr(String key, String value) {
         return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
     }
 
-    static KeyValue attr(String key, long value) {
+    public static KeyValue attr(String key, long value) {
         return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
     }
 
-    static Span clientSpan(String traceIdHex, String spanIdHex, int status) {
+    public static Span clientSpan(String traceIdHex, String spanIdHex, int status) {
         return Span.newBuilder()
                 .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceIdHex)))
                 .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(spanIdHex)))
@@ -63,7 +63,7 @@ final class Otlp {
                 .build();
     }
 
-    static ExportTraceServiceRequest traces(String service, Span... spans) {
+    public static ExportTraceServiceRequest traces(String service, Span... spans) {
         return ExportTraceServiceRequest.newBuilder()
                 .addResourceSpans(ResourceSpans.newBuilder()
                         .setResource(Resource.newBuilder().addAttributes(attr("service.name", service)))
@@ -74,13 +74,13 @@ final class Otlp {
     }
 
     /** GET users.internal:8443 /users/{id}, as metric points carry a call. */
-    static List<KeyValue> callAttributes() {
+    public static List<KeyValue> callAttributes() {
         return List.of(attr("http.request.method", "GET"), attr("server.address", "users.internal"),
                 attr("server.port", 8443), attr("url.template", "/users/{id}"));
     }
 
     /** The point with one exemplar of 42 ms for the given trace and span, recorded at {@code timeNanos}. */
-    static HistogramDataPoint withExemplar(HistogramDataPoint point, String traceId, String spanId, long timeNanos) {
+    public static HistogramDataPoint withExemplar(HistogramDataPoint point, String traceId, String spanId, long timeNanos) {
         return point.toBuilder().addExemplars(Exemplar.newBuilder()
                 .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(traceId)))
                 .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(spanId)))
@@ -89,7 +89,7 @@ final class Otlp {
     }
 
     /** One duration point for GET users.internal:8443 /users/{id} with the given status. */
-    static HistogramDataPoint point(long startNanos, long timeNanos, int status, long... bucketCounts) {
+    public static HistogramDataPoint point(long startNanos, long timeNanos, int status, long... bucketCounts) {
         long count = 0;
         HistogramDataPoint.Builder point = HistogramDataPoint.newBuilder()
                 .setStartTimeUnixNano(startNanos)
@@ -108,7 +108,7 @@ final class Otlp {
         return point.setCount(count).setSum(sum).build();
     }
 
-    static ExportMetricsServiceRequest metrics(String service, AggregationTemporality temporality,
+    public static ExportMetricsServiceRequest metrics(String service, AggregationTemporality temporality,
             HistogramDataPoint... points) {
         return metrics(service, Metric.newBuilder()
                 .setName("http.client.request.duration")
@@ -119,7 +119,7 @@ final class Otlp {
                 .build());
     }
 
-    static ExportMetricsServiceRequest metrics(String service, Metric... metrics) {
+    public static ExportMetricsServiceRequest metrics(String service, Metric... metrics) {
         return ExportMetricsServiceRequest.newBuilder()
                 .addResourceMetrics(ResourceMetrics.newBuilder()
                         .setResource(Resource.newBuilder().addAttributes(attr("service.name", service)))
@@ -130,7 +130,7 @@ final class Otlp {
     }
 
     /** A counter point for GET users.internal:8443 /users/{id} with the given extra attributes. */
-    static NumberDataPoint count(long startNanos, long timeNanos, long value, KeyValue... attributes) {
+    public static NumberDataPoint count(long startNanos, long timeNanos, long value, KeyValue... attributes) {
         return NumberDataPoint.newBuilder()
                 .setStartTimeUnixNano(startNanos)
                 .setTimeUnixNano(timeNanos)
@@ -141,7 +141,7 @@ final class Otlp {
     }
 
     /** A monotonic sum, as the agent's counters export. */
-    static Metric counter(String name, AggregationTemporality temporality, NumberDataPoint... points) {
+    public static Metric counter(String name, AggregationTemporality temporality, NumberDataPoint... points) {
         return Metric.newBuilder()
                 .setName(name)
                 .setSum(Sum.newBuilder()
@@ -152,7 +152,7 @@ final class Otlp {
     }
 
     /** A circuit breaker state point as the agent's gauge exports it. */
-    static Metric breakerState(String policy, String upstream, long timeNanos, long state) {
+    public static Metric breakerState(String policy, String upstream, long timeNanos, long state) {
         return Metric.newBuilder()
                 .setName("callsight.http.client.circuit_breaker.state")
                 .setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder()

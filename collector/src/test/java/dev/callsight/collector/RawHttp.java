@@ -14,11 +14,11 @@ import java.nio.charset.StandardCharsets;
  * HTTP/1.1 written by hand on a socket, for requests no well-behaved client would send: lying headers, bodies
  * trickled in, headers that never end. Every request says {@code Connection: close}, so the answer ends at EOF.
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
 
     /** A status and body, or status -1 when the server closed the connection without an answer. */
-    record Answer(int status, String head, String body) {
-        boolean cut() {
+    public record Answer(int status, String head, String body) {
+        public boolean cut() {
             return status == -1;
         }
     }
@@ -29,7 +29,7 @@ final class RawHttp implements AutoCloseable {
         this.socket = socket;
     }
 
-    static RawHttp connect(String baseUrl) {
+    public static RawHttp connect(String baseUrl) {
         URI uri = URI.create(baseUrl);
         try {
             Socket socket = new Socket();
@@ -42,7 +42,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** Sends a whole request at once and reads the answer. */
-    static Answer exchange(String baseUrl, String head, byte[] body) {
+    public static Answer exchange(String baseUrl, String head, byte[] body) {
         try (RawHttp http = connect(baseUrl)) {
             http.write(head.getBytes(StandardCharsets.ISO_8859_1));
             http.write(body);
@@ -51,13 +51,13 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** A POST with a Content-Length and the given extra header lines (each ending in CRLF). */
-    static String post(String path, String headers, long contentLength) {
+    public static String post(String path, String headers, long contentLength) {
         return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers
                 + "Content-Length: " + contentLength + "\r\n\r\n";
     }
 
     /** Writes, or returns false when the server has already closed the connection. */
-    boolean write(byte[] bytes) {
+    public boolean write(byte[] bytes) {
         try {
             socket.getOutputStream().write(bytes);
             socket.getOutputStream().flush();
@@ -67,7 +67,7 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
-    Answer answer() {
+    public Answer answer() {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         try {
             InputStream in = socket.getInputStream();

@@ -8,27 +8,27 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /** Starts real collectors on free ports over a data directory, and reads their store. */
-final class TestCollectors {
+public final class TestCollectors {
 
     private TestCollectors() {
     }
 
-    static Collector start(Path dataDir) {
+    public static Collector start(Path dataDir) {
         return start(dataDir, CollectorConfig.DEFAULT_MAX_BODY_BYTES);
     }
 
-    static Collector start(Path dataDir, long maxBodyBytes) {
+    public static Collector start(Path dataDir, long maxBodyBytes) {
         return Collector.start(CollectorConfig.builder().otlpPort(0).httpPort(0).dataDir(dataDir)
                 .maxBodyBytes(maxBodyBytes).build());
     }
 
     /** A collector on the store at {@code jdbcUrl}, or on H2 in {@code dataDir} when it is null. */
-    static Collector start(Path dataDir, String jdbcUrl) {
+    public static Collector start(Path dataDir, String jdbcUrl) {
         return Collector.start(CollectorConfig.builder().otlpPort(0).httpPort(0).dataDir(dataDir).jdbcUrl(jdbcUrl)
                 .build());
     }
 
-    static long count(Collector collector, String sql) {
+    public static long count(Collector collector, String sql) {
         try (Connection connection = collector.jdbcUrl().startsWith("jdbc:h2:")
                 ? DriverManager.getConnection(collector.jdbcUrl(), "sa", "")
                 : DriverManager.getConnection(collector.jdbcUrl());

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /** A store a collector test runs against: the embedded H2 file in a data directory, or a real PostgreSQL database. */
-final class TestStore {
+public final class TestStore {
 
     private final String name;
     private final Function<Path, String> jdbcUrls;
@@ -14,16 +14,16 @@ final class TestStore {
         this.jdbcUrls = jdbcUrls;
     }
 
-    static TestStore h2() {
+    public static TestStore h2() {
         return new TestStore("H2", dataDir -> null);
     }
 
-    static TestStore postgres(PostgresServer server) {
+    public static TestStore postgres(PostgresServer server) {
         return new TestStore("PostgreSQL", dataDir -> server.newDatabaseUrl());
     }
 
     /** A store that cannot run here: using it skips the test, or fails it under CI. */
-    static TestStore unavailable(String name, String reason) {
+    public static TestStore unavailable(String name, String reason) {
         return new TestStore(name, dataDir -> {
             throw TestStores.missing(reason);
         });
@@ -33,7 +33,7 @@ final class TestStore {
      * A fresh store for one collector's life and any restarts of it: the JDBC URL to use, null for the default H2
      * file in {@code dataDir}.
      */
-    String newJdbcUrl(Path dataDir) {
+    public String newJdbcUrl(Path dataDir) {
         return jdbcUrls.apply(dataDir);
     }
 

@@ -15,7 +15,7 @@ import org.opentest4j.TestAbortedException;
  * package, one server for the whole run, started on first use. Without PostgreSQL its runs are skipped, except
  * under CI, which installs it, where they fail.
  */
-final class TestStores implements ArgumentsProvider {
+public final class TestStores implements ArgumentsProvider {
 
     private static final Namespace NAMESPACE = Namespace.create(TestStores.class);
 
@@ -40,7 +40,7 @@ final class TestStores implements ArgumentsProvider {
         return TestStore.postgres(server);
     }
 
-    static RuntimeException missing(String reason) {
+    public static RuntimeException missing(String reason) {
         if ("true".equals(System.getenv("CI"))) {
             return new IllegalStateException("CI must run this test: " + reason);
         }

@@ -1,8 +1,9 @@
-package dev.callsight.collector;
+package dev.callsight.collector.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.callsight.collector.store.Database;
+import dev.callsight.collector.TestStore;
+import dev.callsight.collector.TestStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

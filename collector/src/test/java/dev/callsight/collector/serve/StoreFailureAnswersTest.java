@@ -1,10 +1,14 @@
-package dev.callsight.collector;
+package dev.callsight.collector.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.TestCollectors;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;

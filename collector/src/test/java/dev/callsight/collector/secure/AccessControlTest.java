@@ -1,12 +1,16 @@
-package dev.callsight.collector;
+package dev.callsight.collector.secure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.callsight.collector.secure.SecureListeners;
-import dev.callsight.collector.secure.SecurityConfig;
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.CollectorConfig;
+import dev.callsight.collector.CollectorOptions;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.TestCollectors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;

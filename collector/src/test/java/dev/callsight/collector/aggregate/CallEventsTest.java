@@ -1,4 +1,4 @@
-package dev.callsight.collector;
+package dev.callsight.collector.aggregate;
 
 import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
 import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
@@ -6,6 +6,12 @@ import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATI
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.TestCollectors;
+import dev.callsight.collector.TestStore;
+import dev.callsight.collector.TestStores;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;

@@ -1,4 +1,4 @@
-package dev.callsight.collector;
+package dev.callsight.collector.serve;
 
 import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.TestCollectors;
+import dev.callsight.collector.TestStore;
+import dev.callsight.collector.TestStores;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
 import io.opentelemetry.proto.trace.v1.Span;

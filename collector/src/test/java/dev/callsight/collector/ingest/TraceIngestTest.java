@@ -1,4 +1,4 @@
-package dev.callsight.collector;
+package dev.callsight.collector.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.TestCollectors;
+import dev.callsight.collector.TestStore;
+import dev.callsight.collector.TestStores;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,15 @@
-package dev.callsight.collector;
+package dev.callsight.collector.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.CollectorConfig;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.RawHttp;
+import dev.callsight.collector.TestCollectors;
 import dev.callsight.collector.secure.SecurityConfig;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,13 @@
-package dev.callsight.collector;
+package dev.callsight.collector.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.TestCollectors;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import java.net.URI;
 import java.net.http.HttpRequest;

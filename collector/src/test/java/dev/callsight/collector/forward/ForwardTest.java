@@ -1,9 +1,14 @@
-package dev.callsight.collector;
+package dev.callsight.collector.forward;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.CollectorConfig;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.TestCollectors;
 import dev.callsight.testing.Eventually;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;

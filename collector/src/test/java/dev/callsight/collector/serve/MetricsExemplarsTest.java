@@ -1,10 +1,14 @@
-package dev.callsight.collector;
+package dev.callsight.collector.serve;
 
 import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.TestCollectors;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import java.net.URI;

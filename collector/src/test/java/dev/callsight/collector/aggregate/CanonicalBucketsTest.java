@@ -1,8 +1,7 @@
-package dev.callsight.collector;
+package dev.callsight.collector.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.callsight.collector.aggregate.CanonicalBuckets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

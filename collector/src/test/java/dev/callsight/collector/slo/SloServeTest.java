@@ -1,4 +1,4 @@
-package dev.callsight.collector;
+package dev.callsight.collector.slo;
 
 import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.CollectorConfig;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.TestStore;
+import dev.callsight.collector.TestStores;
 import dev.callsight.testing.Eventually;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.undertow.Undertow;

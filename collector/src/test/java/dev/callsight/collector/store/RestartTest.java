@@ -1,16 +1,22 @@
-package dev.callsight.collector;
+package dev.callsight.collector.store;
 
 import static io.opentelemetry.proto.metrics.v1.AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.callsight.collector.Collector;
+import dev.callsight.collector.Http;
+import dev.callsight.collector.Otlp;
+import dev.callsight.collector.TestCollectors;
+import dev.callsight.collector.TestStore;
+import dev.callsight.collector.TestStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ArgumentsSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class RestartTest {
 
