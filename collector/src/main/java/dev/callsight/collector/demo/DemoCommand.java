@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -47,7 +45,6 @@ public final class DemoCommand implements Callable<Integer> {
     /** The demo evaluates SLOs this often unless {@code --slo-interval} says otherwise, so alerts move while one watches. */
     private static final Duration DEMO_SLO_INTERVAL = Duration.ofSeconds(5);
     private static final Duration DEFAULT_SLO_INTERVAL = Duration.ofMinutes(1);
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
             description = "Stop after this long, e.g. 90s, 5m (default: run until Ctrl-C).")
@@ -56,17 +53,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     private CollectorOptions options;
 
-    @Option(names = "--rate", paramLabel = "REQUESTS", defaultValue = "20",
-            description = "Requests per second the simulated users send to the frontend (default: ${DEFAULT-VALUE}).")
-    private int rate;
-
-    @Option(names = "--incident-at", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "When payments starts failing, after the users start (default: ${DEFAULT-VALUE}).")
-    private Duration incidentAt;
-
-    @Option(names = "--incident-for", paramLabel = "DURATION", defaultValue = "20s", converter = DurationConverter.class,
-            description = "How long payments fails (default: ${DEFAULT-VALUE}; 0 for no incident).")
-    private Duration incidentFor;
+    @Mixin
+    private DemoScript demoScript;
 
     @Override
     public Integer call() throws Exception {
@@ -108,13 +96,12 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("starting payments, checkout and frontend, each in a JVM with the agent ...");
             try (DemoTopology topology = DemoTopology.start(config.bindAddress(), agentJar, policies,
                     collector.otlpEndpoint(), config.security().exporterEnvironment());
-                    DemoLoad users = new DemoLoad(topology.service("frontend").url(), rate)) {
+                    DemoLoad users = demoScript.users(topology)) {
                 printWhereToLook(collector, topology, slos != null);
-                scheduleIncident(script, topology);
+                demoScript.scheduleIncident(script, topology);
                 Map<String, Boolean> paging = new HashMap<>();
                 script.scheduleWithFixedDelay(() -> reportPages(collector.sloSnapshot(), paging), 1, 1, TimeUnit.SECONDS);
-                script.scheduleAtFixedRate(() -> System.out.println(now() + "  users sent " + users.sent()
-                        + " requests, " + users.failed() + " failed"), 15, 15, TimeUnit.SECONDS);
+                demoScript.reportUsers(script, users);
                 topology.anyExit().thenRun(stop::countDown);
                 if (runFor.isZero()) {
                     stop.await();
@@ -139,22 +126,6 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void scheduleIncident(ScheduledExecutorService script, DemoTopology topology) {
-        if (incidentFor.isZero()) {
-            return;
-        }
-        script.schedule(() -> {
-            System.out.println(now() + "  INCIDENT: payments starts failing (mostly 503, some hangs) for "
-                    + incidentFor.toSeconds() + " s; watch checkout-availability page, then resolve");
-            topology.incident(true);
-        }, incidentAt.toMillis(), TimeUnit.MILLISECONDS);
-        script.schedule(() -> {
-            System.out.println(now() + "  incident over: payments is healthy again; the page resolves once the "
-                    + "burn rates drop");
-            topology.incident(false);
-        }, incidentAt.plus(incidentFor).toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     /** Prints each SLO's page as it fires and resolves, so a person watching the console knows when to look. */
     private static void reportPages(SloMonitor.Snapshot snapshot, Map<String, Boolean> paging) {
         for (SloStatus status : snapshot.statuses()) {
@@ -163,14 +134,10 @@ public final class DemoCommand implements Callable<Integer> {
                     .anyMatch(tier -> snapshot.alert(name, tier).firing());
             Boolean was = paging.put(name, firing);
             if (firing != Boolean.TRUE.equals(was) && (was != null || firing)) {
-                System.out.println(now() + "  " + (firing ? "PAGE firing" : "page resolved") + ": SLO " + name
+                System.out.println(DemoScript.now() + "  " + (firing ? "PAGE firing" : "page resolved") + ": SLO " + name
                         + String.format(Locale.ROOT, " (5m burn rate %.1f×)", status.burnRate(BurnWindow.M5)));
             }
         }
-    }
-
-    private static String now() {
-        return LocalTime.now().format(CLOCK);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -209,17 +176,9 @@ public final class DemoCommand implements Callable<Integer> {
         String bind = collector.config().bindAddress();
         System.out.println();
         System.out.println("callsight demo running" + (runFor.isZero() ? " (Ctrl-C stops it)" : " for " + runFor.toSeconds() + " s"));
-        System.out.println("  users      " + rate + " requests/s to frontend " + topology.service("frontend").url());
-        System.out.println("  frontend   GET /products/{id} -> inventory; POST /orders -> checkout "
-                + topology.service("checkout").url());
-        System.out.println("  checkout   -> accounts " + topology.accountsUrl(bind) + ", inventory "
-                + topology.inventoryUrl(bind) + ", payments " + topology.service("payments").url());
+        demoScript.describe(topology, bind);
         System.out.println("  collector  OTLP " + collector.otlpEndpoint() + ", store " + collector.storeDisplayUrl()
                 + (demoSlos ? ", the demo's SLOs" : ""));
-        if (!incidentFor.isZero()) {
-            System.out.println("  incident   payments fails " + incidentAt.toSeconds() + " s from now, for "
-                    + incidentFor.toSeconds() + " s");
-        }
         System.out.println("Where to look (metrics arrive every 5 s):");
         System.out.println("  " + web + "/ui/             the web UI: services, service map, SLOs, alerts, calls, traces");
         System.out.println("  " + web + "/metrics          Prometheus series: http_client_request_duration_seconds by route and status");

@@ -1,24 +1,24 @@
 package dev.callsight.collector.demo;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code demo-service}: the demo's flaky upstream and its checkout service with the agent attached, exporting to a
- * collector that runs elsewhere. The docker stack runs it beside the collector's own container; {@code demo} runs
- * both in one process.
+ * {@code demo-service}: the demo's services, users and scripted incident, as {@code demo} runs them, exporting to a
+ * collector that runs elsewhere. The docker stack runs it beside the collector's own container.
  */
 @Command(name = "demo-service", mixinStandardHelpOptions = true,
-        description = "Run the demo's flaky upstream and sample service (with the agent) against a separate collector.")
+        description = "Run the demo's three services (with the agent), its users and its incident against a separate "
+                + "collector.")
 public final class DemoServiceCommand implements Callable<Integer> {
 
     @Option(names = "--otlp-endpoint", paramLabel = "URL",
@@ -26,60 +26,44 @@ public final class DemoServiceCommand implements Callable<Integer> {
             description = "The collector's OTLP/HTTP endpoint (default: $OTEL_EXPORTER_OTLP_ENDPOINT or ${DEFAULT-VALUE}).")
     private String otlpEndpoint;
 
-    @Option(names = "--rate", paramLabel = "CALLS", defaultValue = "20",
-            description = "Outbound calls per second the sample service makes (default: ${DEFAULT-VALUE}).")
-    private int rate;
+    @Mixin
+    private DemoScript demoScript;
 
     @Override
     public Integer call() throws Exception {
         Path agentJar = DemoCommand.extract(DemoCommand.AGENT_RESOURCE, ".jar");
         Path policies = DemoCommand.extract(DemoCommand.POLICIES_RESOURCE, ".yaml");
-        // Only the sample service calls the upstream, so it stays on loopback even inside a container.
-        try (FlakyUpstream upstream = new FlakyUpstream("127.0.0.1")) {
-            Process service = startSampleService(agentJar, policies, otlpEndpoint, Map.of(),
-                    "http://127.0.0.1:" + upstream.port(), rate);
-            // docker stop sends SIGTERM to this JVM; the service JVM goes with it.
-            Thread stopService = new Thread(() -> stop(service), "callsight-demo-service-stop");
-            Runtime.getRuntime().addShutdownHook(stopService);
-            System.out.println("demo-service: checkout calls http://127.0.0.1:" + upstream.port() + " and exports to "
-                    + otlpEndpoint);
-            return service.waitFor();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // docker stop sends SIGTERM; the JVM halts once its hooks return, so this one waits for the cleanup below.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }, "callsight-demo-service-stop"));
+        ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "callsight-demo-script");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // The services call each other and their upstreams on loopback, inside one container too.
+        try (DemoTopology topology = DemoTopology.start("127.0.0.1", agentJar, policies, otlpEndpoint, Map.of());
+                DemoLoad users = demoScript.users(topology)) {
+            System.out.println("demo-service: exporting to " + otlpEndpoint);
+            demoScript.describe(topology, "127.0.0.1");
+            demoScript.scheduleIncident(script, topology);
+            demoScript.reportUsers(script, users);
+            topology.anyExit().thenRun(stop::countDown);
+            stop.await();
         } finally {
+            script.shutdownNow();
             Files.deleteIfExists(agentJar);
             Files.deleteIfExists(policies);
+            stopped.countDown();
         }
-    }
-
-    /**
-     * The sample service JVM with the agent attached, exporting to {@code otlpEndpoint} with the further
-     * {@code exporterEnvironment} (the collector's token and certificate); its output is this JVM's.
-     */
-    static Process startSampleService(Path agentJar, Path policies, String otlpEndpoint,
-            Map<String, String> exporterEnvironment, String upstreamUrl, int rate) throws IOException, URISyntaxException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = new File(DemoServiceCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .getPath();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-javaagent:" + agentJar,
-                "-Dcallsight.config=" + policies, "-cp", classPath,
-                SampleService.class.getName(), upstreamUrl, Integer.toString(rate)))
-                .inheritIO();
-        builder.environment().put("OTEL_SERVICE_NAME", "checkout");
-        builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
-        builder.environment().put("OTEL_METRIC_EXPORT_INTERVAL", "5000");
-        builder.environment().put("OTEL_BSP_SCHEDULE_DELAY", "1000");
-        builder.environment().putAll(exporterEnvironment);
-        return builder.start();
-    }
-
-    private static void stop(Process service) {
-        service.destroy();
-        try {
-            if (!service.waitFor(10, TimeUnit.SECONDS)) {
-                service.destroyForcibly();
-            }
-        } catch (InterruptedException interrupted) {
-            service.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        return 0;
     }
 }

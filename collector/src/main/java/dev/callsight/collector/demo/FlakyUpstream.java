@@ -21,11 +21,6 @@ final class FlakyUpstream implements AutoCloseable {
     private final double reset;
     private final Undertow server;
 
-    /** A few percent 5xx, 8 % slow answers, 1 % connection resets. */
-    FlakyUpstream(String bind) {
-        this(bind, 0.03, 0.08, 0.01);
-    }
-
     /** With these shares of 5xx answers, slow answers (200 ms to 1.2 s) and connection resets. */
     FlakyUpstream(String bind, double serverError, double slow, double reset) {
         this.serverError = serverError;
