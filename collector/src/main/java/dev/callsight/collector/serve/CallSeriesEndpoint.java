@@ -126,7 +126,7 @@ final class CallSeriesEndpoint implements HttpHandler {
      * of whole hours, so the hours already folded into hour rows are read as such: a day of a busy service is tens
      * of thousands of minute rows, too many to read while someone waits for a chart.
      */
-    private static long step(long rangeSeconds) {
+    static long step(long rangeSeconds) {
         long minutes = Math.max(1, (rangeSeconds + MINUTE - 1) / MINUTE);
         long step = MINUTE * Math.max(1, (minutes + MAX_POINTS - 1) / MAX_POINTS);
         return step > MAX_MINUTE_STEP ? (step + HOUR - 1) / HOUR * HOUR : step;

@@ -2,6 +2,7 @@ package dev.callsight.collector.serve;
 
 import dev.callsight.collector.slo.BudgetBreakdown;
 import dev.callsight.collector.slo.SloMonitor;
+import dev.callsight.collector.store.BreakerStateStore;
 import dev.callsight.collector.store.CallEventStore;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
@@ -30,11 +31,12 @@ public final class WebHandler implements HttpHandler {
 
     /** @param jaegerUi the Jaeger UI the web UI links traces to, or null */
     public WebHandler(CollectorRegistry registry, Database database, SpanStore spanStore, RollupStore rollupStore,
-            CallEventStore callEventStore, SloMonitor sloMonitor, SloStore sloStore, DurationHistogram histogram,
-            URI jaegerUi) {
+            CallEventStore callEventStore, BreakerStateStore breakerStateStore, SloMonitor sloMonitor, SloStore sloStore,
+            DurationHistogram histogram, URI jaegerUi) {
         JsonResponses json = new JsonResponses();
         Clock clock = Clock.systemUTC();
         SloEndpoint slos = new SloEndpoint(sloMonitor, database, sloStore, json);
+        BudgetBreakdown breakdown = new BudgetBreakdown(rollupStore);
         JsonObject uiConfig = new JsonObject();
         uiConfig.addProperty("jaegerUi", jaegerUi == null ? null : jaegerUi.toString().replaceAll("/+$", ""));
         HttpHandler routes = new JaegerQueryApi(database, spanStore, clock).addRoutes(Handlers.routing())
@@ -45,13 +47,17 @@ public final class WebHandler implements HttpHandler {
                 .get("/api/search", new BlockingHandler(new SpanSearchEndpoint(database, spanStore, json, clock)))
                 .get("/api/calls/series", new BlockingHandler(
                         new CallSeriesEndpoint(database, rollupStore, callEventStore, json, clock)))
+                .get("/api/calls/routes", new BlockingHandler(
+                        new CallRoutesEndpoint(database, rollupStore, callEventStore, breakerStateStore, json, clock)))
                 .get("/api/ui-config", exchange -> json.send(exchange, 200, uiConfig))
                 .get("/api/slos", slos.list())
                 .get(SLO_PATH + "{name}", new BlockingHandler(slos.one()))
                 .get(SLO_PATH + "{name}/breakdown", new BlockingHandler(new SloBreakdownEndpoint(sloMonitor, database,
-                        new BudgetBreakdown(rollupStore), histogram, json, clock)))
+                        breakdown, histogram, json, clock)))
                 .get(SLO_PATH + "{name}/history", new BlockingHandler(new SloHistoryEndpoint(sloMonitor, database,
                         rollupStore, json, clock)))
+                .get("/api/alerts", new BlockingHandler(new AlertsEndpoint(sloMonitor, database, sloStore, breakdown,
+                        histogram, json, clock)))
                 .get("/api/overview", new BlockingHandler(new OverviewEndpoint(database, rollupStore, json, clock)))
                 .get("/api/rules", new RulesEndpoint(sloMonitor, new PrometheusRules()))
                 .setFallbackHandler(exchange -> json.error(exchange, 404, "unknown path " + exchange.getRequestPath()))
