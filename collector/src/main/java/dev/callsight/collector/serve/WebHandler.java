@@ -37,6 +37,7 @@ public final class WebHandler implements HttpHandler {
         Clock clock = Clock.systemUTC();
         SloEndpoint slos = new SloEndpoint(sloMonitor, database, sloStore, json);
         BudgetBreakdown breakdown = new BudgetBreakdown(rollupStore);
+        SloHistoryEndpoint history = new SloHistoryEndpoint(sloMonitor, database, rollupStore, json, clock);
         JsonObject uiConfig = new JsonObject();
         uiConfig.addProperty("jaegerUi", jaegerUi == null ? null : jaegerUi.toString().replaceAll("/+$", ""));
         HttpHandler routes = new JaegerQueryApi(database, spanStore, clock).addRoutes(Handlers.routing())
@@ -54,8 +55,8 @@ public final class WebHandler implements HttpHandler {
                 .get(SLO_PATH + "{name}", new BlockingHandler(slos.one()))
                 .get(SLO_PATH + "{name}/breakdown", new BlockingHandler(new SloBreakdownEndpoint(sloMonitor, database,
                         breakdown, histogram, json, clock)))
-                .get(SLO_PATH + "{name}/history", new BlockingHandler(new SloHistoryEndpoint(sloMonitor, database,
-                        rollupStore, json, clock)))
+                .get(SLO_PATH + "{name}/history", new BlockingHandler(history))
+                .get("/api/slo-history", new BlockingHandler(history.all()))
                 .get("/api/alerts", new BlockingHandler(new AlertsEndpoint(sloMonitor, database, sloStore, breakdown,
                         histogram, json, clock)))
                 .get("/api/overview", new BlockingHandler(new OverviewEndpoint(database, rollupStore, json, clock)))
