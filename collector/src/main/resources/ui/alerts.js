@@ -35,7 +35,7 @@ function alertRow(alert) {
         el('td', {class: 'fired'}, alert.firedAt ? time(alert.firedAt) : 'before the range'),
         el('td', {class: 'resolved'}, alert.resolvedAt ? time(alert.resolvedAt) : '–'),
         el('td', {class: 'num'}, lasted(alert)),
-        el('td', {class: 'burn-rates'}, burnRates(alert.burnRates)),
+        el('td', {class: 'burn-rates'}, burnRates(alert.burnRates, alert.windows)),
         el('td', {class: 'num bad-calls'}, number(alert.badCalls)),
         el('td', {class: 'cause'}, cause ? causeText(cause) : '–'),
         el('td', {class: 'mono examples'}, alert.exampleTraceIds.flatMap(id =>
@@ -47,16 +47,19 @@ function alertRow(alert) {
 }
 
 function causeText(cause) {
-    return [cause.route, cause.peer, cause.statusCode ? String(cause.statusCode) : '', cause.errorType]
+    const status = cause.statusCode ? String(cause.statusCode) : '';
+    // A 5xx's error type is its status code: shown once.
+    return [cause.route, cause.peer, status, cause.errorType === status ? '' : cause.errorType]
         .filter(part => part).join(' · ') + ' (' + number(cause.badCalls) + ')';
 }
 
-/** The burn rates of the windows that fired it, as the monitor recorded them. */
-function burnRates(rates) {
+/** The burn rates of the windows its tier fires on (all for no-data), as the monitor recorded them on firing. */
+function burnRates(rates, windows) {
     if (!rates) {
         return '–';
     }
-    return Object.entries(rates).filter(([, value]) => typeof value === 'number')
+    return Object.entries(rates).filter(([window, value]) => typeof value === 'number'
+        && (windows.length === 0 || windows.includes(window)))
         .map(([window, value]) => window + ' ' + value.toFixed(1) + '×').join(', ');
 }
 

@@ -142,7 +142,9 @@ function spanRow(span, depth, tree, traceStart, total, critical, state) {
         timeoutKind ? el('span', {class: 'badge bad timeout'}, 'timeout: ' + timeoutKind) : null,
         span.http.statusCode ? el('span', {class: 'badge ' + (span.http.statusCode >= 500 ? 'bad' : 'good')},
             String(span.http.statusCode)) : null,
-        span.http.errorType ? el('span', {class: 'badge bad'}, span.http.errorType) : null,
+        // A 5xx's error type is its status code: shown once.
+        span.http.errorType && span.http.errorType !== String(span.http.statusCode)
+            ? el('span', {class: 'badge bad'}, span.http.errorType) : null,
         breakerChanges(span).length ? el('span', {class: 'badge warn breaker'}, 'breaker') : null);
     label.style.paddingLeft = (depth * 16) + 'px';
     return el('div', {class: 'span' + (critical.spans.has(span.spanId) ? ' on-critical-path' : '')

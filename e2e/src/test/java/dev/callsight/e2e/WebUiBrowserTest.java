@@ -122,6 +122,11 @@ class WebUiBrowserTest {
             browser.awaitText("#waterfall .retry", text -> text.equals("retry #1"));
             assertEquals(JAEGER_UI + "/trace/" + retried,
                     browser.attribute(browser.element("#jaeger-link"), "href"));
+            // Its detail panel: the resend count, who retried, and the link to the first attempt.
+            browser.click(browser.element("#waterfall .span:has(.retry)"));
+            browser.awaitText("#span-facts dd[data-fact='Resend count']", text -> text.equals("1"));
+            browser.awaitText("#span-facts dd[data-fact='Retry source']", text -> !text.isEmpty());
+            assertEquals(1, browser.elements("#span-links li").size(), "the link to the first attempt");
             browser.screenshot(screenshots.resolve("trace.png"));
             String timedOut = trace(collector, span -> span.has("route") && span.get("route").getAsString().contains("trickle"));
             browser.open(ui.resolve("#/trace/" + timedOut));
@@ -130,6 +135,8 @@ class WebUiBrowserTest {
             // A span named like markup shows as text, in the trace view and in the search results.
             browser.open(ui.resolve("#/trace/" + XSS_TRACE));
             browser.awaitText("#waterfall .span-name", text -> text.equals(XSS_NAME));
+            browser.click(browser.element("#waterfall .span"));
+            browser.awaitText("#span-attributes", text -> text.contains("<script>alert(2)</script>"));
             browser.open(ui.resolve("#/traces?service=" + SERVICE));
             browser.awaitText("#trace-results tbody", text -> text.contains(XSS_NAME));
             assertEquals(0, browser.script("return document.querySelectorAll('main img, main script').length")

@@ -3,6 +3,7 @@ package dev.callsight.collector.serve;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.collector.slo.AlertTier;
 import dev.callsight.collector.slo.BudgetBreakdown;
 import dev.callsight.collector.slo.SloAlert;
 import dev.callsight.collector.slo.SloDefinition;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +105,9 @@ final class AlertsEndpoint implements HttpHandler {
         // An alert firing since before the range has no event in it: the monitor's state has it.
         snapshot.alerts().forEach((name, states) -> states.forEach((alert, state) ->
                 firingBefore(slos.get(name), alert, state, open, sinceMs).ifPresent(episodes::add)));
-        episodes.sort(Comparator.comparing(AlertsEndpoint::latest).reversed());
+        episodes.sort(Comparator.comparing(AlertsEndpoint::latest).reversed()
+                .thenComparing(episode -> !episode.severity().equals("page"))
+                .thenComparing(Episode::alert));
         JsonArray list = new JsonArray();
         for (Episode episode : episodes.subList(0, Math.min(EPISODE_LIMIT, episodes.size()))) {
             list.add(toJson(connection, episode, now));
@@ -125,7 +129,7 @@ final class AlertsEndpoint implements HttpHandler {
         return Optional.of(new Episode(slo, alert.key(), alert.severity(), state.since(), null, null));
     }
 
-    /** Firing ones first, then by when they last changed. */
+    /** Firing ones first, then by when they last changed; pages before tickets. */
     private static Instant latest(Episode episode) {
         return episode.resolvedAt() == null ? Instant.MAX : episode.resolvedAt();
     }
@@ -141,6 +145,14 @@ final class AlertsEndpoint implements HttpHandler {
         item.addProperty("firedAt", episode.firedAt() == null ? null : episode.firedAt().toString());
         item.addProperty("resolvedAt", episode.resolvedAt() == null ? null : episode.resolvedAt().toString());
         item.add("burnRates", episode.burnRatesJson() == null ? null : JsonParser.parseString(episode.burnRatesJson()));
+        // The two windows a burn tier fires on, so a reader sees the rates that decided it.
+        JsonArray windows = new JsonArray();
+        Arrays.stream(AlertTier.values()).filter(tier -> tier.key().equals(episode.alert())).findFirst()
+                .ifPresent(tier -> {
+                    windows.add(tier.condition().longWindow().label());
+                    windows.add(tier.condition().shortWindow().label());
+                });
+        item.add("windows", windows);
         Instant end = episode.resolvedAt() == null ? now : episode.resolvedAt();
         Instant start = (episode.firedAt() == null ? end.minus(DEFAULT_SINCE) : episode.firedAt()).minus(LEAD);
         long from = start.getEpochSecond();
