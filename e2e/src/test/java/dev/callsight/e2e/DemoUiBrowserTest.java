@@ -166,10 +166,12 @@ class DemoUiBrowserTest {
         // Up to now, so the latest exemplars (the collector keeps one per series and bucket) are in the range.
         browser.open(ui.resolve("#/slo/" + DemoTest.PAGING_SLO));
         browser.click(browser.element("#breakdown-table .example-trace"));
-        // A bad order's trace: the frontend's request, checkout's 502, and its charge (to payments, or refused).
+        // A bad order's trace: the frontend's request, checkout's 502, and the call out that failed under it (a
+        // charge payments failed or the breaker refused, or, after the incident, an inventory call timed out).
         String waterfall = browser.awaitText("#waterfall", text -> text.contains("frontend")
                 && text.contains("checkout") && text.contains("502"));
-        assertTrue(waterfall.contains("payments") || waterfall.contains("circuit_open"), waterfall);
+        assertTrue(waterfall.contains("payments") || waterfall.contains("circuit_open")
+                || waterfall.contains("timeout"), waterfall);
     }
 
     /** The firing episode with the API's times, bad calls and cause; its example trace opens. */
