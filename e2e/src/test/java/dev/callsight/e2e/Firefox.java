@@ -68,7 +68,7 @@ final class Firefox implements AutoCloseable {
         }
         Path log = Files.createTempFile(profile.getParent(), "firefox", ".log");
         Process process = new ProcessBuilder(firefox.toString(), "--headless", "--no-remote", "--profile",
-                profile.toString(), "--remote-debugging-port=" + port, "--window-size=1400,1000", "about:blank")
+                profile.toString(), "--remote-debugging-port=" + port, "about:blank")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             Eventually.get(() -> Files.readString(log).contains("WebDriver BiDi listening") ? true : null,
@@ -85,6 +85,13 @@ final class Firefox implements AutoCloseable {
             browser.send("session.subscribe", subscribe);
             browser.context = browser.send("browsingContext.getTree", new JsonObject()).getAsJsonArray("contexts")
                     .get(0).getAsJsonObject().get("context").getAsString();
+            JsonObject viewport = new JsonObject();
+            viewport.addProperty("width", 1400);
+            viewport.addProperty("height", 1000);
+            JsonObject size = new JsonObject();
+            size.addProperty("context", browser.context);
+            size.add("viewport", viewport);
+            browser.send("browsingContext.setViewport", size);
             return browser;
         } catch (Exception | AssertionError e) {
             destroy(process);
