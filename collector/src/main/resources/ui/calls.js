@@ -22,10 +22,14 @@ export async function callsPage(parts, parameters) {
         return el('section', {}, el('h1', {}, 'Calls'), el('p', {}, 'No calls recorded yet.'));
     }
     const to = Math.floor(Date.now() / 1000);
-    const [series, routeRows] = await Promise.all([
+    const [series, routeRows, overview] = await Promise.all([
         getJson('/api/calls/series?' + query({service: chosen.service, peer: chosen.peer, route: chosen.route,
             from: to - Number(chosen.range), to})),
-        getJson('/api/calls/routes?' + query({service: chosen.service, from: to - Number(chosen.range), to}))]);
+        getJson('/api/calls/routes?' + query({service: chosen.service, from: to - Number(chosen.range), to})),
+        getJson('/api/overview?minutes=1440')]);
+    // The service behind each peer, where the stored spans show one.
+    const peerNames = new Map(overview.edges.filter(edge => edge.service === chosen.service && edge.peerService)
+        .map(edge => [edge.peer, edge.peerService]));
     return el('section', {},
         el('h1', {}, 'Calls'),
         form,
@@ -34,7 +38,7 @@ export async function callsPage(parts, parameters) {
         el('h2', {}, 'Latest minutes with calls'),
         steps(series, chosen),
         el('h2', {}, 'Routes of ' + chosen.service + ' in this range'),
-        routes(routeRows, chosen, parameters));
+        routes(routeRows, chosen, parameters, peerNames));
 }
 
 /** Three linked selects and a range; changing any of them moves to the matching URL. */
@@ -132,7 +136,7 @@ const COLUMNS = [
 ];
 const TEXT_KEYS = new Set(['kind', 'peer', 'method', 'route', 'breaker']);
 
-function routes(body, chosen, parameters) {
+function routes(body, chosen, parameters, peerNames) {
     if (body.routes.length === 0) {
         return el('p', {id: 'routes-table'}, 'No calls in this range.');
     }
@@ -156,6 +160,9 @@ function routes(body, chosen, parameters) {
             : row.errorRatio > 0.05 ? 'bad' : row.errorRatio > 0 || row.breaker === 'half-open' ? 'warn' : 'good'),
         'data-kind': row.kind, 'data-peer': row.peer || '', 'data-route': row.route},
         COLUMNS.map(([title, key, cell]) => {
+            if (key === 'peer' && peerNames.has(row.peer)) {
+                return el('td', {class: 'peer'}, peerNames.get(row.peer) + ' (' + row.peer + ')');
+            }
             if (key === 'route') {
                 return el('td', {class: 'route'}, row.kind === 'client' ? queryLink(row.route, 'calls',
                     {service: chosen.service, peer: row.peer, route: row.route, range: chosen.range}) : row.route);

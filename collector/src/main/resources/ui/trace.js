@@ -26,7 +26,8 @@ export async function traceView([traceId], parameters, config) {
         el('h1', {}, 'Trace ', el('span', {class: 'mono', id: 'trace-id'}, trace.traceId)),
         el('p', {}, trace.spans.length + ' spans over ' + nanosAsMillis(end - start) + ' · critical path ',
             el('span', {id: 'critical-total'}, nanosAsMillis(critical.total)), ' in ',
-            el('span', {id: 'critical-count'}, String(critical.spans.size)), ' spans (dark bars)',
+            el('span', {id: 'critical-count'}, String(critical.spans.size)),
+            critical.spans.size === 1 ? ' span (dark bars)' : ' spans (dark bars)',
             config.jaegerUi ? [' · ', el('a', {id: 'jaeger-link', target: '_blank', rel: 'noopener',
                 href: config.jaegerUi + '/trace/' + encodeURIComponent(trace.traceId)}, 'open in Jaeger')] : null),
         el('div', {class: 'trace-layout'},
@@ -147,12 +148,17 @@ function spanRow(span, depth, tree, traceStart, total, critical, state) {
             ? el('span', {class: 'badge bad'}, span.http.errorType) : null,
         breakerChanges(span).length ? el('span', {class: 'badge warn breaker'}, 'breaker') : null);
     label.style.paddingLeft = (depth * 16) + 'px';
+    const select = () => {
+        state.selected = span.spanId;
+        remember(state);
+        window.dispatchEvent(new Event('callsight:refresh'));
+    };
     return el('div', {class: 'span' + (critical.spans.has(span.spanId) ? ' on-critical-path' : '')
             + (span.spanId === state.selected ? ' selected' : ''), 'data-span-id': span.spanId, tabindex: 0,
-        onclick: () => {
-            state.selected = span.spanId;
-            remember(state);
-            window.dispatchEvent(new Event('callsight:refresh'));
+        role: 'button', onclick: select, onkeydown: event => {
+            if (event.key === 'Enter') {
+                select();
+            }
         }}, label, track, el('span', {class: 'num'}, nanosAsMillis(span.durationNanos)));
 }
 

@@ -227,6 +227,7 @@ class DemoUiBrowserTest {
         browser.click(browser.element("#waterfall .span[data-span-id='" + spanId + "']"));
         browser.awaitText("#span-panel .span-title", text -> text.equals(picked.get("name").getAsString()));
         assertEquals(picked.getAsJsonObject("attributes").size(), browser.elements("#span-attributes tbody tr").size());
+        assertEquals(picked.getAsJsonArray("events").size(), browser.elements("#span-events tbody tr").size());
         if (retried != null) {
             browser.awaitText("#span-facts dd[data-fact='Resend count']",
                     text -> text.equals(picked.getAsJsonObject("http").get("resendCount").getAsString()));
@@ -319,6 +320,8 @@ class DemoUiBrowserTest {
         firefox.screenshot(screenshots.resolve("firefox-alerts.png"));
         firefox.open(ui.resolve("#/calls?service=checkout&range=900"));
         firefox.awaitText("#routes-table tbody", text -> text.contains("/charge"));
+        firefox.open(ui.resolve("#/traces?service=payments&status=503"));
+        firefox.awaitText("#trace-results tbody", text -> text.contains("payments"));
         firefox.open(ui.resolve("#/trace/" + traceId));
         firefox.awaitText("#waterfall", text -> text.contains("checkout"));
         assertTrue(Integer.parseInt(firefox.script("document.querySelectorAll('#waterfall .critical').length")) > 0);

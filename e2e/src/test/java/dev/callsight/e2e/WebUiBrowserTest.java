@@ -84,6 +84,24 @@ class WebUiBrowserTest {
             browser.awaitText("#tier-table tr[data-tier='page-fast'] .state", text -> text.equals("firing"));
             browser.screenshot(screenshots.resolve("slo-detail.png"));
 
+            // Alerts: the strict SLO's page-fast tier firing, its bad calls and cause as /api/alerts has them.
+            JsonObject firing = null;
+            for (JsonElement item : json(collector, "/api/alerts").getAsJsonArray("alerts")) {
+                JsonObject alert = item.getAsJsonObject();
+                if (alert.get("slo").getAsString().equals(STRICT_SLO) && alert.get("alert").getAsString().equals("page-fast")) {
+                    firing = alert;
+                }
+            }
+            assertTrue(firing != null && firing.get("firing").getAsBoolean(), String.valueOf(firing));
+            String badCalls = firing.get("badCalls").getAsString();
+            browser.open(ui.resolve("#/alerts"));
+            String alertRow = "#alerts-table tr[data-slo='" + STRICT_SLO + "'][data-alert='page-fast']";
+            browser.awaitText(alertRow + " .state", text -> text.equals("firing"));
+            browser.awaitText(alertRow + " .bad-calls", text -> text.equals(badCalls));
+            browser.awaitText(alertRow + " .cause", text -> text.contains("503"));
+            assertTrue(browser.elements("#alerts-table tr[data-slo='" + RELAXED_SLO + "']").isEmpty(),
+                    "the relaxed SLO never fired");
+
             // Calls: totals as the API computes them over the same hour, four charts, a step leads to its traces.
             browser.open(ui.resolve("#/calls?service=" + SERVICE + "&range=3600"));
             browser.awaitText("#total-calls", text -> text.equals(totals.get("calls").getAsString()));
