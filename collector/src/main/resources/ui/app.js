@@ -49,7 +49,7 @@ async function render() {
 
 async function start() {
     config = await getJson('/api/ui-config').catch(() => config);
-    // A page that changed the URL without a hashchange (trace.js keeps its selection so) asks for a render.
+    // A page that changed the URL without a hashchange (dom.js replaceHash) asks for a render.
     window.addEventListener('callsight:refresh', render);
     window.addEventListener('hashchange', () => {
         document.getElementById('page').replaceChildren();

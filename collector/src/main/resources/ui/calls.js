@@ -1,6 +1,6 @@
 // Calls: pick service → peer → route and a time range; RED charts, retries and timeouts; any point leads to traces;
 // every route of the service in a sortable table with its trend, retries, timeouts and circuit breaker.
-import {el, query, queryLink, table} from './dom.js';
+import {el, query, queryLink, replaceHash, table} from './dom.js';
 import {getJson} from './api.js';
 import {count, lineChart, sparkline} from './charts.js';
 import {millis, number, percent, rate, time} from './format.js';
@@ -149,9 +149,7 @@ function routes(body, chosen, parameters, peerNames) {
     });
     const sortBy = key => {
         const dir = key === sortKey && !ascending ? 'asc' : key !== sortKey && TEXT_KEYS.has(key) ? 'asc' : 'desc';
-        // The page re-renders from the URL, as on a refresh, so the order survives refreshes and can be shared.
-        history.replaceState(null, '', '#/calls?' + query(Object.assign({}, chosen, {sort: key, dir})));
-        window.dispatchEvent(new Event('callsight:refresh'));
+        replaceHash('#/calls?' + query(Object.assign({}, chosen, {sort: key, dir})));
     };
     const headings = COLUMNS.map(([heading, key]) => !key ? heading : el('button', {type: 'button',
         class: 'sort' + (key === sortKey ? ' sorted' : ''), 'data-sort': key, onclick: () => sortBy(key)},

@@ -1,7 +1,7 @@
 // One trace: spans as a waterfall with retries and timeouts marked and the critical path drawn over the bars; a
 // click on a span opens its details (attributes, events, links, retry, timeout, breaker changes) beside it. The
 // selected span and the collapsed subtrees live in the URL, so they survive the auto-refresh and can be shared.
-import {el, query, table} from './dom.js';
+import {el, query, replaceHash, table} from './dom.js';
 import {getJson} from './api.js';
 import {nanosAsMillis} from './format.js';
 
@@ -109,10 +109,9 @@ function criticalPath(tree) {
     return {segments, spans: new Set(segments.keys()), total};
 }
 
-/** Changes the URL without a hashchange, so the page keeps its scroll position and the next refresh reads it. */
 function remember(state) {
     const search = query({span: state.selected, collapsed: [...state.collapsed].join(',')});
-    history.replaceState(null, '', '#/trace/' + encodeURIComponent(state.traceId) + (search ? '?' + search : ''));
+    replaceHash('#/trace/' + encodeURIComponent(state.traceId) + (search ? '?' + search : ''));
 }
 
 function spanRow(span, depth, tree, traceStart, total, critical, state) {
@@ -134,8 +133,6 @@ function spanRow(span, depth, tree, traceStart, total, critical, state) {
             event.stopPropagation();
             state.collapsed[collapsed ? 'delete' : 'add'](span.spanId);
             remember(state);
-            // Re-rendered by the app from the URL, like a refresh.
-            window.dispatchEvent(new Event('callsight:refresh'));
         }}, collapsed ? '▸' : '▾');
     const label = el('span', {class: 'span-label'}, toggle, el('span', {class: 'span-name'}, span.name),
         ' ', el('span', {class: 'muted'}, span.serviceName),
@@ -151,7 +148,6 @@ function spanRow(span, depth, tree, traceStart, total, critical, state) {
     const select = () => {
         state.selected = span.spanId;
         remember(state);
-        window.dispatchEvent(new Event('callsight:refresh'));
     };
     return el('div', {class: 'span' + (critical.spans.has(span.spanId) ? ' on-critical-path' : '')
             + (span.spanId === state.selected ? ' selected' : ''), 'data-span-id': span.spanId, tabindex: 0,
