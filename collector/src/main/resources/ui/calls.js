@@ -106,7 +106,8 @@ function steps(series, chosen) {
     if (filled.length === 0) {
         return el('p', {}, 'No calls in this range.');
     }
-    return table(['From', 'Calls', 'Rate', 'Errors', 'p50', 'p95', 'p99', 'Retries', 'Timeouts', ''],
+    return table(['From', 'Calls', 'Rate', 'Errors', 'p50', 'p95', 'p99', 'Retries', 'Timeouts', 'Traces',
+        'Exemplars'],
         filled.map(point => el('tr', {},
             el('td', {}, time(point.t * 1000)), el('td', {class: 'num'}, number(point.calls)),
             el('td', {class: 'num'}, rate(point.ratePerSecond)), el('td', {class: 'num'}, percent(point.errorRatio, 1)),
@@ -114,7 +115,10 @@ function steps(series, chosen) {
             el('td', {class: 'num'}, millis(point.p99)), el('td', {class: 'num'}, number(point.retries)),
             el('td', {class: 'num'}, number(point.timeouts)),
             el('td', {}, el('a', {href: '#/traces?' + traceQuery(chosen, point.t, series.stepSeconds),
-                class: 'example-traces'}, 'traces')))), {id: 'steps-table'});
+                class: 'example-traces'}, 'search')),
+            el('td', {class: 'mono exemplars'}, point.exampleTraceIds.flatMap(id =>
+                [el('a', {href: '#/trace/' + encodeURIComponent(id), class: 'exemplar'}, id.slice(0, 8)), ' '])))),
+        {id: 'steps-table'});
 }
 
 /** Columns of the routes table: heading, sort key, cell. Numbers sort largest first on the first click. */

@@ -177,6 +177,9 @@ class SloServeTest {
             }
             assertEquals(110, seriesCalls, route.toString());
             assertEquals(400, Http.get(collector.webEndpoint() + "/api/calls/routes").statusCode());
+            // The failed call's exemplar is an example trace of its minute in the call series.
+            String series = Http.get(collector.webEndpoint() + "/api/calls/series?service=checkout").body();
+            assertTrue(series.contains("\"exampleTraceIds\":[\"" + FAILED_TRACE + "\"]"), series);
 
             // The overview: checkout's calls to the peer, which no stored span names a service for.
             JsonObject overview = JsonParser.parseString(Http.get(collector.webEndpoint() + "/api/overview")

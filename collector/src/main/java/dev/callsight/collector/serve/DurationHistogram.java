@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * {@code http_client_request_duration_seconds}, {@code http_server_request_duration_seconds} and
@@ -45,6 +46,11 @@ public final class DurationHistogram extends Collector {
             totals.merge(added.call(), added, DurationHistogram::sum);
         }
         newExemplars.stream().filter(exemplar -> totals.containsKey(exemplar.call())).forEach(exemplars::offer);
+    }
+
+    /** The calls this histogram has a series for that pass {@code match}. */
+    public List<CallKey> calls(Predicate<CallKey> match) {
+        return totals.keySet().stream().filter(match).toList();
     }
 
     /**

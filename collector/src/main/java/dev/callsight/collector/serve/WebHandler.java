@@ -47,7 +47,7 @@ public final class WebHandler implements HttpHandler {
                 .get("/api/traces/{traceId}", new BlockingHandler(new TraceEndpoint(database, spanStore, json)))
                 .get("/api/search", new BlockingHandler(new SpanSearchEndpoint(database, spanStore, json, clock)))
                 .get("/api/calls/series", new BlockingHandler(
-                        new CallSeriesEndpoint(database, rollupStore, callEventStore, json, clock)))
+                        new CallSeriesEndpoint(database, rollupStore, callEventStore, histogram, json, clock)))
                 .get("/api/calls/routes", new BlockingHandler(
                         new CallRoutesEndpoint(database, rollupStore, callEventStore, breakerStateStore, json, clock)))
                 .get("/api/ui-config", exchange -> json.send(exchange, 200, uiConfig))
