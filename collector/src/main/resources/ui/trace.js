@@ -86,23 +86,26 @@ function criticalPath(tree) {
             segments.set(span.spanId, (segments.get(span.spanId) || []).concat([[from, to]]));
         }
     };
-    const walk = (span, until) => {
+    // Each span's part is clipped to its parent's (a child in another JVM may start or end a little outside it),
+    // so the path covers the root exactly once.
+    const walk = (span, since, until) => {
+        const from = Math.max(span.startTimeUnixNano, since);
         let cursor = Math.min(span.endTimeUnixNano, until);
         const children = tree.childrenOf(span.spanId).slice().sort((a, b) => b.endTimeUnixNano - a.endTimeUnixNano);
         for (const child of children) {
-            if (child.startTimeUnixNano >= cursor || child.endTimeUnixNano <= span.startTimeUnixNano) {
+            if (child.startTimeUnixNano >= cursor || child.endTimeUnixNano <= from) {
                 continue;
             }
             const childEnd = Math.min(child.endTimeUnixNano, cursor);
             add(span, childEnd, cursor);
-            walk(child, childEnd);
-            cursor = Math.max(span.startTimeUnixNano, child.startTimeUnixNano);
+            walk(child, from, childEnd);
+            cursor = Math.max(from, child.startTimeUnixNano);
         }
-        add(span, span.startTimeUnixNano, cursor);
+        add(span, from, cursor);
     };
     const roots = tree.childrenOf(null);
     if (roots.length > 0) {
-        walk(roots.reduce((a, b) => b.durationNanos > a.durationNanos ? b : a), Infinity);
+        walk(roots.reduce((a, b) => b.durationNanos > a.durationNanos ? b : a), -Infinity, Infinity);
     }
     let total = 0;
     segments.forEach(list => list.forEach(([from, to]) => { total += to - from; }));

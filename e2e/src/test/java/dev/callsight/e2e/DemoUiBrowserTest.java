@@ -221,6 +221,9 @@ class DemoUiBrowserTest {
         }
         assertTrue(root != null, trace::toString);
         browser.element("#waterfall .span.on-critical-path[data-span-id='" + root + "']");
+        // The path tiles the root span: its segments add up to the root's duration.
+        double rootSeconds = longest / 1e9;
+        browser.awaitText("#critical-total", text -> text.equals(millis(rootSeconds)));
         // The retried attempt when the trace has one (the breaker may have refused the charge instead).
         JsonObject picked = retried != null ? retried : trace.getAsJsonArray("spans").get(0).getAsJsonObject();
         String spanId = picked.get("spanId").getAsString();
