@@ -8,7 +8,11 @@ const RANGES = [['1 hour', 3600], ['6 hours', 21600], ['day', 86400], ['7 days',
 
 export async function alertsPage(parts, parameters) {
     const seconds = Number(parameters.get('range')) || 86400;
-    const body = await getJson('/api/alerts?since=' + (Math.floor(Date.now() / 1000) - seconds));
+    const [body, overview] = await Promise.all([
+        getJson('/api/alerts?since=' + (Math.floor(Date.now() / 1000) - seconds)), getJson('/api/overview?minutes=1440')]);
+    // The service behind a caller's peer, where the stored spans show one.
+    const peerNames = new Map(overview.edges.filter(edge => edge.peerService)
+        .map(edge => [edge.service + ' ' + edge.peer, edge.peerService]));
     return el('section', {},
         el('h1', {}, 'Alerts'),
         el('p', {class: 'muted', id: 'alerts-range'}, 'Firing now and fired in the last ', el('select', {
@@ -17,13 +21,14 @@ export async function alertsPage(parts, parameters) {
         ': ' + body.firing + ' firing, ' + body.alerts.length + ' in all.'),
         body.alerts.length === 0 ? el('p', {class: 'good-note', id: 'alerts-none'}, 'No SLO alert in this range.')
             : table(['SLO', 'Service', 'Alert', 'Severity', 'State', 'Fired', 'Resolved', 'Lasted', 'Burn rates',
-                'Bad calls', 'Top cause', 'Example traces'], body.alerts.map(alertRow), {id: 'alerts-table'}),
+                'Bad calls', 'Top cause', 'Example traces'], body.alerts.map(alert => alertRow(alert, peerNames)),
+                {id: 'alerts-table'}),
         el('p', {class: 'muted'}, 'The top cause and its example traces are the bad calls from 5 minutes before an '
             + 'alert fired to when it resolved (or now); example traces are the latest the collector keeps per '
             + 'series, so older alerts may have none: search the traces instead.'));
 }
 
-function alertRow(alert) {
+function alertRow(alert, peerNames) {
     const state = alert.firing ? (alert.severity === 'page' ? 'bad' : 'warn') : 'good';
     const cause = alert.topCause;
     return el('tr', {class: 'alert-row ' + state, 'data-slo': alert.slo, 'data-alert': alert.alert},
@@ -37,7 +42,7 @@ function alertRow(alert) {
         el('td', {class: 'num'}, lasted(alert)),
         el('td', {class: 'burn-rates'}, burnRates(alert.burnRates, alert.windows)),
         el('td', {class: 'num bad-calls'}, number(alert.badCalls)),
-        el('td', {class: 'cause'}, cause ? causeText(cause) : '–'),
+        el('td', {class: 'cause'}, cause ? causeText(cause, peerNames.get(alert.service + ' ' + cause.peer)) : '–'),
         el('td', {class: 'mono examples'}, alert.exampleTraceIds.flatMap(id =>
             [el('a', {href: '#/trace/' + encodeURIComponent(id), class: 'example-trace'}, id.slice(0, 8)), ' ']),
             cause ? el('a', {class: 'search-traces', href: '#/traces?' + query({service: alert.service,
@@ -46,10 +51,11 @@ function alertRow(alert) {
                 from: alert.from, to: alert.to})}, 'search') : null));
 }
 
-function causeText(cause) {
+function causeText(cause, peerService) {
     const status = cause.statusCode ? String(cause.statusCode) : '';
+    const peer = peerService ? peerService + ' (' + cause.peer + ')' : cause.peer;
     // A 5xx's error type is its status code: shown once.
-    return [cause.route, cause.peer, status, cause.errorType === status ? '' : cause.errorType]
+    return [cause.route, peer, status, cause.errorType === status ? '' : cause.errorType]
         .filter(part => part).join(' · ') + ' (' + number(cause.badCalls) + ')';
 }
 

@@ -183,6 +183,9 @@ class DemoUiBrowserTest {
         assertTrue(episode.get("firing").getAsBoolean(), episode::toString);
         browser.awaitText(row + " .fired", text -> text.equals(time(episode.get("firedAt").getAsString())));
         browser.awaitText(row + " .cause", text -> text.contains("502"));
+        // checkout's charges: the peer named by the service behind it.
+        browser.awaitText("#alerts-table tr[data-slo='payments-charges'] .cause",
+                text -> text.contains("payments (127.0.0.1:"));
         // Bad calls end with the incident, but their last exports may still come in: compare with a fresh answer.
         awaitSame(() -> String.format(Locale.ROOT, "%,d", episode(web, PAGE_TIER).get("badCalls").getAsLong()),
                 () -> browser.text(browser.element(row + " .bad-calls")), "bad calls of the firing alert");
