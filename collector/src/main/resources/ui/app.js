@@ -5,11 +5,13 @@ import {sloOverview} from './slos.js';
 import {sloDetail} from './slo.js';
 import {callsPage} from './calls.js';
 import {tracesPage} from './traces.js';
+import {alertsPage} from './alerts.js';
 import {traceView} from './trace.js';
 import {getJson} from './api.js';
 
 const REFRESH_MILLIS = 10000;
-const PAGES = {home: homePage, slos: sloOverview, slo: sloDetail, calls: callsPage, traces: tracesPage, trace: traceView};
+const PAGES = {home: homePage, slos: sloOverview, slo: sloDetail, alerts: alertsPage, calls: callsPage, traces: tracesPage,
+    trace: traceView};
 
 let config = {jaegerUi: null};
 /** Only the latest render may fill the page, so a slow answer never overwrites a newer page. */
@@ -47,6 +49,8 @@ async function render() {
 
 async function start() {
     config = await getJson('/api/ui-config').catch(() => config);
+    // A page that changed the URL without a hashchange (dom.js replaceHash) asks for a render.
+    window.addEventListener('callsight:refresh', render);
     window.addEventListener('hashchange', () => {
         document.getElementById('page').replaceChildren();
         render();

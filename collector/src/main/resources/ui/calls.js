@@ -1,7 +1,8 @@
-// Calls: pick service → peer → route and a time range; RED charts, retries and timeouts; any point leads to traces.
-import {el, query, queryLink, table} from './dom.js';
+// Calls: pick service → peer → route and a time range; RED charts, retries and timeouts; any point leads to traces;
+// every route of the service in a sortable table with its trend, retries, timeouts and circuit breaker.
+import {el, query, queryLink, replaceHash, table} from './dom.js';
 import {getJson} from './api.js';
-import {count, lineChart} from './charts.js';
+import {count, lineChart, sparkline} from './charts.js';
 import {millis, number, percent, rate, time} from './format.js';
 
 const RANGES = [['15m', 900], ['1h', 3600], ['6h', 21600], ['24h', 86400], ['7d', 604800]];
@@ -21,8 +22,14 @@ export async function callsPage(parts, parameters) {
         return el('section', {}, el('h1', {}, 'Calls'), el('p', {}, 'No calls recorded yet.'));
     }
     const to = Math.floor(Date.now() / 1000);
-    const series = await getJson('/api/calls/series?' + query({service: chosen.service, peer: chosen.peer,
-        route: chosen.route, from: to - Number(chosen.range), to}));
+    const [series, routeRows, overview] = await Promise.all([
+        getJson('/api/calls/series?' + query({service: chosen.service, peer: chosen.peer, route: chosen.route,
+            from: to - Number(chosen.range), to})),
+        getJson('/api/calls/routes?' + query({service: chosen.service, from: to - Number(chosen.range), to})),
+        getJson('/api/overview?minutes=1440')]);
+    // The service behind each peer, where the stored spans show one.
+    const peerNames = new Map(overview.edges.filter(edge => edge.service === chosen.service && edge.peerService)
+        .map(edge => [edge.peer, edge.peerService]));
     return el('section', {},
         el('h1', {}, 'Calls'),
         form,
@@ -30,8 +37,8 @@ export async function callsPage(parts, parameters) {
         charts(series, chosen),
         el('h2', {}, 'Latest minutes with calls'),
         steps(series, chosen),
-        el('h2', {}, 'Routes'),
-        routes(services, chosen));
+        el('h2', {}, 'Routes of ' + chosen.service + ' in this range'),
+        routes(routeRows, chosen, parameters, peerNames));
 }
 
 /** Three linked selects and a range; changing any of them moves to the matching URL. */
@@ -99,7 +106,8 @@ function steps(series, chosen) {
     if (filled.length === 0) {
         return el('p', {}, 'No calls in this range.');
     }
-    return table(['From', 'Calls', 'Rate', 'Errors', 'p50', 'p95', 'p99', 'Retries', 'Timeouts', ''],
+    return table(['From', 'Calls', 'Rate', 'Errors', 'p50', 'p95', 'p99', 'Retries', 'Timeouts', 'Traces',
+        'Exemplars'],
         filled.map(point => el('tr', {},
             el('td', {}, time(point.t * 1000)), el('td', {class: 'num'}, number(point.calls)),
             el('td', {class: 'num'}, rate(point.ratePerSecond)), el('td', {class: 'num'}, percent(point.errorRatio, 1)),
@@ -107,20 +115,74 @@ function steps(series, chosen) {
             el('td', {class: 'num'}, millis(point.p99)), el('td', {class: 'num'}, number(point.retries)),
             el('td', {class: 'num'}, number(point.timeouts)),
             el('td', {}, el('a', {href: '#/traces?' + traceQuery(chosen, point.t, series.stepSeconds),
-                class: 'example-traces'}, 'traces')))), {id: 'steps-table'});
+                class: 'example-traces'}, 'search')),
+            el('td', {class: 'mono exemplars'}, point.exampleTraceIds.flatMap(id =>
+                [el('a', {href: '#/trace/' + encodeURIComponent(id), class: 'exemplar'}, id.slice(0, 8)), ' '])))),
+        {id: 'steps-table'});
 }
 
-function routes(services, chosen) {
-    const service = services.find(item => item.name === chosen.service);
-    const rows = [];
-    for (const peer of service ? service.peers : []) {
-        for (const route of peer.routes) {
-            rows.push(el('tr', {},
-                el('td', {}, peer.peer), el('td', {}, route.method),
-                el('td', {}, queryLink(route.route, 'calls', {service: chosen.service, peer: peer.peer,
-                    route: route.route, range: chosen.range})),
-                el('td', {class: 'num'}, number(route.calls))));
-        }
+/** Columns of the routes table: heading, sort key, cell. Numbers sort largest first on the first click. */
+const COLUMNS = [
+    ['Kind', 'kind', row => row.kind],
+    ['Peer', 'peer', row => row.peer || '–'],
+    ['Method', 'method', row => row.method],
+    ['Route', 'route', null],
+    ['Calls', 'calls', row => number(row.calls)],
+    ['Rate', 'ratePerSecond', row => rate(row.ratePerSecond)],
+    ['Errors', 'errorRatio', row => percent(row.errorRatio, 1)],
+    ['p99', 'p99', row => millis(row.p99)],
+    ['Retries', 'retries', row => number(row.retries)],
+    ['Timeouts', 'timeouts', row => number(row.timeouts)],
+    ['Refused', 'rejections', row => number(row.rejections)],
+    ['Breaker', 'breaker', null],
+    ['Calls and errors', null, null],
+    ['', null, null],
+];
+const TEXT_KEYS = new Set(['kind', 'peer', 'method', 'route', 'breaker']);
+
+function routes(body, chosen, parameters, peerNames) {
+    if (body.routes.length === 0) {
+        return el('p', {id: 'routes-table'}, 'No calls in this range.');
     }
-    return table(['Peer', 'Method', 'Route', 'Calls (all time)'], rows, {id: 'routes-table'});
+    const sortKey = COLUMNS.some(([, key]) => key && key === parameters.get('sort')) ? parameters.get('sort') : 'calls';
+    const ascending = parameters.get('dir') === 'asc';
+    const value = row => row[sortKey] ?? (TEXT_KEYS.has(sortKey) ? '' : -1);
+    const rows = body.routes.slice().sort((a, b) => {
+        const order = TEXT_KEYS.has(sortKey) ? String(value(a)).localeCompare(String(value(b))) : value(a) - value(b);
+        return (ascending ? order : -order) || a.route.localeCompare(b.route);
+    });
+    const sortBy = key => {
+        const dir = key === sortKey && !ascending ? 'asc' : key !== sortKey && TEXT_KEYS.has(key) ? 'asc' : 'desc';
+        replaceHash('#/calls?' + query(Object.assign({}, chosen, {sort: key, dir})));
+    };
+    const headings = COLUMNS.map(([heading, key]) => !key ? heading : el('button', {type: 'button',
+        class: 'sort' + (key === sortKey ? ' sorted' : ''), 'data-sort': key, onclick: () => sortBy(key)},
+        heading + (key === sortKey ? (ascending ? ' ▲' : ' ▼') : '')));
+    return table(headings, rows.map(row => el('tr', {class: 'route-row ' + (row.breaker === 'open' ? 'bad'
+            : row.errorRatio > 0.05 ? 'bad' : row.errorRatio > 0 || row.breaker === 'half-open' ? 'warn' : 'good'),
+        'data-kind': row.kind, 'data-peer': row.peer || '', 'data-route': row.route},
+        COLUMNS.map(([title, key, cell]) => {
+            if (key === 'peer' && peerNames.has(row.peer)) {
+                return el('td', {class: 'peer'}, peerNames.get(row.peer) + ' (' + row.peer + ')');
+            }
+            if (key === 'route') {
+                return el('td', {class: 'route'}, row.kind === 'client' ? queryLink(row.route, 'calls',
+                    {service: chosen.service, peer: row.peer, route: row.route, range: chosen.range}) : row.route);
+            }
+            if (key === 'breaker') {
+                return el('td', {class: 'breaker'}, row.breaker ? el('span', {class: 'badge ' + ({open: 'bad',
+                    'half-open': 'warn'}[row.breaker] || 'good')}, row.breaker) : '–');
+            }
+            if (title === 'Calls and errors') {
+                return el('td', {class: 'trend'}, sparkline([
+                    {values: row.series.calls, colour: '#2563eb', className: 'calls'},
+                    {values: row.series.errors, colour: '#dc2626', className: 'errors'}],
+                    {title: 'calls (blue) and errors (red) per ' + body.stepSeconds / 60 + ' min'}));
+            }
+            if (!key) {
+                return el('td', {}, el('a', {class: 'route-traces', href: '#/traces?' + query({service: chosen.service,
+                    peer: row.peer, route: row.route, from: body.from, to: body.to})}, 'traces'));
+            }
+            return el('td', {class: (TEXT_KEYS.has(key) ? '' : 'num ') + key}, cell(row));
+        }))), {id: 'routes-table'});
 }

@@ -47,3 +47,12 @@ export function table(headings, rows, attributes = {}) {
         el('thead', {}, el('tr', {}, headings.map(heading => el('th', {}, heading)))),
         el('tbody', {}, rows));
 }
+
+/**
+ * Moves to `hash` without a hashchange (which would blank the page and lose its scroll position) and asks the app
+ * to render it: page state kept in the URL (a selection, a sort order) survives the refresh and can be shared.
+ */
+export function replaceHash(hash) {
+    history.replaceState(null, '', hash);
+    window.dispatchEvent(new Event('callsight:refresh'));
+}

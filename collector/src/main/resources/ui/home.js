@@ -44,7 +44,8 @@ export async function homePage(parts, parameters) {
             + (to ? ' before ' + time(Number(to) * 1000) : '') + ' · ',
             ...[15, 60, 360].map(choice => [el('a', {href: '#/home?minutes=' + choice}, choice + ' min'), ' '])),
         firing.length === 0 ? el('p', {id: 'alerts-firing', class: 'good-note'}, 'No SLO alert firing.')
-            : el('div', {id: 'alerts-firing', class: 'alerts'}, el('h2', {}, 'Firing now'),
+            : el('div', {id: 'alerts-firing', class: 'alerts'}, el('h2', {}, 'Firing now ',
+                el('a', {href: '#/alerts', class: 'muted'}, '(all alerts, causes and example traces)')),
                 table(['SLO', 'Service', 'Alert', 'Since', 'Error budget left'], firing.map(slo => el('tr',
                     {class: health(slo), 'data-slo': slo.name},
                     el('td', {}, pageLink(slo.name, 'slo', slo.name)), el('td', {}, slo.selector.service || '–'),

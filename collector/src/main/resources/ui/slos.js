@@ -1,7 +1,8 @@
-// SLO overview: every SLO, worst first, its row coloured by how it stands.
+// SLO overview: every SLO, worst first, its row coloured by how it stands, with its error-budget burn-down.
 import {el, pageLink, table} from './dom.js';
 import {getJson} from './api.js';
 import {number, percent} from './format.js';
+import {sparkline} from './charts.js';
 
 /**
  * bad: paging or budget spent; warn: ticket, under a quarter of the budget left, or no data (a blind SLO is not a
@@ -38,7 +39,8 @@ export function sliText(slo) {
 }
 
 export async function sloOverview() {
-    const body = await getJson('/api/slos');
+    const [body, history] = await Promise.all([getJson('/api/slos'), getJson('/api/slo-history')]);
+    const burnDowns = new Map(history.slos.map(series => [series.slo, series.points]));
     const slos = body.slos.slice().sort((a, b) =>
         RANK[health(a)] - RANK[health(b)] || (a.errorBudget.remainingRatio ?? 1) - (b.errorBudget.remainingRatio ?? 1)
         || a.name.localeCompare(b.name));
@@ -48,6 +50,7 @@ export async function sloOverview() {
         el('td', {class: 'num sli'}, percent(slo.sliRatio)),
         el('td', {class: 'num target'}, percent(slo.target)),
         el('td', {class: 'num budget'}, budgetBar(slo.errorBudget.remainingRatio)),
+        el('td', {class: 'burn-down'}, burnDown(burnDowns.get(slo.name) || [])),
         el('td', {class: 'alert'}, el('span', {class: 'badge ' + health(slo)}, alertText(slo))),
         el('td', {class: 'num calls'}, number(slo.calls)),
         el('td', {}, slo.window)));
@@ -55,7 +58,7 @@ export async function sloOverview() {
         el('h1', {}, 'Service level objectives'),
         body.problem ? el('p', {class: 'error'}, body.problem) : null,
         slos.length === 0 ? el('p', {}, 'No SLOs defined: start the collector with --slos FILE.') : table(
-            ['SLO', 'SLI', 'SLI now', 'Target', 'Error budget left', 'Alert', 'Calls', 'Window'], rows,
+            ['SLO', 'SLI', 'SLI now', 'Target', 'Error budget left', 'Burn-down', 'Alert', 'Calls', 'Window'], rows,
             {id: 'slo-table'}),
         el('p', {class: 'legend'},
             el('span', {class: 'badge bad'}, 'paging or budget spent'), ' ',
@@ -72,4 +75,14 @@ export function budgetBar(ratio) {
     // CSSOM, not a style attribute: the content security policy allows no inline styles.
     fill.style.width = (Math.max(0, Math.min(1, ratio)) * 100).toFixed(1) + '%';
     return el('span', {class: 'budget-cell'}, el('span', {class: 'bar'}, fill), ' ', percent(ratio, 1));
+}
+
+/** The budget left over the window, from 100 % down (drawn at 0 once spent), its last value in the tooltip. */
+function burnDown(points) {
+    const values = points.map(point => point.budgetRemainingRatio == null ? null : Math.max(0, point.budgetRemainingRatio));
+    const last = points.map(point => point.budgetRemainingRatio).filter(value => value != null).pop();
+    const line = sparkline([{values, colour: last == null || last > 0.25 ? '#059669' : last > 0 ? '#b45309' : '#dc2626'}],
+        {max: 1, title: 'error budget left over the window' + (last == null ? '' : ': ' + percent(last, 1) + ' now')});
+    line.setAttribute('data-points', String(points.length));
+    return line;
 }

@@ -128,8 +128,8 @@ public final class Collector implements AutoCloseable {
             registry.register(new IngestQueueCollector(admission));
             otlpServer = listen(config, config.otlpPort(), listeners.otlp(config.otlpPort(), admission));
             Undertow webServer = listen(config, config.httpPort(), listeners.web(config.httpPort(),
-                    new WebHandler(registry, database, spanStore, rollupStore, callEventStore, monitor, sloStore,
-                            histogram, config.jaegerUi())));
+                    new WebHandler(registry, database, spanStore, rollupStore, callEventStore, breakerStateStore,
+                            monitor, sloStore, histogram, config.jaegerUi())));
             ScheduledExecutorService sloLoop = Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "callsight-slo");
                 thread.setDaemon(true);

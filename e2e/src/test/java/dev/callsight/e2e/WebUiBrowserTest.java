@@ -85,6 +85,24 @@ class WebUiBrowserTest {
             browser.awaitText("#tier-table tr[data-tier='page-fast'] .state", text -> text.equals("firing"));
             browser.screenshot(screenshots.resolve("slo-detail.png"));
 
+            // Alerts: the strict SLO's page-fast tier firing, its bad calls and cause as /api/alerts has them.
+            JsonObject firing = null;
+            for (JsonElement item : json(collector, "/api/alerts").getAsJsonArray("alerts")) {
+                JsonObject alert = item.getAsJsonObject();
+                if (alert.get("slo").getAsString().equals(STRICT_SLO) && alert.get("alert").getAsString().equals("page-fast")) {
+                    firing = alert;
+                }
+            }
+            assertTrue(firing != null && firing.get("firing").getAsBoolean(), String.valueOf(firing));
+            String badCalls = firing.get("badCalls").getAsString();
+            browser.open(ui.resolve("#/alerts"));
+            String alertRow = "#alerts-table tr[data-slo='" + STRICT_SLO + "'][data-alert='page-fast']";
+            browser.awaitText(alertRow + " .state", text -> text.equals("firing"));
+            browser.awaitText(alertRow + " .bad-calls", text -> text.equals(badCalls));
+            browser.awaitText(alertRow + " .cause", text -> text.contains("503"));
+            assertTrue(browser.elements("#alerts-table tr[data-slo='" + RELAXED_SLO + "']").isEmpty(),
+                    "the relaxed SLO never fired");
+
             // Calls: totals as the API computes them over the same hour, four charts, a step leads to its traces.
             browser.open(ui.resolve("#/calls?service=" + SERVICE + "&range=3600"));
             browser.awaitText("#total-calls", text -> text.equals(totals.get("calls").getAsString()));
@@ -123,6 +141,11 @@ class WebUiBrowserTest {
             browser.awaitText("#waterfall .retry", text -> text.equals("retry #1"));
             assertEquals(JAEGER_UI + "/trace/" + retried,
                     browser.attribute(browser.element("#jaeger-link"), "href"));
+            // Its detail panel: the resend count, who retried, and the link to the first attempt.
+            browser.click(browser.element("#waterfall .span:has(.retry)"));
+            browser.awaitText("#span-facts dd[data-fact='Resend count']", text -> text.equals("1"));
+            browser.awaitText("#span-facts dd[data-fact='Retry source']", text -> !text.isEmpty());
+            assertEquals(1, browser.elements("#span-links li").size(), "the link to the first attempt");
             browser.screenshot(screenshots.resolve("trace.png"));
             String timedOut = trace(collector, span -> span.has("route") && span.get("route").getAsString().contains("trickle"));
             browser.open(ui.resolve("#/trace/" + timedOut));
@@ -131,6 +154,8 @@ class WebUiBrowserTest {
             // A span named like markup shows as text, in the trace view and in the search results.
             browser.open(ui.resolve("#/trace/" + XSS_TRACE));
             browser.awaitText("#waterfall .span-name", text -> text.equals(XSS_NAME));
+            browser.click(browser.element("#waterfall .span"));
+            browser.awaitText("#span-attributes", text -> text.contains("<script>alert(2)</script>"));
             browser.open(ui.resolve("#/traces?service=" + SERVICE));
             browser.awaitText("#trace-results tbody", text -> text.contains(XSS_NAME));
             assertEquals(0, browser.script("return document.querySelectorAll('main img, main script').length")

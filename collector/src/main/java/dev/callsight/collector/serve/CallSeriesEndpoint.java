@@ -2,8 +2,10 @@ package dev.callsight.collector.serve;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.callsight.collector.aggregate.CallKey;
 import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
+import dev.callsight.collector.serve.metrics.DurationHistogram;
 import dev.callsight.collector.store.CallEventStore;
 import dev.callsight.collector.store.CallFilter;
 import dev.callsight.collector.store.Database;
@@ -25,8 +27,11 @@ import java.util.List;
  * the last hour), plus totals over the range. {@code kind=client} (the default) is the service's outbound calls,
  * {@code kind=server} the requests it answered, which have no peer. Shape: {@code {"service","kind","peer","route",
  * "from","to","stepSeconds",
- * "points":[{"t","calls","errors","ratePerSecond","errorRatio","p50","p95","p99","retries","timeouts"}],
- * "totals":{...same without t and ratePerSecond}}}; latencies in seconds, null without calls.
+ * "points":[{"t","calls","errors","ratePerSecond","errorRatio","p50","p95","p99","retries","timeouts",
+ * "exampleTraceIds"}],"totals":{...same without t, ratePerSecond and exampleTraceIds}}}; latencies in seconds, null
+ * without calls. A point's example traces are the latest exemplars the collector holds of the matching calls stamped
+ * within a step either side of it (a point is stamped when its data was exported, after its calls), so only recent
+ * points have any.
  */
 final class CallSeriesEndpoint implements HttpHandler {
 
@@ -38,16 +43,21 @@ final class CallSeriesEndpoint implements HttpHandler {
     private static final long MAX_MINUTE_STEP = 5 * MINUTE;
     private static final long MAX_RANGE_SECONDS = 31L * 24 * 3600;
 
+    private static final int EXAMPLES = 3;
+
     private final Database database;
     private final RollupStore rollups;
     private final CallEventStore events;
+    private final DurationHistogram histogram;
     private final JsonResponses json;
     private final Clock clock;
 
-    CallSeriesEndpoint(Database database, RollupStore rollups, CallEventStore events, JsonResponses json, Clock clock) {
+    CallSeriesEndpoint(Database database, RollupStore rollups, CallEventStore events, DurationHistogram histogram,
+            JsonResponses json, Clock clock) {
         this.database = database;
         this.rollups = rollups;
         this.events = events;
+        this.histogram = histogram;
         this.json = json;
         this.clock = clock;
     }
@@ -97,11 +107,21 @@ final class CallSeriesEndpoint implements HttpHandler {
             series.get((int) ((minute.minuteUnixSeconds() - start) / step)).add(minute);
             total.add(minute);
         }
+        // A client's exemplars are mostly on its logical calls (the application's view), so those count too.
+        List<CallKey> calls = histogram.calls(call -> call.serviceName().equals(filter.service())
+                && (call.kind() == filter.kind() || (filter.kind() == CallKind.CLIENT && call.kind() == CallKind.CALL))
+                && (filter.serverAddress() == null || (call.serverAddress().equals(filter.serverAddress())
+                        && call.serverPort() == filter.serverPort()))
+                && (filter.route() == null || call.route().equals(filter.route())));
         JsonArray points = new JsonArray();
         for (Step point : series) {
             JsonObject item = point.toJson();
             item.addProperty("t", point.at);
             item.addProperty("ratePerSecond", (double) point.calls / step);
+            JsonArray examples = new JsonArray();
+            histogram.exampleTraceIds(calls, 0, (point.at - step) * 1000, (point.at + step) * 1000, EXAMPLES)
+                    .forEach(examples::add);
+            item.add("exampleTraceIds", examples);
             points.add(item);
         }
         JsonObject body = new JsonObject();
@@ -122,7 +142,7 @@ final class CallSeriesEndpoint implements HttpHandler {
      * of whole hours, so the hours already folded into hour rows are read as such: a day of a busy service is tens
      * of thousands of minute rows, too many to read while someone waits for a chart.
      */
-    private static long step(long rangeSeconds) {
+    static long step(long rangeSeconds) {
         long minutes = Math.max(1, (rangeSeconds + MINUTE - 1) / MINUTE);
         long step = MINUTE * Math.max(1, (minutes + MAX_POINTS - 1) / MAX_POINTS);
         return step > MAX_MINUTE_STEP ? (step + HOUR - 1) / HOUR * HOUR : step;

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * to now, in at most about 120 steps of whole minutes: per step the calls, bad calls and burn rate (the step's bad
  * share over the error budget), and the error budget left at the step's end counting every call of the window up
  * to then, which is the burn-down. Shape: {@code {"slo","windowStart","from","to","stepSeconds","points":[{"t",
- * "calls","badCalls","burnRate","budgetRemainingRatio"}]}}; ratios are null without calls.
+ * "calls","badCalls","burnRate","budgetRemainingRatio"}]}}; ratios are null without calls. {@link #all()} answers
+ * {@code GET /api/slo-history} with every SLO's, as {@code {"slos":[...]}} (the SLO list's sparklines in one request).
  */
 final class SloHistoryEndpoint implements HttpHandler {
 
@@ -53,6 +54,23 @@ final class SloHistoryEndpoint implements HttpHandler {
         long windowStart = slo.get().window().start(clock.instant()).getEpochSecond();
         TreeMap<Long, long[]> series = database.inTransaction(connection -> read(connection, slo.get(), windowStart, now));
         json.send(exchange, 200, toJson(slo.get(), series, windowStart, now));
+    }
+
+    HttpHandler all() {
+        return exchange -> {
+            long now = clock.instant().getEpochSecond();
+            JsonObject body = database.inTransaction(connection -> {
+                JsonArray slos = new JsonArray();
+                for (SloDefinition slo : monitor.definitions()) {
+                    long windowStart = slo.window().start(clock.instant()).getEpochSecond();
+                    slos.add(toJson(slo, read(connection, slo, windowStart, now), windowStart, now));
+                }
+                JsonObject result = new JsonObject();
+                result.add("slos", slos);
+                return result;
+            });
+            json.send(exchange, 200, body);
+        };
     }
 
     /** Calls and good calls per minute or hour start, in the window. */

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** {@code GET /api/traces/{traceId}}: all stored spans of a trace with their attributes. */
+/** {@code GET /api/traces/{traceId}}: all stored spans of a trace with their attributes, events and links. */
 final class TraceEndpoint implements HttpHandler {
 
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
@@ -81,6 +81,8 @@ final class TraceEndpoint implements HttpHandler {
         object.add("http", http);
         object.add("attributes", JsonParser.parseString(span.attributesJson()));
         object.add("resourceAttributes", JsonParser.parseString(span.resourceAttributesJson()));
+        object.add("events", JsonParser.parseString(span.eventsJson()));
+        object.add("links", JsonParser.parseString(span.linksJson()));
         return object;
     }
 }

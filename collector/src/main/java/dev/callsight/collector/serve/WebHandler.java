@@ -3,6 +3,7 @@ package dev.callsight.collector.serve;
 import dev.callsight.collector.serve.metrics.DurationHistogram;
 import dev.callsight.collector.slo.BudgetBreakdown;
 import dev.callsight.collector.slo.SloMonitor;
+import dev.callsight.collector.store.BreakerStateStore;
 import dev.callsight.collector.store.CallEventStore;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
@@ -32,10 +33,12 @@ public final class WebHandler implements HttpHandler {
 
     /** @param jaegerUi the Jaeger UI the web UI links traces to, or null */
     public WebHandler(CollectorRegistry registry, Database database, SpanStore spanStore, RollupStore rollupStore,
-            CallEventStore callEventStore, SloMonitor sloMonitor, SloStore sloStore, DurationHistogram histogram,
-            URI jaegerUi) {
+            CallEventStore callEventStore, BreakerStateStore breakerStateStore, SloMonitor sloMonitor, SloStore sloStore,
+            DurationHistogram histogram, URI jaegerUi) {
         Clock clock = Clock.systemUTC();
         SloEndpoint slos = new SloEndpoint(sloMonitor, database, sloStore, json);
+        BudgetBreakdown breakdown = new BudgetBreakdown(rollupStore);
+        SloHistoryEndpoint history = new SloHistoryEndpoint(sloMonitor, database, rollupStore, json, clock);
         JsonObject uiConfig = new JsonObject();
         uiConfig.addProperty("jaegerUi", jaegerUi == null ? null : jaegerUi.toString().replaceAll("/+$", ""));
         HttpHandler routes = new JaegerQueryApi(database, spanStore, clock).addRoutes(Handlers.routing())
@@ -45,14 +48,18 @@ public final class WebHandler implements HttpHandler {
                 .get("/api/traces/{traceId}", blocking(new TraceEndpoint(database, spanStore, json)))
                 .get("/api/search", blocking(new SpanSearchEndpoint(database, spanStore, json, clock)))
                 .get("/api/calls/series", blocking(
-                        new CallSeriesEndpoint(database, rollupStore, callEventStore, json, clock)))
+                        new CallSeriesEndpoint(database, rollupStore, callEventStore, histogram, json, clock)))
+                .get("/api/calls/routes", blocking(
+                        new CallRoutesEndpoint(database, rollupStore, callEventStore, breakerStateStore, json, clock)))
                 .get("/api/ui-config", exchange -> json.send(exchange, 200, uiConfig))
                 .get("/api/slos", slos.list())
                 .get(SLO_PATH + "{name}", blocking(slos.one()))
                 .get(SLO_PATH + "{name}/breakdown", blocking(new SloBreakdownEndpoint(sloMonitor, database,
-                        new BudgetBreakdown(rollupStore), histogram, json, clock)))
-                .get(SLO_PATH + "{name}/history", blocking(new SloHistoryEndpoint(sloMonitor, database,
-                        rollupStore, json, clock)))
+                        breakdown, histogram, json, clock)))
+                .get(SLO_PATH + "{name}/history", blocking(history))
+                .get("/api/slo-history", blocking(history.all()))
+                .get("/api/alerts", blocking(new AlertsEndpoint(sloMonitor, database, sloStore, breakdown,
+                        histogram, json, clock)))
                 .get("/api/overview", blocking(new OverviewEndpoint(database, rollupStore, json, clock)))
                 .get("/api/rules", new RulesEndpoint(sloMonitor, new PrometheusRules()))
                 .setFallbackHandler(exchange -> json.error(exchange, 404, "unknown path " + exchange.getRequestPath()))

@@ -48,10 +48,28 @@ public final class CallEventStore {
 
     /** Totals over all minutes per event key. */
     public List<CallEventTotal> totals(Connection connection) throws SQLException {
-        List<CallEventTotal> totals = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement("SELECT " + KEY_COLUMNS + ", SUM(event_count) "
-                + "FROM call_event_minute GROUP BY " + KEY_COLUMNS + " ORDER BY " + KEY_COLUMNS);
-                ResultSet rows = query.executeQuery()) {
+                + "FROM call_event_minute GROUP BY " + KEY_COLUMNS + " ORDER BY " + KEY_COLUMNS)) {
+            return totals(query);
+        }
+    }
+
+    /** The totals of one service's policy events in the minutes of {@code [fromUnixSeconds, toUnixSeconds)}. */
+    public List<CallEventTotal> totals(Connection connection, String service, long fromUnixSeconds,
+            long toUnixSeconds) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + KEY_COLUMNS + ", SUM(event_count) "
+                + "FROM call_event_minute WHERE service_name = ? AND minute_unix_s >= ? AND minute_unix_s < ? "
+                + "GROUP BY " + KEY_COLUMNS + " ORDER BY " + KEY_COLUMNS)) {
+            query.setString(1, service);
+            query.setLong(2, fromUnixSeconds);
+            query.setLong(3, toUnixSeconds);
+            return totals(query);
+        }
+    }
+
+    private static List<CallEventTotal> totals(PreparedStatement query) throws SQLException {
+        List<CallEventTotal> totals = new ArrayList<>();
+        try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 // Policy events are the agent's outbound calls only.
                 CallSite site = new CallSite(rows.getString(1), rows.getString(2), rows.getInt(3), rows.getString(4),

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** SLO alert state, alert history and daily compliance. */
@@ -70,6 +71,25 @@ public final class SloStore {
                 }
             }
         }
+        return events;
+    }
+
+    /** Every SLO's alert events at or after {@code sinceUnixMs}, oldest first, at most {@code limit} (the newest). */
+    public List<SloAlertEvent> alertEventsSince(Connection connection, long sinceUnixMs, int limit)
+            throws SQLException {
+        List<SloAlertEvent> events = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT slo, alert, severity, firing, at_unix_ms, "
+                + "burn_rates FROM slo_alert_event WHERE at_unix_ms >= ? ORDER BY at_unix_ms DESC, id DESC LIMIT ?")) {
+            query.setLong(1, sinceUnixMs);
+            query.setInt(2, limit);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    events.add(new SloAlertEvent(rows.getString(1), rows.getString(2), rows.getString(3),
+                            rows.getBoolean(4), Instant.ofEpochMilli(rows.getLong(5)), rows.getString(6)));
+                }
+            }
+        }
+        Collections.reverse(events);
         return events;
     }
 

@@ -154,6 +154,40 @@ class SloServeTest {
             assertEquals(1 - 50 / 1.1, points.get(points.size() - 1).getAsJsonObject().get("budgetRemainingRatio")
                     .getAsDouble(), 1e-9, burnDown.toString());
             assertEquals(404, Http.get(collector.webEndpoint() + "/api/slos/nope/history").statusCode());
+            JsonObject allHistory = JsonParser.parseString(Http.get(collector.webEndpoint() + "/api/slo-history")
+                    .body()).getAsJsonObject().getAsJsonArray("slos").get(0).getAsJsonObject();
+            assertEquals(points, allHistory.getAsJsonArray("points"), allHistory.toString());
+
+            // The alerts: every burn tier firing, each with the 500s as its cause and the failed call's trace.
+            JsonObject alerts = JsonParser.parseString(Http.get(collector.webEndpoint() + "/api/alerts").body())
+                    .getAsJsonObject();
+            assertEquals(4, alerts.get("firing").getAsLong(), alerts.toString());
+            JsonObject firing = alerts.getAsJsonArray("alerts").get(0).getAsJsonObject();
+            assertEquals(List.of("users", "page", "true", "50", "500"), List.of(firing.get("slo").getAsString(),
+                    firing.get("severity").getAsString(), firing.get("firing").getAsString(),
+                    firing.get("badCalls").getAsString(), firing.getAsJsonObject("topCause").get("statusCode")
+                            .getAsString()), firing.toString());
+            assertFalse(firing.has("resolvedAt"), firing.toString());
+            assertEquals(FAILED_TRACE, firing.getAsJsonArray("exampleTraceIds").get(0).getAsString());
+            assertEquals(2, firing.getAsJsonArray("windows").size(), firing.toString());
+            assertEquals(400, Http.get(collector.webEndpoint() + "/api/alerts?since=x").statusCode());
+
+            // The route's calls, errors and per-step series.
+            JsonObject route = JsonParser.parseString(Http.get(collector.webEndpoint()
+                    + "/api/calls/routes?service=checkout").body()).getAsJsonObject().getAsJsonArray("routes").get(0)
+                    .getAsJsonObject();
+            assertEquals(List.of("client", "users.internal:8443", "/users/{id}", "110", "50"), List.of(
+                    route.get("kind").getAsString(), route.get("peer").getAsString(), route.get("route").getAsString(),
+                    route.get("calls").getAsString(), route.get("errors").getAsString()), route.toString());
+            long seriesCalls = 0;
+            for (JsonElement step : route.getAsJsonObject("series").getAsJsonArray("calls")) {
+                seriesCalls += step.getAsLong();
+            }
+            assertEquals(110, seriesCalls, route.toString());
+            assertEquals(400, Http.get(collector.webEndpoint() + "/api/calls/routes").statusCode());
+            // The failed call's exemplar is an example trace of its minute in the call series.
+            String series = Http.get(collector.webEndpoint() + "/api/calls/series?service=checkout").body();
+            assertTrue(series.contains("\"exampleTraceIds\":[\"" + FAILED_TRACE + "\"]"), series);
 
             // The overview: checkout's calls to the peer, which no stored span names a service for.
             JsonObject overview = JsonParser.parseString(Http.get(collector.webEndpoint() + "/api/overview")

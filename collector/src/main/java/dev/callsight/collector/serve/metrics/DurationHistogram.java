@@ -1,7 +1,6 @@
 package dev.callsight.collector.serve.metrics;
 
 import dev.callsight.collector.aggregate.CallKey;
-import dev.callsight.collector.aggregate.CallKind;
 import dev.callsight.collector.aggregate.CallTotal;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.aggregate.DurationExemplar;
@@ -13,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * {@code http_client_request_duration_seconds}, {@code http_server_request_duration_seconds} and
@@ -45,6 +45,11 @@ public final class DurationHistogram extends Collector {
             totals.merge(added.call(), added, DurationHistogram::sum);
         }
         newExemplars.stream().filter(exemplar -> totals.containsKey(exemplar.call())).forEach(exemplars::offer);
+    }
+
+    /** The calls this histogram has a series for that pass {@code match}. */
+    public List<CallKey> calls(Predicate<CallKey> match) {
+        return totals.keySet().stream().filter(match).toList();
     }
 
     /**
