@@ -65,19 +65,22 @@ class PolicyEnforcementTest {
                 call("jdk", "GET", "/fail-then-ok/2/jdk"),
                 call("jdk-async", "GET", "/fail-then-ok/2/async"),
                 call("jdk", "POST", "/fail-then-ok/1/post"),
-                call("urlconnection", "GET", "/fail-then-ok/1/urlconnection"),
+                call("urlconnection", "GET", "/fail-then-ok/2/urlconnection"),
+                call("urlconnection", "POST", "/fail-then-ok/1/urlconnection-post"),
                 call("jdk", "GET", "/retry-after/1/jdk"));
 
-        assertEquals(List.of("200", "200", "503", "503", "200"), statuses(app), app::describe);
+        assertEquals(List.of("200", "200", "503", "200", "503", "200"), statuses(app), app::describe);
         assertEquals(3, upstream.requests("/fail-then-ok/2/jdk").size());
         assertEquals(3, upstream.requests("/fail-then-ok/2/async").size());
         assertEquals(1, upstream.requests("/fail-then-ok/1/post").size(), "a POST without Idempotency-Key is not retried");
-        assertEquals(1, upstream.requests("/fail-then-ok/1/urlconnection").size(),
-                "an HttpURLConnection is one request; the agent cannot resend it");
+        assertEquals(3, upstream.requests("/fail-then-ok/2/urlconnection").size(),
+                "an HttpURLConnection GET is resent on new connections");
+        assertEquals(1, upstream.requests("/fail-then-ok/1/urlconnection-post").size(),
+                "an HttpURLConnection POST is not retried");
         assertEquals(2, upstream.requests("/retry-after/1/jdk").size());
-        assertTrue(millis(app, 4) >= 1000, "Retry-After: 1 is waited for: " + app.describe());
+        assertTrue(millis(app, 5) >= 1000, "Retry-After: 1 is waited for: " + app.describe());
 
-        for (String path : List.of("/fail-then-ok/2/jdk", "/fail-then-ok/2/async")) {
+        for (String path : List.of("/fail-then-ok/2/jdk", "/fail-then-ok/2/async", "/fail-then-ok/2/urlconnection")) {
             List<JsonObject> attempts = attemptsOf(path, 3);
             assertEquals(List.of("503", "503", "200"), attempts.stream()
                     .map(span -> CollectorProcess.attribute(span, "http.response.status_code")).toList());
@@ -94,7 +97,7 @@ class PolicyEnforcementTest {
                         "without a parent span, later attempts hang under the first");
             }
         }
-        awaitCounter("callsight_http_client_retries_total", "policy-retries", Map.of("reason", "503", "source", "agent"), 5);
+        awaitCounter("callsight_http_client_retries_total", "policy-retries", Map.of("reason", "503", "source", "agent"), 7);
     }
 
     @Test
