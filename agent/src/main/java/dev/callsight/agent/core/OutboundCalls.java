@@ -80,6 +80,17 @@ public final class OutboundCalls {
         return call;
     }
 
+    /**
+     * The policy a request would begin under, for a client that fixes its timeouts when the
+     * request is built, before the call begins.
+     */
+    public Policy policyFor(ClientRequest request) {
+        URI uri = request.uri();
+        String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
+        return policies.policyFor(method, uri.getHost() == null ? "" : uri.getHost(), (int) HttpClientTracer.portOf(uri),
+                uri.getRawPath());
+    }
+
     /** The policy for requests no narrower policy matches, for settings a client fixes when it is built. */
     public Policy catchAllPolicy() {
         return policies.catchAll();
