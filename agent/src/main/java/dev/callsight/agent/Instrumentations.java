@@ -14,6 +14,7 @@ import dev.callsight.agent.instrumentation.okhttp.OkHttpModule;
 import dev.callsight.agent.instrumentation.reactornetty.ReactorNettyClientModule;
 import dev.callsight.agent.instrumentation.reactornetty.ReactorNettyServerModule;
 import dev.callsight.agent.instrumentation.urlconnection.UrlConnectionModule;
+import dev.callsight.agent.instrumentation.webflux.WebFluxModule;
 import java.util.List;
 
 /** Every client and server library the agent instruments; adding a library adds its module here. */
@@ -28,6 +29,6 @@ public final class Instrumentations {
 
     public static List<ServerModule> servers() {
         return List.of(new JavaxServletModule(), new JakartaServletModule(), new JdkHttpServerModule(),
-                new ReactorNettyServerModule());
+                new ReactorNettyServerModule(), new WebFluxModule());
     }
 }

@@ -22,6 +22,7 @@ public final class Hooks {
             new PerOrigin<>(ReactorNettyClientHook.NONE);
     private static final PerOrigin<ReactorNettyServerHook> reactorNettyServer =
             new PerOrigin<>(ReactorNettyServerHook.NONE);
+    private static final PerOrigin<WebFluxHook> webFlux = new PerOrigin<>(WebFluxHook.NONE);
     private static final PerOrigin<ServerHook> javaxServlet = new PerOrigin<>(ServerHook.NONE);
     private static final PerOrigin<ServerHook> jakartaServlet = new PerOrigin<>(ServerHook.NONE);
     private static volatile ServerHook jdkHttpServer = ServerHook.NONE;
@@ -68,6 +69,14 @@ public final class Hooks {
 
     public static void installReactorNettyServer(Function<Class<?>, ReactorNettyServerHook> glue) {
         reactorNettyServer.install(glue);
+    }
+
+    public static WebFluxHook webFlux(Class<?> origin) {
+        return webFlux.get(origin);
+    }
+
+    public static void installWebFlux(Function<Class<?>, WebFluxHook> glue) {
+        webFlux.install(glue);
     }
 
     public static ServerHook javaxServlet(Class<?> origin) {

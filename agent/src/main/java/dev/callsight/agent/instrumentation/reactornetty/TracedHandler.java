@@ -1,6 +1,7 @@
 package dev.callsight.agent.instrumentation.reactornetty;
 
 import dev.callsight.agent.core.AgentLog;
+import dev.callsight.agent.core.FrameworkRoute;
 import dev.callsight.agent.core.HostHeader;
 import dev.callsight.agent.core.HttpServerTracer;
 import dev.callsight.agent.core.RequestHeaders;
@@ -22,7 +23,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * away). A request is handled across event-loop callbacks rather than on one thread, so its
  * context is current while the handler assembles and subscribes its chain, and travels with
  * the chain in the subscriber context, where the client glue finds it for calls made later on
- * other threads.
+ * other threads. Reactor Netty knows no routes: a framework's glue may name the matched one
+ * ({@link FrameworkRoute}, Spring WebFlux's best matching pattern), else the path is templated.
  */
 final class TracedHandler implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
@@ -46,8 +48,10 @@ final class TracedHandler implements BiFunction<HttpServerRequest, HttpServerRes
             AgentLog.warn("could not trace a Reactor Netty request", agentFault);
             return handler.apply(request, response);
         }
+        FrameworkRoute route = new FrameworkRoute();
+        Context context = route.storeIn(call.context());
         Publisher<Void> handled;
-        try {
+        try (Scope scope = context.makeCurrent()) {
             handled = handler.apply(request, response);
         } catch (RuntimeException | Error thrown) {
             call.detach();
@@ -55,17 +59,16 @@ final class TracedHandler implements BiFunction<HttpServerRequest, HttpServerRes
             throw thrown;
         }
         call.detach();
-        Context context = call.context();
         Publisher<Void> underContext = subscriber -> {
             try (Scope scope = context.makeCurrent()) {
                 handled.subscribe(subscriber);
             }
         };
         return Mono.from(underContext)
-                .doOnSuccess(done -> tracer.end(call, response.status().code(), null))
+                .doOnSuccess(done -> tracer.end(call, response.status().code(), null, route.get()))
                 .doOnError(failed -> tracer.end(call, response.hasSentHeaders() ? response.status().code()
-                        : INTERNAL_ERROR, failed))
-                .doOnCancel(() -> tracer.end(call, response.status().code(), null))
+                        : INTERNAL_ERROR, failed, route.get()))
+                .doOnCancel(() -> tracer.end(call, response.status().code(), null, route.get()))
                 .contextWrite(subscriberContext -> subscriberContext.put(ReactorContextKeys.SERVER_CONTEXT, context));
     }
 
