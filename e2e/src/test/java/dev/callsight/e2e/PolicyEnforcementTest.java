@@ -244,14 +244,28 @@ class PolicyEnforcementTest {
                 "  - match: { host: 127.0.0.1, path: \"/reset/**\" }",
                 "    retry: { maxAttempts: 2, initialBackoff: 10ms, on: [io_error] }"),
                 "jdk|GET|http://127.0.0.1:" + closedPort + "/refused",
-                call("jdk", "GET", "/reset/jdk"));
+                call("jdk", "GET", "/reset/jdk"),
+                "urlconnection|GET|http://127.0.0.1:" + closedPort + "/refused-urlconnection");
 
         List<String> errors = app.errors();
-        assertEquals(2, errors.size(), app::describe);
+        assertEquals(3, errors.size(), app::describe);
         assertTrue(errors.get(0).contains("ConnectException"), errors.get(0));
+        assertTrue(errors.get(2).contains("ConnectException"), "the last attempt's failure: " + errors.get(2));
         assertEquals(2, upstream.requests("/reset/jdk").size(), "a reset mid-response is retried once");
         List<JsonObject> resets = attemptsOf("/reset/jdk", 2);
         assertEquals("io_error", CollectorProcess.attribute(resets.get(1), "callsight.retry.reason"));
+        List<JsonObject> refused = Eventually.get(() -> {
+            List<JsonObject> attempts = CollectorSpans.spansOfService(collector, "policy-failures").stream()
+                    .filter(span -> CollectorProcess.attribute(span, "url.full").endsWith("/refused-urlconnection"))
+                    .sorted(Comparator.comparingLong(span -> span.get("startTimeUnixNano").getAsLong())).toList();
+            return attempts.size() >= 3 ? attempts : null;
+        }, "three attempts of the refused HttpURLConnection call", PATIENCE);
+        assertEquals(3, refused.size(), "an HttpURLConnection that cannot connect is retried on new connections");
+        for (int resend = 1; resend <= 2; resend++) {
+            assertEquals(Integer.toString(resend), CollectorProcess.attribute(refused.get(resend), "http.request.resend_count"));
+            assertEquals("agent", CollectorProcess.attribute(refused.get(resend), "callsight.retry.source"));
+            assertEquals("connect_error", CollectorProcess.attribute(refused.get(resend), "callsight.retry.reason"));
+        }
     }
 
     @Test
