@@ -16,7 +16,7 @@ public final class FrameworkRoute {
     private volatile Supplier<String> matched;
 
     /** The request's context with this in it. */
-    public Context storeIn(Context context) {
+    Context storeIn(Context context) {
         return context.with(KEY, this);
     }
 

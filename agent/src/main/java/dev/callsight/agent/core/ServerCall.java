@@ -33,9 +33,12 @@ public final class ServerCall {
         return span;
     }
 
-    /** The request's context: its span and the caller's baggage, for a server that hands it along a reactive chain. */
-    public Context context() {
-        return context;
+    /**
+     * The request's context (its span and the caller's baggage) for a server that carries it
+     * along a reactive chain, with the holder a framework's glue names the matched route in.
+     */
+    public CarriedContext carried(FrameworkRoute route) {
+        return new CarriedContext(route.storeIn(context));
     }
 
     Attributes metricAttributes() {

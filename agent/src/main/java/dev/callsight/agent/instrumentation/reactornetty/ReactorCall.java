@@ -1,15 +1,13 @@
 package dev.callsight.agent.instrumentation.reactornetty;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
+import dev.callsight.agent.core.CarriedContext;
 import dev.callsight.agent.core.ClientCall;
 import dev.callsight.agent.core.ClientRequest;
 import dev.callsight.agent.core.LogicalCall;
 import dev.callsight.agent.core.OutboundCalls;
 import dev.callsight.agent.core.RetrySource;
 import dev.callsight.agent.core.TimeoutKind;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -18,7 +16,6 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
-import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
 /**
@@ -58,9 +55,10 @@ final class ReactorCall {
     static Mono<? extends Connection> around(Mono<? extends Connection> connection, OutboundCalls calls,
             ClientRequest request) {
         return Mono.deferContextual(view -> {
+            Object carried = view.getOrDefault(ReactorContextKeys.SERVER_CONTEXT, null);
             LogicalCall logical;
-            try (Scope scope = parentOf(view).makeCurrent()) {
-                logical = calls.begin(request);
+            try {
+                logical = calls.begin(request, carried instanceof CarriedContext ? (CarriedContext) carried : null);
             } catch (CallRejectedException rejected) {
                 return Mono.error(rejected);
             }
@@ -77,14 +75,6 @@ final class ReactorCall {
                     .doOnCancel(call::cancelled)
                     .contextWrite(context -> context.put(ReactorContextKeys.CLIENT_CALL, call));
         });
-    }
-
-    /** The thread's context where it has a span; otherwise the server request's, which the reactive chain carries. */
-    private static Context parentOf(ContextView view) {
-        Context current = Context.current();
-        Object server = view.getOrDefault(ReactorContextKeys.SERVER_CONTEXT, null);
-        return Span.fromContext(current).getSpanContext().isValid() || !(server instanceof Context)
-                ? current : (Context) server;
     }
 
     /** doOnRequest: an attempt goes out; its context headers are written as the request head is. */

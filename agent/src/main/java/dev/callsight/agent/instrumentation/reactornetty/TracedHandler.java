@@ -1,6 +1,7 @@
 package dev.callsight.agent.instrumentation.reactornetty;
 
 import dev.callsight.agent.core.AgentLog;
+import dev.callsight.agent.core.CarriedContext;
 import dev.callsight.agent.core.FrameworkRoute;
 import dev.callsight.agent.core.HostHeader;
 import dev.callsight.agent.core.HttpServerTracer;
@@ -8,8 +9,6 @@ import dev.callsight.agent.core.RequestHeaders;
 import dev.callsight.agent.core.ServerCall;
 import dev.callsight.agent.core.ServerRequest;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import java.net.InetSocketAddress;
 import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
@@ -49,9 +48,9 @@ final class TracedHandler implements BiFunction<HttpServerRequest, HttpServerRes
             return handler.apply(request, response);
         }
         FrameworkRoute route = new FrameworkRoute();
-        Context context = route.storeIn(call.context());
+        CarriedContext context = call.carried(route);
         Publisher<Void> handled;
-        try (Scope scope = context.makeCurrent()) {
+        try (CarriedContext.Attached attached = context.attach()) {
             handled = handler.apply(request, response);
         } catch (RuntimeException | Error thrown) {
             call.detach();
@@ -60,7 +59,7 @@ final class TracedHandler implements BiFunction<HttpServerRequest, HttpServerRes
         }
         call.detach();
         Publisher<Void> underContext = subscriber -> {
-            try (Scope scope = context.makeCurrent()) {
+            try (CarriedContext.Attached attached = context.attach()) {
                 handled.subscribe(subscriber);
             }
         };
