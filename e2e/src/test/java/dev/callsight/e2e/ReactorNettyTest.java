@@ -51,7 +51,11 @@ class ReactorNettyTest {
                 "  - match: { host: 127.0.0.1, path: \"/fail-then-ok/**\" }",
                 "    retry: { maxAttempts: 3, initialBackoff: 20ms, on: [503] }",
                 "  - match: { host: 127.0.0.1, path: \"/hang/**\" }",
-                "    timeouts: { deadline: 1s }"));
+                "    timeouts: { deadline: 1s }",
+                "  - match: { host: 127.0.0.1, path: \"/slow/**\" }",
+                "    timeouts: { read: 300ms }",
+                "  - match: { host: 127.0.0.1, path: \"/status/500/**\" }",
+                "    circuitBreaker: { failureRateThreshold: 50%, minimumCalls: 4, window: 30s, openFor: 30s, halfOpenCalls: 1 }"));
         String release = ClientLibraries.releasesOf("reactor-netty").get(0);
         gateway = InstrumentedServer.start(Path.of(System.getProperty("java.home")),
                 InstrumentedApp.exportingTo(collector, SERVICE), List.of("-Dcallsight.config=" + policies),
@@ -155,6 +159,36 @@ class ReactorNettyTest {
                 "client span of the hung call", PATIENCE);
         assertEquals("deadline", CollectorProcess.attribute(client, "callsight.timeout.kind"));
         assertEquals("java.util.concurrent.TimeoutException", CollectorProcess.attribute(client, "error.type"));
+    }
+
+    @Test
+    void thePolicysReadTimeoutIsTheClientsResponseTimeout() throws Exception {
+        long start = System.nanoTime();
+
+        HttpResponse<String> answer = get("/gw/slow/3000/gateway", "00-4bf92f3577b34da6a3ce929d0e0e0004-00f067aa0ba902b7-01");
+
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertEquals(504, answer.statusCode(), gateway::describe);
+        assertEquals("io.netty.handler.timeout.ReadTimeoutException", answer.body());
+        assertTrue(millis >= 280 && millis < 2500, "ended by the 300 ms read timeout: " + millis + " ms");
+    }
+
+    @Test
+    void anOpenCircuitIsAnErrorSignalAndTheUpstreamSeesNothing() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            assertEquals(500, get("/gw/status/500/breaker", "00-4bf92f3577b34da6a3ce929d0e0e0005-00f067aa0ba902b7-01")
+                    .statusCode(), gateway::describe);
+        }
+        String trace = "4bf92f3577b34da6a3ce929d0e0e0006";
+
+        HttpResponse<String> refused = get("/gw/status/500/breaker", "00-" + trace + "-00f067aa0ba902b7-01");
+
+        assertEquals(504, refused.statusCode(), gateway::describe);
+        assertEquals("dev.callsight.agent.bootstrap.CallRejectedException", refused.body());
+        assertEquals(4, upstream.requests("/status/500/breaker").size());
+        JsonObject client = Eventually.get(() -> CollectorSpans.only(collector.spans(trace), "CLIENT"),
+                "client span of the refused call", PATIENCE);
+        assertEquals("circuit_open", CollectorProcess.attribute(client, "error.type"));
     }
 
     private static HttpResponse<String> get(String path, String traceparent) throws Exception {
