@@ -48,6 +48,7 @@ public final class UrlConnectionModule implements InstrumentationModule {
                         .advice(namedOneOf("getOutputStream", "getInputStream", "getResponseCode")
                                 .and(concrete()).and(takesArguments(0)), RequestAdvice.class.getName())
                         .advice(namedOneOf(RESPONSE_READERS).and(concrete()), ResponseAdvice.class.getName())
+                        .advice(named("disconnect").and(concrete()).and(takesArguments(0)), DisconnectAdvice.class.getName())
                         .advice(namedOneOf("setRequestProperty", "addRequestProperty").and(concrete())
                                 .and(takesArguments(String.class, String.class)), HeaderAdvice.class.getName()));
     }
@@ -133,6 +134,18 @@ public final class UrlConnectionModule implements InstrumentationModule {
                 } catch (Throwable outcome) {
                     thrown = outcome;
                 }
+            }
+        }
+    }
+
+    /** disconnect: the connection that answered in place of this one is let go of too. */
+    public static final class DisconnectAdvice {
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void onExit(@Advice.This HttpURLConnection connection) {
+            HttpURLConnection replacement = Hooks.urlConnection().replacement(connection);
+            if (replacement != null) {
+                replacement.disconnect();
             }
         }
     }
