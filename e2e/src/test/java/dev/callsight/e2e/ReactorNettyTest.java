@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A gateway on Reactor Netty (its HttpServer routing through its HttpClient, copying the inbound
@@ -40,6 +42,7 @@ class ReactorNettyTest {
     private static FaultyUpstream upstream;
     private static CollectorProcess collector;
     private static InstrumentedServer gateway;
+    private static Path policyFile;
     private static final HttpClient caller = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
@@ -56,11 +59,15 @@ class ReactorNettyTest {
                 "    timeouts: { read: 300ms }",
                 "  - match: { host: 127.0.0.1, path: \"/status/500/**\" }",
                 "    circuitBreaker: { failureRateThreshold: 50%, minimumCalls: 4, window: 30s, openFor: 30s, halfOpenCalls: 1 }"));
+        policyFile = policies;
+        gateway = start(Path.of(System.getProperty("java.home")), SERVICE);
+    }
+
+    private static InstrumentedServer start(Path javaHome, String service) throws Exception {
         String release = ClientLibraries.releasesOf("reactor-netty").get(0);
-        gateway = InstrumentedServer.start(Path.of(System.getProperty("java.home")),
-                InstrumentedApp.exportingTo(collector, SERVICE), List.of("-Dcallsight.config=" + policies),
-                ClientLibraries.jarsOf(release), ReactorGatewayApp.class.getName(),
-                List.of(upstream.uri("").toString()));
+        return InstrumentedServer.start(javaHome, InstrumentedApp.exportingTo(collector, service),
+                List.of("-Dcallsight.config=" + policyFile), ClientLibraries.jarsOf(release),
+                ReactorGatewayApp.class.getName(), List.of(upstream.uri("").toString()));
     }
 
     @AfterAll
@@ -76,15 +83,22 @@ class ReactorNettyTest {
         }
     }
 
-    @Test
-    void theInboundTraceIsContinuedByAServerSpanAndAClientSpanOfTheGatewaysOwn() throws Exception {
-        String trace = "4bf92f3577b34da6a3ce929d0e0e0001";
+    /** On every JDK the agent supports, with a gateway of its own. */
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void theInboundTraceIsContinuedByAServerSpanAndAClientSpanOfTheGatewaysOwn(Path javaHome) throws Exception {
+        // A trace of its own per JDK; the other tests' traces end in 000N.
+        String trace = "4bf92f3577b34da6a3ce929d0e0f" + String.format("%04x", javaHome.getFileName().toString().hashCode() & 0xffff);
         String inboundParent = "00f067aa0ba902b7";
-
-        HttpResponse<String> answer = get("/gw/ok/traced", "00-" + trace + "-" + inboundParent + "-01");
-
-        assertEquals(200, answer.statusCode(), gateway::describe);
-        List<FaultyUpstream.Seen> seen = upstream.requests("/ok/traced");
+        String path = "/ok/traced/" + javaHome.getFileName();
+        HttpResponse<String> answer;
+        try (InstrumentedServer own = start(javaHome, SERVICE + "-" + javaHome.getFileName())) {
+            answer = caller.send(HttpRequest.newBuilder(own.uri("/gw" + path))
+                    .header("traceparent", "00-" + trace + "-" + inboundParent + "-01").timeout(Duration.ofSeconds(20))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), own::describe);
+        }
+        List<FaultyUpstream.Seen> seen = upstream.requests(path);
         assertEquals(1, seen.size());
         Matcher outgoing = CollectorSpans.TRACEPARENT.matcher(String.valueOf(seen.get(0).traceparent()));
         assertTrue(outgoing.matches(), seen.get(0).traceparent());
@@ -96,14 +110,18 @@ class ReactorNettyTest {
         JsonObject server = CollectorSpans.only(spans, "SERVER");
         JsonObject client = CollectorSpans.only(spans, "CLIENT");
         assertEquals(inboundParent, server.get("parentSpanId").getAsString());
-        assertEquals("GET /gw/ok/traced", server.get("name").getAsString());
+        assertEquals("GET /gw/ok/traced/" + javaHome.getFileName(), server.get("name").getAsString());
         assertEquals("200", CollectorProcess.attribute(server, "http.response.status_code"));
         assertEquals(server.get("spanId").getAsString(), client.get("parentSpanId").getAsString(),
                 "the outbound call is a child of the request's span");
         assertEquals(outgoing.group(2), client.get("spanId").getAsString(), "the upstream saw the client span's id");
-        assertEquals(upstream.uri("/ok/traced").toString(), CollectorProcess.attribute(client, "url.full"));
+        assertEquals(upstream.uri(path).toString(), CollectorProcess.attribute(client, "url.full"));
         assertEquals("200", CollectorProcess.attribute(client, "http.response.status_code"));
         assertEquals("1.1", CollectorProcess.attribute(client, "network.protocol.version"));
+    }
+
+    static List<Path> javaHomes() {
+        return Jvm.javaHomes();
     }
 
     @Test
