@@ -1,6 +1,7 @@
 package dev.callsight.agent.instrumentation.reactornetty;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
+import dev.callsight.agent.core.AgentLog;
 import dev.callsight.agent.core.CarriedContext;
 import dev.callsight.agent.core.ClientCall;
 import dev.callsight.agent.core.ClientRequest;
@@ -61,6 +62,9 @@ final class ReactorCall {
                 logical = calls.begin(request, carried instanceof CarriedContext ? (CarriedContext) carried : null);
             } catch (CallRejectedException rejected) {
                 return Mono.error(rejected);
+            } catch (RuntimeException agentFault) {
+                AgentLog.warn("could not trace a Reactor Netty request", agentFault);
+                return connection;
             }
             ReactorCall call = new ReactorCall(logical);
             Mono<Connection> attempts = connection.doOnError(call::attemptFailed)
@@ -79,17 +83,25 @@ final class ReactorCall {
 
     /** doOnRequest: an attempt goes out; its context headers are written as the request head is. */
     static void requestSent(HttpClientRequest request, Connection connection) {
-        Object call = request.currentContextView().getOrDefault(ReactorContextKeys.CLIENT_CALL, null);
-        if (call instanceof ReactorCall) {
-            ((ReactorCall) call).sent(request, connection);
+        try {
+            Object call = request.currentContextView().getOrDefault(ReactorContextKeys.CLIENT_CALL, null);
+            if (call instanceof ReactorCall) {
+                ((ReactorCall) call).sent(request, connection);
+            }
+        } catch (RuntimeException agentFault) {
+            AgentLog.warn("could not start a Reactor Netty attempt", agentFault);
         }
     }
 
     /** doOnResponse: the attempt's response head arrived. */
     static void responseReceived(HttpClientResponse response, Connection connection) {
-        Object call = response.currentContextView().getOrDefault(ReactorContextKeys.CLIENT_CALL, null);
-        if (call instanceof ReactorCall) {
-            ((ReactorCall) call).received(response);
+        try {
+            Object call = response.currentContextView().getOrDefault(ReactorContextKeys.CLIENT_CALL, null);
+            if (call instanceof ReactorCall) {
+                ((ReactorCall) call).received(response);
+            }
+        } catch (RuntimeException agentFault) {
+            AgentLog.warn("could not end a Reactor Netty attempt", agentFault);
         }
     }
 
@@ -125,32 +137,44 @@ final class ReactorCall {
         if (error instanceof AgentRetry) {
             return;
         }
-        ClientCall failed = attempt;
-        attempt = null;
-        if (failed == null) {
-            // It failed before a request went out (no connection): still an attempt of the call.
-            failed = logical.startAttempt(logical.request(), nextSource);
-            nextSource = RetrySource.CLIENT;
+        try {
+            ClientCall failed = attempt;
+            attempt = null;
+            if (failed == null) {
+                // It failed before a request went out (no connection): still an attempt of the call.
+                failed = logical.startAttempt(logical.request(), nextSource);
+                nextSource = RetrySource.CLIENT;
+            }
+            logical.endAttempt(failed, 0, null, error);
+        } catch (RuntimeException agentFault) {
+            AgentLog.warn("could not end a failed Reactor Netty attempt", agentFault);
         }
-        logical.endAttempt(failed, 0, null, error);
     }
 
     /** The response head is in: handed to the application, or dropped for a retry. */
     private Mono<Connection> answered(Connection connection) {
         int code = status;
-        if (code >= 400) {
-            long delay = logical.retryDelayNanos(code, null, retryAfter, true);
-            if (delay >= 0) {
-                connection.dispose();
-                return Mono.error(new AgentRetry(delay));
-            }
+        long delay = -1;
+        try {
+            delay = code >= 400 ? logical.retryDelayNanos(code, null, retryAfter, true) : -1;
+        } catch (RuntimeException agentFault) {
+            AgentLog.warn("could not decide on a Reactor Netty retry", agentFault);
         }
-        return Mono.just(connection);
+        if (delay < 0) {
+            return Mono.just(connection);
+        }
+        connection.dispose();
+        return Mono.error(new AgentRetry(delay));
     }
 
     private Mono<Long> backoff(Throwable failure) {
-        long delay = failure instanceof AgentRetry ? ((AgentRetry) failure).delayNanos
-                : logical.retryDelayNanos(0, failure, null, true);
+        long delay = -1;
+        try {
+            delay = failure instanceof AgentRetry ? ((AgentRetry) failure).delayNanos
+                    : logical.retryDelayNanos(0, failure, null, true);
+        } catch (RuntimeException agentFault) {
+            AgentLog.warn("could not decide on a Reactor Netty retry", agentFault);
+        }
         if (delay < 0) {
             return Mono.error(failure);
         }

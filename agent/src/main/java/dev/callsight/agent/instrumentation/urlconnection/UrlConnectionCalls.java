@@ -104,7 +104,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
     /** getResponseCode calls getInputStream, and the https wrapper calls its delegate. */
     private final CallDepth depth = new CallDepth();
     private final List<Map<HttpURLConnection, Tracked>> tracked = stripes();
-    /** Credentials set on a connection, which it will not tell again; only while a retry policy could need them. */
+    /** Credentials set on a connection, which it will not tell again; kept until its call begins. */
     private final List<Map<HttpURLConnection, Map<String, List<String>>>> credentials = stripes();
     private final List<Map<HttpURLConnection, Replaced>> replaced = stripes();
     /** No lookup at all on the response readers of a JVM whose calls were never retried. */
@@ -172,10 +172,10 @@ final class UrlConnectionCalls implements UrlConnectionHook {
 
     /** Only for a request a retry policy could resend: no body, and its headers still readable. */
     private Replay replayOf(HttpURLConnection connection, LogicalCall logical) {
+        Map<String, List<String>> secret = stripeOf(credentials, connection).remove(connection);
         if (logical.policy().retry() == null || !logical.policy().enforced() || connection.getDoOutput()) {
             return null;
         }
-        Map<String, List<String>> secret = stripeOf(credentials, connection).remove(connection);
         try {
             return new Replay(connection, secret);
         } catch (IllegalStateException alreadyConnected) {
