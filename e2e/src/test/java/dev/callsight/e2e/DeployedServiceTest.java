@@ -74,7 +74,8 @@ abstract class DeployedServiceTest {
     private static final long DEADLINE_MILLIS = 1000;
     /** Well before the applications' own 60 s timeouts, and room for ten calls ending at once on two cores. */
     private static final long WELL_BEFORE_MILLIS = 5000;
-    private static final Pattern LINKAGE = Pattern.compile(
+    /** What a line of output says when instrumented code failed to link. */
+    static final Pattern LINKAGE = Pattern.compile(
             "LinkageError|NoSuchMethodError|NoSuchFieldError|NoClassDefFoundError|IncompatibleClassChangeError"
                     + "|AbstractMethodError|VerifyError|ClassCastException");
 

@@ -20,7 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * collector: server spans with WebFlux's matched route, WebClient calls as their children, the policy's retries and
  * deadline.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebFluxJarTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -73,6 +77,7 @@ class WebFluxJarTest {
     }
 
     @Test
+    @Order(1)
     void aRequestIsAServerSpanWithTheMatchedRouteAndItsWebClientCallIsItsChild() throws Exception {
         String trace = "6bf92f3577b34da6a3ce929d0e0e0001";
         String inboundParent = "00f067aa0ba902b7";
@@ -100,6 +105,7 @@ class WebFluxJarTest {
     }
 
     @Test
+    @Order(2)
     void aRetriedWebClientCallIsThreeAttemptsAndTheApplicationSeesTheLastResponse() throws Exception {
         String trace = "6bf92f3577b34da6a3ce929d0e0e0002";
 
@@ -123,6 +129,7 @@ class WebFluxJarTest {
     }
 
     @Test
+    @Order(3)
     void aHungUpstreamEndsAtThePolicyDeadlineAsATimeoutExceptionWebClientWraps() throws Exception {
         String trace = "6bf92f3577b34da6a3ce929d0e0e0003";
         long start = System.nanoTime();
@@ -136,6 +143,19 @@ class WebFluxJarTest {
         JsonObject client = Eventually.get(() -> CollectorSpans.only(collector.spans(trace), "CLIENT"),
                 "client span of the hung call", PATIENCE);
         assertEquals("deadline", CollectorProcess.attribute(client, "callsight.timeout.kind"));
+    }
+
+    @Test
+    @Order(4)
+    void theServerCountsEachRequestOnceUnderTheMatchedRouteAndNothingFailedToLink() throws Exception {
+        Map<String, String> route = Map.of("http_route", "/orders/{orderId}/items");
+        double counted = Eventually.get(() -> {
+            double total = collector.total("http_server_request_duration_seconds_count", SERVICE, route);
+            return total >= 3 ? total : null;
+        }, "three requests counted under the matched route", PATIENCE);
+        assertEquals(3, counted, "one per request the tests above sent");
+        assertEquals(List.of(), app.lines().stream()
+                .filter(line -> DeployedServiceTest.LINKAGE.matcher(line).find()).toList(), app::describe);
     }
 
     private static HttpResponse<String> items(String orderId, String upstreamPath, String traceparent) throws Exception {
