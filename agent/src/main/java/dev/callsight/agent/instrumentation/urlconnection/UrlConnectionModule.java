@@ -47,7 +47,13 @@ public final class UrlConnectionModule implements InstrumentationModule {
                         .advice(named("connect").and(concrete()).and(takesArguments(0)), ConnectAdvice.class.getName())
                         .advice(namedOneOf("getOutputStream", "getInputStream", "getResponseCode")
                                 .and(concrete()).and(takesArguments(0)), RequestAdvice.class.getName())
-                        .advice(namedOneOf(RESPONSE_READERS).and(concrete()), ResponseAdvice.class.getName())
+                        // One advice per arity: no argument array is built on the calls that are not answered elsewhere.
+                        .advice(namedOneOf(RESPONSE_READERS).and(concrete()).and(takesArguments(0)),
+                                ResponseAdvice.class.getName())
+                        .advice(namedOneOf(RESPONSE_READERS).and(concrete()).and(takesArguments(1)),
+                                ResponseAdvice1.class.getName())
+                        .advice(namedOneOf(RESPONSE_READERS).and(concrete()).and(takesArguments(2)),
+                                ResponseAdvice2.class.getName())
                         .advice(named("disconnect").and(concrete()).and(takesArguments(0)), DisconnectAdvice.class.getName())
                         .advice(namedOneOf("setRequestProperty", "addRequestProperty").and(concrete())
                                 .and(takesArguments(String.class, String.class)), HeaderAdvice.class.getName()));
@@ -114,7 +120,7 @@ public final class UrlConnectionModule implements InstrumentationModule {
         }
     }
 
-    /** The response readers: skipped and answered by the retry's connection after an agent retry. */
+    /** The response readers without arguments: skipped and answered by the retry's connection after an agent retry. */
     public static final class ResponseAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
@@ -124,12 +130,60 @@ public final class UrlConnectionModule implements InstrumentationModule {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         public static void onExit(@Advice.Enter HttpURLConnection replacement, @Advice.Origin("#m") String method,
-                @Advice.AllArguments Object[] arguments,
                 @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
                 @Advice.Thrown(readOnly = false) Throwable thrown) {
             if (replacement != null) {
                 try {
-                    returned = Hooks.urlConnection().delegate(replacement, method, arguments);
+                    returned = Hooks.urlConnection().delegate(replacement, method, new Object[0]);
+                    thrown = null;
+                } catch (Throwable outcome) {
+                    thrown = outcome;
+                }
+            }
+        }
+    }
+
+    /** As {@link ResponseAdvice}, for the readers that take one argument (getHeaderField, getContent, ...). */
+    public static final class ResponseAdvice1 {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+        public static HttpURLConnection onEnter(@Advice.This HttpURLConnection connection) {
+            return Hooks.urlConnection().replacement(connection);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void onExit(@Advice.Enter HttpURLConnection replacement, @Advice.Origin("#m") String method,
+                @Advice.Argument(value = 0, typing = Assigner.Typing.DYNAMIC) Object first,
+                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
+                @Advice.Thrown(readOnly = false) Throwable thrown) {
+            if (replacement != null) {
+                try {
+                    returned = Hooks.urlConnection().delegate(replacement, method, new Object[] {first});
+                    thrown = null;
+                } catch (Throwable outcome) {
+                    thrown = outcome;
+                }
+            }
+        }
+    }
+
+    /** As {@link ResponseAdvice}, for the readers that take two arguments (getHeaderFieldInt, ...). */
+    public static final class ResponseAdvice2 {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+        public static HttpURLConnection onEnter(@Advice.This HttpURLConnection connection) {
+            return Hooks.urlConnection().replacement(connection);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void onExit(@Advice.Enter HttpURLConnection replacement, @Advice.Origin("#m") String method,
+                @Advice.Argument(value = 0, typing = Assigner.Typing.DYNAMIC) Object first,
+                @Advice.Argument(value = 1, typing = Assigner.Typing.DYNAMIC) Object second,
+                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
+                @Advice.Thrown(readOnly = false) Throwable thrown) {
+            if (replacement != null) {
+                try {
+                    returned = Hooks.urlConnection().delegate(replacement, method, new Object[] {first, second});
                     thrown = null;
                 } catch (Throwable outcome) {
                     thrown = outcome;

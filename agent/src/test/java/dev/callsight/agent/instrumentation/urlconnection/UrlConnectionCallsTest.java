@@ -100,6 +100,27 @@ class UrlConnectionCallsTest {
     }
 
     @Test
+    void theConnectionThatAnsweredAfterARetryAnswersEveryResponseReaderWithItsArguments() throws Throwable {
+        try (LocalServer server = new LocalServer()) {
+            HttpURLConnection answered = open(server.uri("/users/7").toURL());
+            answered.getResponseCode();
+
+            assertEquals(200, hook.delegate(answered, "getResponseCode", new Object[0]));
+            assertEquals(answered.getHeaderField("Content-Length"),
+                    hook.delegate(answered, "getHeaderField", new Object[] {"Content-Length"}));
+            assertEquals(answered.getHeaderField(0), hook.delegate(answered, "getHeaderField", new Object[] {0}));
+            assertEquals((long) answered.getContentLengthLong(),
+                    hook.delegate(answered, "getHeaderFieldLong", new Object[] {"Content-Length", -1L}));
+            try (InputStream body = (InputStream) hook.delegate(answered, "getInputStream", new Object[0])) {
+                assertTrue(body.readAllBytes().length > 0);
+            }
+            IOException missing = assertThrows(IOException.class, () -> hook.delegate(
+                    open(server.uri("/missing/1").toURL()), "getInputStream", new Object[0]));
+            assertTrue(missing.getMessage().contains("/missing/1"), "the connection's own exception: " + missing);
+        }
+    }
+
+    @Test
     void connectionsThatAreNotTheJdksAreLeftAlone() throws Throwable {
         HttpURLConnection foreign = new HttpURLConnection(new URL("http://127.0.0.1:1/")) {
             @Override
