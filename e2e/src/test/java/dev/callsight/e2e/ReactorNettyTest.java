@@ -93,7 +93,7 @@ class ReactorNettyTest {
         String path = "/ok/traced/" + javaHome.getFileName();
         HttpResponse<String> answer;
         try (InstrumentedServer own = start(javaHome, SERVICE + "-" + javaHome.getFileName())) {
-            answer = caller.send(HttpRequest.newBuilder(own.uri("/gw" + path))
+            answer = caller.send(HttpRequest.newBuilder(own.uri(path))
                     .header("traceparent", "00-" + trace + "-" + inboundParent + "-01").timeout(Duration.ofSeconds(20))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, answer.statusCode(), own::describe);
@@ -110,7 +110,7 @@ class ReactorNettyTest {
         JsonObject server = CollectorSpans.only(spans, "SERVER");
         JsonObject client = CollectorSpans.only(spans, "CLIENT");
         assertEquals(inboundParent, server.get("parentSpanId").getAsString());
-        assertEquals("GET /gw/ok/traced/" + javaHome.getFileName(), server.get("name").getAsString());
+        assertEquals("GET /ok/traced/" + javaHome.getFileName(), server.get("name").getAsString());
         assertEquals("200", CollectorProcess.attribute(server, "http.response.status_code"));
         assertEquals(server.get("spanId").getAsString(), client.get("parentSpanId").getAsString(),
                 "the outbound call is a child of the request's span");
@@ -128,9 +128,9 @@ class ReactorNettyTest {
     void idempotentRequestsAreRetriedAsAttemptsOfOneCallAndPostsAreNot() throws Exception {
         String trace = "4bf92f3577b34da6a3ce929d0e0e0002";
 
-        assertEquals(200, get("/gw/fail-then-ok/2/gateway", "00-" + trace + "-00f067aa0ba902b7-01").statusCode(),
+        assertEquals(200, get("/fail-then-ok/2/gateway", "00-" + trace + "-00f067aa0ba902b7-01").statusCode(),
                 gateway::describe);
-        HttpResponse<String> post = caller.send(HttpRequest.newBuilder(gateway.uri("/gw/fail-then-ok/1/gateway-post"))
+        HttpResponse<String> post = caller.send(HttpRequest.newBuilder(gateway.uri("/fail-then-ok/1/gateway-post"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertEquals(3, upstream.requests("/fail-then-ok/2/gateway").size());
@@ -167,7 +167,7 @@ class ReactorNettyTest {
         String trace = "4bf92f3577b34da6a3ce929d0e0e0003";
         long start = System.nanoTime();
 
-        HttpResponse<String> answer = get("/gw/hang/gateway", "00-" + trace + "-00f067aa0ba902b7-01");
+        HttpResponse<String> answer = get("/hang/gateway", "00-" + trace + "-00f067aa0ba902b7-01");
 
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertEquals(504, answer.statusCode(), gateway::describe);
@@ -183,7 +183,7 @@ class ReactorNettyTest {
     void thePolicysReadTimeoutIsTheClientsResponseTimeout() throws Exception {
         long start = System.nanoTime();
 
-        HttpResponse<String> answer = get("/gw/slow/3000/gateway", "00-4bf92f3577b34da6a3ce929d0e0e0004-00f067aa0ba902b7-01");
+        HttpResponse<String> answer = get("/slow/3000/gateway", "00-4bf92f3577b34da6a3ce929d0e0e0004-00f067aa0ba902b7-01");
 
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
         assertEquals(504, answer.statusCode(), gateway::describe);
@@ -194,12 +194,12 @@ class ReactorNettyTest {
     @Test
     void anOpenCircuitIsAnErrorSignalAndTheUpstreamSeesNothing() throws Exception {
         for (int i = 0; i < 4; i++) {
-            assertEquals(500, get("/gw/status/500/breaker", "00-4bf92f3577b34da6a3ce929d0e0e0005-00f067aa0ba902b7-01")
+            assertEquals(500, get("/status/500/breaker", "00-4bf92f3577b34da6a3ce929d0e0e0005-00f067aa0ba902b7-01")
                     .statusCode(), gateway::describe);
         }
         String trace = "4bf92f3577b34da6a3ce929d0e0e0006";
 
-        HttpResponse<String> refused = get("/gw/status/500/breaker", "00-" + trace + "-00f067aa0ba902b7-01");
+        HttpResponse<String> refused = get("/status/500/breaker", "00-" + trace + "-00f067aa0ba902b7-01");
 
         assertEquals(504, refused.statusCode(), gateway::describe);
         assertEquals("dev.callsight.agent.bootstrap.CallRejectedException", refused.body());
