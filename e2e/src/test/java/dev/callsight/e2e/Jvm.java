@@ -50,6 +50,11 @@ final class Jvm {
         return existing("callsight.boot3.jar");
     }
 
+    /** The Spring Boot 3 WebFlux executable jar of e2e/apps/webflux. */
+    static Path webfluxJar() {
+        return existing("callsight.webflux.jar");
+    }
+
     /** The WARs of e2e/apps/shop-a and shop-b. */
     static List<Path> wars() {
         List<Path> wars = new ArrayList<>();

@@ -66,19 +66,22 @@ class PolicyEnforcementTest {
                 call("jdk", "GET", "/fail-then-ok/2/jdk"),
                 call("jdk-async", "GET", "/fail-then-ok/2/async"),
                 call("jdk", "POST", "/fail-then-ok/1/post"),
-                call("urlconnection", "GET", "/fail-then-ok/1/urlconnection"),
+                call("urlconnection", "GET", "/fail-then-ok/2/urlconnection"),
+                call("urlconnection", "POST", "/fail-then-ok/1/urlconnection-post"),
                 call("jdk", "GET", "/retry-after/1/jdk"));
 
-        assertEquals(List.of("200", "200", "503", "503", "200"), statuses(app), app::describe);
+        assertEquals(List.of("200", "200", "503", "200", "503", "200"), statuses(app), app::describe);
         assertEquals(3, upstream.requests("/fail-then-ok/2/jdk").size());
         assertEquals(3, upstream.requests("/fail-then-ok/2/async").size());
         assertEquals(1, upstream.requests("/fail-then-ok/1/post").size(), "a POST without Idempotency-Key is not retried");
-        assertEquals(1, upstream.requests("/fail-then-ok/1/urlconnection").size(),
-                "an HttpURLConnection is one request; the agent cannot resend it");
+        assertEquals(3, upstream.requests("/fail-then-ok/2/urlconnection").size(),
+                "an HttpURLConnection GET is resent on new connections");
+        assertEquals(1, upstream.requests("/fail-then-ok/1/urlconnection-post").size(),
+                "an HttpURLConnection POST is not retried");
         assertEquals(2, upstream.requests("/retry-after/1/jdk").size());
-        assertTrue(millis(app, 4) >= 1000, "Retry-After: 1 is waited for: " + app.describe());
+        assertTrue(millis(app, 5) >= 1000, "Retry-After: 1 is waited for: " + app.describe());
 
-        for (String path : List.of("/fail-then-ok/2/jdk", "/fail-then-ok/2/async")) {
+        for (String path : List.of("/fail-then-ok/2/jdk", "/fail-then-ok/2/async", "/fail-then-ok/2/urlconnection")) {
             List<JsonObject> attempts = attemptsOf(path, 3);
             assertEquals(List.of("503", "503", "200"), attempts.stream()
                     .map(span -> CollectorProcess.attribute(span, "http.response.status_code")).toList());
@@ -95,7 +98,7 @@ class PolicyEnforcementTest {
                         "without a parent span, later attempts hang under the first");
             }
         }
-        awaitCounter("callsight_http_client_retries_total", "policy-retries", Map.of("reason", "503", "source", "agent"), 5);
+        awaitCounter("callsight_http_client_retries_total", "policy-retries", Map.of("reason", "503", "source", "agent"), 7);
     }
 
     @Test
@@ -242,14 +245,28 @@ class PolicyEnforcementTest {
                 "  - match: { host: 127.0.0.1, path: \"/reset/**\" }",
                 "    retry: { maxAttempts: 2, initialBackoff: 10ms, on: [io_error] }"),
                 "jdk|GET|http://127.0.0.1:" + closedPort + "/refused",
-                call("jdk", "GET", "/reset/jdk"));
+                call("jdk", "GET", "/reset/jdk"),
+                "urlconnection|GET|http://127.0.0.1:" + closedPort + "/refused-urlconnection");
 
         List<String> errors = app.errors();
-        assertEquals(2, errors.size(), app::describe);
+        assertEquals(3, errors.size(), app::describe);
         assertTrue(errors.get(0).contains("ConnectException"), errors.get(0));
+        assertTrue(errors.get(2).contains("ConnectException"), "the last attempt's failure: " + errors.get(2));
         assertEquals(2, upstream.requests("/reset/jdk").size(), "a reset mid-response is retried once");
         List<JsonObject> resets = attemptsOf("/reset/jdk", 2);
         assertEquals("io_error", CollectorProcess.attribute(resets.get(1), "callsight.retry.reason"));
+        List<JsonObject> refused = Eventually.get(() -> {
+            List<JsonObject> attempts = CollectorSpans.spansOfService(collector, "policy-failures").stream()
+                    .filter(span -> CollectorProcess.attribute(span, "url.full").endsWith("/refused-urlconnection"))
+                    .sorted(Comparator.comparingLong(span -> span.get("startTimeUnixNano").getAsLong())).toList();
+            return attempts.size() >= 3 ? attempts : null;
+        }, "three attempts of the refused HttpURLConnection call", PATIENCE);
+        assertEquals(3, refused.size(), "an HttpURLConnection that cannot connect is retried on new connections");
+        for (int resend = 1; resend <= 2; resend++) {
+            assertEquals(Integer.toString(resend), CollectorProcess.attribute(refused.get(resend), "http.request.resend_count"));
+            assertEquals("agent", CollectorProcess.attribute(refused.get(resend), "callsight.retry.source"));
+            assertEquals("connect_error", CollectorProcess.attribute(refused.get(resend), "callsight.retry.reason"));
+        }
     }
 
     @Test

@@ -18,6 +18,11 @@ public final class Hooks {
     private static final PerOrigin<ApacheClassicHook> apache4 = new PerOrigin<>(ApacheClassicHook.NONE);
     private static final PerOrigin<ApacheClassicHook> apache5Classic = new PerOrigin<>(ApacheClassicHook.NONE);
     private static final PerOrigin<ApacheAsyncHook> apache5Async = new PerOrigin<>(ApacheAsyncHook.NONE);
+    private static final PerOrigin<ReactorNettyClientHook> reactorNettyClient =
+            new PerOrigin<>(ReactorNettyClientHook.NONE);
+    private static final PerOrigin<ReactorNettyServerHook> reactorNettyServer =
+            new PerOrigin<>(ReactorNettyServerHook.NONE);
+    private static final PerOrigin<WebFluxHook> webFlux = new PerOrigin<>(WebFluxHook.NONE);
     private static final PerOrigin<ServerHook> javaxServlet = new PerOrigin<>(ServerHook.NONE);
     private static final PerOrigin<ServerHook> jakartaServlet = new PerOrigin<>(ServerHook.NONE);
     private static volatile ServerHook jdkHttpServer = ServerHook.NONE;
@@ -48,6 +53,30 @@ public final class Hooks {
 
     public static ApacheAsyncHook apache5Async(Class<?> origin) {
         return apache5Async.get(origin);
+    }
+
+    public static ReactorNettyClientHook reactorNettyClient(Class<?> origin) {
+        return reactorNettyClient.get(origin);
+    }
+
+    public static ReactorNettyServerHook reactorNettyServer(Class<?> origin) {
+        return reactorNettyServer.get(origin);
+    }
+
+    public static void installReactorNettyClient(Function<Class<?>, ReactorNettyClientHook> glue) {
+        reactorNettyClient.install(glue);
+    }
+
+    public static void installReactorNettyServer(Function<Class<?>, ReactorNettyServerHook> glue) {
+        reactorNettyServer.install(glue);
+    }
+
+    public static WebFluxHook webFlux(Class<?> origin) {
+        return webFlux.get(origin);
+    }
+
+    public static void installWebFlux(Function<Class<?>, WebFluxHook> glue) {
+        webFlux.install(glue);
     }
 
     public static ServerHook javaxServlet(Class<?> origin) {

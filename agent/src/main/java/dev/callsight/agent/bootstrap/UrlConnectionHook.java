@@ -12,23 +12,52 @@ public interface UrlConnectionHook {
         }
 
         @Override
-        public Throwable exit(HttpURLConnection connection, Object entered, String method, Object returned,
-                Throwable thrown) {
-            return thrown;
+        public Object exit(HttpURLConnection connection, Object entered, String method, Object returned,
+                Throwable thrown) throws Throwable {
+            if (thrown != null) {
+                throw thrown;
+            }
+            return returned;
+        }
+
+        @Override
+        public HttpURLConnection replacement(HttpURLConnection connection) {
+            return null;
+        }
+
+        @Override
+        public Object delegate(HttpURLConnection replacement, String method, Object[] arguments) {
+            return null;
+        }
+
+        @Override
+        public void header(HttpURLConnection connection, String name, String value, boolean add) {
         }
     };
 
     /**
-     * Returns what to pass to exit: null for a nested call, {@link Boolean#TRUE} for the
-     * outermost, or a {@link CallRejectedException} when a policy refuses the call (the method
-     * is then skipped and exit throws it).
+     * Called on entering connect, getOutputStream, getInputStream and getResponseCode. Returns
+     * null to run the method; otherwise the method is skipped and exit is called with what this
+     * returned: a {@link CallRejectedException} when a policy refuses the call, or the connection
+     * that answered in place of this one after the agent retried.
      */
     Object enter(HttpURLConnection connection);
 
     /**
      * @param method the instrumented method's name
-     * @param returned what it returned (boxed for getResponseCode), or null when it threw or is void
-     * @return what the method throws: {@code thrown}, or what the agent throws in its place
+     * @param returned what it returned (boxed for getResponseCode), or null when it threw, is void or was skipped
+     * @return what the method returns; what it throws is thrown: {@code thrown}, or what the agent
+     *     throws in its place, or the outcome of the connection that answered in place of this one
      */
-    Throwable exit(HttpURLConnection connection, Object entered, String method, Object returned, Throwable thrown);
+    Object exit(HttpURLConnection connection, Object entered, String method, Object returned, Throwable thrown)
+            throws Throwable;
+
+    /** The connection that answered in place of this one after the agent retried, or null (almost always). */
+    HttpURLConnection replacement(HttpURLConnection connection);
+
+    /** Runs a public method of the connection that answered in place of the application's. */
+    Object delegate(HttpURLConnection replacement, String method, Object[] arguments) throws Throwable;
+
+    /** setRequestProperty ({@code add} false) or addRequestProperty was called. */
+    void header(HttpURLConnection connection, String name, String value, boolean add);
 }

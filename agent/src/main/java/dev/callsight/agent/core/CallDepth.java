@@ -14,6 +14,11 @@ public final class CallDepth {
         return depth.get()[0]++;
     }
 
+    /** Whether the call now ending on this thread is the outermost; asked before {@link #exit}. */
+    public boolean outermost() {
+        return depth.get()[0] == 1;
+    }
+
     public void exit() {
         int[] d = depth.get();
         if (d[0] > 0) {

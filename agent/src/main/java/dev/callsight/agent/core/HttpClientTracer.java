@@ -130,9 +130,15 @@ public final class HttpClientTracer {
         return carriesTrace(propagator.extract(current, request, APPLICATION_HEADERS), current);
     }
 
+    /**
+     * A trace header of the current trace is no context of the application's own: a proxy or
+     * gateway copied the inbound request's headers, and the call is the current span's child.
+     */
     private static boolean carriesTrace(Context extracted, Context current) {
         SpanContext span = Span.fromContext(extracted).getSpanContext();
-        return span.isValid() && span.isRemote() && !span.equals(Span.fromContext(current).getSpanContext());
+        SpanContext currentSpan = Span.fromContext(current).getSpanContext();
+        return span.isValid() && span.isRemote()
+                && !(currentSpan.isValid() && currentSpan.getTraceId().equals(span.getTraceId()));
     }
 
     /**
@@ -200,8 +206,12 @@ public final class HttpClientTracer {
         if (call.continuesApplicationContext()) {
             return;
         }
+        // Headers copied from the inbound request (this trace's) are replaced: the call names its own span.
+        String traceId = call.span().getSpanContext().getTraceId();
+        boolean copied = traceId.equals(Span.fromContext(propagator.extract(Context.root(), application,
+                APPLICATION_HEADERS)).getSpanContext().getTraceId());
         propagator.inject(call.context(), setHeader, (carrier, key, value) -> {
-            if (application.header(key) == null) {
+            if (copied || application.header(key) == null) {
                 carrier.accept(key, value);
             }
         });

@@ -97,7 +97,8 @@ public final class HttpServerTracer {
         Attributes metricAttributes = Attributes.of(HttpClientTracer.HTTP_REQUEST_METHOD, knownMethod, URL_SCHEME,
                 request.scheme(), HTTP_ROUTE, route);
         // The parent's baggage stays current too, so the application and its outbound calls see it.
-        return new ServerCall(started, parent.with(started).makeCurrent(), metricAttributes, System.nanoTime());
+        Context context = parent.with(started);
+        return new ServerCall(started, context, context.makeCurrent(), metricAttributes, System.nanoTime());
     }
 
     /**

@@ -167,6 +167,14 @@ public final class LogicalCall {
         calls.tracer().inject(attempt, request, setHeader);
     }
 
+    /**
+     * As {@link #inject(ClientCall, BiConsumer)}, for a client whose application headers are
+     * complete only as the request goes out ({@code application} then has them).
+     */
+    public void inject(ClientCall attempt, ClientRequest application, BiConsumer<String, String> setHeader) {
+        calls.tracer().inject(attempt, application, setHeader);
+    }
+
     public void endAttempt(ClientCall attempt, int statusCode, String protocolVersion, Throwable error) {
         endAttempt(attempt, statusCode, protocolVersion, error, null);
     }

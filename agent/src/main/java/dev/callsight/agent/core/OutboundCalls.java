@@ -12,6 +12,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.net.URI;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,21 @@ public final class OutboundCalls {
      * @throws CallRejectedException when the policy's circuit is open or its concurrency limit
      *     is reached; the rejection is already recorded, and the glue throws it to the application
      */
+    /**
+     * As {@link #begin(ClientRequest)}, for a client whose request is subscribed on a thread that
+     * may hold no context of its own: the thread's context is the parent where it has a span,
+     * otherwise the server request's context the reactive chain carried ({@code carried}, or null).
+     */
+    public LogicalCall begin(ClientRequest request, CarriedContext carried) throws CallRejectedException {
+        Context current = Context.current();
+        if (carried == null || Span.fromContext(current).getSpanContext().isValid()) {
+            return begin(request);
+        }
+        try (Scope scope = carried.context().makeCurrent()) {
+            return begin(request);
+        }
+    }
+
     public LogicalCall begin(ClientRequest request) throws CallRejectedException {
         URI uri = request.uri();
         String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
@@ -78,6 +94,17 @@ public final class OutboundCalls {
             call.admit();
         }
         return call;
+    }
+
+    /**
+     * The policy a request would begin under, for a client that fixes its timeouts when the
+     * request is built, before the call begins.
+     */
+    public Policy policyFor(ClientRequest request) {
+        URI uri = request.uri();
+        String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
+        return policies.policyFor(method, uri.getHost() == null ? "" : uri.getHost(), (int) HttpClientTracer.portOf(uri),
+                uri.getRawPath());
     }
 
     /** The policy for requests no narrower policy matches, for settings a client fixes when it is built. */

@@ -2,6 +2,7 @@ package dev.callsight.agent.core;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,13 +15,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ServerCall {
 
     private final Span span;
+    private final Context context;
     private final Scope scope;
     private final Attributes metricAttributes;
     private final long startNanos;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    ServerCall(Span span, Scope scope, Attributes metricAttributes, long startNanos) {
+    ServerCall(Span span, Context context, Scope scope, Attributes metricAttributes, long startNanos) {
         this.span = span;
+        this.context = context;
         this.scope = scope;
         this.metricAttributes = metricAttributes;
         this.startNanos = startNanos;
@@ -28,6 +31,14 @@ public final class ServerCall {
 
     Span span() {
         return span;
+    }
+
+    /**
+     * The request's context (its span and the caller's baggage) for a server that carries it
+     * along a reactive chain, with the holder a framework's glue names the matched route in.
+     */
+    public CarriedContext carried(FrameworkRoute route) {
+        return new CarriedContext(route.storeIn(context));
     }
 
     Attributes metricAttributes() {

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.callsight.agent.bootstrap.ServerHook;
 import dev.callsight.agent.core.CallDepth;
+import dev.callsight.agent.core.HostHeader;
 import dev.callsight.agent.core.HttpServerTracer;
 import dev.callsight.agent.core.RequestHeaders;
 import dev.callsight.agent.core.ServerCall;
@@ -50,8 +51,8 @@ final class JdkHttpServerCalls implements ServerHook {
         InetSocketAddress remote = exchange.getRemoteAddress();
         ServerCall call = tracer.start(new ServerRequest(exchange.getRequestMethod(),
                 exchange instanceof HttpsExchange ? "https" : "http", uri.getRawPath(), uri.getRawQuery(), null,
-                host != null ? hostOf(host) : local.getHostString(),
-                host != null ? portOf(host, local.getPort()) : local.getPort(),
+                host != null ? HostHeader.hostOf(host) : local.getHostString(),
+                host != null ? HostHeader.portOf(host, local.getPort()) : local.getPort(),
                 remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress(),
                 headers.getFirst("User-Agent"), new ExchangeHeaders(headers)));
         return new InFlight(call, exchange);
@@ -67,28 +68,6 @@ final class JdkHttpServerCalls implements ServerHook {
         exchange.call.detach();
         // -1 until the handler sends headers; a handler that throws first leaves the client no response.
         tracer.end(exchange.call, Math.max(exchange.exchange.getResponseCode(), 0), thrown);
-    }
-
-    /** The host of a Host header: a name, an IPv4 address or a bracketed IPv6 address, then an optional port. */
-    static String hostOf(String hostHeader) {
-        if (hostHeader.startsWith("[")) {
-            int close = hostHeader.indexOf(']');
-            return close > 0 ? hostHeader.substring(1, close) : hostHeader;
-        }
-        int colon = hostHeader.indexOf(':');
-        return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
-    }
-
-    static int portOf(String hostHeader, int fallback) {
-        int colon = hostHeader.lastIndexOf(':');
-        if (colon < 0 || colon < hostHeader.lastIndexOf(']')) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(hostHeader.substring(colon + 1));
-        } catch (NumberFormatException notAPort) {
-            return fallback;
-        }
     }
 
     private static final class ExchangeHeaders implements RequestHeaders {

@@ -2,6 +2,8 @@ package dev.callsight.agent.instrumentation.urlconnection;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.UrlConnectionHook;
+import dev.callsight.agent.core.AgentLog;
+import dev.callsight.agent.core.Backoff;
 import dev.callsight.agent.core.CallDepth;
 import dev.callsight.agent.core.ClientCall;
 import dev.callsight.agent.core.ClientRequest;
@@ -10,6 +12,9 @@ import dev.callsight.agent.core.LogicalCall;
 import dev.callsight.agent.core.OutboundCalls;
 import dev.callsight.agent.core.RetrySource;
 import dev.callsight.agent.core.TimeoutKind;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.HttpURLConnection;
 import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
@@ -18,11 +23,13 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
 
 /**
  * The glue between HttpURLConnection and the core. A connection carries one request over several
@@ -34,12 +41,18 @@ import java.util.concurrent.TimeUnit;
  * <p>Timeouts: the policy's connect and read timeouts become the connection's own (never
  * longer than the application's); the read timeout is also capped by what is left of the
  * deadline, and a timer disconnects a call still waiting for its response at the deadline,
- * which the application then sees as the SocketTimeoutException it already handles. A
- * connection is one request, so the agent records it but cannot retry it.
+ * which the application then sees as the SocketTimeoutException it already handles.
+ *
+ * <p>Retries: a connection sends one request, so the agent sends a retry on a new connection to
+ * the same URL with the same method, headers and settings ({@link Replay}), and the application's
+ * connection is then answered by the last one that got a response (or throws the last attempt's
+ * failure). Only a request without a body is resent, and not through a proxy the application
+ * chose, which the new connection could not know.
  */
 final class UrlConnectionCalls implements UrlConnectionHook {
 
     private static final int NO_STATUS = -1;
+    private static final Object[] NO_ARGUMENTS = {};
     private static final int STRIPES = 16;
     /** Only the JDK's own implementations; others merely inherit getResponseCode. */
     private static final String JDK_IMPLEMENTATIONS = "sun.net.www.protocol.";
@@ -49,37 +62,83 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         final LogicalCall logical;
         final ClientCall attempt;
         final CallRejectedException rejection;
+        /** How to send the request again; null when the policy cannot retry it. */
+        final Replay replay;
         volatile ScheduledFuture<?> deadline;
         volatile boolean deadlinePassed;
         volatile boolean readCappedByDeadline;
 
-        Tracked(LogicalCall logical, ClientCall attempt, CallRejectedException rejection) {
+        Tracked(LogicalCall logical, ClientCall attempt, CallRejectedException rejection, Replay replay) {
             this.logical = logical;
             this.attempt = attempt;
             this.rejection = rejection;
+            this.replay = replay;
+        }
+    }
+
+    /** How an attempt ended: its status (or {@link #NO_STATUS}), the error it is recorded with, what the method throws. */
+    private static final class Ending {
+        final int code;
+        final Throwable error;
+        final Throwable toThrow;
+
+        Ending(int code, Throwable error, Throwable toThrow) {
+            this.code = code;
+            this.error = error;
+            this.toThrow = toThrow;
+        }
+    }
+
+    /** After agent retries: the connection that answers the application's, or the last attempt's failure to throw. */
+    private static final class Replaced {
+        final HttpURLConnection answered;
+        final Throwable failure;
+
+        Replaced(HttpURLConnection answered, Throwable failure) {
+            this.answered = answered;
+            this.failure = failure;
         }
     }
 
     private final OutboundCalls calls;
     /** getResponseCode calls getInputStream, and the https wrapper calls its delegate. */
     private final CallDepth depth = new CallDepth();
-    private final List<Map<HttpURLConnection, Tracked>> tracked = new ArrayList<>(STRIPES);
+    private final List<Map<HttpURLConnection, Tracked>> tracked = stripes();
+    /** Credentials set on a connection, which it will not tell again; kept until its call begins. */
+    private final List<Map<HttpURLConnection, Map<String, List<String>>>> credentials = stripes();
+    private final List<Map<HttpURLConnection, Replaced>> replaced = stripes();
+    /** No lookup at all on the response readers of a JVM whose calls were never retried. */
+    private volatile boolean anyReplaced;
 
     UrlConnectionCalls(OutboundCalls calls) {
         this.calls = calls;
+    }
+
+    private static <V> List<Map<HttpURLConnection, V>> stripes() {
+        List<Map<HttpURLConnection, V>> stripes = new ArrayList<>(STRIPES);
         for (int i = 0; i < STRIPES; i++) {
-            tracked.add(Collections.synchronizedMap(new WeakHashMap<>()));
+            stripes.add(Collections.synchronizedMap(new WeakHashMap<>()));
         }
+        return stripes;
+    }
+
+    private static <V> Map<HttpURLConnection, V> stripeOf(List<Map<HttpURLConnection, V>> stripes,
+            HttpURLConnection connection) {
+        return stripes.get(System.identityHashCode(connection) & (STRIPES - 1));
     }
 
     private Map<HttpURLConnection, Tracked> trackedOf(HttpURLConnection connection) {
-        return tracked.get(System.identityHashCode(connection) & (STRIPES - 1));
+        return stripeOf(tracked, connection);
     }
 
     @Override
     public Object enter(HttpURLConnection connection) {
+        Replaced retried = anyReplaced ? stripeOf(replaced, connection).get(connection) : null;
         if (depth.enter() > 0) {
             return null;
+        }
+        if (retried != null) {
+            return retried.failure != null ? retried.failure : retried.answered;
         }
         Map<HttpURLConnection, Tracked> known = trackedOf(connection);
         Tracked existing = known.get(connection);
@@ -88,25 +147,40 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         }
         if (existing != null || known.containsKey(connection) || InternalThread.isCurrent()
                 || !connection.getClass().getName().startsWith(JDK_IMPLEMENTATIONS)) {
-            return Boolean.TRUE;
+            return null;
         }
+        ApplicationHeaders headers = new ApplicationHeaders(connection);
         LogicalCall logical;
         try {
             logical = calls.begin(new ClientRequest(methodOf(connection), toUri(connection.getURL()),
-                    connection::getRequestProperty, connection.getRequestProperty("Idempotency-Key") != null));
+                    headers, connection.getRequestProperty("Idempotency-Key") != null));
         } catch (CallRejectedException rejected) {
-            known.put(connection, new Tracked(null, null, rejected));
+            known.put(connection, new Tracked(null, null, rejected, null));
             return rejected;
         }
-        Tracked call = new Tracked(logical, logical.startAttempt(logical.request(), RetrySource.FIRST), null);
+        Replay replay = replayOf(connection, logical);
+        Tracked call = new Tracked(logical, logical.startAttempt(logical.request(), RetrySource.FIRST), null, replay);
         try {
-            logical.inject(call.attempt, connection::setRequestProperty);
+            logical.inject(call.attempt, headers.writer());
             applyTimeouts(connection, call);
         } catch (IllegalStateException alreadyConnected) {
             // The application connected before the agent saw the connection; trace it untouched.
         }
         known.put(connection, call);
-        return Boolean.TRUE;
+        return null;
+    }
+
+    /** Only for a request a retry policy could resend: no body, and its headers still readable. */
+    private Replay replayOf(HttpURLConnection connection, LogicalCall logical) {
+        Map<String, List<String>> secret = stripeOf(credentials, connection).remove(connection);
+        if (logical.policy().retry() == null || !logical.policy().enforced() || connection.getDoOutput()) {
+            return null;
+        }
+        try {
+            return new Replay(connection, secret);
+        } catch (IllegalStateException alreadyConnected) {
+            return null;
+        }
     }
 
     private void applyTimeouts(HttpURLConnection connection, Tracked call) {
@@ -127,50 +201,201 @@ final class UrlConnectionCalls implements UrlConnectionHook {
     }
 
     @Override
-    public Throwable exit(HttpURLConnection connection, Object entered, String method, Object returned,
-            Throwable thrown) {
-        if (!Boolean.TRUE.equals(entered)) {
-            depth.exit();
-            return entered instanceof CallRejectedException ? (CallRejectedException) entered : thrown;
-        }
+    public Object exit(HttpURLConnection connection, Object entered, String method, Object returned, Throwable thrown)
+            throws Throwable {
+        Throwable toThrow = thrown;
+        HttpURLConnection answered = entered instanceof HttpURLConnection ? (HttpURLConnection) entered : null;
         try {
-            boolean endsRequest = "getInputStream".equals(method) || "getResponseCode".equals(method);
-            if (!endsRequest && thrown == null) {
-                return thrown;
+            if (entered instanceof Throwable) {
+                toThrow = (Throwable) entered;
+            } else if (answered == null && depth.outermost()) {
+                toThrow = end(connection, method, returned, thrown);
+                Replaced retried = anyReplaced ? stripeOf(replaced, connection).get(connection) : null;
+                if (retried != null && retried.failure != null) {
+                    toThrow = retried.failure;
+                } else if (retried != null) {
+                    answered = retried.answered;
+                }
             }
-            Map<HttpURLConnection, Tracked> known = trackedOf(connection);
-            Tracked call = known.get(connection);
-            if (call == null || call.logical == null) {
-                return thrown;
-            }
-            if (call.deadline != null) {
-                call.deadline.cancel(false);
-            }
-            // Only once getInputStream or getResponseCode has run is the code cached; asking after
-            // a failed connect would make the connection try again.
-            int code = returned instanceof Integer ? (Integer) returned
-                    : endsRequest && !call.deadlinePassed ? cachedResponseCode(connection) : NO_STATUS;
-            Throwable toThrow = thrown;
-            TimeoutKind timeout = null;
-            if (thrown != null && call.deadlinePassed) {
-                toThrow = new SocketTimeoutException("deadline of policy " + call.logical.policy().name()
-                        + " exceeded: " + call.logical.policy().timeouts().deadline());
-                toThrow.initCause(thrown);
-                timeout = TimeoutKind.DEADLINE;
-            } else if (thrown instanceof SocketTimeoutException && call.readCappedByDeadline
-                    && TimeoutKind.of(thrown) == TimeoutKind.READ) {
-                timeout = TimeoutKind.DEADLINE;
-            }
-            // HttpURLConnection throws for 4xx/5xx responses; the status already says what happened.
-            boolean errorStatusOnly = toThrow != null && code >= 400;
-            Throwable error = errorStatusOnly ? null
-                    : toThrow == null && code < 0 ? new ProtocolException("no valid HTTP status line") : toThrow;
-            call.logical.endAttempt(call.attempt, Math.max(code, 0), null, error, timeout);
-            call.logical.end();
-            known.put(connection, null);
-            return toThrow;
+        } catch (RuntimeException agentFault) {
+            AgentLog.warn("could not record an HttpURLConnection call", agentFault);
         } finally {
             depth.exit();
+        }
+        if (answered != null) {
+            return delegate(answered, method, NO_ARGUMENTS);
+        }
+        if (toThrow != null) {
+            throw toThrow;
+        }
+        return returned;
+    }
+
+    /** Ends the connection's call when the method ends its request; returns what the method throws. */
+    private Throwable end(HttpURLConnection connection, String method, Object returned, Throwable thrown) {
+        boolean endsRequest = "getInputStream".equals(method) || "getResponseCode".equals(method);
+        if (!endsRequest && thrown == null) {
+            return thrown;
+        }
+        Map<HttpURLConnection, Tracked> known = trackedOf(connection);
+        Tracked call = known.get(connection);
+        if (call == null || call.logical == null) {
+            return thrown;
+        }
+        Ending ending = endAttempt(connection, call, endsRequest, returned, thrown);
+        known.put(connection, null);
+        if (call.replay != null) {
+            retry(connection, call, ending);
+        }
+        call.logical.end();
+        return ending.toThrow;
+    }
+
+    private Ending endAttempt(HttpURLConnection connection, Tracked call, boolean endsRequest, Object returned,
+            Throwable thrown) {
+        if (call.deadline != null) {
+            call.deadline.cancel(false);
+        }
+        // Only once getInputStream or getResponseCode has run is the code cached; asking after
+        // a failed connect would make the connection try again.
+        int code = returned instanceof Integer ? (Integer) returned
+                : endsRequest && !call.deadlinePassed ? cachedResponseCode(connection) : NO_STATUS;
+        Throwable toThrow = thrown;
+        TimeoutKind timeout = null;
+        if (thrown != null && call.deadlinePassed) {
+            toThrow = new SocketTimeoutException("deadline of policy " + call.logical.policy().name()
+                    + " exceeded: " + call.logical.policy().timeouts().deadline());
+            toThrow.initCause(thrown);
+            timeout = TimeoutKind.DEADLINE;
+        } else if (thrown instanceof SocketTimeoutException && call.readCappedByDeadline
+                && TimeoutKind.of(thrown) == TimeoutKind.READ) {
+            timeout = TimeoutKind.DEADLINE;
+        }
+        // HttpURLConnection throws for 4xx/5xx responses; the status already says what happened.
+        boolean errorStatusOnly = toThrow != null && code >= 400;
+        Throwable error = errorStatusOnly ? null
+                : toThrow == null && code < 0 ? new ProtocolException("no valid HTTP status line") : toThrow;
+        call.logical.endAttempt(call.attempt, Math.max(code, 0), null, error, timeout);
+        return new Ending(code, error, toThrow);
+    }
+
+    /**
+     * The agent's retries, on the application's thread as for the other blocking clients: while
+     * the call's policy, deadline and budget allow, wait the backoff and send the request again
+     * on a new connection, an attempt of the same call.
+     */
+    private void retry(HttpURLConnection connection, Tracked first, Ending firstEnding) {
+        LogicalCall logical = first.logical;
+        HttpURLConnection last = connection;
+        Ending ending = firstEnding;
+        HttpURLConnection answered = null;
+        Throwable failure = null;
+        // Through a proxy, which may be one the application gave this connection only, nothing is resent.
+        boolean resendable = !connection.usingProxy();
+        depth.enter();
+        try {
+            while (true) {
+                String retryAfter = ending.code > 0 ? last.getHeaderField("Retry-After") : null;
+                long delay = logical.retryDelayNanos(Math.max(ending.code, 0), ending.error, retryAfter, resendable);
+                if (delay < 0 || !Backoff.sleep(delay)) {
+                    break;
+                }
+                HttpURLConnection next;
+                try {
+                    next = first.replay.open();
+                } catch (IOException | RuntimeException cannotReopen) {
+                    AgentLog.warn("could not open a connection to retry " + connection.getURL(), cannotReopen);
+                    break;
+                }
+                trackedOf(next).put(next, null);
+                Tracked attempt = new Tracked(logical, logical.startAttempt(logical.request(), RetrySource.AGENT), null,
+                        first.replay);
+                logical.inject(attempt.attempt, next::setRequestProperty);
+                applyTimeouts(next, attempt);
+                Integer code = null;
+                Throwable thrown = null;
+                try {
+                    code = next.getResponseCode();
+                } catch (IOException noResponse) {
+                    thrown = noResponse;
+                }
+                ending = endAttempt(next, attempt, true, code, thrown);
+                last = next;
+                if (ending.code > 0) {
+                    answered = next;
+                    failure = null;
+                } else {
+                    failure = ending.toThrow;
+                }
+            }
+        } finally {
+            depth.exit();
+        }
+        if (answered != null || failure != null) {
+            stripeOf(replaced, connection).put(connection, new Replaced(answered, failure));
+            anyReplaced = true;
+        }
+    }
+
+    @Override
+    public HttpURLConnection replacement(HttpURLConnection connection) {
+        if (!anyReplaced) {
+            return null;
+        }
+        Replaced retried = stripeOf(replaced, connection).get(connection);
+        return retried == null ? null : retried.answered;
+    }
+
+    @Override
+    public Object delegate(HttpURLConnection replacement, String method, Object[] arguments) throws Throwable {
+        Method target = publicMethod(replacement, method, arguments);
+        if (target == null) {
+            return null;
+        }
+        try {
+            return target.invoke(replacement, arguments);
+        } catch (InvocationTargetException thrown) {
+            throw thrown.getCause();
+        }
+    }
+
+    /** The public API method (of HttpsURLConnection or HttpURLConnection) with this name that takes these arguments. */
+    private static Method publicMethod(HttpURLConnection connection, String name, Object[] arguments) {
+        Class<?> api = connection instanceof HttpsURLConnection ? HttpsURLConnection.class : HttpURLConnection.class;
+        for (Method method : api.getMethods()) {
+            if (method.getName().equals(name) && accepts(method.getParameterTypes(), arguments)) {
+                return method;
+            }
+        }
+        return null;
+    }
+
+    private static boolean accepts(Class<?>[] types, Object[] arguments) {
+        if (types.length != arguments.length) {
+            return false;
+        }
+        for (int i = 0; i < types.length; i++) {
+            Class<?> type = types[i] == int.class ? Integer.class : types[i] == long.class ? Long.class : types[i];
+            if (arguments[i] != null && !type.isInstance(arguments[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void header(HttpURLConnection connection, String name, String value, boolean add) {
+        if (!Replay.isCredential(name) || value == null) {
+            return;
+        }
+        Map<HttpURLConnection, Map<String, List<String>>> stripe = stripeOf(credentials, connection);
+        synchronized (stripe) {
+            List<String> values = stripe.computeIfAbsent(connection, c -> new HashMap<>())
+                    .computeIfAbsent(name, n -> new ArrayList<>());
+            if (!add) {
+                values.clear();
+            }
+            values.add(value);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.callsight.agent.instrumentation.urlconnection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +35,7 @@ class UrlConnectionCallsTest {
     }
 
     @Test
-    void nestedAndRepeatedCallsMakeOneSpanAndBalance() throws Exception {
+    void nestedAndRepeatedCallsMakeOneSpanAndBalance() throws Throwable {
         try (LocalServer server = new LocalServer()) {
             HttpURLConnection connection = open(server.uri("/users/7").toURL());
 
@@ -48,9 +49,9 @@ class UrlConnectionCallsTest {
             Object again = hook.enter(connection);
             hook.exit(connection, again, "getResponseCode", connection.getResponseCode(), null);
 
-            assertEquals(Boolean.TRUE, outer);
+            assertNull(outer);
             assertNull(nested);
-            assertEquals(Boolean.TRUE, again, "depth is back to zero");
+            assertNull(again, "depth is back to zero");
             List<SpanData> spans = telemetry.spans();
             assertEquals(1, spans.size());
             SpanData span = spans.get(0);
@@ -63,7 +64,7 @@ class UrlConnectionCallsTest {
     }
 
     @Test
-    void aFailedConnectEndsTheCallWithItsError() throws Exception {
+    void aFailedConnectEndsTheCallWithItsError() throws Throwable {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -72,21 +73,24 @@ class UrlConnectionCallsTest {
 
         Object outer = hook.enter(connection);
         ConnectException refused = assertThrows(ConnectException.class, connection::connect);
-        hook.exit(connection, outer, "connect", null, refused);
+        assertSame(refused, assertThrows(ConnectException.class, () -> hook.exit(connection, outer, "connect", null, refused)));
 
         SpanData span = telemetry.spans().get(0);
         assertEquals("java.net.ConnectException", span.getAttributes().get(AttributeKey.stringKey("error.type")));
-        assertEquals(Boolean.TRUE, hook.enter(open(new URL("http://127.0.0.1:" + closedPort + "/y"))), "depth is back to zero");
+        HttpURLConnection next = open(new URL("http://127.0.0.1:" + closedPort + "/y"));
+        assertNull(hook.enter(next));
+        assertThrows(ConnectException.class, () -> hook.exit(next, null, "connect", null, refused));
+        assertEquals(2, telemetry.spans().size(), "depth was back to zero: the next connection is traced");
     }
 
     @Test
-    void anErrorStatusIsRecordedAsTheStatusNotAsAnException() throws Exception {
+    void anErrorStatusIsRecordedAsTheStatusNotAsAnException() throws Throwable {
         try (LocalServer server = new LocalServer()) {
             HttpURLConnection connection = open(server.uri("/missing/1").toURL());
 
             Object outer = hook.enter(connection);
             IOException thrown = assertThrows(IOException.class, connection::getInputStream);
-            hook.exit(connection, outer, "getInputStream", null, thrown);
+            assertSame(thrown, assertThrows(IOException.class, () -> hook.exit(connection, outer, "getInputStream", null, thrown)));
 
             SpanData span = telemetry.spans().get(0);
             assertEquals(404L, span.getAttributes().get(AttributeKey.longKey("http.response.status_code")));
@@ -96,7 +100,28 @@ class UrlConnectionCallsTest {
     }
 
     @Test
-    void connectionsThatAreNotTheJdksAreLeftAlone() throws Exception {
+    void theConnectionThatAnsweredAfterARetryAnswersEveryResponseReaderWithItsArguments() throws Throwable {
+        try (LocalServer server = new LocalServer()) {
+            HttpURLConnection answered = open(server.uri("/users/7").toURL());
+            answered.getResponseCode();
+
+            assertEquals(200, hook.delegate(answered, "getResponseCode", new Object[0]));
+            assertEquals(answered.getHeaderField("Content-Length"),
+                    hook.delegate(answered, "getHeaderField", new Object[] {"Content-Length"}));
+            assertEquals(answered.getHeaderField(0), hook.delegate(answered, "getHeaderField", new Object[] {0}));
+            assertEquals((long) answered.getContentLengthLong(),
+                    hook.delegate(answered, "getHeaderFieldLong", new Object[] {"Content-Length", -1L}));
+            try (InputStream body = (InputStream) hook.delegate(answered, "getInputStream", new Object[0])) {
+                assertTrue(body.readAllBytes().length > 0);
+            }
+            IOException missing = assertThrows(IOException.class, () -> hook.delegate(
+                    open(server.uri("/missing/1").toURL()), "getInputStream", new Object[0]));
+            assertTrue(missing.getMessage().contains("/missing/1"), "the connection's own exception: " + missing);
+        }
+    }
+
+    @Test
+    void connectionsThatAreNotTheJdksAreLeftAlone() throws Throwable {
         HttpURLConnection foreign = new HttpURLConnection(new URL("http://127.0.0.1:1/")) {
             @Override
             public void disconnect() {}

@@ -1,0 +1,28 @@
+package dev.callsight.agent.bootstrap;
+
+/**
+ * Called by advice inlined into Reactor Netty's HttpClientFinalizer, where the application asks
+ * for the response (response, responseConnection, responseContent, responseSingle). The
+ * bootstrap loader cannot see the library, so its objects pass as Object.
+ */
+public interface ReactorNettyClientHook {
+
+    ReactorNettyClientHook NONE = new ReactorNettyClientHook() {
+        @Override
+        public Object traced(Object receiver) {
+            return null;
+        }
+
+        @Override
+        public void exited() {}
+    };
+
+    /**
+     * Returns the receiver whose same method answers in place of this one (a copy of the client
+     * that traces and enforces the call), or null to run the method as it is: a nested call, or
+     * a request the agent cannot trace. Every call is followed by {@link #exited} on the same thread.
+     */
+    Object traced(Object receiver);
+
+    void exited();
+}
