@@ -42,6 +42,14 @@ class BenchmarksTest {
     }
 
     @Test
+    void startupToExitComparesEachAgentAgainstEachCollectorState() throws Exception {
+        String output = run(180, "startup-exit.sh", "1");
+        assertMatches(output, "median of 1: none \\d+ ms, callsight-healthy \\d+ ms \\(\\+-?\\d+\\), callsight-down \\d+ ms "
+                + "\\(\\+-?\\d+\\), callsight-hanging \\d+ ms \\(\\+-?\\d+\\), otel-healthy \\d+ ms \\(\\+-?\\d+\\), otel-down "
+                + "\\d+ ms \\(\\+-?\\d+\\), otel-hanging \\d+ ms \\(\\+-?\\d+\\)");
+    }
+
+    @Test
     void bootStartupComparesARealServiceWithAndWithoutEachAgent() throws Exception {
         assertMatches(run(180, "boot-startup.sh", "1"),
                 "median over 1 rounds: none [\\d.]+ s, callsight [\\d.]+ s \\(\\+-?\\d+ ms\\), otel [\\d.]+ s");

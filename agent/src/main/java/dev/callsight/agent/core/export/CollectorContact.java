@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CollectorContact {
 
     private static final long ANSWERING_MILLIS = 2_000;
-    private static final long NOT_YET_REACHED_MILLIS = 1_000;
+    private static final long NOT_YET_REACHED_MILLIS = 500;
     private static final long NOT_ANSWERING_MILLIS = 100;
     /** An export still without an answer after this long is taken for a hanging collector. */
     private static final long HANGING_NANOS = TimeUnit.SECONDS.toNanos(1);

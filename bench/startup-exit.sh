@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# JVM start to exit of an application that does nothing (bench Noop), with no agent, with callsight's and with the
+# OpenTelemetry Java agent, each against a collector that answers (bench OtlpSink), one that is down (a closed port)
+# and one that accepts connections and never answers (bench FaultyCollector hang): what an agent adds to every batch
+# job, CLI and autoscaled instance, and whether a collector that is away holds up the exit. Runs alternate, so
+# machine load hits all alike. Prints each round, then medians with what each agent adds to no agent.
+# Usage: bench/startup-exit.sh [rounds, default 10] [callsight agent jar, default agent/target/callsight-agent.jar]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-10}
+agent=${2:-agent/target/callsight-agent.jar}
+otel=bench/target/otel/opentelemetry-javaagent.jar
+classes=bench/target/classes
+for f in "$agent" "$otel" "$classes"; do
+  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
+done
+work=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+java -cp "$classes" dev.callsight.bench.OtlpSink >"$work/sink.log" 2>&1 &
+pids+=($!)
+java -cp "$classes" dev.callsight.bench.FaultyCollector hang >"$work/hang.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  grep -q otlp= "$work/sink.log" && grep -q otlp= "$work/hang.log" && break
+  sleep 0.1
+done
+healthy=$(grep -o 'otlp=[^ ]*' "$work/sink.log" | head -1 | cut -d= -f2)
+hanging=$(grep -o 'otlp=[^ ]*' "$work/hang.log" | head -1 | cut -d= -f2)
+down=http://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+[ -n "$healthy" ] && [ -n "$hanging" ] || { echo "sink or hanging collector did not start" >&2; exit 1; }
+
+# Milliseconds from starting the JVM to its exit.
+run() {
+  local endpoint=$1; shift
+  local start end
+  start=$(date +%s%N)
+  OTEL_EXPORTER_OTLP_ENDPOINT=$endpoint java "$@" -cp "$classes" dev.callsight.bench.Noop >/dev/null 2>&1
+  end=$(date +%s%N)
+  echo $(( (end - start) / 1000000 ))
+}
+echo "startup to exit: $rounds rounds; $(java -version 2>&1 | head -1); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+columns="none callsight-healthy callsight-down callsight-hanging otel-healthy otel-down otel-hanging"
+for round in $(seq 1 "$rounds"); do
+  line=$(run "$healthy")
+  for endpoint in "$healthy" "$down" "$hanging"; do line="$line $(run "$endpoint" -javaagent:"$agent")"; done
+  for endpoint in "$healthy" "$down" "$hanging"; do line="$line $(run "$endpoint" -javaagent:"$otel")"; done
+  echo "round $round/$rounds (ms): $line"
+  echo "$line" >>"$work/runs"
+done
+awk -v columns="$columns" '
+  function median(col,   n, a, i, j, t) {
+    for (i = 1; i <= NR; i++) a[i] = v[i, col]
+    for (i = 1; i <= NR; i++) for (j = i + 1; j <= NR; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return a[int((NR + 1) / 2)]
+  }
+  { for (c = 1; c <= NF; c++) v[NR, c] = $c }
+  END {
+    split(columns, name, " "); none = median(1)
+    printf "median of %d: none %d ms", NR, none
+    for (c = 2; c <= 7; c++) { m = median(c); printf ", %s %d ms (+%d)", name[c], m, m - none }
+    printf "\n"
+  }' "$work/runs"
