@@ -1,5 +1,6 @@
 package dev.callsight.agent.core;
 
+import dev.callsight.agent.core.server.HttpServerTracer;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /** One server library's instrumentation: which types it changes and with which advice. */

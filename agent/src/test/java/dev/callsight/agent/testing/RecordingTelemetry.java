@@ -1,6 +1,6 @@
 package dev.callsight.agent.testing;
 
-import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.client.OutboundCalls;
 import dev.callsight.agent.core.policy.PolicySet;
 import dev.callsight.testing.Eventually;
 import io.opentelemetry.api.common.AttributeKey;

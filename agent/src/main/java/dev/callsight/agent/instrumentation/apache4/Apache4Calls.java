@@ -2,10 +2,10 @@ package dev.callsight.agent.instrumentation.apache4;
 
 import dev.callsight.agent.bootstrap.ApacheClassicHook;
 import dev.callsight.agent.bootstrap.CallRejectedException;
-import dev.callsight.agent.core.AttemptTimeouts;
-import dev.callsight.agent.core.BlockingCalls;
-import dev.callsight.agent.core.ClientRequest;
-import dev.callsight.agent.core.RequestTargets;
+import dev.callsight.agent.core.client.AttemptTimeouts;
+import dev.callsight.agent.core.client.BlockingCalls;
+import dev.callsight.agent.core.client.ClientRequest;
+import dev.callsight.agent.core.client.RequestTargets;
 import java.io.IOException;
 import java.net.URI;
 import org.apache.http.Header;

@@ -1,6 +1,6 @@
 package dev.callsight.agent.instrumentation.apache4;
 
-import dev.callsight.agent.core.BlockingCalls;
+import dev.callsight.agent.core.client.BlockingCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,8 +2,8 @@ package dev.callsight.agent.instrumentation.apache5;
 
 import dev.callsight.agent.bootstrap.ApacheClassicHook;
 import dev.callsight.agent.bootstrap.CallRejectedException;
-import dev.callsight.agent.core.BlockingCalls;
-import dev.callsight.agent.core.ClientRequest;
+import dev.callsight.agent.core.client.BlockingCalls;
+import dev.callsight.agent.core.client.ClientRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,8 +1,8 @@
 package dev.callsight.agent.instrumentation.apache5;
 
-import dev.callsight.agent.core.AttemptTimeouts;
-import dev.callsight.agent.core.ClientRequest;
-import dev.callsight.agent.core.RequestTargets;
+import dev.callsight.agent.core.client.AttemptTimeouts;
+import dev.callsight.agent.core.client.ClientRequest;
+import dev.callsight.agent.core.client.RequestTargets;
 import java.net.URI;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.http.Header;

@@ -1,8 +1,8 @@
 package dev.callsight.agent.instrumentation.apache5;
 
 import dev.callsight.agent.core.AgentLog;
-import dev.callsight.agent.core.LogicalCall;
-import dev.callsight.agent.core.RetrySource;
+import dev.callsight.agent.core.client.LogicalCall;
+import dev.callsight.agent.core.client.RetrySource;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.ScheduledFuture;

@@ -1,9 +1,9 @@
 package dev.callsight.agent.instrumentation.apache5;
 
 import dev.callsight.agent.core.AgentLog;
-import dev.callsight.agent.core.AttemptTimeouts;
-import dev.callsight.agent.core.ClientCall;
-import dev.callsight.agent.core.TimeoutKind;
+import dev.callsight.agent.core.client.AttemptTimeouts;
+import dev.callsight.agent.core.client.ClientCall;
+import dev.callsight.agent.core.client.TimeoutKind;
 import java.io.IOException;
 import java.util.function.LongConsumer;
 import org.apache.hc.client5.http.async.AsyncExecCallback;

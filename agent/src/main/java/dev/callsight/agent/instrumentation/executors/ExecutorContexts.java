@@ -1,7 +1,7 @@
 package dev.callsight.agent.instrumentation.executors;
 
 import dev.callsight.agent.bootstrap.ContextHook;
-import dev.callsight.agent.core.TaskContexts;
+import dev.callsight.agent.core.context.TaskContexts;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -11,8 +11,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.core.InstrumentationModule;
-import dev.callsight.agent.core.OutboundCalls;
-import dev.callsight.agent.core.TaskContexts;
+import dev.callsight.agent.core.client.OutboundCalls;
+import dev.callsight.agent.core.context.TaskContexts;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

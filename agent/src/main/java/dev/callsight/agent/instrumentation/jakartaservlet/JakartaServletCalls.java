@@ -1,6 +1,6 @@
 package dev.callsight.agent.instrumentation.jakartaservlet;
 
-import dev.callsight.agent.core.HttpServerTracer;
+import dev.callsight.agent.core.server.HttpServerTracer;
 import dev.callsight.agent.instrumentation.servlet.ServletCalls;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,6 +1,6 @@
 package dev.callsight.agent.instrumentation.javaxservlet;
 
-import dev.callsight.agent.core.HttpServerTracer;
+import dev.callsight.agent.core.server.HttpServerTracer;
 import dev.callsight.agent.instrumentation.servlet.ServletCalls;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;

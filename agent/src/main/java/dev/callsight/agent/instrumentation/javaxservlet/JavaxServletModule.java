@@ -2,9 +2,9 @@ package dev.callsight.agent.instrumentation.javaxservlet;
 
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.bootstrap.ServerHook;
-import dev.callsight.agent.core.HttpServerTracer;
 import dev.callsight.agent.core.ServerModule;
 import dev.callsight.agent.core.glue.LibraryGlue;
+import dev.callsight.agent.core.server.HttpServerTracer;
 import dev.callsight.agent.instrumentation.servlet.ServletEntryPoints;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;

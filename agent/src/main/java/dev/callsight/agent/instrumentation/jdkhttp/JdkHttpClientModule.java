@@ -11,7 +11,7 @@ import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.bootstrap.JdkHttpClientHook;
 import dev.callsight.agent.core.InstrumentationModule;
-import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.client.OutboundCalls;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;

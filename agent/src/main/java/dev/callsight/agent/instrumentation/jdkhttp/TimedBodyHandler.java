@@ -1,7 +1,7 @@
 package dev.callsight.agent.instrumentation.jdkhttp;
 
-import dev.callsight.agent.core.AgentTimer;
-import dev.callsight.agent.core.TimeoutKind;
+import dev.callsight.agent.core.client.AgentTimer;
+import dev.callsight.agent.core.client.TimeoutKind;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;

@@ -5,11 +5,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.callsight.agent.bootstrap.ServerHook;
 import dev.callsight.agent.core.CallDepth;
-import dev.callsight.agent.core.HostHeader;
-import dev.callsight.agent.core.HttpServerTracer;
-import dev.callsight.agent.core.RequestHeaders;
-import dev.callsight.agent.core.ServerCall;
-import dev.callsight.agent.core.ServerRequest;
+import dev.callsight.agent.core.http.HostHeader;
+import dev.callsight.agent.core.http.RequestHeaders;
+import dev.callsight.agent.core.server.HttpServerTracer;
+import dev.callsight.agent.core.server.ServerCall;
+import dev.callsight.agent.core.server.ServerRequest;
 import java.net.InetSocketAddress;
 import java.net.URI;
 

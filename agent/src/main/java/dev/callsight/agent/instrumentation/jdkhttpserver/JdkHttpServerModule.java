@@ -5,8 +5,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.callsight.agent.bootstrap.Hooks;
-import dev.callsight.agent.core.HttpServerTracer;
 import dev.callsight.agent.core.ServerModule;
+import dev.callsight.agent.core.server.HttpServerTracer;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 

@@ -1,6 +1,6 @@
 package dev.callsight.agent.instrumentation.log4j;
 
-import dev.callsight.agent.core.LogCorrelation;
+import dev.callsight.agent.core.context.LogCorrelation;
 import java.util.Map;
 import org.apache.logging.log4j.core.util.ContextDataProvider;
 

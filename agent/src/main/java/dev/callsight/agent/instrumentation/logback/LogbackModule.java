@@ -6,14 +6,14 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.core.InstrumentationModule;
-import dev.callsight.agent.core.LogCorrelation;
-import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.client.OutboundCalls;
+import dev.callsight.agent.core.context.LogCorrelation;
 import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+
 
 /**
  * Logback (through SLF4J or directly): every logging event's MDC, as layouts ({@code %X{trace_id}}),

@@ -1,6 +1,7 @@
 package dev.callsight.agent.instrumentation.okhttp;
 
-import dev.callsight.agent.core.ClientCall;
+import dev.callsight.agent.core.client.ClientCall;
+
 
 /** One physical attempt of a call, from ConnectInterceptor's entry to the end of its response body. */
 final class Attempt {

@@ -1,7 +1,7 @@
 package dev.callsight.agent.instrumentation.okhttp;
 
-import dev.callsight.agent.core.LogicalCall;
-import dev.callsight.agent.core.RetrySource;
+import dev.callsight.agent.core.client.LogicalCall;
+import dev.callsight.agent.core.client.RetrySource;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 

@@ -2,12 +2,12 @@ package dev.callsight.agent.instrumentation.okhttp;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.OkHttpHook;
-import dev.callsight.agent.core.ClientRequest;
 import dev.callsight.agent.core.InternalThread;
-import dev.callsight.agent.core.LogicalCall;
-import dev.callsight.agent.core.OutboundCalls;
-import dev.callsight.agent.core.RetrySource;
-import dev.callsight.agent.core.TimeoutKind;
+import dev.callsight.agent.core.client.ClientRequest;
+import dev.callsight.agent.core.client.LogicalCall;
+import dev.callsight.agent.core.client.OutboundCalls;
+import dev.callsight.agent.core.client.RetrySource;
+import dev.callsight.agent.core.client.TimeoutKind;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;

@@ -7,8 +7,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.bootstrap.OkHttpHook;
-import dev.callsight.agent.core.OutboundCalls;
 import dev.callsight.agent.core.InstrumentationModule;
+import dev.callsight.agent.core.client.OutboundCalls;
 import dev.callsight.agent.core.glue.LibraryGlue;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;

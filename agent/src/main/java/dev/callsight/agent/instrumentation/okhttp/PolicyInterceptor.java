@@ -1,6 +1,6 @@
 package dev.callsight.agent.instrumentation.okhttp;
 
-import dev.callsight.agent.core.RetrySource;
+import dev.callsight.agent.core.client.RetrySource;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;

@@ -1,9 +1,9 @@
 package dev.callsight.agent.instrumentation.reactornetty;
 
 import dev.callsight.agent.core.AgentLog;
-import dev.callsight.agent.core.ClientCall;
-import dev.callsight.agent.core.ClientRequest;
-import dev.callsight.agent.core.LogicalCall;
+import dev.callsight.agent.core.client.ClientCall;
+import dev.callsight.agent.core.client.ClientRequest;
+import dev.callsight.agent.core.client.LogicalCall;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;

@@ -1,5 +1,7 @@
 package dev.callsight.agent.instrumentation.reactornetty;
 
+import dev.callsight.agent.core.context.CarriedContext;
+
 /** Keys of what the agent keeps in a Reactor subscriber context. */
 final class ReactorContextKeys {
 

@@ -8,7 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.bootstrap.ReactorNettyClientHook;
 import dev.callsight.agent.core.InstrumentationModule;
-import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.client.OutboundCalls;
 import dev.callsight.agent.core.glue.LibraryGlue;
 import java.util.function.BiFunction;
 import net.bytebuddy.agent.builder.AgentBuilder;

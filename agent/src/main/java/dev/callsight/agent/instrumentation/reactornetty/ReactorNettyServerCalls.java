@@ -1,7 +1,7 @@
 package dev.callsight.agent.instrumentation.reactornetty;
 
 import dev.callsight.agent.bootstrap.ReactorNettyServerHook;
-import dev.callsight.agent.core.HttpServerTracer;
+import dev.callsight.agent.core.server.HttpServerTracer;
 import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
 import reactor.netty.http.server.HttpServerRequest;

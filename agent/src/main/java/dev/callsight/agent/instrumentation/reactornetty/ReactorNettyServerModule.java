@@ -5,9 +5,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.bootstrap.ReactorNettyServerHook;
-import dev.callsight.agent.core.HttpServerTracer;
 import dev.callsight.agent.core.ServerModule;
 import dev.callsight.agent.core.glue.LibraryGlue;
+import dev.callsight.agent.core.server.HttpServerTracer;
 import java.util.function.BiFunction;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;

@@ -1,13 +1,13 @@
 package dev.callsight.agent.instrumentation.reactornetty;
 
 import dev.callsight.agent.core.AgentLog;
-import dev.callsight.agent.core.CarriedContext;
-import dev.callsight.agent.core.FrameworkRoute;
-import dev.callsight.agent.core.HostHeader;
-import dev.callsight.agent.core.HttpServerTracer;
-import dev.callsight.agent.core.RequestHeaders;
-import dev.callsight.agent.core.ServerCall;
-import dev.callsight.agent.core.ServerRequest;
+import dev.callsight.agent.core.context.CarriedContext;
+import dev.callsight.agent.core.http.HostHeader;
+import dev.callsight.agent.core.http.RequestHeaders;
+import dev.callsight.agent.core.server.FrameworkRoute;
+import dev.callsight.agent.core.server.HttpServerTracer;
+import dev.callsight.agent.core.server.ServerCall;
+import dev.callsight.agent.core.server.ServerRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.InetSocketAddress;
 import java.util.function.BiFunction;

@@ -2,10 +2,10 @@ package dev.callsight.agent.instrumentation.servlet;
 
 import dev.callsight.agent.bootstrap.ServerHook;
 import dev.callsight.agent.core.CallDepth;
-import dev.callsight.agent.core.HttpServerTracer;
-import dev.callsight.agent.core.RequestHeaders;
-import dev.callsight.agent.core.ServerCall;
-import dev.callsight.agent.core.ServerRequest;
+import dev.callsight.agent.core.http.RequestHeaders;
+import dev.callsight.agent.core.server.HttpServerTracer;
+import dev.callsight.agent.core.server.ServerCall;
+import dev.callsight.agent.core.server.ServerRequest;
 
 /**
  * The glue between servlet containers and the core, over either servlet API ({@link ServletApi}). Filters and servlets

@@ -10,7 +10,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.core.InstrumentationModule;
-import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.client.OutboundCalls;
 import java.net.HttpURLConnection;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;

@@ -1,8 +1,8 @@
 package dev.callsight.agent.instrumentation.webflux;
 
 import dev.callsight.agent.bootstrap.WebFluxHook;
-import dev.callsight.agent.core.FrameworkRoute;
-import dev.callsight.agent.core.HttpServerTracer;
+import dev.callsight.agent.core.server.FrameworkRoute;
+import dev.callsight.agent.core.server.HttpServerTracer;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 

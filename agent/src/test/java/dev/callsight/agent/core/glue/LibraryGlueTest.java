@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callsight.agent.bootstrap.OkHttpHook;
-import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.client.OutboundCalls;
 import dev.callsight.agent.instrumentation.okhttp.OkHttpModule;
 import dev.callsight.agent.testing.RecordingTelemetry;
 import java.net.URL;

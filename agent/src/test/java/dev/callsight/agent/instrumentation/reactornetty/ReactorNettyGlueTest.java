@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callsight.agent.bootstrap.ReactorNettyClientHook;
 import dev.callsight.agent.bootstrap.ReactorNettyServerHook;
-import dev.callsight.agent.core.HttpServerTracer;
-import dev.callsight.agent.core.OutboundCalls;
+import dev.callsight.agent.core.client.OutboundCalls;
 import dev.callsight.agent.core.glue.LibraryGlue;
+import dev.callsight.agent.core.server.HttpServerTracer;
 import dev.callsight.agent.testing.RecordingTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.MalformedURLException;

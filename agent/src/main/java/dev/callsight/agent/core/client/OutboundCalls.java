@@ -1,0 +1,167 @@
+package dev.callsight.agent.core.client;
+
+import dev.callsight.agent.bootstrap.CallRejectedException;
+import dev.callsight.agent.core.context.CarriedContext;
+import dev.callsight.agent.core.policy.Policy;
+import dev.callsight.agent.core.policy.PolicySet;
+import dev.callsight.agent.core.resilience.CircuitBreaker;
+import dev.callsight.agent.core.resilience.RetryBudget;
+import dev.callsight.agent.core.resilience.UpstreamGuards;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.net.URI;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
+
+/**
+ * Where every outbound call enters the core: finds the call's policy, applies its circuit
+ * breaker and concurrency limit, and hands back the {@link LogicalCall} whose attempts the
+ * client-library glue then reports. This is the only object the instrumentation modules get.
+ */
+public final class OutboundCalls {
+
+    /** Upstreams tracked per policy; beyond this, further upstreams of a policy share one entry. */
+    private static final int MAX_UPSTREAMS = 4096;
+    private static final AttributeKey<String> UPSTREAM = AttributeKey.stringKey("upstream");
+
+    private final HttpClientTracer tracer;
+    private final PolicySet policies;
+    private final PolicyMetrics metrics;
+    private final AgentTimer timer;
+    private final ApplicationRetryDetector applicationRetries = new ApplicationRetryDetector();
+    private final ConcurrentMap<String, UpstreamGuards> upstreams = new ConcurrentHashMap<>();
+    private final LongSupplier nanoClock;
+
+    public OutboundCalls(OpenTelemetry openTelemetry, PolicySet policies) {
+        this(openTelemetry, policies, System::nanoTime);
+    }
+
+    OutboundCalls(OpenTelemetry openTelemetry, PolicySet policies, LongSupplier nanoClock) {
+        this.tracer = new HttpClientTracer(openTelemetry);
+        this.policies = policies;
+        this.metrics = new PolicyMetrics(openTelemetry.getMeter("dev.callsight.agent"), this::observeBreakers);
+        this.timer = new AgentTimer();
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * As {@link #begin(ClientRequest)}, for a client whose request is subscribed on a thread that
+     * may hold no context of its own: the thread's context is the parent where it has a span,
+     * otherwise the server request's context the reactive chain carried ({@code carried}, or null).
+     */
+    public LogicalCall begin(ClientRequest request, CarriedContext carried) throws CallRejectedException {
+        Context current = Context.current();
+        if (carried == null || Span.fromContext(current).getSpanContext().isValid()) {
+            return begin(request);
+        }
+        try (Scope scope = carried.context().makeCurrent()) {
+            return begin(request);
+        }
+    }
+
+    /**
+     * Starts a logical call: the application's request, however many attempts it takes.
+     *
+     * @throws CallRejectedException when the policy's circuit is open or its concurrency limit
+     *     is reached; the rejection is already recorded, and the glue throws it to the application
+     */
+    public LogicalCall begin(ClientRequest request) throws CallRejectedException {
+        URI uri = request.uri();
+        String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        int port = (int) HttpClientTracer.portOf(uri);
+        Policy policy = policies.policyFor(method, host, port, uri.getRawPath());
+        UpstreamGuards guards = needsGuards(policy) ? guardsFor(policy, host + ":" + port) : null;
+        Context current = Context.current();
+        Context parent = tracer.parentOf(request);
+        long now = nanoClock.getAsLong();
+        String parentSpanId = Span.fromContext(parent).getSpanContext().getSpanId();
+        ApplicationRetryDetector.FailedCall repeated =
+                applicationRetries.repeatOf(method, uri, parentSpanId, now);
+        LogicalCall call = new LogicalCall(this, request, method, policy, guards, parent, parent != current,
+                parentSpanId, now, repeated);
+        if (guards != null && guards.retryBudget() != null) {
+            guards.retryBudget().recordCall();
+        }
+        if (policy.enforced() && guards != null) {
+            call.admit();
+        }
+        return call;
+    }
+
+    /**
+     * The policy a request would begin under, for a client that fixes its timeouts when the
+     * request is built, before the call begins.
+     */
+    public Policy policyFor(ClientRequest request) {
+        URI uri = request.uri();
+        String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
+        return policies.policyFor(method, uri.getHost() == null ? "" : uri.getHost(), (int) HttpClientTracer.portOf(uri),
+                uri.getRawPath());
+    }
+
+    /** The policy for requests no narrower policy matches, for settings a client fixes when it is built. */
+    public Policy catchAllPolicy() {
+        return policies.catchAll();
+    }
+
+    public AgentTimer timer() {
+        return timer;
+    }
+
+    HttpClientTracer tracer() {
+        return tracer;
+    }
+
+    PolicyMetrics metrics() {
+        return metrics;
+    }
+
+    ApplicationRetryDetector applicationRetries() {
+        return applicationRetries;
+    }
+
+    long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    private static boolean needsGuards(Policy policy) {
+        return policy.retry() != null || policy.circuitBreaker() != null || policy.maxConcurrent() > 0;
+    }
+
+    private UpstreamGuards guardsFor(Policy policy, String upstream) {
+        String key = policy.name() + '|' + upstream;
+        UpstreamGuards known = upstreams.get(key);
+        if (known != null) {
+            return known;
+        }
+        if (upstreams.size() >= MAX_UPSTREAMS) {
+            return upstreams.computeIfAbsent(policy.name() + "|*", overflow -> newGuards(policy, "*"));
+        }
+        return upstreams.computeIfAbsent(key, absent -> newGuards(policy, upstream));
+    }
+
+    private UpstreamGuards newGuards(Policy policy, String upstream) {
+        return new UpstreamGuards(upstream, policy.name(),
+                policy.circuitBreaker() == null ? null : new CircuitBreaker(policy.circuitBreaker(), nanoClock),
+                policy.maxConcurrent() > 0 ? new Semaphore(policy.maxConcurrent()) : null,
+                policy.retry() == null ? null : new RetryBudget(policies.retryBudget(), nanoClock));
+    }
+
+    private void observeBreakers(ObservableLongMeasurement measurement) {
+        for (UpstreamGuards guards : upstreams.values()) {
+            if (guards.breaker() != null) {
+                measurement.record(guards.breaker().state().ordinal(), Attributes.of(
+                        PolicyMetrics.POLICY, guards.policy(), UPSTREAM, guards.upstream()));
+            }
+        }
+    }
+}
