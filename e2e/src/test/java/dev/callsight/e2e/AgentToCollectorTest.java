@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.Jvm;
+import dev.callsight.e2e.support.PrometheusText;
+import dev.callsight.e2e.support.RecordingServer;
+import dev.callsight.e2e.support.TestCertificate;
 import dev.callsight.testing.Eventually;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,13 +1,20 @@
 package dev.callsight.e2e;
 
-import static dev.callsight.e2e.CollectorProcess.attribute;
-import static dev.callsight.e2e.CollectorSpans.awaitSpan;
-import static dev.callsight.e2e.CollectorSpans.eventually;
+import static dev.callsight.e2e.support.CollectorProcess.attribute;
+import static dev.callsight.e2e.support.CollectorSpans.awaitSpan;
+import static dev.callsight.e2e.support.CollectorSpans.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import dev.callsight.e2e.ApacheLibraries.Library;
+import dev.callsight.e2e.support.ApacheLibraries.Library;
+import dev.callsight.e2e.support.ApacheLibraries;
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.CollectorSpans;
+import dev.callsight.e2e.support.FaultyUpstream;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.RecordingServer;
+import dev.callsight.e2e.support.TestCertificate;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,8 @@ package dev.callsight.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.callsight.e2e.support.Jvm;
+import dev.callsight.e2e.support.ProcessOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.OtlpBatch;
+import dev.callsight.e2e.support.PrometheusText;
+import dev.callsight.e2e.support.Tmpfs;
 import dev.callsight.testing.Eventually;
 import java.io.IOException;
 import java.net.http.HttpResponse;

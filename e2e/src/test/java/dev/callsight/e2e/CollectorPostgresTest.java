@@ -1,6 +1,8 @@
 package dev.callsight.e2e;
 
 import dev.callsight.collector.PostgresServer;
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.Programs;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

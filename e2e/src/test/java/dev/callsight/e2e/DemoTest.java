@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.e2e.support.Jvm;
+import dev.callsight.e2e.support.ProcessOutput;
 import dev.callsight.testing.Eventually;
 import java.net.URI;
 import java.net.http.HttpClient;

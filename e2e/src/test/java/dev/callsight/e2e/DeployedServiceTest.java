@@ -1,13 +1,20 @@
 package dev.callsight.e2e;
 
-import static dev.callsight.e2e.CollectorProcess.attribute;
-import static dev.callsight.e2e.CollectorSpans.TRACEPARENT;
+import static dev.callsight.e2e.support.CollectorProcess.attribute;
+import static dev.callsight.e2e.support.CollectorSpans.TRACEPARENT;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.CollectorSpans;
+import dev.callsight.e2e.support.FaultyUpstream;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.InstrumentedServer;
+import dev.callsight.e2e.support.RecordingServer;
+import dev.callsight.e2e.support.TestCertificate;
 import dev.callsight.testing.Eventually;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

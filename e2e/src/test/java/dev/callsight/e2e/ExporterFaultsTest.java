@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callsight.e2e.app.SteadyCallingApp;
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.FaultyUpstream;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.ProcessOutput;
 import dev.callsight.testing.Eventually;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.callsight.e2e.app.Log4jApp;
 import dev.callsight.e2e.app.LogbackApp;
+import dev.callsight.e2e.support.ClientLibraries;
+import dev.callsight.e2e.support.InstrumentedApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,12 +1,20 @@
 package dev.callsight.e2e;
 
-import static dev.callsight.e2e.CollectorProcess.attribute;
+import static dev.callsight.e2e.support.CollectorProcess.attribute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.callsight.e2e.app.OkHttpApp;
+import dev.callsight.e2e.support.ClientLibraries;
+import dev.callsight.e2e.support.FaultyUpstream;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.Jvm;
+import dev.callsight.e2e.support.LoopbackServices;
+import dev.callsight.e2e.support.PrometheusText;
+import dev.callsight.e2e.support.RecordingServer;
+import dev.callsight.e2e.support.UnansweredPort;
 import dev.callsight.testing.Eventually;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,12 +1,17 @@
 package dev.callsight.e2e;
 
-import static dev.callsight.e2e.CollectorSpans.TRACEPARENT;
+import static dev.callsight.e2e.support.CollectorSpans.TRACEPARENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.callsight.e2e.app.OwnTelemetryApp;
+import dev.callsight.e2e.support.ClientLibraries;
+import dev.callsight.e2e.support.CollectorSpans;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.LoopbackServices;
+import dev.callsight.e2e.support.RecordingServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;

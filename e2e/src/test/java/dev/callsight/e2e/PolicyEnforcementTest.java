@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.CollectorSpans;
+import dev.callsight.e2e.support.FaultyUpstream;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.Jvm;
+import dev.callsight.e2e.support.UnansweredPort;
 import dev.callsight.testing.Eventually;
 import java.net.ServerSocket;
 import java.nio.file.Files;

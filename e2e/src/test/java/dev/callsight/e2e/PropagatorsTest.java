@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.Jvm;
+import dev.callsight.e2e.support.LoopbackServices;
+import dev.callsight.e2e.support.RecordingServer;
 import dev.callsight.testing.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.callsight.e2e.app.server.ReactorGatewayApp;
+import dev.callsight.e2e.support.ClientLibraries;
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.CollectorSpans;
+import dev.callsight.e2e.support.FaultyUpstream;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.InstrumentedServer;
+import dev.callsight.e2e.support.Jvm;
 import dev.callsight.testing.Eventually;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
+import dev.callsight.e2e.support.Browser;
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.Programs;
+import dev.callsight.e2e.support.RecordingServer;
+import dev.callsight.e2e.support.TestCertificate;
 import dev.callsight.testing.Eventually;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.callsight.e2e;
 
-import static dev.callsight.e2e.CollectorProcess.attribute;
-import static dev.callsight.e2e.CollectorSpans.only;
+import static dev.callsight.e2e.support.CollectorProcess.attribute;
+import static dev.callsight.e2e.support.CollectorSpans.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +16,13 @@ import dev.callsight.e2e.app.server.JettyEe8App;
 import dev.callsight.e2e.app.server.Outbound;
 import dev.callsight.e2e.app.server.TomcatApp;
 import dev.callsight.e2e.app.server.UndertowApp;
+import dev.callsight.e2e.support.ClientLibraries;
+import dev.callsight.e2e.support.CollectorProcess;
+import dev.callsight.e2e.support.InstrumentedApp;
+import dev.callsight.e2e.support.InstrumentedServer;
+import dev.callsight.e2e.support.Jvm;
+import dev.callsight.e2e.support.RecordingServer;
+import dev.callsight.e2e.support.TestCertificate;
 import dev.callsight.testing.Eventually;
 import java.io.IOException;
 import java.net.URLEncoder;

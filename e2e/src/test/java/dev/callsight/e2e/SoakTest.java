@@ -3,6 +3,8 @@ package dev.callsight.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.callsight.e2e.support.Jvm;
+import dev.callsight.e2e.support.ProcessOutput;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,7 @@
 package dev.callsight.e2e;
 
+import dev.callsight.e2e.support.InstrumentedServer;
+import dev.callsight.e2e.support.Jvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,6 +2,9 @@ package dev.callsight.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.callsight.e2e.support.InstrumentedServer;
+import dev.callsight.e2e.support.Jvm;
+import dev.callsight.e2e.support.Programs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The collector jar running as its own process on free ports, as a user would start it. */
-final class CollectorProcess implements AutoCloseable {
+public final class CollectorProcess implements AutoCloseable {
 
     private static final Pattern STARTED =
             Pattern.compile("callsight collector started: otlp=(\\S+) web=(\\S+) store=(\\S+)");
@@ -36,17 +36,17 @@ final class CollectorProcess implements AutoCloseable {
     }
 
     /** @param flags further {@code serve} flags, e.g. {@code --slos FILE} */
-    static CollectorProcess start(Path dataDir, String... flags) throws Exception {
+    public static CollectorProcess start(Path dataDir, String... flags) throws Exception {
         return start(List.of(), dataDir, 0, flags);
     }
 
     /** Receives OTLP on the given port, e.g. one an agent has been exporting to in vain. */
-    static CollectorProcess start(Path dataDir, int otlpPort, String... flags) throws Exception {
+    public static CollectorProcess start(Path dataDir, int otlpPort, String... flags) throws Exception {
         return start(List.of(), dataDir, otlpPort, flags);
     }
 
     /** @param jvmOptions options for the collector's JVM, e.g. {@code -Xmx128m} */
-    static CollectorProcess start(List<String> jvmOptions, Path dataDir, String... flags) throws Exception {
+    public static CollectorProcess start(List<String> jvmOptions, Path dataDir, String... flags) throws Exception {
         return start(jvmOptions, dataDir, 0, flags);
     }
 
@@ -63,25 +63,25 @@ final class CollectorProcess implements AutoCloseable {
         return new CollectorProcess(process, URI.create(matcher.group(1)), URI.create(matcher.group(2)), output);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    URI otlp() {
+    public URI otlp() {
         return otlp;
     }
 
-    URI web() {
+    public URI web() {
         return web;
     }
 
-    HttpResponse<String> get(String path) throws Exception {
+    public HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(web.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** The sum of a metric's series on /metrics for one service and the given labels. */
-    double total(String metric, String service, Map<String, String> labels) throws Exception {
+    public double total(String metric, String service, Map<String, String> labels) throws Exception {
         double total = 0;
         for (PrometheusText.Sample sample : PrometheusText.parse(get("/metrics").body())) {
             if (sample.name().equals(metric) && service.equals(sample.labels().get("service_name"))
@@ -93,7 +93,7 @@ final class CollectorProcess implements AutoCloseable {
     }
 
     /** The stored spans of a trace, as the JSON API returns them; empty while the trace is unknown. */
-    List<JsonObject> spans(String traceId) throws Exception {
+    public List<JsonObject> spans(String traceId) throws Exception {
         HttpResponse<String> response = get("/api/traces/" + traceId);
         if (response.statusCode() != 200) {
             return List.of();
@@ -106,25 +106,25 @@ final class CollectorProcess implements AutoCloseable {
     }
 
     /** A span attribute as text, or null when the span does not have it. */
-    static String attribute(JsonObject span, String key) {
+    public static String attribute(JsonObject span, String key) {
         JsonElement value = span.getAsJsonObject("attributes").get(key);
         return value == null ? null : value.getAsString();
     }
 
-    HttpResponse<String> postOtlp(String path, String contentType, byte[] body) throws Exception {
+    public HttpResponse<String> postOtlp(String path, String contentType, byte[] body) throws Exception {
         return http.send(HttpRequest.newBuilder(otlp.resolve(path)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** One stored span, or null while it is not stored. */
-    JsonObject span(String traceId, String spanId) throws Exception {
+    public JsonObject span(String traceId, String spanId) throws Exception {
         return spans(traceId).stream().filter(span -> spanId.equals(span.get("spanId").getAsString()))
                 .findFirst().orElse(null);
     }
 
     /** The IDs of a service's latest traces, newest first. */
-    List<String> traceIds(String service, int limit) throws Exception {
+    public List<String> traceIds(String service, int limit) throws Exception {
         HttpResponse<String> response = get("/api/traces?service=" + service + "&limit=" + limit);
         List<String> ids = new ArrayList<>();
         for (JsonElement trace : JsonParser.parseString(response.body()).getAsJsonObject().getAsJsonArray("traces")) {
@@ -134,7 +134,7 @@ final class CollectorProcess implements AutoCloseable {
     }
 
     /** Stops it the way Ctrl-C or a service manager would, and waits for a clean exit. */
-    int stop() throws Exception {
+    public int stop() throws Exception {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -144,18 +144,18 @@ final class CollectorProcess implements AutoCloseable {
     }
 
     /** SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is flushed. */
-    void kill() throws Exception {
+    public void kill() throws Exception {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("collector still running 30 s after SIGKILL");
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    List<String> output() {
+    public List<String> output() {
         return output.lines();
     }
 

@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +13,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** A self-signed certificate for localhost and 127.0.0.1 made with the JDK's keytool, and a trust store for it. */
-final class TestCertificate {
+public final class TestCertificate {
 
-    static final String PASSWORD = "changeit";
+    public static final String PASSWORD = "changeit";
 
     private final Path keyStore;
 
@@ -23,7 +23,7 @@ final class TestCertificate {
         this.keyStore = keyStore;
     }
 
-    static TestCertificate create(Path dir) throws Exception {
+    public static TestCertificate create(Path dir) throws Exception {
         Path keyStore = dir.resolve("localhost.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "localhost",
@@ -39,11 +39,11 @@ final class TestCertificate {
     }
 
     /** The key store doubles as the clients' trust store: it holds the self-signed certificate. */
-    Path trustStore() {
+    public Path trustStore() {
         return keyStore;
     }
 
-    SSLContext serverContext() throws Exception {
+    public SSLContext serverContext() throws Exception {
         KeyStore store = load();
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, PASSWORD.toCharArray());
@@ -53,7 +53,7 @@ final class TestCertificate {
     }
 
     /** A client context that trusts this certificate only. */
-    SSLContext clientContext() throws Exception {
+    public SSLContext clientContext() throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(load());
         SSLContext context = SSLContext.getInstance("TLS");
@@ -62,12 +62,12 @@ final class TestCertificate {
     }
 
     /** The certificate as PEM, as servers, OTEL_EXPORTER_OTLP_CERTIFICATE and Prometheus's ca_file take it. */
-    Path writeCertificatePem(Path file) throws Exception {
+    public Path writeCertificatePem(Path file) throws Exception {
         return writePem(file, "CERTIFICATE", load().getCertificate("localhost").getEncoded());
     }
 
     /** The private key as unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}). */
-    Path writeKeyPem(Path file) throws Exception {
+    public Path writeKeyPem(Path file) throws Exception {
         return writePem(file, "PRIVATE KEY", load().getKey("localhost", PASSWORD.toCharArray()).getEncoded());
     }
 

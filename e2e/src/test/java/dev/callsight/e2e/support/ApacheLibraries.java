@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import dev.callsight.e2e.app.Apache4App;
 import dev.callsight.e2e.app.Apache5App;
@@ -10,21 +10,21 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 
 /** The Apache HttpClient releases the tests run against, each with the application that uses it. */
-final class ApacheLibraries {
+public final class ApacheLibraries {
 
     /** One release of a library, the application that uses it and the clients it offers. */
-    record Library(String release, Class<?> app, List<String> clients) {
+    public record Library(String release, Class<?> app, List<String> clients) {
         @Override
         public String toString() {
             return release;
         }
 
-        InstrumentedApp.Result run(Map<String, String> environment, List<String> jvmOptions, List<String> calls)
+        public InstrumentedApp.Result run(Map<String, String> environment, List<String> jvmOptions, List<String> calls)
                 throws Exception {
             return run(Path.of(System.getProperty("java.home")), environment, jvmOptions, calls);
         }
 
-        InstrumentedApp.Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions,
+        public InstrumentedApp.Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions,
                 List<String> calls) throws Exception {
             return InstrumentedApp.run(javaHome, environment, jvmOptions, ClientLibraries.jarsOf(release), app, calls);
         }
@@ -33,12 +33,12 @@ final class ApacheLibraries {
     private ApacheLibraries() {}
 
     /** Every copied release of httpclient (4.5) and httpclient5, as test arguments. */
-    static Stream<Arguments> all() {
+    public static Stream<Arguments> all() {
         return libraries().stream().map(Arguments::of);
     }
 
     /** Every release on every JDK the agent must work on that this machine has. */
-    static Stream<Arguments> onEveryJdk() {
+    public static Stream<Arguments> onEveryJdk() {
         List<Library> libraries = libraries();
         return Jvm.javaHomes().stream().flatMap(javaHome -> libraries.stream().map(library -> Arguments.of(library, javaHome)));
     }

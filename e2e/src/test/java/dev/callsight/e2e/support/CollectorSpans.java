@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -12,16 +12,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Finds spans in a collector's store by the traceparent an upstream saw, or by service. */
-final class CollectorSpans {
+public final class CollectorSpans {
 
     /** A W3C traceparent header: group 1 the trace ID, group 2 the parent (span) ID. */
-    static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
+    public static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private CollectorSpans() {}
 
     /** Every span of the latest traces of one service. */
-    static List<JsonObject> spansOfService(CollectorProcess collector, String service) throws Exception {
+    public static List<JsonObject> spansOfService(CollectorProcess collector, String service) throws Exception {
         List<JsonObject> spans = new ArrayList<>();
         String body = collector.get("/api/traces?service=" + service + "&limit=100").body();
         for (JsonElement trace : JsonParser.parseString(body).getAsJsonObject().getAsJsonArray("traces")) {
@@ -31,7 +31,7 @@ final class CollectorSpans {
     }
 
     /** The span a traceparent header names, waiting until the collector has it. */
-    static JsonObject awaitSpan(CollectorProcess collector, String traceparent) throws Exception {
+    public static JsonObject awaitSpan(CollectorProcess collector, String traceparent) throws Exception {
         Matcher header = TRACEPARENT.matcher(String.valueOf(traceparent));
         if (!header.matches()) {
             throw new AssertionError("not a valid traceparent: " + traceparent);
@@ -42,17 +42,17 @@ final class CollectorSpans {
     }
 
     /** A stored span's kind without the OTLP prefix: SERVER, CLIENT, INTERNAL, ... */
-    static String kind(JsonObject span) {
+    public static String kind(JsonObject span) {
         return span.get("kind").getAsString().replace("SPAN_KIND_", "");
     }
 
     /** The one span of this kind among the given ones, or null when there is none or more than one. */
-    static JsonObject only(List<JsonObject> spans, String kind) {
+    public static JsonObject only(List<JsonObject> spans, String kind) {
         List<JsonObject> matching = spans.stream().filter(span -> kind.equals(kind(span))).toList();
         return matching.size() == 1 ? matching.get(0) : null;
     }
 
-    static <T> T eventually(Callable<T> probe, String what) throws Exception {
+    public static <T> T eventually(Callable<T> probe, String what) throws Exception {
         return Eventually.get(probe, what, PATIENCE);
     }
 }

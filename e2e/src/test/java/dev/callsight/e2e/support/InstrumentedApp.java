@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import dev.callsight.e2e.app.CallingApp;
 import java.io.File;
@@ -10,33 +10,33 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@link CallingApp} in a fresh JVM with the built agent attached and collects what it did. */
-final class InstrumentedApp {
+public final class InstrumentedApp {
 
-    record Result(int exitCode, Duration elapsed, List<String> output) {
+    public record Result(int exitCode, Duration elapsed, List<String> output) {
 
-        List<String[]> results() {
+        public List<String[]> results() {
             return output.stream().filter(line -> line.startsWith("result|")).map(line -> line.split("\\|")).toList();
         }
 
         /** The lines of calls that ended in an exception, as printed. */
-        List<String> errors() {
+        public List<String> errors() {
             return output.stream().filter(line -> line.startsWith("error|")).toList();
         }
 
-        String describe() {
+        public String describe() {
             return "exit " + exitCode + " after " + elapsed.toMillis() + " ms:\n" + String.join("\n", output);
         }
     }
 
     private InstrumentedApp() {}
 
-    static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions, List<String> calls)
+    public static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions, List<String> calls)
             throws Exception {
         return run(javaHome, environment, jvmOptions, List.of(), CallingApp.class, calls);
     }
 
     /** Runs {@code main} with the test classes and the given library jars on its class path. */
-    static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions, List<Path> libraries,
+    public static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions, List<Path> libraries,
             Class<?> main, List<String> arguments) throws Exception {
         long start = System.nanoTime();
         Process process = start(true, javaHome, environment, jvmOptions, libraries, main, arguments);
@@ -53,7 +53,7 @@ final class InstrumentedApp {
      * Starts {@code main} with or without the agent and returns at once, for an application that must
      * outlive what the test changes around it; its stdout and stderr are one stream.
      */
-    static Process start(boolean withAgent, Path javaHome, Map<String, String> environment, List<String> jvmOptions,
+    public static Process start(boolean withAgent, Path javaHome, Map<String, String> environment, List<String> jvmOptions,
             List<Path> libraries, Class<?> main, List<String> arguments) throws Exception {
         List<String> classPath = new ArrayList<>(List.of(Jvm.testClasses().toString()));
         libraries.forEach(library -> classPath.add(library.toString()));
@@ -72,7 +72,7 @@ final class InstrumentedApp {
     }
 
     /** Exports quickly so the tests need not wait a minute for the first metrics. */
-    static Map<String, String> exportingTo(CollectorProcess collector, String serviceName) {
+    public static Map<String, String> exportingTo(CollectorProcess collector, String serviceName) {
         return Map.of(
                 "OTEL_SERVICE_NAME", serviceName,
                 "OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlp().toString().replaceAll("/$", ""),

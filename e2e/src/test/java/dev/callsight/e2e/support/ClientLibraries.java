@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,12 +13,12 @@ import java.util.stream.Stream;
  * {@code artifact-version} (e.g. httpclient5-5.0, server-tomcat-10.1.34), so an application JVM can run with exactly
  * one.
  */
-final class ClientLibraries {
+public final class ClientLibraries {
 
     private ClientLibraries() {}
 
     /** The folders of every copied release of one artifact, e.g. "httpclient5". */
-    static List<String> releasesOf(String artifact) {
+    public static List<String> releasesOf(String artifact) {
         try (Stream<Path> folders = Files.list(root())) {
             List<String> releases = folders.map(folder -> folder.getFileName().toString())
                     .filter(name -> name.startsWith(artifact + "-")).sorted().collect(Collectors.toList());
@@ -32,7 +32,7 @@ final class ClientLibraries {
     }
 
     /** The jars of one release with its runtime dependencies. */
-    static List<Path> jarsOf(String release) {
+    public static List<Path> jarsOf(String release) {
         try (Stream<Path> jars = Files.list(root().resolve(release))) {
             return jars.filter(jar -> jar.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -19,13 +19,13 @@ import javax.net.ssl.SSLContext;
  * and answers by path: {@code /fail...} 503, {@code /missing...} 404, {@code /redirect/rest} 302 to
  * {@code /rest}, anything else 200.
  */
-final class RecordingServer implements AutoCloseable {
+public final class RecordingServer implements AutoCloseable {
 
     /** @param headers the first value of every request header, by lower-case name */
-    record SeenRequest(String method, String path, String protocol, String traceparent, String b3TraceId,
+    public record SeenRequest(String method, String path, String protocol, String traceparent, String b3TraceId,
             Map<String, String> headers) {
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -33,7 +33,7 @@ final class RecordingServer implements AutoCloseable {
     private final Undertow server;
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
 
-    RecordingServer(SSLContext tls) {
+    public RecordingServer(SSLContext tls) {
         server = Undertow.builder()
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
                 .addHttpListener(0, "127.0.0.1")
@@ -81,11 +81,11 @@ final class RecordingServer implements AutoCloseable {
         return Map.copyOf(headers);
     }
 
-    String httpUrl() {
+    public String httpUrl() {
         return "http://127.0.0.1:" + port(0);
     }
 
-    String httpsUrl() {
+    public String httpsUrl() {
         return "https://localhost:" + port(1);
     }
 
@@ -93,7 +93,7 @@ final class RecordingServer implements AutoCloseable {
         return ((InetSocketAddress) server.getListenerInfo().get(listener).getAddress()).getPort();
     }
 
-    List<SeenRequest> seen() {
+    public List<SeenRequest> seen() {
         return List.copyOf(seen);
     }
 

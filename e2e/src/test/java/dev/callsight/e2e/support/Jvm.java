@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -7,23 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Where the built jars, the repository's dashboards and the JDKs to test with are. */
-final class Jvm {
+public final class Jvm {
 
     /** The Temurin 25 JDK the machine provides, tested beside the JDK running the build. */
     private static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
 
     private Jvm() {}
 
-    static Path java() {
+    public static Path java() {
         return javaIn(Path.of(System.getProperty("java.home")));
     }
 
-    static Path javaIn(Path javaHome) {
+    public static Path javaIn(Path javaHome) {
         return javaHome.resolve("bin").resolve("java");
     }
 
     /** Every JDK the agent must work on that this machine has; under CI, Temurin 25 must be there. */
-    static List<Path> javaHomes() {
+    public static List<Path> javaHomes() {
         List<Path> homes = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
         if (Files.isExecutable(javaIn(TEMURIN_25))) {
             homes.add(TEMURIN_25);
@@ -33,30 +33,30 @@ final class Jvm {
         return homes;
     }
 
-    static Path agentJar() {
+    public static Path agentJar() {
         return existing("callsight.agent.jar");
     }
 
-    static Path collectorJar() {
+    public static Path collectorJar() {
         return existing("callsight.collector.jar");
     }
 
-    static Path testClasses() {
+    public static Path testClasses() {
         return existing("callsight.test.classes");
     }
 
     /** The Spring Boot 3 executable jar of e2e/apps/boot3. */
-    static Path boot3Jar() {
+    public static Path boot3Jar() {
         return existing("callsight.boot3.jar");
     }
 
     /** The Spring Boot 3 WebFlux executable jar of e2e/apps/webflux. */
-    static Path webfluxJar() {
+    public static Path webfluxJar() {
         return existing("callsight.webflux.jar");
     }
 
     /** The WARs of e2e/apps/shop-a and shop-b. */
-    static List<Path> wars() {
+    public static List<Path> wars() {
         List<Path> wars = new ArrayList<>();
         for (String war : System.getProperty("callsight.wars", "").split(File.pathSeparator)) {
             wars.add(existingPath("callsight.wars", war));
@@ -65,22 +65,22 @@ final class Jvm {
     }
 
     /** An unpacked standalone Tomcat distribution. */
-    static Path tomcatHome() {
+    public static Path tomcatHome() {
         return existing("callsight.tomcat.home");
     }
 
     /** An unpacked Jetty distribution (jetty-home). */
-    static Path jettyHome() {
+    public static Path jettyHome() {
         return existing("callsight.jetty.home");
     }
 
     /** The repository's {@code dashboards/} directory. */
-    static Path dashboards() {
+    public static Path dashboards() {
         return existing("callsight.dashboards");
     }
 
     /** The repository's {@code bench/} directory, built. */
-    static Path bench() {
+    public static Path bench() {
         return existing("callsight.bench");
     }
 

@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -24,7 +24,7 @@ import java.util.function.Predicate;
  * Headless Debian Chromium driven through Debian's chromedriver over the W3C WebDriver protocol (plain JSON over
  * HTTP on loopback, so no client library). Missing programs skip the test, or fail it under CI.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -38,7 +38,7 @@ final class Browser implements AutoCloseable {
         this.session = session;
     }
 
-    static Browser start(Path profile) throws Exception {
+    public static Browser start(Path profile) throws Exception {
         Path chromium = Programs.require("chromium", "chromium");
         Path chromedriver = Programs.require("chromedriver", "chromium-driver");
         int port;
@@ -89,7 +89,7 @@ final class Browser implements AutoCloseable {
      * Loads the page afresh. Via a blank page, because a URL that differs only in its fragment would not reload,
      * and the previous page's elements could then answer for the new one's.
      */
-    void open(URI page) throws Exception {
+    public void open(URI page) throws Exception {
         for (String url : List.of("about:blank", page.toString())) {
             JsonObject body = new JsonObject();
             body.addProperty("url", url);
@@ -98,7 +98,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** The elements matching a CSS selector now, possibly none. */
-    List<String> elements(String css) throws Exception {
+    public List<String> elements(String css) throws Exception {
         JsonObject body = new JsonObject();
         body.addProperty("using", "css selector");
         body.addProperty("value", css);
@@ -110,7 +110,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** The first element matching a CSS selector, waiting for the page to render one. */
-    String element(String css) throws Exception {
+    public String element(String css) throws Exception {
         return Eventually.get(() -> {
             List<String> found = elements(css);
             return found.isEmpty() ? null : found.get(0);
@@ -118,7 +118,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Waits until an element matches and its text passes {@code test}; returns that text. */
-    String awaitText(String css, Predicate<String> test) throws Exception {
+    public String awaitText(String css, Predicate<String> test) throws Exception {
         return Eventually.get(() -> {
             for (String element : elements(css)) {
                 String text = text(element);
@@ -130,21 +130,21 @@ final class Browser implements AutoCloseable {
         }, "text of " + css + " to match", WAIT);
     }
 
-    String text(String element) throws Exception {
+    public String text(String element) throws Exception {
         return command("GET", "element/" + element + "/text", null).getAsString();
     }
 
-    String attribute(String element, String name) throws Exception {
+    public String attribute(String element, String name) throws Exception {
         JsonElement value = command("GET", "element/" + element + "/attribute/" + name, null);
         return value.isJsonNull() ? null : value.getAsString();
     }
 
-    void click(String element) throws Exception {
+    public void click(String element) throws Exception {
         command("POST", "element/" + element + "/click", new JsonObject());
     }
 
     /** Moves the mouse to {@code dx} pixels right of the element's centre and clicks there, as a person would. */
-    void clickAt(String element, int dx) throws Exception {
+    public void clickAt(String element, int dx) throws Exception {
         JsonObject origin = new JsonObject();
         origin.addProperty(ELEMENT, element);
         JsonObject move = new JsonObject();
@@ -172,7 +172,7 @@ final class Browser implements AutoCloseable {
         command("POST", "actions", body);
     }
 
-    void type(String element, String text) throws Exception {
+    public void type(String element, String text) throws Exception {
         command("POST", "element/" + element + "/clear", new JsonObject());
         JsonObject body = new JsonObject();
         body.addProperty("text", text);
@@ -180,7 +180,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Runs a script in the page and returns its result. */
-    JsonElement script(String source) throws Exception {
+    public JsonElement script(String source) throws Exception {
         JsonObject body = new JsonObject();
         body.addProperty("script", source);
         body.add("args", new JsonArray());
@@ -188,13 +188,13 @@ final class Browser implements AutoCloseable {
     }
 
     /** Whether a JavaScript alert is open, as an injected {@code alert(1)} would leave one. */
-    boolean alertOpen() throws Exception {
+    public boolean alertOpen() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(session.resolve("alert/text"))
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200;
     }
 
-    void screenshot(Path file) throws Exception {
+    public void screenshot(Path file) throws Exception {
         Files.createDirectories(file.getParent());
         Files.write(file, Base64.getDecoder().decode(command("GET", "screenshot", null).getAsString()));
     }

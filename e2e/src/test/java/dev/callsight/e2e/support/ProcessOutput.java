@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,14 +11,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads a process's output as it comes, so tests can wait for a line and show everything on failure. */
-final class ProcessOutput {
+public final class ProcessOutput {
 
     private final List<String> lines = new ArrayList<>();
     private boolean ended;
 
     private ProcessOutput() {}
 
-    static ProcessOutput follow(Process process, String name) {
+    public static ProcessOutput follow(Process process, String name) {
         ProcessOutput output = new ProcessOutput();
         Thread reader = new Thread(() -> output.readAll(process), name + "-output");
         reader.setDaemon(true);
@@ -45,7 +45,7 @@ final class ProcessOutput {
     }
 
     /** The first line matching the pattern, waiting for it at most the given time. */
-    synchronized Matcher await(Pattern pattern, Duration timeout) throws InterruptedException {
+    public synchronized Matcher await(Pattern pattern, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int checked = 0;
         while (true) {
@@ -65,7 +65,7 @@ final class ProcessOutput {
     }
 
     /** Every line, once the process has closed its output: at most the given time after it exited. */
-    synchronized List<String> allLines(Duration timeout) throws InterruptedException {
+    public synchronized List<String> allLines(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ended) {
             long left = deadline - System.nanoTime();
@@ -77,7 +77,7 @@ final class ProcessOutput {
         return List.copyOf(lines);
     }
 
-    synchronized List<String> lines() {
+    public synchronized List<String> lines() {
         return List.copyOf(lines);
     }
 

@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * The metric names a PromQL expression selects, with the label names its matchers use on each, and the label names
  * it groups or joins by. A scanner, not a parser: promtool judges validity, this only finds what is referred to.
  */
-record PromqlReferences(Map<String, Set<String>> selectors, Set<String> groupingLabels) {
+public record PromqlReferences(Map<String, Set<String>> selectors, Set<String> groupingLabels) {
 
     private static final Pattern TOKEN = Pattern.compile(
             "\\s+|\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`"
@@ -23,7 +23,7 @@ record PromqlReferences(Map<String, Set<String>> selectors, Set<String> grouping
             "ignoring", "group_left", "group_right", "inf", "nan");
     private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
 
-    static PromqlReferences of(String expression) {
+    public static PromqlReferences of(String expression) {
         Map<String, Set<String>> selectors = new LinkedHashMap<>();
         Set<String> grouping = new LinkedHashSet<>();
         Matcher token = TOKEN.matcher(expression);

@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -15,16 +15,16 @@ import java.util.HexFormat;
  * One OTLP protobuf trace export with a known trace ID: {@code spans} client spans of that trace, each carrying
  * {@code paddingBytes} of attribute text so a test can choose how large the request is.
  */
-record OtlpBatch(String traceId, int spans, byte[] protobuf) {
+public record OtlpBatch(String traceId, int spans, byte[] protobuf) {
 
-    static final String CONTENT_TYPE = "application/x-protobuf";
+    public static final String CONTENT_TYPE = "application/x-protobuf";
 
     /** A trace ID that names the sender and its batch: 32 hex digits, never all zero. */
-    static String traceId(int sender, int batch) {
+    public static String traceId(int sender, int batch) {
         return String.format("%08x%08x%016x", 0xca11_0000 + sender, batch + 1, System.nanoTime());
     }
 
-    static OtlpBatch of(String service, String traceId, int spans, int paddingBytes) {
+    public static OtlpBatch of(String service, String traceId, int spans, int paddingBytes) {
         String padding = "p".repeat(paddingBytes);
         ScopeSpans.Builder scope = ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder().setName("e2e"));
         long start = System.currentTimeMillis() * 1_000_000L;

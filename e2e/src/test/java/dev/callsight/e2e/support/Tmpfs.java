@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +10,7 @@ import java.util.List;
  * A small tmpfs the test mounts itself, to fill it up or make it read-only for real. Mounting needs root (as on
  * CI); where it is refused the test is skipped, or fails under CI.
  */
-final class Tmpfs implements AutoCloseable {
+public final class Tmpfs implements AutoCloseable {
 
     private final Path directory;
 
@@ -18,7 +18,7 @@ final class Tmpfs implements AutoCloseable {
         this.directory = directory;
     }
 
-    static Tmpfs mount(Path directory, String size) throws Exception {
+    public static Tmpfs mount(Path directory, String size) throws Exception {
         Files.createDirectories(directory);
         Programs.Run run = Programs.run(List.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs",
                 directory.toString()));
@@ -28,16 +28,16 @@ final class Tmpfs implements AutoCloseable {
         return new Tmpfs(directory);
     }
 
-    Path directory() {
+    public Path directory() {
         return directory;
     }
 
     /** Fails while a file on it is open for writing (the kernel answers busy). */
-    void remountReadOnly() throws Exception {
+    public void remountReadOnly() throws Exception {
         remount("ro");
     }
 
-    void remountWritable() throws Exception {
+    public void remountWritable() throws Exception {
         remount("rw");
     }
 
@@ -49,7 +49,7 @@ final class Tmpfs implements AutoCloseable {
     }
 
     /** Writes zeros to a file until the file system is full; returns the file. */
-    Path fill() throws Exception {
+    public Path fill() throws Exception {
         Path filler = directory.resolve("filler");
         byte[] chunk = new byte[64 * 1024];
         try (OutputStream out = Files.newOutputStream(filler)) {

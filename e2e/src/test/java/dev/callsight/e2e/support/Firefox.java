@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * no geckodriver). Collects the page's JavaScript errors and console errors from {@code log.entryAdded}. A missing
  * firefox-esr skips the test, or fails it under CI.
  */
-final class Firefox implements AutoCloseable {
+public final class Firefox implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Keeps Firefox off the network: no updates, telemetry, remote settings or captive-portal checks. */
@@ -59,7 +59,7 @@ final class Firefox implements AutoCloseable {
         this.socket = builder.buildAsync(endpoint, new Listener()).get(10, TimeUnit.SECONDS);
     }
 
-    static Firefox start(Path profile) throws Exception {
+    public static Firefox start(Path profile) throws Exception {
         Path firefox = Programs.require("firefox-esr", "firefox-esr");
         Files.createDirectories(profile);
         Files.write(profile.resolve("user.js"), PREFERENCES);
@@ -101,7 +101,7 @@ final class Firefox implements AutoCloseable {
     }
 
     /** Loads the page afresh (via a blank page, so a new fragment reloads) and waits for its load event. */
-    void open(URI page) throws Exception {
+    public void open(URI page) throws Exception {
         for (String url : List.of("about:blank", page.toString())) {
             JsonObject params = new JsonObject();
             params.addProperty("context", context);
@@ -112,7 +112,7 @@ final class Firefox implements AutoCloseable {
     }
 
     /** The text of every element matching a CSS selector now, possibly none. */
-    List<String> texts(String css) throws Exception {
+    public List<String> texts(String css) throws Exception {
         JsonObject result = evaluate("JSON.stringify([...document.querySelectorAll(" + new JsonPrimitive(css)
                 + ")].map(e => e.innerText))");
         List<String> texts = new ArrayList<>();
@@ -122,23 +122,23 @@ final class Firefox implements AutoCloseable {
     }
 
     /** Waits until an element matches and its text passes {@code test}; returns that text. */
-    String awaitText(String css, Predicate<String> test) throws Exception {
+    public String awaitText(String css, Predicate<String> test) throws Exception {
         return Eventually.get(() -> texts(css).stream().filter(test).findFirst().orElse(null),
                 "text of " + css + " to match in Firefox", WAIT);
     }
 
     /** Runs a script expression in the page; its value as a string. */
-    String script(String expression) throws Exception {
+    public String script(String expression) throws Exception {
         JsonObject result = evaluate("String(" + expression + ")");
         return result.get("value").getAsString();
     }
 
     /** JavaScript errors and console errors the pages logged so far. */
-    List<String> errors() {
+    public List<String> errors() {
         return List.copyOf(errors);
     }
 
-    void screenshot(Path file) throws Exception {
+    public void screenshot(Path file) throws Exception {
         JsonObject params = new JsonObject();
         params.addProperty("context", context);
         Files.createDirectories(file.getParent());

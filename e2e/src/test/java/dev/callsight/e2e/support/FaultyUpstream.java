@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -37,10 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * It records every request's path, traceparent and arrival time, and keeps connections alive as HTTP/1.1 does.
  */
-final class FaultyUpstream implements AutoCloseable {
+public final class FaultyUpstream implements AutoCloseable {
 
     /** One request as the upstream saw it; {@code arrivalNanos} on {@link System#nanoTime()}'s scale. */
-    record Seen(String method, String path, String traceparent, long arrivalNanos) {}
+    public record Seen(String method, String path, String traceparent, long arrivalNanos) {}
 
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -54,17 +54,17 @@ final class FaultyUpstream implements AutoCloseable {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
-    FaultyUpstream() throws IOException {
+    public FaultyUpstream() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(this::accept);
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
     }
 
     /** Requests seen for exactly this path, in arrival order. */
-    List<Seen> requests(String path) {
+    public List<Seen> requests(String path) {
         List<Seen> matching = new ArrayList<>();
         for (Seen request : seen) {
             if (request.path().equals(path)) {

@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.io.File;
 import java.net.URI;
@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
  * standard input closes; a server as users deploy it (an executable jar, a standalone container) names its port in a
  * log line and stops on SIGTERM, as a service manager stops it.
  */
-final class InstrumentedServer implements AutoCloseable {
+public final class InstrumentedServer implements AutoCloseable {
 
     /** What the test applications print once they accept requests; group 1 is the port. */
-    static final Pattern LISTENING = Pattern.compile("^listening\\|(\\d+)$");
+    public static final Pattern LISTENING = Pattern.compile("^listening\\|(\\d+)$");
     private static final Duration STARTUP = Duration.ofSeconds(90);
 
     private final Process process;
@@ -35,13 +35,13 @@ final class InstrumentedServer implements AutoCloseable {
     }
 
     /** Runs {@code main} with the test classes and the given jars on its class path, and waits until it listens. */
-    static InstrumentedServer start(Path javaHome, Map<String, String> environment, List<Path> libraries,
+    public static InstrumentedServer start(Path javaHome, Map<String, String> environment, List<Path> libraries,
             String main) throws Exception {
         return start(javaHome, environment, List.of(), libraries, main, List.of());
     }
 
     /** The same, with JVM options and arguments for {@code main}. */
-    static InstrumentedServer start(Path javaHome, Map<String, String> environment, List<String> jvmOptions,
+    public static InstrumentedServer start(Path javaHome, Map<String, String> environment, List<String> jvmOptions,
             List<Path> libraries, String main, List<String> arguments) throws Exception {
         List<String> classPath = new ArrayList<>(List.of(Jvm.testClasses().toString()));
         libraries.forEach(library -> classPath.add(library.toString()));
@@ -56,7 +56,7 @@ final class InstrumentedServer implements AutoCloseable {
      * and waits for a line matching {@code port}, whose first group is the port it listens on, and for one matching
      * {@code ready}; {@link #close()} stops it with SIGTERM.
      */
-    static InstrumentedServer launch(Path javaHome, Map<String, String> environment, List<String> javaArguments,
+    public static InstrumentedServer launch(Path javaHome, Map<String, String> environment, List<String> javaArguments,
             String name, Pattern port, Pattern ready) throws Exception {
         return launch(javaHome, environment, javaArguments, name, port, ready, true);
     }
@@ -82,20 +82,20 @@ final class InstrumentedServer implements AutoCloseable {
         }
     }
 
-    URI uri(String pathAndQuery) {
+    public URI uri(String pathAndQuery) {
         return base.resolve(pathAndQuery);
     }
 
-    int port() {
+    public int port() {
         return base.getPort();
     }
 
     /** Everything it printed so far, stdout and stderr. */
-    List<String> lines() {
+    public List<String> lines() {
         return output.lines();
     }
 
-    String describe() {
+    public String describe() {
         return String.join("\n", output.lines());
     }
 

@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Assumptions;
  * External programs some tests drive (promtool, prometheus, prometheus-alertmanager, all from Debian's packages).
  * Where one is missing the test is skipped, except under CI, where it fails: CI installs them.
  */
-final class Programs {
+public final class Programs {
 
     private Programs() {}
 
     /** Runs a command to its end (at most a minute) and returns its exit code and combined output. */
-    record Run(int exitCode, String output) {}
+    public record Run(int exitCode, String output) {}
 
-    static Run run(List<String> command) throws Exception {
+    public static Run run(List<String> command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         ProcessOutput output = ProcessOutput.follow(process, command.get(0));
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -31,7 +31,7 @@ final class Programs {
         return new Run(process.exitValue(), String.join("\n", output.allLines(Duration.ofSeconds(10))));
     }
 
-    static Path require(String name, String debianPackage) {
+    public static Path require(String name, String debianPackage) {
         Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .map(directory -> Path.of(directory, name)).filter(Files::isExecutable).findFirst();
         if (found.isPresent()) {
@@ -41,7 +41,7 @@ final class Programs {
     }
 
     /** Skips the test for what this machine cannot do, saying why; under CI fails instead. */
-    static <T> T unavailable(String message) {
+    public static <T> T unavailable(String message) {
         if ("true".equals(System.getenv("CI"))) {
             throw new IllegalStateException("CI must run this test: " + message);
         }

@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,12 +11,12 @@ import java.util.List;
  * A loopback port whose connects get no answer: a listener that never accepts, with its backlog
  * full, so the kernel drops further SYNs and a connect waits as it would for an unreachable host.
  */
-final class UnansweredPort implements AutoCloseable {
+public final class UnansweredPort implements AutoCloseable {
 
     private final ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     private final List<Socket> queued = new ArrayList<>();
 
-    UnansweredPort() throws IOException {
+    public UnansweredPort() throws IOException {
         for (int i = 0; i < 8; i++) {
             Socket socket = new Socket();
             try {
@@ -29,7 +29,7 @@ final class UnansweredPort implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return full.getLocalPort();
     }
 

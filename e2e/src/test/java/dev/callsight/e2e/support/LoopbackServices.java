@@ -1,4 +1,4 @@
-package dev.callsight.e2e;
+package dev.callsight.e2e.support;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Registered as a static extension, it starts before the class's first test and stops after its
  * last.
  */
-final class LoopbackServices implements BeforeAllCallback, AfterAllCallback {
+public final class LoopbackServices implements BeforeAllCallback, AfterAllCallback {
 
     private Path workDir;
     private TestCertificate certificate;
@@ -48,16 +48,16 @@ final class LoopbackServices implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    RecordingServer upstream() {
+    public RecordingServer upstream() {
         return upstream;
     }
 
-    CollectorProcess collector() {
+    public CollectorProcess collector() {
         return collector;
     }
 
     /** JVM options under which the application trusts the upstream's certificate. */
-    List<String> trustOptions() {
+    public List<String> trustOptions() {
         return List.of("-Djavax.net.ssl.trustStore=" + certificate.trustStore(),
                 "-Djavax.net.ssl.trustStorePassword=" + TestCertificate.PASSWORD);
     }
