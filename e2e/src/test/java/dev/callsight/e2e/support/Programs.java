@@ -28,7 +28,10 @@ public final class Programs {
             process.destroyForcibly();
             throw new IllegalStateException(command + " did not exit within 60 s:\n" + output);
         }
-        return new Run(process.exitValue(), String.join("\n", output.allLines(Duration.ofSeconds(10))));
+        // Every line as the program ended it, so an expected output can be compared whole.
+        StringBuilder text = new StringBuilder();
+        output.allLines(Duration.ofSeconds(10)).forEach(line -> text.append(line).append('\n'));
+        return new Run(process.exitValue(), text.toString());
     }
 
     public static Path require(String name, String debianPackage) {
