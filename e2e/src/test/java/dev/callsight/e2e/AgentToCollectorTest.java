@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.callsight.e2e.support.AppCall;
+import dev.callsight.e2e.support.AppResult;
 import dev.callsight.e2e.support.CollectorProcess;
 import dev.callsight.e2e.support.InstrumentedApp;
 import dev.callsight.e2e.support.Jvm;
@@ -81,14 +83,14 @@ class AgentToCollectorTest {
     void everyCallCarriesATraceparentWhoseSpanTheCollectorStored(Path javaHome) throws Exception {
         String service = "e2e-traced-" + javaHome.getFileName();
         int before = upstream.seen().size();
-        List<String> calls = mixedCalls();
+        List<AppCall> calls = mixedCalls();
 
         InstrumentedApp.Result app = runApp(javaHome, InstrumentedApp.exportingTo(collector, service), calls);
 
         assertEquals(0, app.exitCode(), app::describe);
         assertEquals(calls.size(), app.results().size(), app::describe);
-        for (String[] result : app.results()) {
-            assertEquals(expectedStatus(result[3]), Integer.parseInt(result[4]), () -> "status of " + String.join("|", result));
+        for (AppResult result : app.results()) {
+            assertEquals(expectedStatus(result.url()), result.status(), () -> "status of " + result.toString());
         }
         List<RecordingServer.SeenRequest> seen = upstream.seen().subList(before, upstream.seen().size());
         assertEquals(calls.size(), seen.size());
@@ -103,7 +105,8 @@ class AgentToCollectorTest {
         }
 
         Map<String, Long> expectedByStatus = app.results().stream()
-                .collect(Collectors.groupingBy(result -> result[4], TreeMap::new, Collectors.counting()));
+                .collect(Collectors.groupingBy(result -> Integer.toString(result.status()), TreeMap::new,
+                        Collectors.counting()));
         Map<String, Long> countedByStatus = eventually(() -> {
             Map<String, Long> counted = callCountsByStatus(service);
             return counted.equals(expectedByStatus) ? counted : null;
@@ -121,8 +124,8 @@ class AgentToCollectorTest {
 
         InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")),
                 InstrumentedApp.exportingTo(collector, "e2e-own-traceparent"),
-                List.of("jdk|GET|" + upstream.httpUrl() + "/mine/1|" + traceparent,
-                        "urlconnection|GET|" + upstream.httpUrl() + "/mine/2|" + traceparent));
+                List.of(AppCall.of("jdk", "GET", upstream.httpUrl() + "/mine/1").withHeader(traceparent),
+                        AppCall.of("urlconnection", "GET", upstream.httpUrl() + "/mine/2").withHeader(traceparent)));
 
         assertEquals(0, app.exitCode(), app::describe);
         List<RecordingServer.SeenRequest> seen = upstream.seen().subList(before, upstream.seen().size());
@@ -140,7 +143,7 @@ class AgentToCollectorTest {
     void callsAreCountedExactlyWhenNoTraceIsSampled() throws Exception {
         String service = "e2e-unsampled";
         int before = upstream.seen().size();
-        List<String> calls = mixedCalls();
+        List<AppCall> calls = mixedCalls();
 
         Map<String, String> environment = new HashMap<>(InstrumentedApp.exportingTo(collector, service));
         environment.put("OTEL_TRACES_SAMPLER", "always_off");
@@ -148,7 +151,8 @@ class AgentToCollectorTest {
 
         assertEquals(0, app.exitCode(), app::describe);
         Map<String, Long> expectedByStatus = app.results().stream()
-                .collect(Collectors.groupingBy(result -> result[4], TreeMap::new, Collectors.counting()));
+                .collect(Collectors.groupingBy(result -> Integer.toString(result.status()), TreeMap::new,
+                        Collectors.counting()));
         eventually(() -> callCountsByStatus(service).equals(expectedByStatus) ? true : null,
                 "/metrics counts " + expectedByStatus + " for " + service + " without sampled traces");
         for (RecordingServer.SeenRequest request : upstream.seen().subList(before, upstream.seen().size())) {
@@ -167,7 +171,8 @@ class AgentToCollectorTest {
         environment.put("OTEL_PROPAGATORS", "tracecontext,baggage,b3multi");
 
         InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), environment,
-                List.of("jdk|GET|" + upstream.httpUrl() + "/b3/1", "urlconnection|GET|" + upstream.httpUrl() + "/b3/2"));
+                List.of(AppCall.of("jdk", "GET", upstream.httpUrl() + "/b3/1"),
+                        AppCall.of("urlconnection", "GET", upstream.httpUrl() + "/b3/2")));
 
         assertEquals(0, app.exitCode(), app::describe);
         List<RecordingServer.SeenRequest> seen = upstream.seen().subList(before, upstream.seen().size());
@@ -185,7 +190,7 @@ class AgentToCollectorTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        List<String> calls = mixedCalls();
+        List<AppCall> calls = mixedCalls();
 
         InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), Map.of(
                 "OTEL_SERVICE_NAME", "e2e-collector-down",
@@ -195,8 +200,8 @@ class AgentToCollectorTest {
 
         assertEquals(0, app.exitCode(), app::describe);
         assertEquals(calls.size(), app.results().size(), app::describe);
-        for (String[] result : app.results()) {
-            assertEquals(expectedStatus(result[3]), Integer.parseInt(result[4]), () -> "status of " + String.join("|", result));
+        for (AppResult result : app.results()) {
+            assertEquals(expectedStatus(result.url()), result.status(), () -> "status of " + result.toString());
         }
         assertTrue(app.elapsed().compareTo(Duration.ofSeconds(20)) < 0, app::describe);
     }
@@ -216,7 +221,7 @@ class AgentToCollectorTest {
             }, "black-hole");
             acceptor.setDaemon(true);
             acceptor.start();
-            List<String> calls = mixedCalls();
+            List<AppCall> calls = mixedCalls();
 
             InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), Map.of(
                     "OTEL_SERVICE_NAME", "e2e-collector-hangs",
@@ -226,8 +231,8 @@ class AgentToCollectorTest {
                     "OTEL_METRIC_EXPORT_INTERVAL", "200"), calls);
 
             assertEquals(0, app.exitCode(), app::describe);
-            for (String[] result : app.results()) {
-                assertEquals(expectedStatus(result[3]), Integer.parseInt(result[4]), () -> String.join("|", result));
+            for (AppResult result : app.results()) {
+                assertEquals(expectedStatus(result.url()), result.status(), () -> result.toString());
             }
             assertFalse(held.isEmpty(), "the agent did try to export");
             // Exports hang for their 30 s timeout; the exit flush is bounded at 2 s, so the JVM exits long before.
@@ -271,7 +276,8 @@ class AgentToCollectorTest {
             int before = upstream.seen().size();
             InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")),
                     InstrumentedApp.exportingTo(first, service),
-                    List.of("jdk|GET|" + upstream.httpUrl() + "/users/1", "urlconnection|GET|" + upstream.httpUrl() + "/fail/2"));
+                    List.of(AppCall.of("jdk", "GET", upstream.httpUrl() + "/users/1"),
+                            AppCall.of("urlconnection", "GET", upstream.httpUrl() + "/fail/2")));
             assertEquals(0, app.exitCode(), app::describe);
             var header = TRACEPARENT.matcher(upstream.seen().get(before).traceparent());
             assertTrue(header.matches());
@@ -290,16 +296,20 @@ class AgentToCollectorTest {
         }
     }
 
-    private List<String> mixedCalls() {
+    private List<AppCall> mixedCalls() {
         String http = upstream.httpUrl();
         String https = upstream.httpsUrl();
         return List.of(
-                "jdk|GET|" + http + "/users/1", "jdk|GET|" + http + "/users/2", "jdk|POST|" + http + "/users/3",
-                "jdk-async|GET|" + http + "/fail/1", "jdk-async|GET|" + http + "/fail/2",
-                "jdk-h2|GET|" + https + "/h2/7", "jdk-h2|GET|" + https + "/missing/8",
-                "urlconnection|GET|" + http + "/conn/42", "urlconnection|POST|" + http + "/conn/43",
-                "urlconnection|GET|" + http + "/missing/9", "urlconnection|GET|" + http + "/fail/10",
-                "urlconnection|GET|" + https + "/tls/5");
+                AppCall.of("jdk", "GET", http + "/users/1"),
+                AppCall.of("jdk", "GET", http + "/users/2"),
+                AppCall.of("jdk", "POST", http + "/users/3"),
+                AppCall.of("jdk-async", "GET", http + "/fail/1"), AppCall.of("jdk-async", "GET", http + "/fail/2"),
+                AppCall.of("jdk-h2", "GET", https + "/h2/7"), AppCall.of("jdk-h2", "GET", https + "/missing/8"),
+                AppCall.of("urlconnection", "GET", http + "/conn/42"),
+                AppCall.of("urlconnection", "POST", http + "/conn/43"),
+                AppCall.of("urlconnection", "GET", http + "/missing/9"),
+                AppCall.of("urlconnection", "GET", http + "/fail/10"),
+                AppCall.of("urlconnection", "GET", https + "/tls/5"));
     }
 
     private static int expectedStatus(String url) {
@@ -307,7 +317,7 @@ class AgentToCollectorTest {
         return path.startsWith("/fail") ? 503 : path.startsWith("/missing") ? 404 : 200;
     }
 
-    private InstrumentedApp.Result runApp(Path javaHome, Map<String, String> environment, List<String> calls)
+    private InstrumentedApp.Result runApp(Path javaHome, Map<String, String> environment, List<AppCall> calls)
             throws Exception {
         return InstrumentedApp.run(javaHome, environment, List.of(
                 "-Djavax.net.ssl.trustStore=" + certificate.trustStore(),

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import dev.callsight.e2e.support.ApacheLibraries.Library;
 import dev.callsight.e2e.support.ApacheLibraries;
+import dev.callsight.e2e.support.AppCall;
+import dev.callsight.e2e.support.AppResult;
 import dev.callsight.e2e.support.CollectorProcess;
 import dev.callsight.e2e.support.CollectorSpans;
 import dev.callsight.e2e.support.FaultyUpstream;
@@ -99,18 +101,18 @@ class ApacheHttpClientTest {
         for (String client : library.clients()) {
             int id = NEXT_ID.addAndGet(10);
             String base = upstream.httpUrl();
-            List<String> calls = List.of(
-                    client + "|GET|" + base + "/users/" + id,
-                    client + "|POST|" + base + "/users/" + (id + 1),
-                    client + "|GET|" + base + "/missing/" + (id + 2),
-                    client + "|GET|" + base + "/fail/" + (id + 3),
-                    client + "|GET|" + base + "/redirect/users/" + (id + 4));
+            List<AppCall> calls = List.of(
+                    AppCall.of(client, "GET", base + "/users/" + id),
+                    AppCall.of(client, "POST", base + "/users/" + (id + 1)),
+                    AppCall.of(client, "GET", base + "/missing/" + (id + 2)),
+                    AppCall.of(client, "GET", base + "/fail/" + (id + 3)),
+                    AppCall.of(client, "GET", base + "/redirect/users/" + (id + 4)));
 
             InstrumentedApp.Result app = library.run(javaHome, InstrumentedApp.exportingTo(collector,
                     "apache-" + client + "-" + library.release() + "-" + javaHome.getFileName()), List.of(), calls);
 
-            assertEquals(List.of("200", "200", "404", "503", "200"),
-                    app.results().stream().map(result -> result[4]).collect(Collectors.toList()), app::describe);
+            assertEquals(List.of(200, 200, 404, 503, 200),
+                    app.results().stream().map(AppResult::status).collect(Collectors.toList()), app::describe);
             // The 503 is retried once by the library's own strategy; the redirect is followed.
             Map<String, Integer> expectedStatusByPath = Map.of(
                     "/users/" + id, 200, "/users/" + (id + 1), 200, "/missing/" + (id + 2), 404,
@@ -149,7 +151,7 @@ class ApacheHttpClientTest {
             String path = "/fail/" + NEXT_ID.addAndGet(10);
 
             InstrumentedApp.Result app = run(library, "apache-own-" + client + "-" + library.release(),
-                    List.of(client + "|GET|" + upstream.httpUrl() + path + "|" + traceparent));
+                    List.of(AppCall.of(client, "GET", upstream.httpUrl() + path).withHeader(traceparent)));
 
             assertEquals(1, app.results().size(), app::describe);
             List<RecordingServer.SeenRequest> seen = seenFor(Set.of(path));
@@ -183,7 +185,7 @@ class ApacheHttpClientTest {
             String service = "apache-refused-" + client + "-" + library.release();
 
             InstrumentedApp.Result app = run(library, service,
-                    List.of(client + "|GET|http://127.0.0.1:" + closedPort + "/users/1"));
+                    List.of(AppCall.of(client, "GET", "http://127.0.0.1:" + closedPort + "/users/1")));
 
             assertEquals(1, app.exitCode(), app::describe);
             String thrown = app.output().stream().filter(line -> line.startsWith("error|"))
@@ -200,7 +202,7 @@ class ApacheHttpClientTest {
         }
     }
 
-    private static InstrumentedApp.Result run(Library library, String service, List<String> calls) throws Exception {
+    private static InstrumentedApp.Result run(Library library, String service, List<AppCall> calls) throws Exception {
         return library.run(InstrumentedApp.exportingTo(collector, service), List.of(), calls);
     }
 
@@ -241,21 +243,21 @@ class ApacheHttpClientTest {
     void faultsAreBoundedRetriedAndRecorded(Library library) throws Exception {
         String service = "apache-faults-" + library.release();
         String refused = "http://127.0.0.1:" + closedPort;
-        List<String> calls = new ArrayList<>();
+        List<AppCall> calls = new ArrayList<>();
         for (String client : library.clients()) {
             String id = library.release() + "-" + client;
             String broken = "/status/500/" + client + "/" + library.release();
             calls.addAll(List.of(
-                    client + "|GET|" + url("/fail-then-ok/1/" + id),
-                    client + "|GET|" + url("/retry-after/1/" + id),
-                    client + "|GET|" + url("/hang/" + id),
-                    client + "|GET|" + url("/trickle/3000/" + id),
-                    client + "|GET|" + url("/trickle/100/" + id),
-                    client + "|GET|" + url("/reset/" + id),
-                    client + "|GET|" + refused + "/refused/" + id,
-                    client + "|GET|" + url(broken + "-1"),
-                    client + "|GET|" + url(broken + "-2"),
-                    client + "|GET|" + url(broken + "-3")));
+                    AppCall.of(client, "GET", url("/fail-then-ok/1/" + id)),
+                    AppCall.of(client, "GET", url("/retry-after/1/" + id)),
+                    AppCall.of(client, "GET", url("/hang/" + id)),
+                    AppCall.of(client, "GET", url("/trickle/3000/" + id)),
+                    AppCall.of(client, "GET", url("/trickle/100/" + id)),
+                    AppCall.of(client, "GET", url("/reset/" + id)),
+                    AppCall.of(client, "GET", refused + "/refused/" + id),
+                    AppCall.of(client, "GET", url(broken + "-1")),
+                    AppCall.of(client, "GET", url(broken + "-2")),
+                    AppCall.of(client, "GET", url(broken + "-3"))));
         }
 
         InstrumentedApp.Result app = library.run(InstrumentedApp.exportingTo(collector, service),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callsight.e2e.app.SteadyCallingApp;
+import dev.callsight.e2e.support.AppResult;
 import dev.callsight.e2e.support.CollectorProcess;
 import dev.callsight.e2e.support.FaultyUpstream;
 import dev.callsight.e2e.support.InstrumentedApp;
@@ -91,8 +92,8 @@ class ExporterFaultsTest {
 
         assertEquals(0, app.exitCode(), app::describe);
         assertEquals(calls, app.results().size(), app::describe);
-        for (String[] result : app.results()) {
-            assertEquals("200", result[4], () -> String.join("|", result));
+        for (AppResult result : app.results()) {
+            assertEquals(200, result.status(), result::toString);
         }
         for (int i = 0; i < calls; i++) {
             assertEquals(1, upstream.requests(prefix + i).size(), "the upstream saw call " + i + " once");

@@ -7,6 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.e2e.support.AppCall;
 import dev.callsight.e2e.support.CollectorProcess;
 import dev.callsight.e2e.support.FaultyUpstream;
 import dev.callsight.e2e.support.InstrumentedApp;
@@ -267,13 +268,13 @@ class GrafanaDashboardsTest {
                     circuitBreaker: { failureRateThreshold: 50%, minimumCalls: 4, window: 30s, openFor: 30s, halfOpenCalls: 1 }
                 """);
         try (FaultyUpstream upstream = new FaultyUpstream()) {
-            List<String> calls = new ArrayList<>();
+            List<AppCall> calls = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                calls.add("jdk|GET|" + upstream.uri("/status/500/breaker"));
+                calls.add(AppCall.of("jdk", "GET", upstream.uri("/status/500/breaker")));
             }
             // A slow call outside the policy keeps the app alive for a periodic export after the rejections, which
             // the last export at exit can miss.
-            calls.add("jdk|GET|" + upstream.uri("/slow/1500/after-the-rejections"));
+            calls.add(AppCall.of("jdk", "GET", upstream.uri("/slow/1500/after-the-rejections")));
             InstrumentedApp.Result app = InstrumentedApp.run(Path.of(System.getProperty("java.home")),
                     InstrumentedApp.exportingTo(collector, "breaker-app"), List.of("-Dcallsight.config=" + policy), calls);
             // The app exits 1 because calls failed; what matters is that the circuit opened.

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.callsight.e2e.app.OkHttpApp;
+import dev.callsight.e2e.support.AppCall;
+import dev.callsight.e2e.support.AppResult;
 import dev.callsight.e2e.support.ClientLibraries;
 import dev.callsight.e2e.support.FaultyUpstream;
 import dev.callsight.e2e.support.InstrumentedApp;
@@ -100,14 +102,16 @@ class OkHttpAgentTest {
         int before = services.upstream().seen().size();
 
         InstrumentedApp.Result app = run(javaHome, release, service, List.of(), List.of(
-                "execute|GET|" + http + "/users/1", "execute|POST|" + http + "/users/2",
-                "enqueue|GET|" + http + "/fail/3", "enqueue|GET|" + http + "/missing/4",
-                "execute|GET|" + http + "/redirect/users/5", "execute|GET|" + services.upstream().httpsUrl() + "/h2/6",
-                "execute|GET|" + http + "/mine/7|" + applicationTraceparent, "enqueue|GET|" + refused));
+                AppCall.of("execute", "GET", http + "/users/1"), AppCall.of("execute", "POST", http + "/users/2"),
+                AppCall.of("enqueue", "GET", http + "/fail/3"), AppCall.of("enqueue", "GET", http + "/missing/4"),
+                AppCall.of("execute", "GET", http + "/redirect/users/5"),
+                AppCall.of("execute", "GET", services.upstream().httpsUrl() + "/h2/6"),
+                AppCall.of("execute", "GET", http + "/mine/7").withHeader(applicationTraceparent),
+                AppCall.of("enqueue", "GET", refused)));
 
-        assertEquals(List.of("200", "200", "503", "404", "200", "200", "200"),
-                app.results().stream().map(result -> result[4]).toList(), app::describe);
-        assertEquals("h2", app.results().get(5)[5], app::describe);
+        assertEquals(List.of(200, 200, 503, 404, 200, 200, 200),
+                app.results().stream().map(AppResult::status).toList(), app::describe);
+        assertEquals(List.of("h2"), app.results().get(5).details(), app::describe);
         assertTrue(app.output().stream().anyMatch(line -> line.startsWith("error|enqueue|GET|" + refused
                 + "|java.net.ConnectException")), app::describe);
 
@@ -180,18 +184,18 @@ class OkHttpAgentTest {
                 "  - match: { host: 127.0.0.1, path: \"/status/500/**\" }",
                 "    circuitBreaker: { failureRateThreshold: 50%, minimumCalls: 4, window: 30s, openFor: 30s, halfOpenCalls: 1 }",
                 ""));
-        List<String> calls = new ArrayList<>(List.of(
+        List<AppCall> calls = new ArrayList<>(List.of(
                 fault("execute", "GET", "/fail-then-ok/2" + at + "/execute"),
                 fault("enqueue", "GET", "/fail-then-ok/2" + at + "/enqueue"),
                 fault("execute", "POST", "/fail-then-ok/1" + at + "/post"),
                 fault("execute", "GET", "/retry-after/1" + at),
                 fault("execute", "GET", "/hang" + at),
                 fault("enqueue", "GET", "/hang" + at + "/enqueue"),
-                fault("execute", "GET", "/hang" + at + "/shorter") + "|-|300",
+                fault("execute", "GET", "/hang" + at + "/shorter").withTimeout(300),
                 fault("execute", "GET", "/trickle/1000" + at),
-                "execute|GET|" + refused,
+                AppCall.of("execute", "GET", refused),
                 fault("execute", "GET", "/reset" + at),
-                "execute|GET|" + unanswered,
+                AppCall.of("execute", "GET", unanswered),
                 fault("execute", "GET", "/ok/shorter" + at), fault("enqueue", "GET", "/ok/longer" + at)));
         for (int i = 0; i < 4; i++) {
             calls.add(fault("execute", "GET", "/status/500" + at));
@@ -202,9 +206,9 @@ class OkHttpAgentTest {
         InstrumentedApp.Result app = run(Path.of(System.getProperty("java.home")), release, "e2e-faults-" + release,
                 List.of("-Dcallsight.config=" + policy), calls);
 
-        assertEquals(List.of("200", "200", "503", "200", "200", "200", "500", "500", "500", "500"),
-                app.results().stream().map(result -> result[4]).toList(), app::describe);
-        assertTrue(Long.parseLong(app.results().get(3)[6]) >= 1000, "Retry-After: 1 is waited for: " + app.describe());
+        assertEquals(List.of(200, 200, 503, 200, 200, 200, 500, 500, 500, 500),
+                app.results().stream().map(AppResult::status).toList(), app::describe);
+        assertTrue(app.results().get(3).millis() >= 1000, "Retry-After: 1 is waited for: " + app.describe());
         assertTrue(app.output().contains("timeouts|" + faults.uri("/ok/shorter" + at) + "|500|2000"),
                 "the policy's shorter connect and read timeouts reach OkHttp: " + app.describe());
         assertTrue(app.output().contains("timeouts|" + faults.uri("/ok/longer" + at) + "|5000|10000"),
@@ -286,11 +290,11 @@ class OkHttpAgentTest {
     }
 
     private InstrumentedApp.Result run(Path javaHome, String release, String service, List<String> options,
-            List<String> calls) throws Exception {
+            List<AppCall> calls) throws Exception {
         List<Path> libraries = ClientLibraries.jarsOf(release);
         return InstrumentedApp.run(javaHome, InstrumentedApp.exportingTo(services.collector(), service),
                 Stream.concat(services.trustOptions().stream(), options.stream()).toList(),
-                libraries, OkHttpApp.class, calls);
+                libraries, OkHttpApp.class, AppCall.arguments(calls));
     }
 
     private static JsonObject spanOf(RecordingServer.SeenRequest request) throws Exception {
@@ -349,8 +353,8 @@ class OkHttpAgentTest {
         return counts;
     }
 
-    private static String fault(String mode, String method, String path) {
-        return mode + "|" + method + "|" + faults.uri(path);
+    private static AppCall fault(String mode, String method, String path) {
+        return AppCall.of(mode, method, faults.uri(path));
     }
 
     private static long errorMillis(String errorLine) {

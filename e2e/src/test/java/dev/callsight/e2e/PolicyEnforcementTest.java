@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.callsight.e2e.support.AppCall;
+import dev.callsight.e2e.support.AppResult;
 import dev.callsight.e2e.support.CollectorProcess;
 import dev.callsight.e2e.support.CollectorSpans;
 import dev.callsight.e2e.support.FaultyUpstream;
@@ -76,7 +78,7 @@ class PolicyEnforcementTest {
                 call("urlconnection", "POST", "/fail-then-ok/1/urlconnection-post"),
                 call("jdk", "GET", "/retry-after/1/jdk"));
 
-        assertEquals(List.of("200", "200", "503", "200", "503", "200"), statuses(app), app::describe);
+        assertEquals(List.of(200, 200, 503, 200, 503, 200), statuses(app), app::describe);
         assertEquals(3, upstream.requests("/fail-then-ok/2/jdk").size());
         assertEquals(3, upstream.requests("/fail-then-ok/2/async").size());
         assertEquals(1, upstream.requests("/fail-then-ok/1/post").size(), "a POST without Idempotency-Key is not retried");
@@ -114,7 +116,7 @@ class PolicyEnforcementTest {
             InstrumentedApp.Result app = InstrumentedApp.run(javaHome, InstrumentedApp.exportingTo(collector, "policy-redirects"),
                     List.of(), List.of(call("jdk-follow", "GET", path)));
 
-            assertEquals(List.of("200"), statuses(app), app::describe);
+            assertEquals(List.of(200), statuses(app), app::describe);
             FaultyUpstream.Seen redirect = upstream.requests(path).get(0);
             FaultyUpstream.Seen followed = upstream.requests("/ok/redirected/" + javaHome.getFileName()).get(0);
             assertEquals(redirect.traceparent(), followed.traceparent(), "the client copies the request's headers");
@@ -202,7 +204,7 @@ class PolicyEnforcementTest {
         assertEquals("read", CollectorProcess.attribute(attemptsOf("/trickle/1000/jdk", 1).get(0), "callsight.timeout.kind"));
         assertEquals("deadline", CollectorProcess.attribute(attemptsOf("/trickle/100/jdk", 1).get(0), "callsight.timeout.kind"));
 
-        assertEquals(List.of("200", "200", "200"), statuses(app), app::describe);
+        assertEquals(List.of(200, 200, 200), statuses(app), app::describe);
         assertTrue(millis(app, 2) >= 600, "observe mode does not shorten the call");
         JsonObject observed = attemptsOf("/slow/600/observed", 1).get(0);
         assertEquals("deadline", CollectorProcess.attribute(observed, "callsight.timeout.would_exceed"));
@@ -224,8 +226,8 @@ class PolicyEnforcementTest {
                     "    timeouts: { connect: 400ms }"),
                     call("jdk", "GET", "/ok/warm-up"),
                     call("urlconnection", "GET", "/ok/warm-up"),
-                    "jdk|GET|" + url,
-                    "urlconnection|GET|" + url);
+                    AppCall.of("jdk", "GET", url),
+                    AppCall.of("urlconnection", "GET", url));
 
             List<String> errors = app.errors();
             assertEquals(2, errors.size(), app::describe);
@@ -250,9 +252,9 @@ class PolicyEnforcementTest {
                 "    retry: { maxAttempts: 3, initialBackoff: 10ms, on: [connect_error] }",
                 "  - match: { host: 127.0.0.1, path: \"/reset/**\" }",
                 "    retry: { maxAttempts: 2, initialBackoff: 10ms, on: [io_error] }"),
-                "jdk|GET|http://127.0.0.1:" + closedPort + "/refused",
+                AppCall.of("jdk", "GET", "http://127.0.0.1:" + closedPort + "/refused"),
                 call("jdk", "GET", "/reset/jdk"),
-                "urlconnection|GET|http://127.0.0.1:" + closedPort + "/refused-urlconnection");
+                AppCall.of("urlconnection", "GET", "http://127.0.0.1:" + closedPort + "/refused-urlconnection"));
 
         List<String> errors = app.errors();
         assertEquals(3, errors.size(), app::describe);
@@ -289,7 +291,7 @@ class PolicyEnforcementTest {
                 call("jdk-async", "GET", "/status/500/breaker"),
                 call("urlconnection", "GET", "/status/500/breaker"));
 
-        assertEquals(List.of("500", "500", "500", "500"), statuses(app), app::describe);
+        assertEquals(List.of(500, 500, 500, 500), statuses(app), app::describe);
         List<String> errors = app.errors();
         assertEquals(3, errors.size(), app::describe);
         for (String error : errors) {
@@ -312,12 +314,12 @@ class PolicyEnforcementTest {
                 call("jdk", "GET", "/ok/bad-policy"));
 
         assertEquals(0, app.exitCode(), app::describe);
-        assertEquals(List.of("200"), statuses(app));
+        assertEquals(List.of(200), statuses(app));
         assertEquals(1, app.output().stream().filter(line -> line.contains("badpolicy.yaml:3: 'connect': 'soon' is not a duration")).count(),
                 app::describe);
     }
 
-    private InstrumentedApp.Result run(String name, String policy, String... calls) throws Exception {
+    private InstrumentedApp.Result run(String name, String policy, AppCall... calls) throws Exception {
         Path file = workDir.resolve(name + ".yaml");
         Files.writeString(file, policy + "\n");
         return InstrumentedApp.run(Path.of(System.getProperty("java.home")),
@@ -334,21 +336,21 @@ class PolicyEnforcementTest {
         }, name + labels + " = " + expected + " for " + service, PATIENCE);
     }
 
-    private static String call(String client, String method, String path) {
-        return client + "|" + method + "|" + upstream.uri(path);
+    private static AppCall call(String client, String method, String path) {
+        return AppCall.of(client, method, upstream.uri(path));
     }
 
-    private static String call(String client, String method, String path, int timeoutMillis) {
-        return call(client, method, path) + "|-|" + timeoutMillis;
+    private static AppCall call(String client, String method, String path, int timeoutMillis) {
+        return call(client, method, path).withTimeout(timeoutMillis);
     }
 
-    private static List<String> statuses(InstrumentedApp.Result app) {
-        return app.results().stream().map(result -> result[4]).toList();
+    private static List<Integer> statuses(InstrumentedApp.Result app) {
+        return app.results().stream().map(AppResult::status).toList();
     }
 
     /** The elapsed milliseconds of the n-th answered call. */
     private static long millis(InstrumentedApp.Result app, int n) {
-        return Long.parseLong(app.results().get(n)[5]);
+        return app.results().get(n).millis();
     }
 
     /** Not before the limit (less clock slack), and well before what would happen without it. */

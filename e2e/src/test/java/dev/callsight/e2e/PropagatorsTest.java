@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.callsight.e2e.support.AppCall;
 import dev.callsight.e2e.support.CollectorProcess;
 import dev.callsight.e2e.support.InstrumentedApp;
 import dev.callsight.e2e.support.Jvm;
@@ -63,9 +64,11 @@ class PropagatorsTest {
         int before = services.upstream().seen().size();
         Map<String, String> environment = new HashMap<>(InstrumentedApp.exportingTo(services.collector(), service));
         environment.put("OTEL_PROPAGATORS", propagators);
-        List<String> calls = List.of("jdk|GET|" + base + "/jdk", "jdk-async|GET|" + base + "/jdk-async",
-                "urlconnection|GET|" + base + "/urlconnection", "jdk|GET|" + base + "/own|" + applicationHeader,
-                "urlconnection|GET|" + base + "/own-urlconnection|" + applicationHeader);
+        List<AppCall> calls = List.of(AppCall.of("jdk", "GET", base + "/jdk"),
+                AppCall.of("jdk-async", "GET", base + "/jdk-async"),
+                AppCall.of("urlconnection", "GET", base + "/urlconnection"),
+                AppCall.of("jdk", "GET", base + "/own").withHeader(applicationHeader),
+                AppCall.of("urlconnection", "GET", base + "/own-urlconnection").withHeader(applicationHeader));
         if ("b3multi".equals(propagators)) {
             // B3 multi needs the span ID in a second header, which the app's one-header argument cannot carry.
             calls = calls.subList(0, 3);
@@ -109,8 +112,9 @@ class PropagatorsTest {
         int before = services.upstream().seen().size();
         InstrumentedApp.Result app = InstrumentedApp.run(Jvm.javaHomes().get(0),
                 InstrumentedApp.exportingTo(services.collector(), "propagators-baggage"), List.of(),
-                List.of("jdk|GET|" + base + "/jdk|baggage=tenant=acme,plan=gold",
-                        "urlconnection|GET|" + base + "/urlconnection|baggage=tenant=acme,plan=gold"));
+                List.of(AppCall.of("jdk", "GET", base + "/jdk").withHeader("baggage=tenant=acme,plan=gold"),
+                        AppCall.of("urlconnection", "GET", base + "/urlconnection")
+                                .withHeader("baggage=tenant=acme,plan=gold")));
         assertEquals(0, app.exitCode(), app::describe);
 
         List<RecordingServer.SeenRequest> seen = services.upstream().seen().subList(before, services.upstream().seen().size());

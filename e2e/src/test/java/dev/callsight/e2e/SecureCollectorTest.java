@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
+import dev.callsight.e2e.support.AppCall;
 import dev.callsight.e2e.support.Browser;
 import dev.callsight.e2e.support.CollectorProcess;
 import dev.callsight.e2e.support.InstrumentedApp;
@@ -55,12 +56,12 @@ class SecureCollectorTest {
 
             InstrumentedApp.Result refused = InstrumentedApp.run(javaHome(),
                     agentEnvironment(collector, secured, "no-token-app", false), List.of(),
-                    List.of("jdk|GET|" + upstream.httpUrl() + "/refused"));
+                    List.of(AppCall.of("jdk", "GET", upstream.httpUrl() + "/refused")));
             assertEquals(0, refused.exitCode(), refused.describe());
 
             InstrumentedApp.Result accepted = InstrumentedApp.run(javaHome(),
                     agentEnvironment(collector, secured, "token-app", true), List.of(),
-                    List.of("jdk|GET|" + upstream.httpUrl() + "/users/42"));
+                    List.of(AppCall.of("jdk", "GET", upstream.httpUrl() + "/users/42")));
             assertEquals(0, accepted.exitCode(), accepted.describe());
 
             HttpClient client = HttpClient.newBuilder().sslContext(secured.certificate.clientContext())

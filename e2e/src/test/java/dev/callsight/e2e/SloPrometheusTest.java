@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
+import dev.callsight.e2e.support.AppCall;
 import dev.callsight.e2e.support.CollectorProcess;
 import dev.callsight.e2e.support.FaultyUpstream;
 import dev.callsight.e2e.support.InstrumentedApp;
@@ -90,9 +91,9 @@ class SloPrometheusTest {
 
                 // Several runs with a scrape between each: Prometheus's rate() needs the counters to grow between scrapes.
                 for (int run = 0; run < 4; run++) {
-                    List<String> calls = new ArrayList<>();
+                    List<AppCall> calls = new ArrayList<>();
                     for (int i = 0; i < 40; i++) {
-                        calls.add("jdk|GET|" + upstream.httpUrl() + (i % 4 == 0 ? "/fail/" : "/ok/") + i);
+                        calls.add(AppCall.of("jdk", "GET", upstream.httpUrl() + (i % 4 == 0 ? "/fail/" : "/ok/") + i));
                     }
                     InstrumentedApp.Result result = InstrumentedApp.run(Path.of(System.getProperty("java.home")),
                             InstrumentedApp.exportingTo(collector, "slo-app"), List.of(), calls);
@@ -162,9 +163,9 @@ class SloPrometheusTest {
                     """);
             try (CollectorProcess collector = CollectorProcess.start(workDir.resolve("collector-data"),
                     "--slos", slos.toString(), "--slo-interval", "1s")) {
-                List<String> calls = new ArrayList<>();
+                List<AppCall> calls = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
-                    calls.add("jdk|GET|" + upstream.uri("/fail-then-ok/1/call-" + i));
+                    calls.add(AppCall.of("jdk", "GET", upstream.uri("/fail-then-ok/1/call-" + i)));
                 }
                 InstrumentedApp.Result result = InstrumentedApp.run(Path.of(System.getProperty("java.home")),
                         InstrumentedApp.exportingTo(collector, "caller-app"), List.of("-Dcallsight.config=" + policy),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.callsight.e2e.support.AppCall;
 import dev.callsight.e2e.support.Browser;
 import dev.callsight.e2e.support.CollectorProcess;
 import dev.callsight.e2e.support.FaultyUpstream;
@@ -199,15 +200,15 @@ class WebUiBrowserTest {
                 "    retry: { maxAttempts: 3, initialBackoff: 20ms, on: [503] }",
                 "  - match: { host: 127.0.0.1, path: \"/trickle/**\" }",
                 "    timeouts: { read: 300ms }") + "\n");
-        List<String> calls = new ArrayList<>();
+        List<AppCall> calls = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            calls.add("jdk|GET|" + upstream.uri("/ok/" + i));
+            calls.add(AppCall.of("jdk", "GET", upstream.uri("/ok/" + i)));
         }
         for (int i = 0; i < 6; i++) {
-            calls.add("jdk|GET|" + upstream.uri("/status/503/" + i));
+            calls.add(AppCall.of("jdk", "GET", upstream.uri("/status/503/" + i)));
         }
-        calls.add("jdk|GET|" + upstream.uri("/fail-then-ok/1/retried"));
-        calls.add("jdk|GET|" + upstream.uri("/trickle/1000/timed-out"));
+        calls.add(AppCall.of("jdk", "GET", upstream.uri("/fail-then-ok/1/retried")));
+        calls.add(AppCall.of("jdk", "GET", upstream.uri("/trickle/1000/timed-out")));
         return InstrumentedApp.run(Path.of(System.getProperty("java.home")),
                 InstrumentedApp.exportingTo(collector, SERVICE), List.of("-Dcallsight.config=" + policy), calls);
     }

@@ -19,14 +19,15 @@ public final class ApacheLibraries {
             return release;
         }
 
-        public InstrumentedApp.Result run(Map<String, String> environment, List<String> jvmOptions, List<String> calls)
+        public InstrumentedApp.Result run(Map<String, String> environment, List<String> jvmOptions, List<AppCall> calls)
                 throws Exception {
             return run(Path.of(System.getProperty("java.home")), environment, jvmOptions, calls);
         }
 
         public InstrumentedApp.Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions,
-                List<String> calls) throws Exception {
-            return InstrumentedApp.run(javaHome, environment, jvmOptions, ClientLibraries.jarsOf(release), app, calls);
+                List<AppCall> calls) throws Exception {
+            return InstrumentedApp.run(javaHome, environment, jvmOptions, ClientLibraries.jarsOf(release), app,
+                    AppCall.arguments(calls));
         }
     }
 

@@ -14,8 +14,8 @@ public final class InstrumentedApp {
 
     public record Result(int exitCode, Duration elapsed, List<String> output) {
 
-        public List<String[]> results() {
-            return output.stream().filter(line -> line.startsWith("result|")).map(line -> line.split("\\|")).toList();
+        public List<AppResult> results() {
+            return output.stream().filter(line -> line.startsWith("result|")).map(AppResult::parse).toList();
         }
 
         /** The lines of calls that ended in an exception, as printed. */
@@ -30,9 +30,10 @@ public final class InstrumentedApp {
 
     private InstrumentedApp() {}
 
-    public static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions, List<String> calls)
-            throws Exception {
-        return run(javaHome, environment, jvmOptions, List.of(), CallingApp.class, calls);
+    /** Runs {@code CallingApp}, which makes the calls one after another. */
+    public static Result run(Path javaHome, Map<String, String> environment, List<String> jvmOptions,
+            List<AppCall> calls) throws Exception {
+        return run(javaHome, environment, jvmOptions, List.of(), CallingApp.class, AppCall.arguments(calls));
     }
 
     /** Runs {@code main} with the test classes and the given library jars on its class path. */
