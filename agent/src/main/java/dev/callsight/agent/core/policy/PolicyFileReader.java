@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Reads a policy file (YAML, through the shared {@code dev.callsight.config} reader): it maps keys onto the policies'
@@ -97,10 +98,7 @@ public final class PolicyFileReader {
         if (section.has("circuitBreaker")) {
             policy.circuitBreaker(circuitBreaker(section.mapping("circuitBreaker", BREAKER_KEYS)));
         }
-        if (section.has("maxConcurrent")) {
-            int limit = wholeNumber(section, "maxConcurrent");
-            set(section, "maxConcurrent", () -> policy.maxConcurrent(limit));
-        }
+        set(section, "maxConcurrent", PolicyFileReader::wholeNumber, policy::maxConcurrent);
         return policy.build();
     }
 
@@ -132,22 +130,10 @@ public final class PolicyFileReader {
 
     private static RetryPolicy retry(YamlMapping retry) throws ConfigException {
         RetryPolicy.Builder builder = RetryPolicy.builder();
-        if (retry.has("maxAttempts")) {
-            int attempts = wholeNumber(retry, "maxAttempts");
-            set(retry, "maxAttempts", () -> builder.maxAttempts(attempts));
-        }
-        if (retry.has("initialBackoff")) {
-            Duration backoff = duration(retry, "initialBackoff");
-            set(retry, "initialBackoff", () -> builder.initialBackoff(backoff));
-        }
-        if (retry.has("multiplier")) {
-            double multiplier = number(retry, "multiplier");
-            set(retry, "multiplier", () -> builder.multiplier(multiplier));
-        }
-        if (retry.has("maxBackoff")) {
-            Duration backoff = duration(retry, "maxBackoff");
-            set(retry, "maxBackoff", () -> builder.maxBackoff(backoff));
-        }
+        set(retry, "maxAttempts", PolicyFileReader::wholeNumber, builder::maxAttempts);
+        set(retry, "initialBackoff", PolicyFileReader::duration, builder::initialBackoff);
+        set(retry, "multiplier", PolicyFileReader::number, builder::multiplier);
+        set(retry, "maxBackoff", PolicyFileReader::duration, builder::maxBackoff);
         if (retry.has("jitter")) {
             String jitter = retry.text("jitter").toLowerCase(Locale.ROOT);
             if (!jitter.equals("full") && !jitter.equals("none")) {
@@ -181,67 +167,47 @@ public final class PolicyFileReader {
 
     private static CircuitBreakerPolicy circuitBreaker(YamlMapping breaker) throws ConfigException {
         CircuitBreakerPolicy.Builder builder = CircuitBreakerPolicy.builder();
-        if (breaker.has("failureRateThreshold")) {
-            double threshold = share(breaker, "failureRateThreshold");
-            set(breaker, "failureRateThreshold", () -> builder.failureRateThreshold(threshold));
-        }
-        if (breaker.has("minimumCalls")) {
-            int calls = wholeNumber(breaker, "minimumCalls");
-            set(breaker, "minimumCalls", () -> builder.minimumCalls(calls));
-        }
-        if (breaker.has("window")) {
-            Duration window = duration(breaker, "window");
-            set(breaker, "window", () -> builder.window(window));
-        }
-        if (breaker.has("openFor")) {
-            Duration openFor = duration(breaker, "openFor");
-            set(breaker, "openFor", () -> builder.openFor(openFor));
-        }
-        if (breaker.has("halfOpenCalls")) {
-            int calls = wholeNumber(breaker, "halfOpenCalls");
-            set(breaker, "halfOpenCalls", () -> builder.halfOpenCalls(calls));
-        }
+        set(breaker, "failureRateThreshold", PolicyFileReader::share, builder::failureRateThreshold);
+        set(breaker, "minimumCalls", PolicyFileReader::wholeNumber, builder::minimumCalls);
+        set(breaker, "window", PolicyFileReader::duration, builder::window);
+        set(breaker, "openFor", PolicyFileReader::duration, builder::openFor);
+        set(breaker, "halfOpenCalls", PolicyFileReader::wholeNumber, builder::halfOpenCalls);
         return builder.build();
     }
 
     private static RetryBudgetPolicy retryBudget(YamlMapping budget) throws ConfigException {
         RetryBudgetPolicy.Builder builder = RetryBudgetPolicy.builder();
-        if (budget.has("ratio")) {
-            double ratio = share(budget, "ratio");
-            set(budget, "ratio", () -> builder.ratio(ratio));
-        }
-        if (budget.has("minPerSecond")) {
-            int perSecond = wholeNumber(budget, "minPerSecond");
-            set(budget, "minPerSecond", () -> builder.minPerSecond(perSecond));
-        }
-        if (budget.has("window")) {
-            Duration window = duration(budget, "window");
-            set(budget, "window", () -> builder.window(window));
-        }
+        set(budget, "ratio", PolicyFileReader::share, builder::ratio);
+        set(budget, "minPerSecond", PolicyFileReader::wholeNumber, builder::minPerSecond);
+        set(budget, "window", PolicyFileReader::duration, builder::window);
         return builder.build();
     }
 
     private static Timeouts timeouts(YamlMapping timeouts) throws ConfigException {
         Timeouts.Builder builder = Timeouts.builder();
-        if (timeouts.has("connect")) {
-            Duration connect = duration(timeouts, "connect");
-            set(timeouts, "connect", () -> builder.connect(connect));
-        }
-        if (timeouts.has("read")) {
-            Duration read = duration(timeouts, "read");
-            set(timeouts, "read", () -> builder.read(read));
-        }
-        if (timeouts.has("deadline")) {
-            Duration deadline = duration(timeouts, "deadline");
-            set(timeouts, "deadline", () -> builder.deadline(deadline));
-        }
+        set(timeouts, "connect", PolicyFileReader::duration, builder::connect);
+        set(timeouts, "read", PolicyFileReader::duration, builder::read);
+        set(timeouts, "deadline", PolicyFileReader::duration, builder::deadline);
         return builder.build();
     }
 
-    /** Hands a value to a builder; the builder's refusal becomes an error at the key's line. */
-    private static void set(YamlMapping section, String key, Runnable setter) throws ConfigException {
+    /** Reads one kind of value under a key, or says at the key's line why it cannot. */
+    private interface ValueReader<T> {
+        T read(YamlMapping section, String key) throws ConfigException;
+    }
+
+    /**
+     * Reads {@code key}, when the section has it, and hands the value to a builder; the builder's refusal becomes an
+     * error at the key's line.
+     */
+    private static <T> void set(YamlMapping section, String key, ValueReader<T> reader, Consumer<T> setter)
+            throws ConfigException {
+        if (!section.has(key)) {
+            return;
+        }
+        T value = reader.read(section, key);
         try {
-            setter.run();
+            setter.accept(value);
         } catch (IllegalArgumentException refused) {
             throw section.error(key, refused.getMessage());
         }
