@@ -36,7 +36,6 @@ import java.util.function.Consumer;
  */
 final class CallRoutesEndpoint implements HttpHandler {
 
-    private static final long MINUTE = 60;
     private static final long HOUR = 3600;
     private static final long MAX_RANGE_SECONDS = 8L * 24 * 3600;
     private static final List<String> BREAKER_STATES = List.of("closed", "open", "half-open");
@@ -65,10 +64,7 @@ final class CallRoutesEndpoint implements HttpHandler {
         long from;
         long to;
         try {
-            service = query.text("service");
-            if (service == null) {
-                throw new IllegalArgumentException("service is required");
-            }
+            service = query.required("service");
             to = query.number("to", clock.instant().getEpochSecond());
             from = query.number("from", to - HOUR);
             if (from >= to || to - from > MAX_RANGE_SECONDS) {
@@ -79,7 +75,7 @@ final class CallRoutesEndpoint implements HttpHandler {
             return;
         }
         long step = CallSeriesEndpoint.step(to - from);
-        long start = from - Math.floorMod(from, step % HOUR == 0 ? HOUR : MINUTE);
+        long start = CallSeriesEndpoint.firstStep(from, step);
         int steps = (int) ((to - start + step - 1) / step);
         JsonArray routes = database.inTransaction(connection -> routes(connection, service, start, to, step, steps));
         JsonObject body = new JsonObject();
@@ -127,8 +123,7 @@ final class CallRoutesEndpoint implements HttpHandler {
                 route.buckets[i] += delta.buckets().get(i);
             }
         };
-        long hoursEnd = step % HOUR == 0
-                ? Math.max(start, Math.min(end, rollups.foldedUntil(connection).orElse(start))) : start;
+        long hoursEnd = CallSeriesEndpoint.hoursEnd(connection, rollups, step, start, end);
         rollups.forEachHour(connection, start, hoursEnd, add);
         rollups.forEachMinute(connection, hoursEnd, end, add);
         for (CallEventTotal total : events.totals(connection, service, start, end)) {

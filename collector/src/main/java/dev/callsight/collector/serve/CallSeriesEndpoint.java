@@ -69,10 +69,7 @@ final class CallSeriesEndpoint implements HttpHandler {
         long from;
         long to;
         try {
-            String service = query.text("service");
-            if (service == null) {
-                throw new IllegalArgumentException("service is required");
-            }
+            String service = query.required("service");
             QueryParameters.Peer peer = query.peer("peer");
             CallKind kind = query.text("kind") == null ? CallKind.CLIENT : CallKind.ofLabel(query.text("kind"));
             if (kind == CallKind.SERVER && peer != null) {
@@ -90,7 +87,7 @@ final class CallSeriesEndpoint implements HttpHandler {
             return;
         }
         long step = step(to - from);
-        long start = from - Math.floorMod(from, step % HOUR == 0 ? HOUR : MINUTE);
+        long start = firstStep(from, step);
         long end = to;
         Read read = database.inTransaction(connection -> read(connection, filter, step, start, end));
         int count = (int) ((end - start + step - 1) / step);
@@ -148,9 +145,22 @@ final class CallSeriesEndpoint implements HttpHandler {
         return step > MAX_MINUTE_STEP ? (step + HOUR - 1) / HOUR * HOUR : step;
     }
 
+    /** Where the step that holds {@code from} starts: on a whole hour for hour steps, a whole minute otherwise. */
+    static long firstStep(long from, long step) {
+        return from - Math.floorMod(from, step % HOUR == 0 ? HOUR : MINUTE);
+    }
+
+    /**
+     * Where a series read from {@code start} switches from the hour rollups to the minute ones: hour steps read hours up
+     * to what has been folded into them, minute steps read minutes only.
+     */
+    static long hoursEnd(Connection connection, RollupStore rollups, long step, long start, long end)
+            throws SQLException {
+        return step % HOUR == 0 ? Math.max(start, Math.min(end, rollups.foldedUntil(connection).orElse(start))) : start;
+    }
+
     private Read read(Connection connection, CallFilter filter, long step, long start, long end) throws SQLException {
-        long hoursEnd = step % HOUR == 0 ? Math.max(start, Math.min(end, rollups.foldedUntil(connection).orElse(start)))
-                : start;
+        long hoursEnd = hoursEnd(connection, rollups, step, start, end);
         List<MinuteCalls> calls = new ArrayList<>(rollups.hours(connection, filter, start, hoursEnd));
         calls.addAll(rollups.minutes(connection, filter, hoursEnd, end));
         return new Read(calls, events.minutes(connection, filter, start, end));

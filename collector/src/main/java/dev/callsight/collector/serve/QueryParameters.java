@@ -18,6 +18,15 @@ final class QueryParameters {
         return values == null || values.isEmpty() || values.getFirst().isBlank() ? null : values.getFirst().strip();
     }
 
+    /** The first value; its absence is the caller's error. */
+    String required(String name) {
+        String text = text(name);
+        if (text == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return text;
+    }
+
     Long number(String name) {
         String text = text(name);
         if (text == null) {
