@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -77,19 +76,11 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        // On Ctrl-C the JVM halts as soon as its hooks return, so this one waits for the cleanup below.
-        Thread onCtrlC = new Thread(() -> {
-            stop.countDown();
-            awaitQuietly(stopped);
-        }, "callsight-demo-stop");
+        Thread onCtrlC = DemoScript.stopHook(stop, stopped);
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         Path agentJar = null;
         Path policies = null;
-        ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "callsight-demo-script");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService script = DemoScript.scriptThread();
         try (collector) {
             agentJar = extract(AGENT_RESOURCE, ".jar");
             policies = extract(POLICIES_RESOURCE, ".yaml");
@@ -137,14 +128,6 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println(DemoScript.now() + "  " + (firing ? "PAGE firing" : "page resolved") + ": SLO " + name
                         + String.format(Locale.ROOT, " (5m burn rate %.1f×)", status.burnRate(BurnWindow.M5)));
             }
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(20, TimeUnit.SECONDS);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

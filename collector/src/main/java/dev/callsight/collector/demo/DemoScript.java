@@ -4,6 +4,8 @@ import dev.callsight.collector.DurationConverter;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
@@ -67,6 +69,30 @@ public final class DemoScript {
     void reportUsers(ScheduledExecutorService script, DemoLoad users) {
         script.scheduleAtFixedRate(() -> System.out.println(now() + "  users sent " + users.sent()
                 + " requests, " + users.failed() + " failed"), 15, 15, TimeUnit.SECONDS);
+    }
+
+    /** The thread the script's steps run on; a daemon, so it never holds the JVM. */
+    static ScheduledExecutorService scriptThread() {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "callsight-demo-script");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * A shutdown hook (Ctrl-C, or docker stop's SIGTERM) that asks the run to end and waits, at most 20 s, until it
+     * has cleaned up: the JVM halts as soon as its hooks return.
+     */
+    static Thread stopHook(CountDownLatch stop, CountDownLatch stopped) {
+        return new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }, "callsight-demo-stop");
     }
 
     static String now() {

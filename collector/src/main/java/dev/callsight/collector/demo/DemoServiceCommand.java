@@ -4,9 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,20 +33,8 @@ public final class DemoServiceCommand implements Callable<Integer> {
         Path policies = DemoCommand.extract(DemoCommand.POLICIES_RESOURCE, ".yaml");
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        // docker stop sends SIGTERM; the JVM halts once its hooks return, so this one waits for the cleanup below.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }, "callsight-demo-service-stop"));
-        ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "callsight-demo-script");
-            thread.setDaemon(true);
-            return thread;
-        });
+        Runtime.getRuntime().addShutdownHook(DemoScript.stopHook(stop, stopped));
+        ScheduledExecutorService script = DemoScript.scriptThread();
         // The services call each other and their upstreams on loopback, inside one container too.
         try (DemoTopology topology = DemoTopology.start("127.0.0.1", agentJar, policies, otlpEndpoint, Map.of());
                 DemoLoad users = demoScript.users(topology)) {
