@@ -14,6 +14,11 @@ public interface ReactorNettyClientHook {
         }
 
         @Override
+        public Object respond(Object traced, String method, Object receiver) {
+            throw new IllegalStateException("no traced receiver to answer " + method);
+        }
+
+        @Override
         public void exited() {}
     };
 
@@ -23,6 +28,13 @@ public interface ReactorNettyClientHook {
      * a request the agent cannot trace. Every call is followed by {@link #exited} on the same thread.
      */
     Object traced(Object receiver);
+
+    /**
+     * Runs the method the application called ({@code method}: response, responseConnection, responseContent or
+     * responseSingle) on the traced receiver, with the application's response function ({@code receiver}, null for
+     * the methods that take none), and returns what it returns.
+     */
+    Object respond(Object traced, String method, Object receiver);
 
     void exited();
 }

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.BiFunction;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientConfig;
 
@@ -56,6 +57,25 @@ final class ReactorNettyClientCalls implements ReactorNettyClientHook {
         } catch (RuntimeException agentFault) {
             AgentLog.warn("could not trace a Reactor Netty request", agentFault);
             return null;
+        }
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Object respond(Object traced, String method, Object receiver) {
+        HttpClient.ResponseReceiver responses = (HttpClient.ResponseReceiver) traced;
+        BiFunction function = (BiFunction) receiver;
+        switch (method) {
+            case "response":
+                return function == null ? responses.response() : responses.response(function);
+            case "responseConnection":
+                return responses.responseConnection(function);
+            case "responseContent":
+                return responses.responseContent();
+            case "responseSingle":
+                return responses.responseSingle(function);
+            default:
+                throw new IllegalArgumentException("not a response method: " + method);
         }
     }
 

@@ -14,7 +14,6 @@ import java.util.function.BiFunction;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import reactor.netty.http.client.HttpClient;
 
 /**
  * Reactor Netty's HTTP client (reactor-netty-http 1.0 and later; under Spring's WebClient and
@@ -40,16 +39,19 @@ public final class ReactorNettyClientModule implements InstrumentationModule {
         return builder
                 .type(named(FINALIZER), glue.loaders())
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(ReactorNettyClientModule.class.getClassLoader())
-                        .advice(named("response").and(takesArguments(0)), ResponseAdvice.class.getName())
-                        .advice(named("response").and(takesArguments(1)).and(takesArgument(0, BiFunction.class)),
-                                ResponseFunctionAdvice.class.getName())
-                        .advice(named("responseConnection").and(takesArguments(1)), ResponseConnectionAdvice.class.getName())
-                        .advice(named("responseContent").and(takesArguments(0)).and(returns(named("reactor.netty.ByteBufFlux"))),
-                                ResponseContentAdvice.class.getName())
-                        .advice(named("responseSingle").and(takesArguments(1)), ResponseSingleAdvice.class.getName()));
+                        .advice(named("response").and(takesArguments(0))
+                                .or(named("response").and(takesArguments(1)).and(takesArgument(0, BiFunction.class)))
+                                .or(named("responseConnection").and(takesArguments(1)))
+                                .or(named("responseContent").and(takesArguments(0))
+                                        .and(returns(named("reactor.netty.ByteBufFlux"))))
+                                .or(named("responseSingle").and(takesArguments(1))),
+                                ResponseAdvice.class.getName()));
     }
 
-    /** response(): skipped and answered by the traced copy. */
+    /**
+     * response(), response(receiver), responseConnection(receiver) (which WebClient uses), responseContent() and
+     * responseSingle(receiver): skipped and answered by the same method of the traced copy.
+     */
     public static final class ResponseAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
@@ -58,110 +60,14 @@ public final class ReactorNettyClientModule implements InstrumentationModule {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object traced,
+        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Origin("#m") String method,
+                @Advice.Enter Object traced,
+                @Advice.Argument(value = 0, optional = true, typing = Assigner.Typing.DYNAMIC) Object receiver,
                 @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
                 @Advice.Thrown(readOnly = false) Throwable thrown) {
             try {
                 if (traced != null) {
-                    returned = ((HttpClient.ResponseReceiver<?>) traced).response();
-                    thrown = null;
-                }
-            } finally {
-                Hooks.reactorNettyClient(origin).exited();
-            }
-        }
-    }
-
-    /** response(receiver): as {@link ResponseAdvice}. */
-    public static final class ResponseFunctionAdvice {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.This Object receiver) {
-            return Hooks.reactorNettyClient(origin).traced(receiver);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object traced,
-                @Advice.Argument(0) BiFunction receiver,
-                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
-                @Advice.Thrown(readOnly = false) Throwable thrown) {
-            try {
-                if (traced != null) {
-                    returned = ((HttpClient.ResponseReceiver) traced).response(receiver);
-                    thrown = null;
-                }
-            } finally {
-                Hooks.reactorNettyClient(origin).exited();
-            }
-        }
-    }
-
-    /** responseConnection(receiver), which WebClient uses: as {@link ResponseAdvice}. */
-    public static final class ResponseConnectionAdvice {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.This Object receiver) {
-            return Hooks.reactorNettyClient(origin).traced(receiver);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object traced,
-                @Advice.Argument(0) BiFunction receiver,
-                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
-                @Advice.Thrown(readOnly = false) Throwable thrown) {
-            try {
-                if (traced != null) {
-                    returned = ((HttpClient.ResponseReceiver) traced).responseConnection(receiver);
-                    thrown = null;
-                }
-            } finally {
-                Hooks.reactorNettyClient(origin).exited();
-            }
-        }
-    }
-
-    /** responseContent(): as {@link ResponseAdvice}. */
-    public static final class ResponseContentAdvice {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.This Object receiver) {
-            return Hooks.reactorNettyClient(origin).traced(receiver);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object traced,
-                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
-                @Advice.Thrown(readOnly = false) Throwable thrown) {
-            try {
-                if (traced != null) {
-                    returned = ((HttpClient.ResponseReceiver<?>) traced).responseContent();
-                    thrown = null;
-                }
-            } finally {
-                Hooks.reactorNettyClient(origin).exited();
-            }
-        }
-    }
-
-    /** responseSingle(receiver): as {@link ResponseAdvice}. */
-    public static final class ResponseSingleAdvice {
-
-        @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-        public static Object onEnter(@Advice.Origin Class<?> origin, @Advice.This Object receiver) {
-            return Hooks.reactorNettyClient(origin).traced(receiver);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Enter Object traced,
-                @Advice.Argument(0) BiFunction receiver,
-                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
-                @Advice.Thrown(readOnly = false) Throwable thrown) {
-            try {
-                if (traced != null) {
-                    returned = ((HttpClient.ResponseReceiver) traced).responseSingle(receiver);
+                    returned = Hooks.reactorNettyClient(origin).respond(traced, method, receiver);
                     thrown = null;
                 }
             } finally {
