@@ -1,5 +1,6 @@
 package dev.callsight.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * OTLP/HTTP JSON trace exports to a collector from several threads for a fixed time, each a batch of spans of a
- * new trace; prints batches acknowledged per second and the latency of an acknowledged batch.
+ * new trace; prints batches acknowledged per second, the latency of an acknowledged batch, and how many batches
+ * were refused (a status other than 200) or failed (no answer: the exchange broke off, as the JDK client's pool can
+ * make happen when it reuses a connection the instant it is closed). A failure does not end the run.
  * Usage: IngestLoad OTLP_BASE_URL SECONDS THREADS SPANS_PER_BATCH
  */
 public final class IngestLoad {
@@ -34,8 +37,13 @@ public final class IngestLoad {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         AtomicLong traceCounter = new AtomicLong();
         AtomicLong refused = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "ingest-load");
+            thread.setDaemon(true); // an unexpected error in main must still end the process
+            return thread;
+        });
         List<Future<List<Long>>> results = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             results.add(pool.submit(() -> {
@@ -43,10 +51,16 @@ public final class IngestLoad {
                 while (System.nanoTime() < deadline) {
                     String body = batch(traceCounter.incrementAndGet(), spans);
                     long start = System.nanoTime();
-                    HttpResponse<Void> response = client.send(HttpRequest.newBuilder(traces)
-                            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                            HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<Void> response;
+                    try {
+                        response = client.send(HttpRequest.newBuilder(traces)
+                                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    } catch (IOException e) {
+                        failed.incrementAndGet();
+                        continue;
+                    }
                     if (response.statusCode() == 200) {
                         latencies.add(System.nanoTime() - start);
                     } else {
@@ -62,9 +76,9 @@ public final class IngestLoad {
         }
         pool.shutdown();
         Collections.sort(all);
-        System.out.printf(Locale.ROOT, "batches/s=%.0f spans/s=%.0f p50_ms=%.2f p99_ms=%.2f refused=%d%n",
+        System.out.printf(Locale.ROOT, "batches/s=%.0f spans/s=%.0f p50_ms=%.2f p99_ms=%.2f refused=%d failed=%d%n",
                 all.size() / (double) seconds, all.size() * (double) spans / seconds, percentile(all, 0.50),
-                percentile(all, 0.99), refused.get());
+                percentile(all, 0.99), refused.get(), failed.get());
     }
 
     private static double percentile(List<Long> sorted, double quantile) {
