@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The README's demo, run once for both the incident and every page of the UI: a collector fed by three agent JVMs
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code callsight.screenshots} (docs/ui in the repository).
  */
 @Timeout(420)
+// Three minutes, mostly waiting for the incident's burn rates to rise and fall: the other classes run meanwhile.
+@Execution(ExecutionMode.CONCURRENT)
 class DemoUiBrowserTest {
 
     private static final String PAGE_TIER = "page-slow";

@@ -4,18 +4,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the agent's exports have learnt of the collector, and whether the JVM is exiting. The exit flush reads it to
- * decide how long the application's exit may wait for the last spans and metrics: a collector that answers gets the
- * full bound, one never reached yet a shorter one, and one that refuses, fails or hangs almost none, so that a
- * collector that is down or stuck never holds an application's exit.
+ * What the agent's exports have learnt of the collector, and whether the JVM is exiting. The exit flush asks it, as
+ * it waits, whether the last spans and metrics are still worth waiting for: a collector that answers, or one not
+ * reached yet whose export is still getting ready or connecting, gets up to the full bound; one that refuses or
+ * fails almost none, and an export left unanswered is soon taken for a hanging collector, so that a collector that
+ * is down or stuck never holds an application's exit. The clock of an export starts when it is handed to the HTTP
+ * client, so the time the agent takes to set its own client up (a TLS context, on a busy machine, takes a good part
+ * of a second) does not count against the collector and cost a short-lived application its only spans.
  */
 final class CollectorContact {
 
-    private static final long ANSWERING_MILLIS = 2_000;
-    private static final long NOT_YET_REACHED_MILLIS = 500;
-    private static final long NOT_ANSWERING_MILLIS = 100;
-    /** An export still without an answer after this long is taken for a hanging collector. */
+    private static final long EXIT_BOUND_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How long the exit still waits once an export failed: enough for a last export that is already on its way. */
+    private static final long AFTER_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** An export still without an answer after this long is taken for a hanging collector... */
     private static final long HANGING_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** ...or after this long, of a collector that never answered at all. */
+    private static final long HANGING_BEFORE_CONTACT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private enum Answer { NONE_YET, ANSWERED, FAILED }
 
@@ -55,12 +60,16 @@ final class CollectorContact {
         return exiting;
     }
 
-    /** How long the exit may wait for the final exports, given what the collector has done so far. */
-    long exitWaitMillis() {
-        boolean hanging = inFlight.get() > 0 && System.nanoTime() - inFlightSince > HANGING_NANOS;
-        if (hanging || last == Answer.FAILED) {
-            return NOT_ANSWERING_MILLIS;
+    /** Whether the exit should go on waiting for the final exports, having waited {@code waitedNanos} so far. */
+    boolean worthWaiting(long waitedNanos) {
+        if (waitedNanos >= EXIT_BOUND_NANOS) {
+            return false;
         }
-        return last == Answer.ANSWERED ? ANSWERING_MILLIS : NOT_YET_REACHED_MILLIS;
+        Answer answer = last;
+        if (answer == Answer.FAILED) {
+            return waitedNanos < AFTER_FAILURE_NANOS;
+        }
+        long hangingAfter = answer == Answer.ANSWERED ? HANGING_NANOS : HANGING_BEFORE_CONTACT_NANOS;
+        return inFlight.get() == 0 || System.nanoTime() - inFlightSince <= hangingAfter;
     }
 }
