@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -392,13 +393,20 @@ class DemoUiBrowserTest {
         throw new AssertionError("no " + tier + " alert of " + DemoTest.PAGING_SLO + " in /api/alerts");
     }
 
-    /** Waits until the page shows what the API answers now (both read afresh each time). */
+    /**
+     * Waits until the page shows an answer the API gave while this waited. Not only the latest one: a count that still
+     * moves (the incident's last exports) may change between two reads, and the page re-reads the API every 10 s.
+     */
     private static void awaitSame(Callable<String> api, Callable<String> page, String what) throws Exception {
+        Set<String> answers = new LinkedHashSet<>();
         Eventually.get(() -> {
-            String expected = api.call();
-            return expected != null && expected.equals(page.call()) ? true : null;
-        }, what + " as the API has it", Duration.ofSeconds(20));
+            answers.add(api.call());
+            String shown = page.call();
+            answers.add(api.call());
+            return answers.contains(shown) ? true : null;
+        }, what + " as the API has it", () -> "the API answered " + answers, Duration.ofSeconds(30));
     }
+
 
     /**
      * The start of a minute after {@code after}, once the exports of the minute before it are in (they come every

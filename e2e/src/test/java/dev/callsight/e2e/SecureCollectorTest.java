@@ -69,7 +69,7 @@ class SecureCollectorTest {
             Eventually.get(() -> {
                 JsonArray traces = traces(client, collector, "token-app");
                 return traces.isEmpty() ? null : traces;
-            }, "token-app's trace stored", Duration.ofSeconds(30));
+            }, "token-app's trace stored", accepted::describe, Duration.ofSeconds(30));
             assertEquals(0, traces(client, collector, "no-token-app").size(), "an export without the token is refused");
 
             HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(

@@ -45,12 +45,19 @@ public interface UrlConnectionHook {
 
     /**
      * @param method the instrumented method's name
-     * @param returned what it returned (boxed for getResponseCode), or null when it threw, is void or was skipped
+     * @param returned what it returned, or null when it threw, is void or was skipped
      * @return what the method returns; what it throws is thrown: {@code thrown}, or what the agent
      *     throws in its place, or the outcome of the connection that answered in place of this one
      */
     Object exit(HttpURLConnection connection, Object entered, String method, Object returned, Throwable thrown)
             throws Throwable;
+
+    /** {@link #exit} for getResponseCode, whose int is passed as it is: no Integer per call. */
+    default int exitResponseCode(HttpURLConnection connection, Object entered, int returned, Throwable thrown)
+            throws Throwable {
+        Object answer = exit(connection, entered, "getResponseCode", null, thrown);
+        return answer instanceof Integer ? (Integer) answer : returned;
+    }
 
     /** The connection that answered in place of this one after the agent retried, or null (almost always). */
     HttpURLConnection replacement(HttpURLConnection connection);

@@ -1,7 +1,6 @@
 package dev.callsight.agent.core.client;
 
 import io.opentelemetry.api.trace.SpanContext;
-import java.net.URI;
 
 /**
  * Recognises an application's own retry loop. A call counts as a retry of the previous one
@@ -37,17 +36,18 @@ final class ApplicationRetryDetector {
         }
     }
 
+    /** Cleared with set(null), never remove(): the thread keeps its map entry, so the next call allocates none. */
     private final ThreadLocal<FailedCall> lastFailure = new ThreadLocal<>();
 
     /** The failed call this one repeats, or null. Either way the remembered failure is used up. */
-    FailedCall repeatOf(String method, URI url, String parentSpanId, long nowNanos) {
+    FailedCall repeatOf(String method, ClientRequest request, String parentSpanId, long nowNanos) {
         FailedCall failed = lastFailure.get();
         if (failed == null) {
             return null;
         }
-        lastFailure.remove();
+        lastFailure.set(null);
         boolean repeats = nowNanos - failed.endedAt <= WINDOW_NANOS && failed.method.equals(method)
-                && failed.parentSpanId.equals(parentSpanId) && failed.url.equals(url.toString());
+                && failed.parentSpanId.equals(parentSpanId) && failed.url.equals(request.uri().toString());
         return repeats ? failed : null;
     }
 
@@ -56,6 +56,6 @@ final class ApplicationRetryDetector {
     }
 
     void forget() {
-        lastFailure.remove();
+        lastFailure.set(null);
     }
 }

@@ -151,12 +151,6 @@ public final class BlockingCalls {
         return call;
     }
 
-    /** The application's request of the call running on this thread, or null when none is traced. */
-    public ClientRequest currentRequest() {
-        Call call = current.get();
-        return call == null ? null : call.logical.request();
-    }
-
     /**
      * An attempt of the call running on this thread starts; its context headers are written
      * with {@code setHeader}.
@@ -244,11 +238,8 @@ public final class BlockingCalls {
     }
 
     private void exit(Call call) {
-        if (call.outer == null) {
-            current.remove();
-        } else {
-            current.set(call.outer);
-        }
+        // set, never remove: the thread keeps its map entry, so the next call allocates none.
+        current.set(call.outer);
         boolean bodyOpen;
         synchronized (call) {
             call.exited = true;

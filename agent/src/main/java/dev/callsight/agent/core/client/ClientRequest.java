@@ -2,17 +2,19 @@ package dev.callsight.agent.core.client;
 
 import java.net.URI;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * What the core needs to know about an outbound request, whatever client sends it.
+ * What the core needs to know about an outbound request, whatever client sends it: the method, where it goes
+ * (scheme, host, port and raw path, which every call needs for its policy, metrics and span name) and, only for the
+ * calls that need it (a recorded span's {@code url.full}, an application's retry), the whole target as a URI. A
+ * client that keeps its target in parts (HttpURLConnection's URL, OkHttp's HttpUrl, Apache's route and request line)
+ * passes the parts and a way to build the URI, so an unsampled call parses none.
  *
- * @param method the HTTP method as the application gave it
- * @param uri the target; for HttpURLConnection the URL converted to a URI
- * @param headers the first value of a header the application set on the request, by name (any
- *     case), or null; read while the call begins, for the context headers the application set
- *     itself ({@code traceparent}, {@code b3}, {@code uber-trace-id}, {@code baggage}, ...)
- * @param idempotencyKey whether the application sent an {@code Idempotency-Key} header, which
- *     makes a POST or PATCH safe to retry
+ * <p>{@code headers} gives the first value of a header the application set on the request, by name (any case), or
+ * null; read while the call begins, for the context headers the application set itself ({@code traceparent},
+ * {@code b3}, {@code uber-trace-id}, {@code baggage}, ...). {@code idempotencyKey} says whether the application sent
+ * an {@code Idempotency-Key} header, which makes a POST or PATCH safe to retry.
  */
 public final class ClientRequest {
 
@@ -20,13 +22,35 @@ public final class ClientRequest {
     public static final Function<String, String> NO_HEADERS = name -> null;
 
     private final String method;
-    private final URI uri;
+    private final String host;
+    private final int port;
+    private final String rawPath;
+    private final Supplier<URI> target;
     private final Function<String, String> headers;
     private final boolean idempotencyKey;
+    /** Built from target on first use; racing threads build equal ones. */
+    private URI uri;
 
+    /** A request whose client holds its target as a URI. */
     public ClientRequest(String method, URI uri, Function<String, String> headers, boolean idempotencyKey) {
-        this.method = method;
+        this(method, uri.getScheme(), uri.getHost(), uri.getPort(), uri.getRawPath(), null, headers, idempotencyKey);
         this.uri = uri;
+    }
+
+    /**
+     * A request whose client keeps its target in parts.
+     *
+     * @param port the port, or a negative number for the scheme's default
+     * @param rawPath the path as it goes out, without the query
+     * @param target builds the whole target, query included; called at most once or twice, off the common path
+     */
+    public ClientRequest(String method, String scheme, String host, int port, String rawPath, Supplier<URI> target,
+            Function<String, String> headers, boolean idempotencyKey) {
+        this.method = method;
+        this.host = host == null ? "" : host;
+        this.port = port > 0 ? port : "https".equalsIgnoreCase(scheme) ? 443 : 80;
+        this.rawPath = rawPath;
+        this.target = target;
         this.headers = headers == null ? NO_HEADERS : headers;
         this.idempotencyKey = idempotencyKey;
     }
@@ -35,8 +59,29 @@ public final class ClientRequest {
         return method;
     }
 
+    /** The host, or "" when the target names none. */
+    public String host() {
+        return host;
+    }
+
+    /** The port, the scheme's default (80 or 443) when the target names none. */
+    public int port() {
+        return port;
+    }
+
+    /** The raw path, without the query; may be null or empty. */
+    public String rawPath() {
+        return rawPath;
+    }
+
+    /** The whole target. */
     public URI uri() {
-        return uri;
+        URI built = uri;
+        if (built == null) {
+            built = target.get();
+            uri = built;
+        }
+        return built;
     }
 
     /** The application's value of a header, or null; a client that refuses to tell counts as none. */

@@ -27,7 +27,6 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -150,15 +149,14 @@ public final class HttpClientTracer {
      */
     ClientCall startAttempt(ClientRequest request, Context parent, int resend, SpanContext first, RetrySource source,
             String retryReason, boolean applicationContext, String policy) {
-        URI uri = request.uri();
         String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
         String knownMethod = KNOWN_METHODS.contains(method) ? method : "_OTHER";
-        String host = uri.getHost() == null ? "" : uri.getHost();
-        CallSite site = sites.get(knownMethod, host, (int) portOf(uri), RouteTemplate.of(uri.getRawPath()));
+        String host = request.host();
+        CallSite site = sites.get(knownMethod, host, request.port(), RouteTemplate.of(request.rawPath()));
 
         SpanBuilder span = tracer.spanBuilder(site.spanName).setSpanKind(SpanKind.CLIENT).setParent(parent);
         if (samplerReadsAttributes) {
-            span.setAllAttributes(attemptAttributes(request, uri, method, knownMethod, host, site, resend, source,
+            span.setAllAttributes(attemptAttributes(request, method, knownMethod, host, site, resend, source,
                     retryReason, policy));
         }
         if (resend > 0 && first != null && first.isValid()) {
@@ -166,17 +164,17 @@ public final class HttpClientTracer {
         }
         Span started = span.startSpan();
         if (!samplerReadsAttributes && started.isRecording()) {
-            started.setAllAttributes(attemptAttributes(request, uri, method, knownMethod, host, site, resend, source,
+            started.setAllAttributes(attemptAttributes(request, method, knownMethod, host, site, resend, source,
                     retryReason, policy));
         }
         return new ClientCall(started, parent.with(started), site, applicationContext, System.nanoTime());
     }
 
-    private static Attributes attemptAttributes(ClientRequest request, URI uri, String method, String knownMethod,
+    private static Attributes attemptAttributes(ClientRequest request, String method, String knownMethod,
             String host, CallSite site, int resend, RetrySource source, String retryReason, String policy) {
         AttributesBuilder attributes = Attributes.builder()
                 .put(HTTP_REQUEST_METHOD, knownMethod)
-                .put(URL_FULL, UrlRedactor.redact(uri))
+                .put(URL_FULL, UrlRedactor.redact(request.uri()))
                 .put(URL_TEMPLATE, site.route)
                 .put(SERVER_ADDRESS, host)
                 .put(SERVER_PORT, site.portValue)
@@ -191,10 +189,6 @@ public final class HttpClientTracer {
             }
         }
         return attributes.build();
-    }
-
-    static long portOf(URI uri) {
-        return uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /**

@@ -14,7 +14,6 @@ import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import java.net.URI;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -37,7 +36,7 @@ public final class OutboundCalls {
     private final PolicyMetrics metrics;
     private final AgentTimer timer;
     private final ApplicationRetryDetector applicationRetries = new ApplicationRetryDetector();
-    private final ConcurrentMap<String, UpstreamGuards> upstreams = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Upstream, UpstreamGuards> upstreams = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
 
     public OutboundCalls(OpenTelemetry openTelemetry, PolicySet policies) {
@@ -74,18 +73,15 @@ public final class OutboundCalls {
      *     is reached; the rejection is already recorded, and the glue throws it to the application
      */
     public LogicalCall begin(ClientRequest request) throws CallRejectedException {
-        URI uri = request.uri();
         String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
-        String host = uri.getHost() == null ? "" : uri.getHost();
-        int port = (int) HttpClientTracer.portOf(uri);
-        Policy policy = policies.policyFor(method, host, port, uri.getRawPath());
-        UpstreamGuards guards = needsGuards(policy) ? guardsFor(policy, host + ":" + port) : null;
+        Policy policy = policies.policyFor(method, request.host(), request.port(), request.rawPath());
+        UpstreamGuards guards = needsGuards(policy) ? guardsFor(policy, request.host(), request.port()) : null;
         Context current = Context.current();
         Context parent = tracer.parentOf(request);
         long now = nanoClock.getAsLong();
         String parentSpanId = Span.fromContext(parent).getSpanContext().getSpanId();
         ApplicationRetryDetector.FailedCall repeated =
-                applicationRetries.repeatOf(method, uri, parentSpanId, now);
+                applicationRetries.repeatOf(method, request, parentSpanId, now);
         LogicalCall call = new LogicalCall(this, request, method, policy, guards, parent, parent != current,
                 parentSpanId, now, repeated);
         if (guards != null && guards.retryBudget() != null) {
@@ -102,10 +98,8 @@ public final class OutboundCalls {
      * request is built, before the call begins.
      */
     public Policy policyFor(ClientRequest request) {
-        URI uri = request.uri();
         String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
-        return policies.policyFor(method, uri.getHost() == null ? "" : uri.getHost(), (int) HttpClientTracer.portOf(uri),
-                uri.getRawPath());
+        return policies.policyFor(method, request.host(), request.port(), request.rawPath());
     }
 
     /** The policy for requests no narrower policy matches, for settings a client fixes when it is built. */
@@ -137,16 +131,43 @@ public final class OutboundCalls {
         return policy.retry() != null || policy.circuitBreaker() != null || policy.maxConcurrent() > 0;
     }
 
-    private UpstreamGuards guardsFor(Policy policy, String upstream) {
-        String key = policy.name() + '|' + upstream;
+    private UpstreamGuards guardsFor(Policy policy, String host, int port) {
+        Upstream key = new Upstream(policy.name(), host, port);
         UpstreamGuards known = upstreams.get(key);
         if (known != null) {
             return known;
         }
         if (upstreams.size() >= MAX_UPSTREAMS) {
-            return upstreams.computeIfAbsent(policy.name() + "|*", overflow -> newGuards(policy, "*"));
+            return upstreams.computeIfAbsent(new Upstream(policy.name(), "*", 0), overflow -> newGuards(policy, "*"));
         }
-        return upstreams.computeIfAbsent(key, absent -> newGuards(policy, upstream));
+        return upstreams.computeIfAbsent(key, absent -> newGuards(policy, host + ":" + port));
+    }
+
+    /** A policy's upstream, the key of its guards: one small object per call where "policy|host:port" took two strings. */
+    private static final class Upstream {
+        private final String policy;
+        private final String host;
+        private final int port;
+
+        Upstream(String policy, String host, int port) {
+            this.policy = policy;
+            this.host = host;
+            this.port = port;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (!(other instanceof Upstream)) {
+                return false;
+            }
+            Upstream that = (Upstream) other;
+            return port == that.port && host.equals(that.host) && policy.equals(that.policy);
+        }
+
+        @Override
+        public int hashCode() {
+            return (policy.hashCode() * 31 + host.hashCode()) * 31 + port;
+        }
     }
 
     private UpstreamGuards newGuards(Policy policy, String upstream) {

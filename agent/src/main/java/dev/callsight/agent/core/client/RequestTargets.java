@@ -2,21 +2,31 @@ package dev.callsight.agent.core.client;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.function.Function;
 
 /**
- * Puts a request's target back together for libraries that keep scheme, host, port and the
- * request path apart (Apache HttpClient's route and request line), and names their protocol
- * versions as the semantic conventions do.
+ * Describes the requests of libraries that keep scheme, host, port and the request path apart (Apache HttpClient's
+ * route and request line), and names their protocol versions as the semantic conventions do.
  */
 public final class RequestTargets {
 
     private RequestTargets() {}
 
     /**
+     * A request of a library that keeps its target in parts; its URI is put together only if a call needs it.
+     *
      * @param port the port, or a negative number for the scheme's default
      * @param pathAndQuery the raw path with its query, as it goes out on the request line
      */
-    public static URI uri(String scheme, String host, int port, String pathAndQuery) {
+    public static ClientRequest request(String method, String scheme, String host, int port, String pathAndQuery,
+            Function<String, String> headers, boolean idempotencyKey) {
+        int query = pathAndQuery == null ? -1 : pathAndQuery.indexOf('?');
+        String path = query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
+        return new ClientRequest(method, scheme, host, port, path, () -> uri(scheme, host, port, pathAndQuery),
+                headers, idempotencyKey);
+    }
+
+    static URI uri(String scheme, String host, int port, String pathAndQuery) {
         String authority = (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host)
                 + (port >= 0 ? ":" + port : "");
         String path = pathAndQuery == null || pathAndQuery.isEmpty() ? "/" : pathAndQuery;
@@ -26,31 +36,6 @@ public final class RequestTargets {
             // Libraries send what a lenient server accepts; the span keeps at least where it went.
             return URI.create(scheme + "://" + authority + "/");
         }
-    }
-
-    /**
-     * As {@link #uri(String, String, int, String)}, but {@code known} itself when it is that very URI: an attempt
-     * usually goes where the application's request went, whose URI was built already.
-     */
-    public static URI uri(String scheme, String host, int port, String pathAndQuery, URI known) {
-        return known != null && isBuiltFrom(known, scheme, host, port, pathAndQuery)
-                ? known : uri(scheme, host, port, pathAndQuery);
-    }
-
-    private static boolean isBuiltFrom(URI known, String scheme, String host, int port, String pathAndQuery) {
-        String authority = known.getRawAuthority();
-        String path = known.getRawPath();
-        String query = known.getRawQuery();
-        if (authority == null || path == null || known.getRawFragment() != null || host.indexOf(':') >= 0
-                || pathAndQuery == null || !pathAndQuery.startsWith("/") || known.getPort() != port
-                || !scheme.equals(known.getScheme())) {
-            return false;
-        }
-        int authorityLength = host.length() + (port >= 0 ? 1 + Integer.toString(port).length() : 0);
-        int length = path.length() + (query == null ? 0 : 1 + query.length());
-        return authority.length() == authorityLength && authority.startsWith(host)
-                && pathAndQuery.length() == length && pathAndQuery.startsWith(path)
-                && (query == null || pathAndQuery.charAt(path.length()) == '?' && pathAndQuery.endsWith(query));
     }
 
     /** "1.1" for HTTP/1.1, "2" for HTTP/2.0. */

@@ -5,28 +5,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the agent's exports have learnt of the collector, and whether the JVM is exiting. The exit flush asks it, as
- * it waits, whether the last spans and metrics are still worth waiting for: a collector that answers, or one not
- * reached yet whose export is still getting ready or connecting, gets up to the full bound; one that refuses or
- * fails almost none, and an export left unanswered is soon taken for a hanging collector, so that a collector that
- * is down or stuck never holds an application's exit. The clock of an export starts when it is handed to the HTTP
- * client, so the time the agent takes to set its own client up (a TLS context, on a busy machine, takes a good part
- * of a second) does not count against the collector and cost a short-lived application its only spans.
+ * it waits, whether the last spans and metrics are still worth waiting for: up to 2 s in all, 100 ms once an export
+ * failed (a collector that refuses connections), and no longer once an export has waited a second for its answer (a
+ * collector that hangs), so that a collector that is down or stuck never holds an application's exit for long. An
+ * export's clock starts when it is handed to the HTTP client, so the time the agent takes to set its own client up
+ * (a TLS context) does not count against the collector and cost a short-lived application its only spans.
  */
 final class CollectorContact {
 
     private static final long EXIT_BOUND_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** How long the exit still waits once an export failed: enough for a last export that is already on its way. */
     private static final long AFTER_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** An export still without an answer after this long is taken for a hanging collector... */
+    /**
+     * An export still without an answer after this long is taken for a hanging collector. Not less: a first export
+     * over TLS also pays for the JVM's first handshake, which takes most of a second on a busy machine.
+     */
     private static final long HANGING_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** ...or after this long, of a collector that never answered at all. */
-    private static final long HANGING_BEFORE_CONTACT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-
-    private enum Answer { NONE_YET, ANSWERED, FAILED }
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long inFlightSince;
-    private volatile Answer last = Answer.NONE_YET;
+    private volatile boolean lastFailed;
     private volatile boolean exiting;
 
     void sent() {
@@ -36,15 +34,15 @@ final class CollectorContact {
     }
 
     void answered(int httpStatus) {
-        finished(httpStatus >= 200 && httpStatus < 300 ? Answer.ANSWERED : Answer.FAILED);
+        finished(httpStatus < 200 || httpStatus >= 300);
     }
 
     void failed() {
-        finished(Answer.FAILED);
+        finished(true);
     }
 
-    private void finished(Answer answer) {
-        last = answer;
+    private void finished(boolean failed) {
+        lastFailed = failed;
         if (inFlight.decrementAndGet() > 0) {
             // The next oldest export started no earlier than the one that just ended.
             inFlightSince = System.nanoTime();
@@ -65,11 +63,9 @@ final class CollectorContact {
         if (waitedNanos >= EXIT_BOUND_NANOS) {
             return false;
         }
-        Answer answer = last;
-        if (answer == Answer.FAILED) {
+        if (lastFailed) {
             return waitedNanos < AFTER_FAILURE_NANOS;
         }
-        long hangingAfter = answer == Answer.ANSWERED ? HANGING_NANOS : HANGING_BEFORE_CONTACT_NANOS;
-        return inFlight.get() == 0 || System.nanoTime() - inFlightSince <= hangingAfter;
+        return inFlight.get() == 0 || System.nanoTime() - inFlightSince <= HANGING_NANOS;
     }
 }

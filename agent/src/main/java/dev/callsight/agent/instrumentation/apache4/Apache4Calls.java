@@ -138,9 +138,8 @@ final class Apache4Calls implements ApacheClassicHook {
 
     private static ClientRequest describe(HttpRequest request, HttpHost target, URI requestUri, HttpRequest original) {
         String query = requestUri.getRawQuery();
-        return new ClientRequest(request.getRequestLine().getMethod(),
-                RequestTargets.uri(target.getSchemeName(), target.getHostName(), target.getPort(),
-                        requestUri.getRawPath() + (query == null ? "" : "?" + query)),
+        return RequestTargets.request(request.getRequestLine().getMethod(), target.getSchemeName(),
+                target.getHostName(), target.getPort(), requestUri.getRawPath() + (query == null ? "" : "?" + query),
                 name -> valueOf(original.getFirstHeader(name)), original.containsHeader("Idempotency-Key"));
     }
 

@@ -3,7 +3,6 @@ package dev.callsight.agent.instrumentation.apache5;
 import dev.callsight.agent.bootstrap.ApacheClassicHook;
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.core.client.BlockingCalls;
-import dev.callsight.agent.core.client.ClientRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -61,10 +60,8 @@ final class Apache5ClassicCalls implements ApacheClassicHook {
     public Object attemptStarted(Object request, Object routeOrScope, Object context) {
         ClassicHttpRequest attemptRequest = (ClassicHttpRequest) request;
         ExecChain.Scope scope = (ExecChain.Scope) routeOrScope;
-        ClientRequest call = calls.currentRequest();
         BlockingCalls.Attempt attempt = calls.startAttempt(Apache5Requests.describe(attemptRequest,
-                scope.route.getTargetHost(), scope.originalRequest, call == null ? null : call.uri()),
-                attemptRequest::setHeader);
+                scope.route.getTargetHost(), scope.originalRequest), attemptRequest::setHeader);
         if (attempt == null) {
             return null;
         }

@@ -3,7 +3,6 @@ package dev.callsight.agent.instrumentation.apache5;
 import dev.callsight.agent.core.client.AttemptTimeouts;
 import dev.callsight.agent.core.client.ClientRequest;
 import dev.callsight.agent.core.client.RequestTargets;
-import java.net.URI;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
@@ -26,14 +25,9 @@ final class Apache5Requests {
      *     until the protocol handler fills them in
      */
     static ClientRequest describe(HttpRequest request, HttpHost target, HttpRequest original) {
-        return describe(request, target, original, null);
-    }
-
-    /** @param known the URI of the call's request, reused when the attempt goes to the same one */
-    static ClientRequest describe(HttpRequest request, HttpHost target, HttpRequest original, URI known) {
-        return new ClientRequest(request.getMethod(), RequestTargets.uri(target.getSchemeName(), target.getHostName(),
-                target.getPort(), request.getPath(), known),
-                name -> valueOf(original.getFirstHeader(name)), original.containsHeader("Idempotency-Key"));
+        return RequestTargets.request(request.getMethod(), target.getSchemeName(), target.getHostName(),
+                target.getPort(), request.getPath(), name -> valueOf(original.getFirstHeader(name)),
+                original.containsHeader("Idempotency-Key"));
     }
 
     /** The configuration the client goes by: the context's, or the library's default when it has none (5.4+). */

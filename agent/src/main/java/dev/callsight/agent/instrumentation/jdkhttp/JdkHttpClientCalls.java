@@ -3,6 +3,7 @@ package dev.callsight.agent.instrumentation.jdkhttp;
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.JdkHttpClientHook;
 import dev.callsight.agent.core.CallDepth;
+import dev.callsight.agent.core.WeakStripes;
 import dev.callsight.agent.core.InternalThread;
 import dev.callsight.agent.core.client.Backoff;
 import dev.callsight.agent.core.client.ClientCall;
@@ -18,11 +19,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -64,10 +62,13 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     private final OutboundCalls calls;
     /** send calls sendAsync and the facade calls the implementation; only the outermost counts. */
     private final CallDepth depth = new CallDepth();
-    /** The call whose request this thread is handing to the client, to tie the client's exchange to it. */
+    /**
+     * The call whose request this thread is handing to the client, to tie the client's exchange to it. Cleared with
+     * set(null): the thread keeps its map entry, so the next call allocates none.
+     */
     private final ThreadLocal<Call> sending = new ThreadLocal<>();
     /** The client's exchanges, each with its call; weak, since the exchange is gone once the call is. */
-    private final Map<Object, Call> exchanges = Collections.synchronizedMap(new WeakHashMap<>());
+    private final WeakStripes<Object, Call> exchanges = new WeakStripes<>();
 
     JdkHttpClientCalls(OutboundCalls calls) {
         this.calls = calls;
@@ -128,7 +129,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         }
         Call traced = (Call) call;
         if (async && thrown == null && returned != null) {
-            sending.remove();
+            sending.set(null);
             depth.exit();
             follow(traced, (CompletableFuture<?>) returned);
             return false;
@@ -141,7 +142,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
             startAttempt(traced, RetrySource.AGENT);
             return true;
         }
-        sending.remove();
+        sending.set(null);
         depth.exit();
         traced.logical.end();
         return false;
@@ -151,7 +152,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     public void exchangeCreated(Object multiExchange) {
         Call call = sending.get();
         if (call != null) {
-            exchanges.put(multiExchange, call);
+            exchanges.of(multiExchange).put(multiExchange, call);
         }
     }
 
@@ -165,7 +166,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     @Override
     public void exchangeAttempt(Object multiExchange, int attemptsBefore, Object request, Throwable retryCause,
             Object previousResponse) {
-        Call call = attemptsBefore > 0 ? exchanges.get(multiExchange) : null;
+        Call call = attemptsBefore > 0 ? exchanges.of(multiExchange).get(multiExchange) : null;
         if (call == null) {
             return;
         }
@@ -245,7 +246,7 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
             call.logical.end();
             call.result.completeExceptionally(refused);
         } finally {
-            sending.remove();
+            sending.set(null);
         }
     }
 

@@ -73,7 +73,7 @@ final class OkHttpCalls implements OkHttpHook {
         }
         LogicalCall logical;
         try {
-            logical = calls.begin(clientRequest(chain.request(), uriOf(chain.request().url())));
+            logical = calls.begin(clientRequest(chain.request()));
         } catch (RuntimeException unexpected) {
             return null;
         }
@@ -101,9 +101,9 @@ final class OkHttpCalls implements OkHttpHook {
         RetrySource source = owner.nextSource;
         owner.nextSource = RetrySource.CLIENT;
         Request request = connecting.request();
-        // The URL is most often the application's own (the bridge interceptor keeps it): its URI is known already.
-        URI uri = request.url() == owner.url ? owner.logical.request().uri() : uriOf(request.url());
-        Attempt attempt = new Attempt(owner, owner.logical.startAttempt(clientRequest(request, uri), source));
+        // The URL is most often the application's own (the bridge interceptor keeps it): so is the request.
+        ClientRequest described = request.url() == owner.url ? owner.logical.request() : clientRequest(request);
+        Attempt attempt = new Attempt(owner, owner.logical.startAttempt(described, source));
         owner.lastAttempt = attempt;
         return attempt;
     }
@@ -171,8 +171,10 @@ final class OkHttpCalls implements OkHttpHook {
         }
     }
 
-    private static ClientRequest clientRequest(Request request, URI uri) {
-        return new ClientRequest(request.method(), uri, request::header, request.header("Idempotency-Key") != null);
+    private static ClientRequest clientRequest(Request request) {
+        HttpUrl url = request.url();
+        return new ClientRequest(request.method(), url.scheme(), url.host(), url.port(), url.encodedPath(),
+                () -> uriOf(url), request::header, request.header("Idempotency-Key") != null);
     }
 
     /**

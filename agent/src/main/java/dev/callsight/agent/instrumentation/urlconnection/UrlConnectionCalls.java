@@ -4,6 +4,7 @@ import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.UrlConnectionHook;
 import dev.callsight.agent.core.AgentLog;
 import dev.callsight.agent.core.CallDepth;
+import dev.callsight.agent.core.WeakStripes;
 import dev.callsight.agent.core.InternalThread;
 import dev.callsight.agent.core.client.Backoff;
 import dev.callsight.agent.core.client.ClientCall;
@@ -22,11 +23,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
@@ -53,7 +52,6 @@ final class UrlConnectionCalls implements UrlConnectionHook {
 
     private static final int NO_STATUS = -1;
     private static final Object[] NO_ARGUMENTS = {};
-    private static final int STRIPES = 16;
     /** Only the JDK's own implementations; others merely inherit getResponseCode. */
     private static final String JDK_IMPLEMENTATIONS = "sun.net.www.protocol.";
 
@@ -103,10 +101,10 @@ final class UrlConnectionCalls implements UrlConnectionHook {
     private final OutboundCalls calls;
     /** getResponseCode calls getInputStream, and the https wrapper calls its delegate. */
     private final CallDepth depth = new CallDepth();
-    private final List<Map<HttpURLConnection, Tracked>> tracked = stripes();
+    private final WeakStripes<HttpURLConnection, Tracked> tracked = new WeakStripes<>();
     /** Credentials set on a connection, which it will not tell again; kept until its call begins. */
-    private final List<Map<HttpURLConnection, Map<String, List<String>>>> credentials = stripes();
-    private final List<Map<HttpURLConnection, Replaced>> replaced = stripes();
+    private final WeakStripes<HttpURLConnection, Map<String, List<String>>> credentials = new WeakStripes<>();
+    private final WeakStripes<HttpURLConnection, Replaced> replaced = new WeakStripes<>();
     /** No lookup at all on the response readers of a JVM whose calls were never retried. */
     private volatile boolean anyReplaced;
 
@@ -114,33 +112,16 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         this.calls = calls;
     }
 
-    private static <V> List<Map<HttpURLConnection, V>> stripes() {
-        List<Map<HttpURLConnection, V>> stripes = new ArrayList<>(STRIPES);
-        for (int i = 0; i < STRIPES; i++) {
-            stripes.add(Collections.synchronizedMap(new WeakHashMap<>()));
-        }
-        return stripes;
-    }
-
-    private static <V> Map<HttpURLConnection, V> stripeOf(List<Map<HttpURLConnection, V>> stripes,
-            HttpURLConnection connection) {
-        return stripes.get(System.identityHashCode(connection) & (STRIPES - 1));
-    }
-
-    private Map<HttpURLConnection, Tracked> trackedOf(HttpURLConnection connection) {
-        return stripeOf(tracked, connection);
-    }
-
     @Override
     public Object enter(HttpURLConnection connection) {
-        Replaced retried = anyReplaced ? stripeOf(replaced, connection).get(connection) : null;
+        Replaced retried = anyReplaced ? replaced.of(connection).get(connection) : null;
         if (depth.enter() > 0) {
             return null;
         }
         if (retried != null) {
             return retried.failure != null ? retried.failure : retried.answered;
         }
-        Map<HttpURLConnection, Tracked> known = trackedOf(connection);
+        Map<HttpURLConnection, Tracked> known = tracked.of(connection);
         Tracked existing = known.get(connection);
         if (existing != null && existing.rejection != null) {
             return existing.rejection;
@@ -152,8 +133,10 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         ApplicationHeaders headers = new ApplicationHeaders(connection);
         LogicalCall logical;
         try {
-            logical = calls.begin(new ClientRequest(methodOf(connection), toUri(connection.getURL()),
-                    headers, connection.getRequestProperty("Idempotency-Key") != null));
+            URL url = connection.getURL();
+            logical = calls.begin(new ClientRequest(methodOf(connection), url.getProtocol(), url.getHost(),
+                    url.getPort(), url.getPath(), () -> toUri(url), headers,
+                    connection.getRequestProperty("Idempotency-Key") != null));
         } catch (CallRejectedException rejected) {
             known.put(connection, new Tracked(null, null, rejected, null));
             return rejected;
@@ -172,7 +155,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
 
     /** Only for a request a retry policy could resend: no body, and its headers still readable. */
     private Replay replayOf(HttpURLConnection connection, LogicalCall logical) {
-        Map<String, List<String>> secret = stripeOf(credentials, connection).remove(connection);
+        Map<String, List<String>> secret = credentials.of(connection).remove(connection);
         if (logical.policy().retry() == null || !logical.policy().enforced() || connection.getDoOutput()) {
             return null;
         }
@@ -210,7 +193,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
                 toThrow = (Throwable) entered;
             } else if (answered == null && depth.outermost()) {
                 toThrow = end(connection, method, returned, thrown);
-                Replaced retried = anyReplaced ? stripeOf(replaced, connection).get(connection) : null;
+                Replaced retried = anyReplaced ? replaced.of(connection).get(connection) : null;
                 if (retried != null && retried.failure != null) {
                     toThrow = retried.failure;
                 } else if (retried != null) {
@@ -237,7 +220,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         if (!endsRequest && thrown == null) {
             return thrown;
         }
-        Map<HttpURLConnection, Tracked> known = trackedOf(connection);
+        Map<HttpURLConnection, Tracked> known = tracked.of(connection);
         Tracked call = known.get(connection);
         if (call == null || call.logical == null) {
             return thrown;
@@ -307,7 +290,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
                     AgentLog.warn("could not open a connection to retry " + connection.getURL(), cannotReopen);
                     break;
                 }
-                trackedOf(next).put(next, null);
+                tracked.of(next).put(next, null);
                 Tracked attempt = new Tracked(logical, logical.startAttempt(logical.request(), RetrySource.AGENT), null,
                         first.replay);
                 logical.inject(attempt.attempt, next::setRequestProperty);
@@ -332,7 +315,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
             depth.exit();
         }
         if (answered != null || failure != null) {
-            stripeOf(replaced, connection).put(connection, new Replaced(answered, failure));
+            replaced.of(connection).put(connection, new Replaced(answered, failure));
             anyReplaced = true;
         }
     }
@@ -342,7 +325,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         if (!anyReplaced) {
             return null;
         }
-        Replaced retried = stripeOf(replaced, connection).get(connection);
+        Replaced retried = replaced.of(connection).get(connection);
         return retried == null ? null : retried.answered;
     }
 
@@ -388,7 +371,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         if (!Replay.isCredential(name) || value == null) {
             return;
         }
-        Map<HttpURLConnection, Map<String, List<String>>> stripe = stripeOf(credentials, connection);
+        Map<HttpURLConnection, Map<String, List<String>>> stripe = credentials.of(connection);
         synchronized (stripe) {
             List<String> values = stripe.computeIfAbsent(connection, c -> new HashMap<>())
                     .computeIfAbsent(name, n -> new ArrayList<>());

@@ -45,8 +45,10 @@ public final class UrlConnectionModule implements InstrumentationModule {
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(UrlConnectionModule.class.getClassLoader())
                         .advice(named("connect").and(concrete()).and(takesArguments(0)), ConnectAdvice.class.getName())
-                        .advice(namedOneOf("getOutputStream", "getInputStream", "getResponseCode")
+                        .advice(namedOneOf("getOutputStream", "getInputStream")
                                 .and(concrete()).and(takesArguments(0)), RequestAdvice.class.getName())
+                        .advice(named("getResponseCode").and(concrete()).and(takesArguments(0)),
+                                ResponseCodeAdvice.class.getName())
                         // One advice per arity: no argument array is built on the calls that are not answered elsewhere.
                         .advice(namedOneOf(RESPONSE_READERS).and(concrete()).and(takesArguments(0)),
                                 ResponseAdvice.class.getName())
@@ -75,8 +77,8 @@ public final class UrlConnectionModule implements InstrumentationModule {
     }
 
     /**
-     * getOutputStream, getInputStream and getResponseCode. A call the policy refuses skips the
-     * method and throws; a deadline the agent enforced throws a SocketTimeoutException; after an
+     * getOutputStream and getInputStream (getResponseCode through {@link ResponseCodeAdvice}). A call the policy
+     * refuses skips the method and throws; a deadline the agent enforced throws a SocketTimeoutException; after an
      * agent retry the method is skipped and answered by the retry's connection.
      */
     public static final class RequestAdvice {
@@ -93,6 +95,26 @@ public final class UrlConnectionModule implements InstrumentationModule {
                 @Advice.Thrown(readOnly = false) Throwable thrown) {
             try {
                 returned = Hooks.urlConnection().exit(connection, entered, method, returned, thrown);
+                thrown = null;
+            } catch (Throwable outcome) {
+                thrown = outcome;
+            }
+        }
+    }
+
+    /** getResponseCode: as {@link RequestAdvice}, with its int unboxed. */
+    public static final class ResponseCodeAdvice {
+
+        @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
+        public static Object onEnter(@Advice.This HttpURLConnection connection) {
+            return Hooks.urlConnection().enter(connection);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void onExit(@Advice.This HttpURLConnection connection, @Advice.Enter Object entered,
+                @Advice.Return(readOnly = false) int returned, @Advice.Thrown(readOnly = false) Throwable thrown) {
+            try {
+                returned = Hooks.urlConnection().exitResponseCode(connection, entered, returned, thrown);
                 thrown = null;
             } catch (Throwable outcome) {
                 thrown = outcome;
