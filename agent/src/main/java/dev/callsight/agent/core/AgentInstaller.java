@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.core.client.OutboundCalls;
+import dev.callsight.agent.core.export.RootTraceIds;
 import dev.callsight.agent.core.export.TelemetryBootstrap;
 import dev.callsight.agent.core.server.HttpServerTracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -40,8 +41,9 @@ public final class AgentInstaller {
         // The advice needs no injected initialiser; turning the nexus off keeps Byte Buddy away
         // from sun.misc.Unsafe, which JDK 24+ warns about on the application's stderr.
         System.setProperty(Nexus.PROPERTY, "true");
-        OpenTelemetrySdk sdk = TelemetryBootstrap.start();
-        OutboundCalls calls = new OutboundCalls(sdk, PolicyLoader.load(agentArguments));
+        RootTraceIds rootIds = new RootTraceIds();
+        OpenTelemetrySdk sdk = TelemetryBootstrap.start(rootIds);
+        OutboundCalls calls = new OutboundCalls(sdk, rootIds, PolicyLoader.load(agentArguments));
         HttpServerTracer serverTracer = new HttpServerTracer(sdk);
         long sdkReady = System.nanoTime();
 

@@ -17,17 +17,30 @@ public final class ClientCall {
     private final CallSite site;
     private final boolean applicationContext;
     private final long startNanos;
+    /** The header of an attempt the sampler dropped, which has no span of its own ({@link UnsampledAttempts}). */
+    private final String traceparent;
     /** 1 once ended; a field rather than an AtomicBoolean, one object fewer per attempt. */
     private volatile int ended;
     private static final AtomicIntegerFieldUpdater<ClientCall> ENDED =
             AtomicIntegerFieldUpdater.newUpdater(ClientCall.class, "ended");
 
     ClientCall(Span span, Context context, CallSite site, boolean applicationContext, long startNanos) {
+        this(span, context, site, applicationContext, startNanos, null);
+    }
+
+    /** A dropped attempt: no span (the invalid one stands in), the parent's context, and its own traceparent. */
+    ClientCall(Context parent, CallSite site, boolean applicationContext, long startNanos, String traceparent) {
+        this(Span.getInvalid(), parent, site, applicationContext, startNanos, traceparent);
+    }
+
+    private ClientCall(Span span, Context context, CallSite site, boolean applicationContext, long startNanos,
+            String traceparent) {
         this.span = span;
         this.context = context;
         this.site = site;
         this.applicationContext = applicationContext;
         this.startNanos = startNanos;
+        this.traceparent = traceparent;
     }
 
     Span span() {
@@ -36,6 +49,11 @@ public final class ClientCall {
 
     Context context() {
         return context;
+    }
+
+    /** The traceparent of an attempt the sampler dropped; null for an attempt with a span. */
+    String traceparent() {
+        return traceparent;
     }
 
     CallSite site() {

@@ -9,6 +9,7 @@ import static dev.callsight.agent.core.http.HttpSemantics.SERVER_ADDRESS;
 import static dev.callsight.agent.core.http.HttpSemantics.SERVER_PORT;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
+import dev.callsight.agent.core.export.RootTraceIds;
 import dev.callsight.agent.core.http.RouteTemplate;
 import dev.callsight.agent.core.http.UrlRedactor;
 import io.opentelemetry.api.OpenTelemetry;
@@ -24,6 +25,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -82,8 +84,16 @@ public final class HttpClientTracer {
      * unsampled call then builds none of them. Any other sampler gets them at the start, as the conventions ask.
      */
     private final boolean samplerReadsAttributes;
+    /** Dropped attempts without a span, where the sampler and propagators allow it; else null. */
+    private final UnsampledAttempts unsampled;
 
     public HttpClientTracer(OpenTelemetry openTelemetry) {
+        this(openTelemetry, null);
+    }
+
+    /** @param rootIds where the SDK's root spans take their trace ids from, or null when it is not ours */
+    public HttpClientTracer(OpenTelemetry openTelemetry, RootTraceIds rootIds) {
+        this.unsampled = UnsampledAttempts.of(openTelemetry, rootIds);
         this.samplerReadsAttributes = !(openTelemetry instanceof OpenTelemetrySdk)
                 || !decidesOnIdsAlone(((OpenTelemetrySdk) openTelemetry).getSdkTracerProvider().getSampler());
         this.tracer = openTelemetry.getTracer("dev.callsight.agent");
@@ -154,6 +164,10 @@ public final class HttpClientTracer {
         String host = request.host();
         CallSite site = sites.get(knownMethod, host, request.port(), RouteTemplate.of(request.rawPath()));
 
+        String dropped = unsampled == null ? null : unsampled.droppedTraceparent(parent, site.spanName);
+        if (dropped != null) {
+            return new ClientCall(parent, site, applicationContext, System.nanoTime(), dropped);
+        }
         SpanBuilder span = tracer.spanBuilder(site.spanName).setSpanKind(SpanKind.CLIENT).setParent(parent);
         if (samplerReadsAttributes) {
             span.setAllAttributes(attemptAttributes(request, method, knownMethod, host, site, resend, source,
@@ -193,21 +207,35 @@ public final class HttpClientTracer {
 
     /**
      * Writes the call's context with the client's own header setter, in the configured formats
-     * (traceparent and baggage by default), but no header the application set itself.
+     * (traceparent and baggage by default), but no header the application set itself, unless it was copied from the
+     * inbound request (this trace's): the call names its own span.
      */
     void inject(ClientCall call, ClientRequest application, BiConsumer<String, String> setHeader) {
         if (call.continuesApplicationContext()) {
             return;
         }
-        // Headers copied from the inbound request (this trace's) are replaced: the call names its own span.
-        String traceId = call.span().getSpanContext().getTraceId();
-        boolean copied = traceId.equals(Span.fromContext(propagator.extract(Context.root(), application,
-                APPLICATION_HEADERS)).getSpanContext().getTraceId());
-        propagator.inject(call.context(), setHeader, (carrier, key, value) -> {
-            if (copied || application.header(key) == null) {
+        TextMapSetter<BiConsumer<String, String>> unlessTheApplicationsOwn = (carrier, key, value) -> {
+            if (application.header(key) == null || copiedFromThisTrace(call, application)) {
                 carrier.accept(key, value);
             }
-        });
+        };
+        String traceparent = call.traceparent();
+        if (traceparent == null) {
+            propagator.inject(call.context(), setHeader, unlessTheApplicationsOwn);
+            return;
+        }
+        unlessTheApplicationsOwn.set(setHeader, UnsampledAttempts.TRACEPARENT, traceparent);
+        if (unsampled.baggage() != null) {
+            unsampled.baggage().inject(call.context(), setHeader, unlessTheApplicationsOwn);
+        }
+    }
+
+    private boolean copiedFromThisTrace(ClientCall call, ClientRequest application) {
+        String applicationTrace = Span.fromContext(propagator.extract(Context.root(), application, APPLICATION_HEADERS))
+                .getSpanContext().getTraceId();
+        String traceparent = call.traceparent();
+        return traceparent == null ? applicationTrace.equals(call.span().getSpanContext().getTraceId())
+                : traceparent.regionMatches(3, applicationTrace, 0, 32);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.callsight.agent.core.client;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.core.context.CarriedContext;
+import dev.callsight.agent.core.export.RootTraceIds;
 import dev.callsight.agent.core.policy.Policy;
 import dev.callsight.agent.core.policy.PolicySet;
 import dev.callsight.agent.core.resilience.CircuitBreaker;
@@ -40,11 +41,21 @@ public final class OutboundCalls {
     private final LongSupplier nanoClock;
 
     public OutboundCalls(OpenTelemetry openTelemetry, PolicySet policies) {
-        this(openTelemetry, policies, System::nanoTime);
+        this(openTelemetry, null, policies, System::nanoTime);
+    }
+
+    /** @param rootIds where the SDK's root spans take their trace ids from (the agent's own SDK), or null */
+    public OutboundCalls(OpenTelemetry openTelemetry, RootTraceIds rootIds, PolicySet policies) {
+        this(openTelemetry, rootIds, policies, System::nanoTime);
     }
 
     OutboundCalls(OpenTelemetry openTelemetry, PolicySet policies, LongSupplier nanoClock) {
-        this.tracer = new HttpClientTracer(openTelemetry);
+        this(openTelemetry, null, policies, nanoClock);
+    }
+
+    private OutboundCalls(OpenTelemetry openTelemetry, RootTraceIds rootIds, PolicySet policies,
+            LongSupplier nanoClock) {
+        this.tracer = new HttpClientTracer(openTelemetry, rootIds);
         this.policies = policies;
         this.metrics = new PolicyMetrics(openTelemetry.getMeter("dev.callsight.agent"), this::observeBreakers);
         this.timer = new AgentTimer();

@@ -52,17 +52,17 @@ public final class TelemetryBootstrap {
 
     /**
      * Builds the SDK and has the JVM's exit flush it, within a bound that depends on how the collector has answered
-     * so far ({@link CollectorContact}).
+     * so far ({@link CollectorContact}). Root spans take their trace ids from {@code ids}.
      */
-    public static OpenTelemetrySdk start() {
+    public static OpenTelemetrySdk start(RootTraceIds ids) {
         ExportDrops drops = new ExportDrops();
         CollectorContact contact = new CollectorContact();
-        OpenTelemetrySdk sdk = build(drops, contact);
+        OpenTelemetrySdk sdk = build(drops, contact, ids);
         Runtime.getRuntime().addShutdownHook(InternalThread.create(new ExitFlush(sdk, contact), "callsight-shutdown"));
         return sdk;
     }
 
-    static OpenTelemetrySdk build(ExportDrops drops, CollectorContact contact) {
+    static OpenTelemetrySdk build(ExportDrops drops, CollectorContact contact, RootTraceIds ids) {
         if (!Boolean.getBoolean("callsight.debug")) {
             SDK_LOGGER.setLevel(Level.OFF);
         }
@@ -77,6 +77,7 @@ public final class TelemetryBootstrap {
                         // its timeout still serialises it; a loaded agent sent truncated protobuf (collector 400s).
                         "otel.java.exporter.memory_mode", "immutable_data"))
                 .addResourceCustomizer((resource, config) -> withDerivedServiceName(resource))
+                .addTracerProviderCustomizer((tracerProvider, config) -> tracerProvider.setIdGenerator(ids))
                 .addSpanExporterCustomizer((exporter, config) ->
                         new DropCountingSpanExporter(onAgentThreads(exporter, senders), backlog, drops))
                 .addSpanProcessorCustomizer((processor, config) -> processor instanceof BatchSpanProcessor
