@@ -6,7 +6,8 @@
 # and with the OpenTelemetry Java agent; both agents export to the same local OTLP endpoint, a sink that discards,
 # so only the agents' own cost is on the application's cores. Runs alternate, so drift hits all alike. Then JVM
 # startup with each agent. Prints every run, then medians over rounds with ratios to no agent and to OpenTelemetry.
-# Usage: bench/agent-overhead.sh [rounds] [calls] [saturation-seconds] [threads] [startup-runs, default 10]
+# Usage: bench/agent-overhead.sh [rounds] [calls] [saturation-seconds] [threads, a comma list: 1,2,4,8]
+#        [startup-runs, default 10]
 #        [warm-up calls per client, default 5000] [trace sampling ratio, default 1: every span exported]
 #        A ratio below 1 runs both agents with OTEL_TRACES_SAMPLER=parentbased_traceidratio at that ratio (metrics stay
 #        exact): the configuration a service at tens of thousands of calls a second would run.
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}
 calls=${2:-20000}
 seconds=${3:-5}
-threads=${4:-4}
+threads=${4:-1,2,4,8}
 startups=${5:-10}
 warmup=${6:-5000}
 ratio=${7:-1}
@@ -53,7 +54,7 @@ export OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_EXPORTER_OTLP_PROTOCOL=http/protob
 if [ "$ratio" != 1 ]; then
   export OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=$ratio
 fi
-echo "upstream $upstream, OTLP sink $sink; $rounds rounds of $calls calls per client, then ${seconds}s on $threads" \
+echo "upstream $upstream, OTLP sink $sink; $rounds rounds of $calls calls per client, then ${seconds}s on each of $threads" \
   "threads; traces sampled at $ratio; $(java -version 2>&1 | head -1); $(nproc) cores; OpenTelemetry agent $(unzip -p "$otel" META-INF/MANIFEST.MF | grep -i '^Implementation-Version' | tr -d '\r' | cut -d' ' -f2)"
 
 run() { # $1 = label, rest = JVM options
@@ -92,6 +93,7 @@ awk -v startup_runs="$startups" '
   }
   FILENAME ~ /startup/ { start[$1] = start[$1] " " $2; next }
   $2 == "heap" { heap[$1] = heap[$1] " " $3; next }
+  $2 == "scaling" { k = $3 " " $4; sat[$1, k] = sat[$1, k] " " $5; if (!(k in seenk)) { seenk[k] = 1; korder[++nk] = k }; next }
   { k = $1 " " $2; v[k, 1] = v[k, 1] " " $4; v[k, 2] = v[k, 2] " " $6; v[k, 3] = v[k, 3] " " $7;
     v[k, 4] = v[k, 4] " " $8; v[k, 5] = v[k, 5] " " $9; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
   END {
@@ -105,6 +107,15 @@ awk -v startup_runs="$startups" '
           x = median(v[runs[r] " " order[c], m]);
           printf "%-19s %-17s %12.1f %8.2f %8.2f\n", order[c], runs[r], x, (base > 0 ? x / base : 0), (o > 0 ? x / o : 0);
         }
+      }
+    }
+    if (nk > 0) {
+      printf "\ncalls/s at saturation by threads (median); ratio = run / no agent at the same thread count\n";
+      printf "%-19s %7s %10s %10s %6s %10s %6s %10s %6s\n", "client", "threads", "none", "callsight", "ratio", "policy", "ratio", "otel", "ratio";
+      for (c = 1; c <= nk; c++) {
+        split(korder[c], kk, " "); b = median(sat["none", korder[c]]); cs = median(sat["callsight", korder[c]]);
+        cp = median(sat["callsight-policy", korder[c]]); co = median(sat["otel", korder[c]]);
+        printf "%-19s %7d %10.0f %10.0f %6.2f %10.0f %6.2f %10.0f %6.2f\n", kk[1], kk[2], b, cs, (b > 0 ? cs / b : 0), cp, (b > 0 ? cp / b : 0), co, (b > 0 ? co / b : 0);
       }
     }
     s0 = median(start["none"]); sc = median(start["callsight"]); so = median(start["otel"]);

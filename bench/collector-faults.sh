@@ -62,6 +62,7 @@ echo
 echo "median over rounds; us per call; ratio = this collector state / healthy collector:"
 awk -v order="none $(for s in $states; do printf '%s ' "${s%%:*}"; done)" '
   $2 == "heap" { heap[$1] = heap[$1] " " $3; next }
+  $2 == "scaling" { next }
   { key=$1" "$2; mean[key]=mean[key]" "$4; p99[key]=p99[key]" "$6; rate[key]=rate[key]" "$9; clients[$2]=1 }
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ");

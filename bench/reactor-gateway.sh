@@ -71,7 +71,7 @@ awk '
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return a[int((n + 1) / 2)];
   }
-  $2 == "heap" { next }
+  $2 == "heap" || $2 == "scaling" { next }
   { k = $1 " " $2; mean[k] = mean[k] " " $4; p99[k] = p99[k] " " $6; sat[k] = sat[k] " " $9;
     if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
   END {

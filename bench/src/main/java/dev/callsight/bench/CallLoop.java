@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -27,12 +26,13 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 /**
  * One benchmark run against an {@link Upstream}: with each client in turn, over keep-alive connections, a warm-up,
  * then a measured single-threaded loop (latency, CPU and allocation per call), then a fixed time of calls from
- * several threads at once (throughput at saturation). The same program runs without an agent, with callsight's and
- * with the OpenTelemetry Java agent, so the runs can be compared.
+ * several threads at once (throughput at saturation), for each of several thread counts. The same program runs
+ * without an agent, with callsight's and with the OpenTelemetry Java agent, so the runs can be compared.
  *
- * <p>Usage: {@code CallLoop <upstream-url> <warmup-calls> <measured-calls> <threads> <saturation-seconds>}. Prints one
- * line per client, {@code client calls mean_us p50_us p99_us cpu_us_per_call bytes_per_call saturated_calls_per_s},
- * then {@code heap used_bytes}: the heap in use after a full collection at the end.
+ * <p>Usage: {@code CallLoop <upstream-url> <warmup-calls> <measured-calls> <threads,...> <saturation-seconds>}. Prints
+ * one line per client, {@code client calls mean_us p50_us p99_us cpu_us_per_call bytes_per_call
+ * saturated_calls_per_s} (at the last thread count), a line {@code scaling client threads calls_per_s} per thread
+ * count, then {@code heap used_bytes}: the heap in use after a full collection at the end.
  */
 public final class CallLoop {
 
@@ -45,7 +45,7 @@ public final class CallLoop {
         URI base = URI.create(args[0]);
         int warmup = Integer.parseInt(args[1]);
         int measured = Integer.parseInt(args[2]);
-        int threads = Integer.parseInt(args[3]);
+        int[] threads = Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         int seconds = Integer.parseInt(args[4]);
         HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         OkHttpClient okHttp = new OkHttpClient();
@@ -76,7 +76,7 @@ public final class CallLoop {
         System.exit(0);
     }
 
-    private static void measure(String name, Client client, URI base, int warmup, int measured, int threads,
+    private static void measure(String name, Client client, URI base, int warmup, int measured, int[] threads,
             int seconds) throws Exception {
         for (int i = 0; i < warmup; i++) {
             client.call(base.resolve("/items/" + i));
@@ -94,35 +94,48 @@ public final class CallLoop {
         long cpu = os.getProcessCpuTime() - cpuBefore;
         long allocated = allocatedBytes() - allocatedBefore;
         Arrays.sort(nanos);
+        double[] saturated = new double[threads.length];
+        for (int i = 0; i < threads.length; i++) {
+            saturated[i] = saturate(client, base, threads[i], seconds);
+        }
         System.out.printf("%s %d %.1f %.1f %.1f %.1f %d %.0f%n", name, measured,
                 Arrays.stream(nanos).average().orElse(0) / 1e3, nanos[measured / 2] / 1e3,
                 nanos[(int) (measured * 0.99)] / 1e3, cpu / 1e3 / measured, allocated / measured,
-                saturate(client, base, threads, seconds));
+                saturated[threads.length - 1]);
+        for (int i = 0; i < threads.length; i++) {
+            System.out.printf("scaling %s %d %.0f%n", name, threads[i], saturated[i]);
+        }
     }
 
-    /** Calls per second from {@code threads} threads calling as fast as they can for {@code seconds}. */
+    /**
+     * Calls per second from {@code threads} threads calling as fast as they can for {@code seconds}. Each thread
+     * counts its own calls: a shared counter would be the loop's own point of contention.
+     */
     private static double saturate(Client client, URI base, int threads, int seconds) throws Exception {
-        AtomicLong calls = new AtomicLong();
+        long[] calls = new long[threads];
         CountDownLatch done = new CountDownLatch(threads);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
+            int slot = t;
             Thread thread = new Thread(() -> {
+                long made = 0;
                 try {
                     for (int i = 0; System.nanoTime() < end; i++) {
                         client.call(base.resolve("/load/" + i));
-                        calls.incrementAndGet();
+                        made++;
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 } finally {
+                    calls[slot] = made;
                     done.countDown();
                 }
             }, "load-" + t);
             thread.start();
         }
         done.await();
-        return calls.get() / ((System.nanoTime() - start) / 1e9);
+        return Arrays.stream(calls).sum() / ((System.nanoTime() - start) / 1e9);
     }
 
     /** Bytes allocated so far by every live thread, the agent's own threads included. */
