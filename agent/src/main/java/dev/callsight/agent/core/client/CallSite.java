@@ -1,6 +1,7 @@
 package dev.callsight.agent.core.client;
 
 import dev.callsight.agent.core.http.HttpSemantics;
+import dev.callsight.agent.core.http.RouteTemplate;
 import io.opentelemetry.api.common.Attributes;
 import java.util.Arrays;
 import java.util.Objects;
@@ -82,12 +83,14 @@ final class CallSite {
         return added;
     }
 
-    private boolean is(String method, String host, int port, String route) {
-        return this.port == port && this.method.equals(method) && this.host.equals(host) && this.route.equals(route);
+    /** Whether this is the site of a call to {@code rawPath}, whose route it templates to. */
+    private boolean is(String method, String host, int port, String rawPath) {
+        return this.port == port && this.method.equals(method) && this.host.equals(host)
+                && RouteTemplate.matches(route, rawPath);
     }
 
-    private static int hash(String method, String host, int port, String route) {
-        return ((method.hashCode() * 31 + host.hashCode()) * 31 + port) * 31 + route.hashCode();
+    private static int hash(String method, String host, int port, String rawPath) {
+        return ((method.hashCode() * 31 + host.hashCode()) * 31 + port) * 31 + RouteTemplate.hashOf(rawPath);
     }
 
     /**
@@ -106,18 +109,19 @@ final class CallSite {
             this.capacity = capacity;
         }
 
-        CallSite get(String method, String host, int port, String route) {
-            int hash = hash(method, host, port, route);
+        /** The site of a call to {@code rawPath}; its route is templated only when the site is new. */
+        CallSite get(String method, String host, int port, String rawPath) {
+            int hash = hash(method, host, port, rawPath);
             int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
             CallSite[] bucket = slots.get(slot);
             if (bucket != null) {
                 for (CallSite site : bucket) {
-                    if (site.is(method, host, port, route)) {
+                    if (site.is(method, host, port, rawPath)) {
                         return site;
                     }
                 }
             }
-            CallSite site = new CallSite(method, host, port, route);
+            CallSite site = new CallSite(method, host, port, RouteTemplate.of(rawPath));
             if (size < capacity) {
                 synchronized (this) {
                     if (size < capacity) {

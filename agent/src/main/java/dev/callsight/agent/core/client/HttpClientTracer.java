@@ -10,7 +10,6 @@ import static dev.callsight.agent.core.http.HttpSemantics.SERVER_PORT;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.core.export.RootTraceIds;
-import dev.callsight.agent.core.http.RouteTemplate;
 import dev.callsight.agent.core.http.UrlRedactor;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -162,7 +161,7 @@ public final class HttpClientTracer {
         String method = request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT);
         String knownMethod = KNOWN_METHODS.contains(method) ? method : "_OTHER";
         String host = request.host();
-        CallSite site = sites.get(knownMethod, host, request.port(), RouteTemplate.of(request.rawPath()));
+        CallSite site = sites.get(knownMethod, host, request.port(), request.rawPath());
 
         String dropped = unsampled == null ? null : unsampled.droppedTraceparent(parent, site.spanName);
         if (dropped != null) {

@@ -46,6 +46,57 @@ public final class RouteTemplate {
         return path.charAt(0) == '/' ? path : "/" + path;
     }
 
+    /** {@code of(path).hashCode()}, without building the route. */
+    public static int hashOf(String path) {
+        return walk(path, null);
+    }
+
+    /** Whether {@code of(path)} is {@code route}, without building it. */
+    public static boolean matches(String route, String path) {
+        return walk(path, route) == route.length();
+    }
+
+    /**
+     * Walks the route {@link #of} would write for {@code path} without writing it: with {@code route} null, returns
+     * the route's hash code; otherwise how much of {@code route} it matched, -1 where it differs. So a cache keyed by
+     * route finds a path's entry with no allocation.
+     */
+    private static int walk(String path, String route) {
+        if (path == null || path.isEmpty() || "/".equals(path)) {
+            return put(0, route, "/", 0, 1);
+        }
+        int state = 0;
+        int segments = 0;
+        int start = path.charAt(0) == '/' ? 1 : 0;
+        while (start <= path.length() && state >= (route == null ? Integer.MIN_VALUE : 0)) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            if (++segments > MAX_SEGMENTS) {
+                return put(state, route, "/…", 0, 2);
+            }
+            state = put(state, route, "/", 0, 1);
+            state = isIdentifier(path, start, end) ? put(state, route, ID, 0, ID.length())
+                    : put(state, route, path, start, end);
+            start = end + 1;
+        }
+        return state;
+    }
+
+    /** Appends {@code s[from, to)} to the walk: to the hash when {@code route} is null, else to the match so far. */
+    private static int put(int state, String route, String s, int from, int to) {
+        if (route == null) {
+            int hash = state;
+            for (int i = from; i < to; i++) {
+                hash = 31 * hash + s.charAt(i);
+            }
+            return hash;
+        }
+        int length = to - from;
+        return state >= 0 && route.regionMatches(state, s, from, length) ? state + length : -1;
+    }
+
     /** The route written so far: the segments before {@code upTo}, unchanged, when nothing was written yet. */
     private static StringBuilder started(StringBuilder route, String path, int upTo) {
         if (route != null) {
