@@ -169,39 +169,47 @@ public final class HttpClientTracer {
         }
         SpanBuilder span = tracer.spanBuilder(site.spanName).setSpanKind(SpanKind.CLIENT).setParent(parent);
         if (samplerReadsAttributes) {
-            span.setAllAttributes(attemptAttributes(request, method, knownMethod, host, site, resend, source,
-                    retryReason, policy));
+            AttributesBuilder attributes = Attributes.builder();
+            putAttemptAttributes(attributes::put, request, method, knownMethod, host, site, resend, source,
+                    retryReason, policy);
+            span.setAllAttributes(attributes.build());
         }
         if (resend > 0 && first != null && first.isValid()) {
             span.addLink(first);
         }
         Span started = span.startSpan();
         if (!samplerReadsAttributes && started.isRecording()) {
-            started.setAllAttributes(attemptAttributes(request, method, knownMethod, host, site, resend, source,
-                    retryReason, policy));
+            // Straight onto the span: no Attributes built, sorted and copied on the way.
+            putAttemptAttributes(started::setAttribute, request, method, knownMethod, host, site, resend, source,
+                    retryReason, policy);
         }
         return new ClientCall(started, parent.with(started), site, applicationContext, System.nanoTime());
     }
 
-    private static Attributes attemptAttributes(ClientRequest request, String method, String knownMethod,
-            String host, CallSite site, int resend, RetrySource source, String retryReason, String policy) {
-        AttributesBuilder attributes = Attributes.builder()
-                .put(HTTP_REQUEST_METHOD, knownMethod)
-                .put(URL_FULL, UrlRedactor.redact(request.uri()))
-                .put(URL_TEMPLATE, site.route)
-                .put(SERVER_ADDRESS, host)
-                .put(SERVER_PORT, site.portValue)
-                .put(POLICY, policy);
+    /** Where an attempt's attributes go: a builder, or the span itself. */
+    private interface AttributeSink {
+        <T> void put(AttributeKey<T> key, T value);
+    }
+
+    private static void putAttemptAttributes(AttributeSink attributes, ClientRequest request, String method,
+            String knownMethod, String host, CallSite site, int resend, RetrySource source, String retryReason,
+            String policy) {
+        attributes.put(HTTP_REQUEST_METHOD, knownMethod);
+        attributes.put(URL_FULL, UrlRedactor.redact(request.uri()));
+        attributes.put(URL_TEMPLATE, site.route);
+        attributes.put(SERVER_ADDRESS, host);
+        attributes.put(SERVER_PORT, site.portValue);
+        attributes.put(POLICY, policy);
         if (!knownMethod.equals(method)) {
             attributes.put(HTTP_REQUEST_METHOD_ORIGINAL, request.method());
         }
         if (resend > 0) {
-            attributes.put(HTTP_REQUEST_RESEND_COUNT, (long) resend).put(RETRY_SOURCE, source.attributeValue());
+            attributes.put(HTTP_REQUEST_RESEND_COUNT, (long) resend);
+            attributes.put(RETRY_SOURCE, source.attributeValue());
             if (retryReason != null) {
                 attributes.put(RETRY_REASON, retryReason);
             }
         }
-        return attributes.build();
     }
 
     /**
