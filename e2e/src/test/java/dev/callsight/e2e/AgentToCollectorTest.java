@@ -164,6 +164,39 @@ class AgentToCollectorTest {
         }
     }
 
+    /**
+     * At a sampling ratio, what a busy service runs: the calls the agent keeps are traces on the collector under the
+     * trace ids their headers carried, the ones it drops carry their context on with the sampled flag off and leave
+     * no span, and the metrics count every call.
+     */
+    @Test
+    void atARatioKeptCallsAreTracesDroppedOnesLeaveNoneAndAllAreCounted() throws Exception {
+        String service = "e2e-ratio";
+        int before = upstream.seen().size();
+        List<AppCall> calls = mixedCalls();
+        Map<String, String> environment = new HashMap<>(InstrumentedApp.exportingTo(collector, service));
+        environment.put("OTEL_TRACES_SAMPLER", "parentbased_traceidratio");
+        environment.put("OTEL_TRACES_SAMPLER_ARG", "0.5");
+        InstrumentedApp.Result app = runApp(Path.of(System.getProperty("java.home")), environment, calls);
+
+        assertEquals(0, app.exitCode(), app::describe);
+        Map<String, Long> expectedByStatus = app.results().stream()
+                .collect(Collectors.groupingBy(result -> Integer.toString(result.status()), TreeMap::new,
+                        Collectors.counting()));
+        eventually(() -> callCountsByStatus(service).equals(expectedByStatus) ? true : null,
+                "/metrics counts " + expectedByStatus + " for " + service + ", sampled or not");
+        for (RecordingServer.SeenRequest request : upstream.seen().subList(before, upstream.seen().size())) {
+            var header = TRACEPARENT.matcher(request.traceparent());
+            assertTrue(header.matches(), () -> "context travels on every call: " + request);
+            if (request.traceparent().endsWith("-01")) {
+                eventually(() -> spanOf(header.group(1), header.group(2)), "kept span " + request.traceparent());
+            } else {
+                assertTrue(request.traceparent().endsWith("-00"), request::toString);
+                assertEquals(404, collector.get("/api/traces/" + header.group(1)).statusCode(), "dropped: no span");
+            }
+        }
+    }
+
     @Test
     void b3HeadersGoOutBesideTraceparentWhenAskedFor() throws Exception {
         int before = upstream.seen().size();
