@@ -199,7 +199,8 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private static SpanStore openSpanStore(CollectorConfig config, Database database) {
+    /** The span store the config names, on {@code database} for the JDBC one; the benchmarks read it back too. */
+    public static SpanStore openSpanStore(CollectorConfig config, Database database) {
         if (config.spanStore() == SpanStoreKind.JDBC) {
             return new JdbcSpanStore(database);
         }

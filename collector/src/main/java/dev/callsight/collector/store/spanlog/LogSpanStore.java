@@ -36,7 +36,9 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
@@ -72,10 +74,6 @@ public final class LogSpanStore implements SpanStore {
     private static final int RECENT_SPANS_PER_TRACE = 20;
     static final int MAX_OPERATIONS_PER_SERVICE = 1000;
     private static final int MAX_TRACE_SPANS = 100_000;
-    /** A span is in the hour it arrived, which is after it started: by a little (clock skew), or a lot (a backlog). */
-    private static final long EARLY_ARRIVAL_NANOS = Duration.ofMinutes(5).toNanos();
-    private static final long LATE_ARRIVAL_NANOS = Duration.ofHours(1).toNanos();
-    private static final long NANOS_PER_HOUR = Duration.ofHours(1).toNanos();
     private static final Sort NEWEST_FIRST = new Sort(new SortField(SpanDocuments.START, SortField.Type.LONG, true));
     private static final Set<String> SPAN_FIELD = Set.of(SpanDocuments.SPAN);
     private static final Set<String> SPAN_AND_POSITION = Set.of(SpanDocuments.SPAN, SpanDocuments.LOG_POSITION);
@@ -372,19 +370,17 @@ public final class LogSpanStore implements SpanStore {
     }
 
     /**
-     * Walks the partitions that can hold spans started within [{@code fromNano}, {@code toNano}], newest first. A
-     * partition dropped by retention meanwhile is passed over.
+     * Walks the partitions holding spans started within [{@code fromNano}, {@code toNano}], newest first. A partition
+     * is the hour spans arrived in, which is mostly but not always just after they started (clock skew, an exporter's
+     * backlog), so partitions are chosen by the start times they hold (the points' bounds, kept in memory), not by
+     * their hour. A partition dropped by retention meanwhile is passed over.
      */
     private void forEachPartition(long fromNano, long toNano, PartitionWork work) {
-        long firstHour = fromNano == Long.MIN_VALUE ? Long.MIN_VALUE
-                : Math.floorDiv(fromNano - EARLY_ARRIVAL_NANOS, NANOS_PER_HOUR);
-        long lastHour = toNano == Long.MAX_VALUE ? Long.MAX_VALUE
-                : Math.floorDiv(Math.min(toNano, Long.MAX_VALUE - LATE_ARRIVAL_NANOS) + LATE_ARRIVAL_NANOS,
-                        NANOS_PER_HOUR);
         try {
-            for (PartitionIndex index : indexes.subMap(firstHour, true, lastHour, true).descendingMap().values()) {
+            for (PartitionIndex index : indexes.descendingMap().values()) {
                 try (PartitionIndex.Lease lease = index.lease()) {
-                    if (!work.apply(lease.searcher())) {
+                    if (holds(lease.searcher().getIndexReader(), fromNano, toNano)
+                            && !work.apply(lease.searcher())) {
                         return;
                     }
                 } catch (AlreadyClosedException dropped) {
@@ -394,6 +390,13 @@ public final class LogSpanStore implements SpanStore {
         } catch (IOException e) {
             throw unavailable(e);
         }
+    }
+
+    private static boolean holds(IndexReader reader, long fromNano, long toNano) throws IOException {
+        byte[] min = PointValues.getMinPackedValue(reader, SpanDocuments.START);
+        byte[] max = PointValues.getMaxPackedValue(reader, SpanDocuments.START);
+        return min != null && LongPoint.decodeDimension(min, 0) <= toNano
+                && LongPoint.decodeDimension(max, 0) >= fromNano;
     }
 
     /**
