@@ -77,8 +77,11 @@ public final class LogSpanStore implements SpanStore {
     private static final Sort NEWEST_FIRST = new Sort(new SortField(SpanDocuments.START, SortField.Type.LONG, true));
     private static final Set<String> SPAN_FIELD = Set.of(SpanDocuments.SPAN);
     private static final Set<String> SPAN_AND_POSITION = Set.of(SpanDocuments.SPAN, SpanDocuments.LOG_POSITION);
-    /** Most spans held for lookup while the index catches up; beyond it, ingest waits (and then answers 503). */
-    private static final int MAX_RECENT_SPANS = 300_000;
+    /**
+     * Most bytes of spans held for lookup while the index catches up, a sixth of the heap (85 MiB of 512: over a
+     * second of 100,000 spans/s); beyond it, ingest waits for the next refresh (and after 5 s answers 503).
+     */
+    private static final long MAX_RECENT_BYTES = Runtime.getRuntime().maxMemory() / 6;
     private static final long ROOM_WAIT_MILLIS = 5_000;
     static final long SEGMENT_BYTES = 128L * 1024 * 1024;
     static final Duration REFRESH_EVERY = Duration.ofSeconds(1);
@@ -152,7 +155,7 @@ public final class LogSpanStore implements SpanStore {
         List<byte[]> encoded = spans.stream().map(SpanCodec::encode).toList();
         List<String> traceIds = spans.stream().map(SpanRecord::traceId).toList();
         try {
-            if (!recent.awaitRoom(MAX_RECENT_SPANS, ROOM_WAIT_MILLIS)) {
+            if (!recent.awaitRoom(MAX_RECENT_BYTES, ROOM_WAIT_MILLIS)) {
                 throw new StoreUnavailableException(new StoreFailure("indexing_behind",
                         "span indexing is behind ingest; retry shortly"), null);
             }

@@ -19,6 +19,7 @@ final class RecentSpans {
     private final NavigableMap<LogPosition, Batch> byPosition = new TreeMap<>();
     private LogPosition searchable = LogPosition.START;
     private int spans;
+    private long bytes;
     /** Odd while the index is being refreshed and these spans not yet let go: a count then would see some twice. */
     private volatile long generation;
 
@@ -32,6 +33,7 @@ final class RecentSpans {
             byTrace.computeIfAbsent(traceIds.get(i), id -> new ArrayList<>(2)).add(encoded.get(i));
         }
         spans += encoded.size();
+        bytes += size(encoded);
     }
 
     /** Holds a log record's batch again, as {@link #add(LogPosition, List, List)}. */
@@ -89,19 +91,20 @@ final class RecentSpans {
                 }
             }
             spans -= batch.encoded().size();
+            bytes -= size(batch.encoded());
         }
         covered.clear();
         notifyAll();
     }
 
     /**
-     * Waits while more than {@code max} spans are held, so ingest cannot outrun indexing without bound.
+     * Waits while more than {@code maxBytes} of spans are held, so ingest cannot outrun indexing without bound.
      *
      * @return false when there was still no room after {@code timeoutMillis}
      */
-    synchronized boolean awaitRoom(int max, long timeoutMillis) throws InterruptedException {
+    synchronized boolean awaitRoom(long maxBytes, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (spans > max) {
+        while (bytes > maxBytes) {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
                 return false;
@@ -113,6 +116,14 @@ final class RecentSpans {
 
     synchronized int size() {
         return spans;
+    }
+
+    private static long size(List<byte[]> encoded) {
+        long total = 0;
+        for (byte[] span : encoded) {
+            total += span.length;
+        }
+        return total;
     }
 
     private record Batch(List<String> traceIds, List<byte[]> encoded) {}

@@ -51,16 +51,30 @@ final class SpanIndexer implements AutoCloseable {
     }
 
     /**
-     * Indexes the log up to its end, then makes it searchable and durable, before the indexer's thread starts:
-     * what a restart replays is searchable when the store opens.
+     * Indexes the log up to its end, then makes it searchable and durable, before the indexer's thread starts: what
+     * a restart replays is searchable when the store opens. When the index cannot be written (a read-only data
+     * directory), what it could not index is held for trace lookups, and the thread tries again.
      */
-    void catchUp() throws IOException {
+    void catchUp() {
+        try {
+            finish();
+        } catch (IOException | RuntimeException e) {
+            rollBack(e);
+            try {
+                log.read(position, log.end(), recent::add);
+            } catch (IOException | RuntimeException readFailure) {
+                LOG.warning("span index: cannot hold the unindexed spans for lookups: " + readFailure);
+            }
+        }
+    }
+
+    /** Indexes the log up to its end and makes it all searchable and durable. */
+    private void finish() throws IOException {
         LogPosition end = log.end();
         if (end.after(position)) {
             readUpTo(end);
-            flush();
         }
-        searchable(position);
+        flush();
     }
 
     void start() {
@@ -144,7 +158,7 @@ final class SpanIndexer implements AutoCloseable {
     }
 
     private void flush() throws IOException {
-        if (current != null && current.writable()) {
+        if (current != null && current.writable() && (unrefreshed || uncommitted)) {
             recent.refreshing();
             current.refresh();
             current.commit(position);
@@ -164,6 +178,16 @@ final class SpanIndexer implements AutoCloseable {
      * was searchable past that commit goes back into {@link RecentSpans}, so trace lookups keep finding it meanwhile.
      */
     private void failed(Exception e) {
+        rollBack(e);
+        try {
+            Thread.sleep(RETRY_AFTER_FAILURE.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    private void rollBack(Exception e) {
         LOG.warning("span index: " + e + "; replaying the log from the last index commit in "
                 + RETRY_AFTER_FAILURE.toSeconds() + " s");
         if (current != null && current.writable()) {
@@ -186,12 +210,6 @@ final class SpanIndexer implements AutoCloseable {
         current = null;
         unrefreshed = false;
         uncommitted = false;
-        try {
-            Thread.sleep(RETRY_AFTER_FAILURE.toMillis());
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
     }
 
     /** Stops the thread, then indexes and commits what the log holds, so a clean restart replays nothing. */
@@ -205,7 +223,7 @@ final class SpanIndexer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            catchUp();
+            finish();
         } catch (IOException | RuntimeException e) {
             LOG.warning("span index: final commit failed (" + e + "); the next start replays the log");
         }

@@ -136,6 +136,22 @@ class LogSpanStoreTest {
     }
 
     @Test
+    void aCleanCloseCommitsTheIndexUpToTheLogsEndSoAStartReplaysNothing() throws Exception {
+        try (LogSpanStore store = open()) {
+            store.insert(List.of(Spans.client(Spans.traceId(1), Spans.spanId(1), now())));
+            // Indexed and refreshed before the close, the case where nothing is left for the close to read.
+            Eventually.until(() -> store.recentTraces(null, 10).size() == 1, "the span searchable", () -> "",
+                    PATIENCE);
+        }
+        Path partition = onlyPartition();
+        long hour = clock.millis() / 3_600_000L;
+        try (SpanLog log = SpanLog.open(directory, clock, LogSpanStore.SEGMENT_BYTES);
+                PartitionIndex index = PartitionIndex.openReadOnly(hour, partition.resolve("index"))) {
+            assertEquals(log.endOf(hour), index.committed());
+        }
+    }
+
+    @Test
     void aLostIndexIsRebuiltFromTheLog() throws Exception {
         try (LogSpanStore store = open()) {
             for (int i = 0; i < 20; i++) {
