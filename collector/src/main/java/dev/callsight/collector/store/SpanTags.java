@@ -69,10 +69,24 @@ public final class SpanTags {
 
     /** Process and span tags as key to text, the span's own winning a clash: what a search's tags are matched to. */
     public static Map<String, String> searchable(SpanRecord span) {
-        Map<String, String> present = new LinkedHashMap<>();
-        processTags(span).forEach(tag -> present.put(tag.getKey(), text(tag.getValue())));
+        return searchable(span, processTexts(span));
+    }
+
+    /**
+     * As {@link #searchable(SpanRecord)}, with the process's tags as {@link #processTexts} gave them, which spans of
+     * one resource share.
+     */
+    public static Map<String, String> searchable(SpanRecord span, Map<String, String> processTexts) {
+        Map<String, String> present = new LinkedHashMap<>(processTexts);
         spanTags(span).forEach(tag -> present.put(tag.getKey(), text(tag.getValue())));
         return present;
+    }
+
+    /** The process's tags as key to text. */
+    public static Map<String, String> processTexts(SpanRecord span) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        processTags(span).forEach(tag -> texts.put(tag.getKey(), text(tag.getValue())));
+        return texts;
     }
 
     /** Every wanted tag is on the span or its process with the same text. */

@@ -44,7 +44,9 @@ final class SpanDocuments {
     private SpanDocuments() {
     }
 
-    static Document of(SpanRecord span, byte[] bytes, int offset, int length, LogPosition record) {
+    /** @param processTags the span's process tags ({@link SpanTags#processTexts}), shared by spans of a resource */
+    static Document of(SpanRecord span, byte[] bytes, int offset, int length, LogPosition record,
+            Map<String, String> processTags) {
         Document document = new Document();
         keyword(document, TRACE_ID, span.traceId());
         keyword(document, SERVICE, span.serviceName());
@@ -57,7 +59,7 @@ final class SpanDocuments {
         keyword(document, ROUTE, span.route());
         keyword(document, STATUS, span.httpStatusCode() == null ? null : span.httpStatusCode().toString());
         keyword(document, ERROR_TYPE, span.errorType());
-        for (Map.Entry<String, String> tag : SpanTags.searchable(span).entrySet()) {
+        for (Map.Entry<String, String> tag : SpanTags.searchable(span, processTags).entrySet()) {
             keyword(document, TAG, tag(tag.getKey(), tag.getValue()));
         }
         document.add(new LongPoint(START, span.startUnixNano()));

@@ -2,8 +2,12 @@ package dev.callsight.collector.store.spanlog;
 
 import java.io.IOException;
 import java.time.Duration;
+import dev.callsight.collector.store.SpanRecord;
+import dev.callsight.collector.store.SpanTags;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.logging.Logger;
 import org.apache.lucene.document.Document;
@@ -114,8 +118,12 @@ final class SpanIndexer implements AutoCloseable {
         }
         List<SpanCodec.Slice> spans = SpanCodec.spans(payload);
         List<Document> documents = new ArrayList<>(spans.size());
-        for (SpanCodec.Slice span : spans) {
-            documents.add(SpanDocuments.of(span.decode(), span.bytes(), span.offset(), span.length(), after));
+        // A batch's spans mostly share a resource: its tags are worked out once.
+        Map<String, Map<String, String>> processTags = new HashMap<>();
+        for (SpanCodec.Slice slice : spans) {
+            SpanRecord span = slice.decode();
+            documents.add(SpanDocuments.of(span, slice.bytes(), slice.offset(), slice.length(), after,
+                    processTags.computeIfAbsent(span.resourceAttributesJson(), json -> SpanTags.processTexts(span))));
         }
         current.add(documents);
         position = after;
