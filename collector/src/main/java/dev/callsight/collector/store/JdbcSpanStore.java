@@ -21,23 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class JdbcSpanStore implements SpanStore {
 
-    /** Most span names and kinds listed per service (Jaeger's operations); spans beyond it are still stored. */
-    static final int MAX_OPERATIONS_PER_SERVICE = 1000;
-
-    /** How many of the latest spans a trace listing looks at for each trace it lists. */
-    private static final int RECENT_SPANS_PER_TRACE = 20;
-
     private static final List<String> COLUMN_LIST = List.of("trace_id", "span_id", "parent_span_id", "service_name",
             "scope_name", "name", "kind", "start_unix_nano", "end_unix_nano", "duration_nano", "status_code",
             "status_message", "http_method", "server_address", "server_port", "route", "http_status_code", "error_type",
             "resend_count", "attributes", "resource_attributes", "links", "events");
     private static final String COLUMNS = String.join(", ", COLUMN_LIST);
-
-    /**
-     * Most spans a trace search reads before it stops: searches whose tags match rarely look only at this
-     * many of the newest spans that pass the other criteria, so one search never holds the store for long.
-     */
-    private static final int MAX_SEARCHED_SPANS = 10_000;
 
     /** SQLSTATE of a unique key violation, in H2 and PostgreSQL alike. */
     private static final String UNIQUE_VIOLATION = "23505";

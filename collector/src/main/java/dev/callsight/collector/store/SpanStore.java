@@ -9,6 +9,18 @@ import java.util.List;
  */
 public interface SpanStore extends AutoCloseable {
 
+    /** Most span names and kinds listed per service (Jaeger's operations); spans beyond it are still stored. */
+    int MAX_OPERATIONS_PER_SERVICE = 1000;
+
+    /**
+     * Most spans a search reads before it stops: searches whose criteria match rarely look only at this many of the
+     * newest spans that pass the others, so one search never holds the store for long.
+     */
+    int MAX_SEARCHED_SPANS = 10_000;
+
+    /** How many of the latest spans a trace listing looks at for each trace it lists, so its cost stays flat. */
+    int RECENT_SPANS_PER_TRACE = 20;
+
     /**
      * Stores the spans and returns only once they are durable. An exporter's retry of a stored batch does not make
      * a trace show a span twice.

@@ -10,7 +10,6 @@ import dev.callsight.collector.CollectorConfig;
 import dev.callsight.collector.CollectorOptions;
 import dev.callsight.collector.Http;
 import dev.callsight.collector.Otlp;
-import dev.callsight.collector.TestCollectors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;

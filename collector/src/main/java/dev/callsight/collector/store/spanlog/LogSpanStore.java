@@ -68,11 +68,7 @@ import org.apache.lucene.util.BytesRef;
 public final class LogSpanStore implements SpanStore {
 
     private static final Logger LOG = Logger.getLogger(LogSpanStore.class.getName());
-    /** As the JDBC store: a search looks at no more spans than this, so one search never holds the store long. */
-    static final int MAX_SEARCHED_SPANS = 10_000;
-    /** As the JDBC store: how many of the latest spans a trace listing looks at for each trace it lists. */
-    private static final int RECENT_SPANS_PER_TRACE = 20;
-    static final int MAX_OPERATIONS_PER_SERVICE = 1000;
+    /** Most spans one hour's index gives a trace lookup, so a runaway trace cannot exhaust the heap. */
     private static final int MAX_TRACE_SPANS = 100_000;
     private static final Sort NEWEST_FIRST = new Sort(new SortField(SpanDocuments.START, SortField.Type.LONG, true));
     private static final Set<String> SPAN_FIELD = Set.of(SpanDocuments.SPAN);
