@@ -234,7 +234,7 @@ public final class JdbcSpanStore implements SpanStore {
         return List.copyOf(traceIds);
     }
 
-    /** As the interface says; at most {@code search.limit()} of them, from at most {@link #MAX_SEARCHED_SPANS} spans. */
+    /** As the interface says, from at most {@link #MAX_SEARCHED_SPANS} spans. */
     @Override
     public List<SpanRecord> search(SpanSearch search) {
         return database.inTransaction(connection -> search(connection, search));

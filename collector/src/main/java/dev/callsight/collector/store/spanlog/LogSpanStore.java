@@ -331,7 +331,8 @@ public final class LogSpanStore implements SpanStore {
         Map<PeerService, Long> counts = new LinkedHashMap<>();
         Set<String> counted = new HashSet<>();
         newestFirst(servers.build(), fromNano, Long.MAX_VALUE, MAX_SEARCHED_SPANS, span -> {
-            SpanRecord call = span.parentSpanId() == null ? null : callsBySpan.get(span.traceId() + span.parentSpanId());
+            SpanRecord call = span.parentSpanId() == null ? null
+                    : callsBySpan.get(span.traceId() + span.parentSpanId());
             if (call != null && !span.serviceName().equals(caller) && counted.add(span.traceId() + span.spanId())) {
                 counts.merge(new PeerService(call.serverAddress(), call.serverPort(), span.serviceName(), 0), 1L,
                         Long::sum);

@@ -27,8 +27,12 @@ final class PartitionIndex implements AutoCloseable {
     private static final String COMMITTED_HOUR = "log.hour";
     private static final String COMMITTED_SEGMENT = "log.segment";
     private static final String COMMITTED_OFFSET = "log.offset";
-    /** Lucene's buffer before it flushes a segment; larger means fewer, bigger segments at steady ingest. */
-    private static final double RAM_BUFFER_MB = 48;
+    /**
+     * Lucene's buffer before it flushes a segment: larger means fewer, bigger segments at steady ingest. 48 MiB, or a
+     * tenth of a small heap (at least 16 MiB), beside the spans held for lookup.
+     */
+    private static final double RAM_BUFFER_MB =
+            Math.max(16, Math.min(48, Runtime.getRuntime().maxMemory() / 10 / 1024 / 1024));
 
     private final long hour;
     private final Path path;

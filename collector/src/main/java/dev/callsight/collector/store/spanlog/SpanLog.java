@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
@@ -81,7 +82,7 @@ final class SpanLog implements AutoCloseable {
         List<Path> found = new ArrayList<>();
         if (Files.isDirectory(root)) {
             try (Stream<Path> hours = Files.list(root)) {
-                for (Path hour : hours.filter(Files::isDirectory).toList()) {
+                for (Path hour : hours.filter(SpanLog::isHourDirectory).toList()) {
                     try (Stream<Path> files = Files.list(hour)) {
                         files.filter(file -> file.getFileName().toString().endsWith(".log")).forEach(found::add);
                     }
@@ -105,6 +106,18 @@ final class SpanLog implements AutoCloseable {
         log.segments.putAll(segments);
         log.writer.start();
         return log;
+    }
+
+    private static boolean isHourDirectory(Path path) {
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try {
+            HOUR_NAME.parse(path.getFileName().toString());
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     private static LogPosition segmentStart(Path file) {
