@@ -224,7 +224,9 @@ public final class LogSpanStore implements SpanStore {
         durations(filters, search.minDurationNano(), null);
         Map<String, SpanRecord> newestOfTrace = new LinkedHashMap<>();
         newestFirst(filters.build(), search.startFromNano(), search.startToNano(), search.limit(), span -> {
-            newestOfTrace.putIfAbsent(span.traceId(), span);
+            // Hours are walked newest first, but an older hour can hold a later start (a span exported late).
+            newestOfTrace.merge(span.traceId(), span,
+                    (kept, other) -> other.startUnixNano() > kept.startUnixNano() ? other : kept);
             return newestOfTrace.size() < search.limit();
         });
         List<SpanRecord> found = new ArrayList<>(newestOfTrace.values());

@@ -207,6 +207,30 @@ class LogSpanStoreTest {
     }
 
     @Test
+    void aTraceWhoseSpansArrivedInDifferentHoursIsWholeAndALateSpanIsFoundByItsStartTime() throws Exception {
+        long started = now();
+        SpanRecord early = Spans.client(Spans.traceId(1), Spans.spanId(1), started);
+        SpanRecord late = Spans.client(Spans.traceId(1), Spans.spanId(2), started + 1_000);
+        try (LogSpanStore store = open()) {
+            store.insert(List.of(early));
+            // The second span comes three hours later, as from an exporter that had been cut off.
+            clock.advance(Duration.ofHours(3));
+            store.insert(List.of(late));
+            assertEquals(List.of("2026-12-01-10", "2026-12-01-13"), partitions());
+            assertEquals(List.of(early, late), store.findTrace(Spans.traceId(1)));
+            long from = started - 1_000_000_000L;
+            long to = started + 1_000_000_000L;
+            // The newest span of the trace is found, though it was filed under the hour it arrived.
+            Eventually.until(() -> store.search(search(null, null, null, null, null, null, from, to))
+                    .equals(List.of(late)), "the late span searchable by its start time",
+                    () -> store.search(search(null, null, null, null, null, null, from, to)).toString(), PATIENCE);
+        }
+        try (LogSpanStore store = open()) {
+            assertEquals(List.of(early, late), store.findTrace(Spans.traceId(1)));
+        }
+    }
+
+    @Test
     void aResentBatchShowsOnceAndItsLatestCopyWins() throws Exception {
         SpanRecord original = Spans.client(Spans.traceId(1), Spans.spanId(1), now());
         SpanRecord other = Spans.client(Spans.traceId(1), Spans.spanId(2), now() + 1);
