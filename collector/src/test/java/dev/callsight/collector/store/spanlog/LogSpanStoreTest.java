@@ -284,8 +284,9 @@ class LogSpanStoreTest {
             }
             Eventually.until(() -> {
                 store.enforceRetention();
-                return size(directory) <= maxBytes;
-            }, "the store within its size", () -> partitions() + ": " + size(directory) + " bytes", PATIENCE);
+                return LogSpanStore.size(directory) <= maxBytes;
+            }, "the store within its size", () -> partitions() + ": " + LogSpanStore.size(directory) + " bytes",
+                    PATIENCE);
             List<String> kept = partitions();
             assertTrue(kept.contains("2026-12-01-15"), "the newest hour is kept: " + kept);
             assertFalse(kept.contains("2026-12-01-10"), "the oldest hour is dropped: " + kept);
@@ -327,15 +328,6 @@ class LogSpanStoreTest {
 
     private static boolean nonEmpty(Path file) {
         return call(() -> Files.size(file) > 0);
-    }
-
-    private static long size(Path directory) {
-        return call(() -> {
-            try (Stream<Path> files = Files.walk(directory)) {
-                // Lucene's temporary files come and go while this walks.
-                return files.mapToLong(file -> file.toFile().length()).sum();
-            }
-        });
     }
 
     private static void copy(Path from, Path to) throws IOException {
