@@ -25,7 +25,7 @@ trap 'rm -rf "$work"' EXIT
 : >"$results"
 echo "growth: $(nproc) cores, $(java -version 2>&1 | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 java -cp "$jar:$classes" dev.callsight.bench.IngestCeiling "$work/ceiling" "$seconds" 500 2>/dev/null \
-  | sed -n 's/^ceiling: .*, \([0-9]*\) rows\/s.*/ingest ceiling=\1/p' | tee -a "$results"
+  | sed -n 's/^span log ceiling: .*, \([0-9]*\) spans\/s acknowledged.*/ingest ceiling=\1/p' | tee -a "$results"
 for rate in ${rates//,/ }; do
   acknowledged=$({ java -cp "$jar:$classes" dev.callsight.bench.soak.SoakCommand --duration "${seconds}s" --rate "$rate" --senders 4 --batch 500 --progress 10s || true; } \
     | sed -n 's/^soak: done after .* spans sent, [0-9]* acknowledged (\([0-9]*\)\/s).*/\1/p')

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What "200 means on disk" costs: the collector jar on its default H2 URL (WRITE_DELAY=0, each commit written to
+# What "200 means on disk" costs for spans kept in H2 (--span-store jdbc): the collector jar on its default H2 URL (WRITE_DELAY=0, each commit written to
 # the file before the request is answered) against the same store with H2's default write delay of 500 ms (which a
 # kill -9 shows loses acknowledged spans; see e2e CollectorFaultsTest). Each run starts a collector on a new data
 # directory and drives it with bench IngestLoad (OTLP JSON, THREADS senders, SPANS spans per batch) for SECONDS.
@@ -23,7 +23,7 @@ trap '[ -n "$collector_pid" ] && kill $collector_pid 2>/dev/null; wait 2>/dev/nu
 run() { # label, extra serve flags...
   local label=$1 data="$work/data-$RANDOM"
   shift
-  java -jar "$jar" serve --otlp-port 0 --http-port 0 --data-dir "$data" "${@//DATA/$data}" >"$work/collector.log" 2>&1 &
+  java -jar "$jar" serve --otlp-port 0 --http-port 0 --data-dir "$data" --span-store jdbc "${@//DATA/$data}" >"$work/collector.log" 2>&1 &
   collector_pid=$!
   for _ in $(seq 1 120); do grep -q 'collector started' "$work/collector.log" && break; sleep 0.5; done
   local otlp

@@ -12,7 +12,8 @@ import dev.callsight.bench.soak.SoakLoad;
 import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.RollupStore;
 import dev.callsight.collector.store.SpanRecord;
-import dev.callsight.collector.store.SpanStore;
+import dev.callsight.collector.store.spanlog.LogSpanStore;
+import dev.callsight.collector.store.spanlog.SpanLogSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,8 +27,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -96,7 +100,7 @@ public final class QueryBenchmark {
         Files.createDirectories(dataDir);
         Path sloFile = work.resolve("slos.yaml");
         try (Database database = Database.open(CollectorConfig.defaultJdbcUrl(dataDir))) {
-            fill(database);
+            fill(database, dataDir.resolve("spans"));
             RollupStore rollups = new RollupStore();
             long started = System.nanoTime();
             int hours = database.inTransaction(c -> rollups.downsampleHours(c, nowMinute - 600));
@@ -110,12 +114,17 @@ public final class QueryBenchmark {
         }
         Path log = work.resolve("collector.log");
         try (CollectorChild collector = CollectorChild.start(collectorJar, dataDir, "1g", log, "--slos",
-                sloFile.toString())) {
+                sloFile.toString(), "--span-retention", spanRetention().toDays() + "d")) {
             queryOverHttp(collector.web(), collector.otlp());
         }
     }
 
-    private void fill(Database database) throws SQLException {
+    /** Longer than the filled days, so the collector's span retention keeps them all. */
+    private Duration spanRetention() {
+        return Duration.ofDays(days + 1L);
+    }
+
+    private void fill(Database database, Path spanDirectory) throws SQLException, IOException {
         long started = System.nanoTime();
         long rows = 0;
         for (long day = firstMinute; day < nowMinute; day += 86_400) {
@@ -136,22 +145,44 @@ public final class QueryBenchmark {
                 rows, days, routes, STATUSES, seconds(started));
 
         started = System.nanoTime();
-        SpanStore spanStore = new SpanStore(database.dialect());
-        int batch = 2_000;
-        for (int done = 0; done < spans; done += batch) {
-            List<SpanRecord> records = new ArrayList<>(batch);
-            for (int i = done; i < Math.min(spans, done + batch); i++) {
-                records.add(span(i));
-            }
-            database.inTransaction(c -> {
-                spanStore.insert(c, records);
-                return null;
-            });
-            if ((done / batch) % 50 == 0) {
-                progress("spans", done, spans);
+        // The span log files each span under the hour it arrives; here it arrives when it started.
+        FillClock arrival = new FillClock();
+        try (LogSpanStore spanStore = LogSpanStore.open(spanDirectory,
+                new SpanLogSettings(spanRetention(), 0), arrival)) {
+            int batch = 2_000;
+            for (int done = 0; done < spans; done += batch) {
+                List<SpanRecord> records = new ArrayList<>(batch);
+                for (int i = done; i < Math.min(spans, done + batch); i++) {
+                    records.add(span(i));
+                }
+                arrival.now = Instant.ofEpochSecond(0, records.get(0).startUnixNano());
+                spanStore.insert(records);
+                if ((done / batch) % 50 == 0) {
+                    progress("spans", done, spans);
+                }
             }
         }
         System.out.printf(Locale.ROOT, "filled %,d spans over %d days in %.1f s%n", spans, days, seconds(started));
+    }
+
+    /** The arrival time the fill gives the span store. */
+    private static final class FillClock extends Clock {
+        private volatile Instant now = Instant.EPOCH;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     private static void progress(String what, long done, long of) {

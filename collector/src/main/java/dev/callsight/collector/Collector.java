@@ -26,7 +26,10 @@ import dev.callsight.collector.store.StoreDataException;
 import dev.callsight.collector.store.StoreUnavailableException;
 import dev.callsight.collector.store.RollupStore;
 import dev.callsight.collector.store.SloStore;
+import dev.callsight.collector.store.JdbcSpanStore;
 import dev.callsight.collector.store.SpanStore;
+import dev.callsight.collector.store.SpanStoreKind;
+import dev.callsight.collector.store.spanlog.LogSpanStore;
 import dev.callsight.collector.slo.AlertSink;
 import dev.callsight.collector.slo.AlertmanagerClient;
 import dev.callsight.collector.slo.SloEvaluator;
@@ -40,6 +43,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
@@ -54,6 +58,7 @@ public final class Collector implements AutoCloseable {
 
     private final CollectorConfig config;
     private final Database database;
+    private final SpanStore spanStore;
     private final Undertow otlpServer;
     private final Undertow webServer;
     private final ScheduledExecutorService sloLoop;
@@ -62,11 +67,13 @@ public final class Collector implements AutoCloseable {
     private final SloMonitor monitor;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Collector(CollectorConfig config, Database database, Undertow otlpServer, Undertow webServer,
-            ScheduledExecutorService sloLoop, Optional<OtlpForwarder> forwarder, String scheme, SloMonitor monitor) {
+    private Collector(CollectorConfig config, Database database, SpanStore spanStore, Undertow otlpServer,
+            Undertow webServer, ScheduledExecutorService sloLoop, Optional<OtlpForwarder> forwarder, String scheme,
+            SloMonitor monitor) {
         this.config = config;
         this.monitor = monitor;
         this.database = database;
+        this.spanStore = spanStore;
         this.otlpServer = otlpServer;
         this.webServer = webServer;
         this.sloLoop = sloLoop;
@@ -83,10 +90,11 @@ public final class Collector implements AutoCloseable {
         Optional<SloFile> slos = loadSlos(config);
         SecureListeners listeners = SecureListeners.create(config.bindAddress(), config.security(), System.err);
         Database database = openStore(config);
+        SpanStore spanStore = null;
         Undertow otlpServer = null;
         Optional<OtlpForwarder> forwarder = Optional.empty();
         try {
-            SpanStore spanStore = new SpanStore(database.dialect());
+            spanStore = openSpanStore(config, database);
             RollupStore rollupStore = new RollupStore();
             CollectorRegistry registry = new CollectorRegistry();
             List<CallTotal> callTotals = database.inTransaction(rollupStore::totals);
@@ -135,8 +143,8 @@ public final class Collector implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            Collector collector = new Collector(config, database, otlpServer, webServer, sloLoop, forwarder,
-                    listeners.scheme(), monitor);
+            Collector collector = new Collector(config, database, spanStore, otlpServer, webServer, sloLoop,
+                    forwarder, listeners.scheme(), monitor);
             AlertSink sink = config.alertmanager() == null ? AlertSink.NONE : new AlertmanagerClient(
                     config.alertmanager(), collector.webEndpoint() + WebHandler.SLO_PATH, config.sloInterval());
             sloLoop.scheduleWithFixedDelay(() -> monitor.run(sink), 0, config.sloInterval().toMillis(),
@@ -147,6 +155,9 @@ public final class Collector implements AutoCloseable {
                 otlpServer.stop();
             }
             forwarder.ifPresent(OtlpForwarder::close);
+            if (spanStore != null) {
+                spanStore.close();
+            }
             database.close();
             throw e instanceof StoreUnavailableException || e instanceof StoreDataException
                     ? new IllegalStateException("cannot read the store " + Database.redacted(config.jdbcUrl()) + ": " + e.getMessage(), e)
@@ -188,6 +199,19 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    /** The span store the config names, on {@code database} for the JDBC one; the benchmarks read it back too. */
+    public static SpanStore openSpanStore(CollectorConfig config, Database database) {
+        if (config.spanStore() == SpanStoreKind.JDBC) {
+            return new JdbcSpanStore(database);
+        }
+        Path directory = config.dataDir().resolve("spans");
+        try {
+            return LogSpanStore.open(directory, config.spanLog(), Clock.systemUTC());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the span store " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Undertow listen(CollectorConfig config, int port, Undertow server) {
         try {
             server.start();
@@ -213,6 +237,11 @@ public final class Collector implements AutoCloseable {
 
     public int httpPort() {
         return boundPort(webServer);
+    }
+
+    /** Where the spans are kept. */
+    public SpanStore spanStore() {
+        return spanStore;
     }
 
     public String jdbcUrl() {
@@ -264,6 +293,7 @@ public final class Collector implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            spanStore.close();
             database.close();
         }
     }

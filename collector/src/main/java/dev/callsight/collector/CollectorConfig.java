@@ -2,6 +2,8 @@ package dev.callsight.collector;
 
 import dev.callsight.collector.ingest.IngestLimits;
 import dev.callsight.collector.secure.SecurityConfig;
+import dev.callsight.collector.store.SpanStoreKind;
+import dev.callsight.collector.store.spanlog.SpanLogSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +11,8 @@ import java.util.Objects;
 
 /**
  * Everything the collector needs to start. Port 0 picks a free port. A null {@code jdbcUrl} means the embedded H2
- * file {@code <dataDir>/callsight} with the durability settings of {@link #defaultJdbcUrl(Path)}. A null
+ * file {@code <dataDir>/callsight} with the durability settings of {@link #defaultJdbcUrl(Path)}. Spans are kept by
+ * {@code spanStore}: the span log in {@code <dataDir>/spans}, kept as {@code spanLog} says, or the JDBC store. A null
  * {@code slosFile} means no SLOs; a null {@code alertmanager} means alerts are not pushed anywhere; a null
  * {@code forwardOtlp} means spans are not forwarded; a null {@code jaegerUi} means the web UI links to no Jaeger UI.
  */
@@ -27,7 +30,9 @@ public record CollectorConfig(
         int forwardQueueSpans,
         URI jaegerUi,
         IngestLimits ingestLimits,
-        SecurityConfig security) {
+        SecurityConfig security,
+        SpanStoreKind spanStore,
+        SpanLogSettings spanLog) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_OTLP_PORT = 4318;
@@ -42,6 +47,8 @@ public record CollectorConfig(
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(ingestLimits, "ingestLimits");
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(spanStore, "spanStore");
+        Objects.requireNonNull(spanLog, "spanLog");
         checkPort("otlpPort", otlpPort);
         checkPort("httpPort", httpPort);
         if (maxBodyBytes <= 0) {
@@ -96,6 +103,8 @@ public record CollectorConfig(
         private URI jaegerUi;
         private IngestLimits ingestLimits = IngestLimits.DEFAULTS;
         private SecurityConfig security = SecurityConfig.DEFAULT;
+        private SpanStoreKind spanStore = SpanStoreKind.LOG;
+        private SpanLogSettings spanLog = new SpanLogSettings(SpanLogSettings.DEFAULT_RETENTION, 0);
 
         private Builder() {
         }
@@ -175,10 +184,20 @@ public record CollectorConfig(
             return this;
         }
 
+        public Builder spanStore(SpanStoreKind value) {
+            spanStore = value;
+            return this;
+        }
+
+        public Builder spanLog(SpanLogSettings value) {
+            spanLog = value;
+            return this;
+        }
+
         public CollectorConfig build() {
             return new CollectorConfig(bindAddress, otlpPort, httpPort, dataDir, jdbcUrl, maxBodyBytes, slosFile,
                     alertmanager, sloInterval, forwardOtlp, forwardQueueSpans, jaegerUi, ingestLimits,
-                    security);
+                    security, spanStore, spanLog);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.callsight.collector;
 
+import dev.callsight.collector.store.SpanStoreKind;
+import dev.callsight.collector.store.spanlog.SpanLogSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +25,28 @@ public final class CollectorOptions {
     private int httpPort;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "callsight-data",
-            description = "Directory of the embedded H2 database (default: ${DEFAULT-VALUE}). Ignored with --jdbc-url.")
+            description = "Directory of the span log and the embedded H2 database (default: ${DEFAULT-VALUE}); "
+                    + "H2 is not used with --jdbc-url.")
     private Path dataDir;
 
     @Option(names = "--jdbc-url", paramLabel = "URL",
             description = "JDBC URL of the store instead of the H2 file in --data-dir.")
     private String jdbcUrl;
+
+    @Option(names = "--span-store", paramLabel = "ENGINE", defaultValue = "log",
+            description = "Where spans are kept: log (an fsynced span log with Lucene search indexes in --data-dir, "
+                    + "the default) or jdbc (a table in the JDBC store, the slower earlier design).")
+    private String spanStore;
+
+    @Option(names = "--span-retention", paramLabel = "DURATION", defaultValue = "7d",
+            converter = DurationConverter.class,
+            description = "How long the span log keeps spans, dropped an hour at a time (default: ${DEFAULT-VALUE}).")
+    private Duration spanRetention;
+
+    @Option(names = "--span-max-size", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+            description = "Most disk the span log takes; its oldest hours are dropped beyond it (default: no bound "
+                    + "but the disk; e.g. 50GiB).")
+    private Long spanMaxBytes;
 
     @Option(names = "--max-body-size", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSizeConverter.class,
             description = "Largest OTLP request body accepted, before and after gzip inflation; larger ones get "
@@ -107,6 +125,7 @@ public final class CollectorOptions {
                 .dataDir(dataDir).jdbcUrl(jdbcUrl).maxBodyBytes(maxBodyBytes).slosFile(slosFile)
                 .alertmanager(alertmanager).sloInterval(sloInterval).forwardOtlp(forwardOtlp)
                 .forwardQueueSpans(forwardQueueSpans).jaegerUi(jaegerUi).ingestLimits(ingestLimits.toLimits())
-                .security(security.toConfig());
+                .security(security.toConfig()).spanStore(SpanStoreKind.of(spanStore))
+                .spanLog(new SpanLogSettings(spanRetention, spanMaxBytes == null ? 0 : spanMaxBytes));
     }
 }

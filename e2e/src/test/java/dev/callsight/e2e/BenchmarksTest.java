@@ -65,7 +65,9 @@ class BenchmarksTest {
     void ingestReportsTheCeilingAndASustainedRateWithNothingLost() throws Exception {
         // Exit 2: memory grew by the soak's measure, which a run this short, warm-up and all, may show.
         String output = run(300, Set.of(0, 2), "ingest.sh", "3s", "2", "50", "1");
-        assertMatches(output, "ceiling: [\\d,]+ rows in batches of 50, \\d+ rows/s");
+        assertMatches(output, "span log ceiling: [\\d,]+ spans in batches of 50 from 4 writers, \\d+ spans/s acknowledged");
+        assertMatches(output, "jdbc ceiling: [\\d,]+ rows in batches of 50, \\d+ rows/s");
+        assertMatches(output, "sustained into --span-store jdbc");
         assertMatches(output, "soak: done after \\d+ s: \\d+ spans sent");
         assertMatches(output, "soak: stored \\d+ spans after the collector stopped: no acknowledged span lost");
     }

@@ -1,15 +1,16 @@
 package dev.callsight.bench.soak;
 
 import dev.callsight.collector.DurationConverter;
+import dev.callsight.collector.Collector;
 import dev.callsight.collector.CollectorConfig;
 import dev.callsight.collector.store.Database;
+import dev.callsight.collector.store.SpanStore;
+import dev.callsight.collector.store.SpanStoreKind;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,6 +62,10 @@ public final class SoakCommand implements Callable<Integer> {
             description = "The collector jar to start (default: ${DEFAULT-VALUE}).")
     private Path collectorJar;
 
+    @Option(names = "--span-store", defaultValue = "log",
+            description = "The collector's --span-store: log or jdbc (default: ${DEFAULT-VALUE}).")
+    private String spanStore;
+
     @Option(names = "--collector-heap", defaultValue = "512m",
             description = "The collector's -Xmx (default: ${DEFAULT-VALUE}).")
     private String collectorHeap;
@@ -80,11 +85,12 @@ public final class SoakCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("callsight-soak");
         try {
             Run run;
+            SpanStoreKind kind = SpanStoreKind.of(spanStore);
             try (CollectorChild collector = CollectorChild.start(jar, work.resolve("data"), collectorHeap,
-                    work.resolve("collector.log"))) {
+                    work.resolve("collector.log"), "--span-store", kind.label())) {
                 run = soak(collector, work);
             }
-            return verdict(run, storedSpans(work.resolve("data")));
+            return verdict(run, storedSpans(work.resolve("data"), kind));
         } finally {
             deleteTree(work);
         }
@@ -95,22 +101,18 @@ public final class SoakCommand implements Callable<Integer> {
             double seconds) {}
 
     /** Spans in the stopped collector's store, read back to check that nothing acknowledged was lost. */
-    private static long storedSpans(Path dataDir) throws SQLException {
-        try (Database database = Database.open(CollectorConfig.defaultJdbcUrl(dataDir))) {
-            return database.inTransaction(connection -> {
-                try (Statement statement = connection.createStatement();
-                        ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM spans")) {
-                    rows.next();
-                    return rows.getLong(1);
-                }
-            });
+    private static long storedSpans(Path dataDir, SpanStoreKind kind) throws SQLException {
+        CollectorConfig config = CollectorConfig.builder().dataDir(dataDir).spanStore(kind).build();
+        try (Database database = Database.open(config.jdbcUrl());
+                SpanStore spans = Collector.openSpanStore(config, database)) {
+            return spans.spanCount();
         }
     }
 
     private Run soak(CollectorChild collector, Path work) throws Exception {
-        System.out.printf("soak: collector pid %d at %s (-Xmx%s, log %s); %d senders, %d spans/s in batches of %d, for %s%n",
-                collector.pid(), collector.otlp(), collectorHeap, work.resolve("collector.log"), senders, rate, batch,
-                duration);
+        System.out.printf("soak: collector pid %d at %s (-Xmx%s, --span-store %s, log %s); %d senders, %d spans/s in "
+                        + "batches of %d, for %s%n", collector.pid(), collector.otlp(), collectorHeap, spanStore,
+                work.resolve("collector.log"), senders, rate, batch, duration);
         ProcessMemory memory = new ProcessMemory(collector.pid());
         SoakSender.Counters counters = new SoakSender.Counters();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

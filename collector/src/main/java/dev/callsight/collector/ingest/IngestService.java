@@ -31,11 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Stores one decoded request in one transaction. Everything that can reject a request runs before the
- * transaction starts, so a rejected request stores nothing. Returns only after the commit.
+ * Stores one decoded request: its spans in the span store, its metrics in one transaction. Everything that can reject
+ * a request runs before anything is stored, so a rejected request stores nothing. Returns only once the data is
+ * durable.
  *
- * <p>Writers take turns: turning cumulative points into deltas reads and then writes stream state, and two
- * batches creating the same rollup row at once would collide; H2 commits one at a time anyway.
+ * <p>Metric writers take turns: turning cumulative points into deltas reads and then writes stream state, and two
+ * batches creating the same rollup row at once would collide. Span writers do not: the span store orders them.
  */
 public final class IngestService {
 
@@ -84,15 +85,7 @@ public final class IngestService {
      */
     public int ingest(ExportTraceServiceRequest request) {
         List<SpanRecord> spans = spanMapper.map(request);
-        writer.lock();
-        try {
-            database.inTransaction(connection -> {
-                spanStore.insert(connection, spans);
-                return null;
-            });
-        } finally {
-            writer.unlock();
-        }
+        spanStore.insert(spans);
         committedTraces.accept(request);
         return spans.size();
     }

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import dev.callsight.collector.store.SpanRecord;
+import dev.callsight.collector.store.SpanTags;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,6 @@ import java.util.Map;
  * ({@code span.kind}, {@code otel.status_code}, {@code otel.status_description}, {@code error}).
  */
 final class JaegerModel {
-
-    private static final String[] SPAN_KINDS = {"", "internal", "server", "client", "producer", "consumer"};
-
-    /** The Jaeger name of an OTLP span kind number: "client", or "" when unspecified or unknown. */
-    static String spanKind(int kind) {
-        return kind > 0 && kind < SPAN_KINDS.length ? SPAN_KINDS[kind] : "";
-    }
 
     /** One trace: its spans in the order given, each pointing at a process shared by spans of one resource. */
     JsonObject trace(String traceId, List<SpanRecord> spans) {
@@ -47,32 +41,14 @@ final class JaegerModel {
         return trace;
     }
 
-    /** The tags Jaeger shows for a span, which are also what a search's {@code tags} are matched against. */
+    /** The tags Jaeger shows for a span ({@link SpanTags#spanTags}), typed. */
     JsonArray tags(SpanRecord span) {
-        JsonArray tags = attributeTags(span.attributesJson(), null);
-        if (!span.scopeName().isEmpty()) {
-            tags.add(tag("otel.scope.name", new JsonPrimitive(span.scopeName())));
-        }
-        String kind = spanKind(span.kind());
-        if (!kind.isEmpty()) {
-            tags.add(tag("span.kind", new JsonPrimitive(kind)));
-        }
-        // OTLP status codes: 1 OK, 2 ERROR; unset adds nothing.
-        if (span.statusCode() == 1 || span.statusCode() == 2) {
-            tags.add(tag("otel.status_code", new JsonPrimitive(span.statusCode() == 1 ? "OK" : "ERROR")));
-        }
-        if (span.statusCode() == 2) {
-            tags.add(tag("error", new JsonPrimitive(true)));
-        }
-        if (!span.statusMessage().isEmpty()) {
-            tags.add(tag("otel.status_description", new JsonPrimitive(span.statusMessage())));
-        }
-        return tags;
+        return typed(SpanTags.spanTags(span));
     }
 
-    /** A process's tags: its resource attributes but the service name, which is the process's own field. */
+    /** A process's tags ({@link SpanTags#processTags}), typed. */
     JsonArray processTags(SpanRecord span) {
-        return attributeTags(span.resourceAttributesJson(), "service.name");
+        return typed(SpanTags.processTags(span));
     }
 
     private JsonObject span(SpanRecord span, String processId) {
@@ -118,7 +94,7 @@ final class JaegerModel {
             JsonArray fields = new JsonArray();
             // Jaeger's OTLP receiver keeps the event name as the "event" field.
             fields.add(tag("event", event.get("name")));
-            fields.addAll(attributeTags(event.get("attributes").toString(), null));
+            fields.addAll(typed(SpanTags.attributes(event.get("attributes").toString(), null)));
             JsonObject log = new JsonObject();
             log.addProperty("timestamp", event.get("timeUnixNano").getAsLong() / 1000);
             log.add("fields", fields);
@@ -134,15 +110,10 @@ final class JaegerModel {
         return process;
     }
 
-    private static JsonArray attributeTags(String attributesJson, String skippedKey) {
-        JsonArray tags = new JsonArray();
-        for (Map.Entry<String, JsonElement> attribute : JsonParser.parseString(attributesJson).getAsJsonObject()
-                .entrySet()) {
-            if (!attribute.getKey().equals(skippedKey) && !attribute.getValue().isJsonNull()) {
-                tags.add(tag(attribute.getKey(), attribute.getValue()));
-            }
-        }
-        return tags;
+    private static JsonArray typed(List<Map.Entry<String, JsonElement>> tags) {
+        JsonArray array = new JsonArray();
+        tags.forEach(tag -> array.add(tag(tag.getKey(), tag.getValue())));
+        return array;
     }
 
     /** Typed as Jaeger types values: bool, int64, float64, else string (arrays and maps as their JSON text). */
@@ -153,7 +124,7 @@ final class JaegerModel {
             tag.addProperty("type", "bool");
             tag.add("value", value);
         } else if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
-            boolean integral = value.getAsString().chars().noneMatch(c -> c == '.' || c == 'e' || c == 'E');
+            boolean integral = SpanTags.integral(value.getAsJsonPrimitive());
             tag.addProperty("type", integral ? "int64" : "float64");
             tag.add("value", integral ? new JsonPrimitive(value.getAsLong()) : new JsonPrimitive(value.getAsDouble()));
         } else {
@@ -161,10 +132,5 @@ final class JaegerModel {
             tag.addProperty("value", value.isJsonPrimitive() ? value.getAsString() : value.toString());
         }
         return tag;
-    }
-
-    /** A tag's value as text, the way a search's {@code tags} map gives it: {@code 503}, {@code true}, {@code GET}. */
-    static String tagText(JsonObject tag) {
-        return tag.get("value").getAsString();
     }
 }

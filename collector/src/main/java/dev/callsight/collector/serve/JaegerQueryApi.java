@@ -9,11 +9,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.SpanOperation;
 import dev.callsight.collector.store.SpanQuery;
 import dev.callsight.collector.store.SpanRecord;
 import dev.callsight.collector.store.SpanStore;
+import dev.callsight.collector.store.SpanTags;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
@@ -47,15 +47,13 @@ final class JaegerQueryApi {
     private static final long DEFAULT_LOOKBACK_NANOS = 2 * 86_400_000_000_000L;
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{1,32}");
 
-    private final Database database;
     private final SpanStore spanStore;
     private final Clock clock;
     private final JaegerModel model = new JaegerModel();
     // Jaeger's envelope carries explicit nulls ("errors": null), which Gson drops unless told.
     private final Gson gson = new GsonBuilder().serializeNulls().create();
 
-    JaegerQueryApi(Database database, SpanStore spanStore, Clock clock) {
-        this.database = database;
+    JaegerQueryApi(SpanStore spanStore, Clock clock) {
         this.spanStore = spanStore;
         this.clock = clock;
     }
@@ -75,14 +73,14 @@ final class JaegerQueryApi {
     }
 
     private void services(HttpServerExchange exchange) {
-        List<String> services = database.inTransaction(spanStore::services);
+        List<String> services = spanStore.services();
         sendList(exchange, strings(services));
     }
 
     /** Operation names only, the older form the Jaeger UI and Grafana still call. */
     private void serviceOperations(HttpServerExchange exchange) {
         String service = parameter(exchange, "service");
-        List<SpanOperation> operations = database.inTransaction(connection -> spanStore.operations(connection, service));
+        List<SpanOperation> operations = spanStore.operations(service);
         sendList(exchange, strings(operations.stream().map(SpanOperation::name).distinct().toList()));
     }
 
@@ -94,10 +92,10 @@ final class JaegerQueryApi {
             return;
         }
         String spanKind = parameter(exchange, "spanKind");
-        List<SpanOperation> operations = database.inTransaction(connection -> spanStore.operations(connection, service));
+        List<SpanOperation> operations = spanStore.operations(service);
         JsonArray data = new JsonArray();
         for (SpanOperation operation : operations) {
-            String kind = JaegerModel.spanKind(operation.kind());
+            String kind = SpanTags.spanKind(operation.kind());
             if (spanKind == null || spanKind.equalsIgnoreCase(kind)) {
                 JsonObject item = new JsonObject();
                 item.addProperty("name", operation.name());
@@ -115,7 +113,7 @@ final class JaegerQueryApi {
                     + "': expected up to 32 hex digits, not all zero");
             return;
         }
-        List<SpanRecord> spans = database.inTransaction(connection -> spanStore.findTrace(connection, traceId.get()));
+        List<SpanRecord> spans = spanStore.findTrace(traceId.get());
         if (spans.isEmpty()) {
             sendError(exchange, 404, "trace not found");
         } else {
@@ -131,24 +129,17 @@ final class JaegerQueryApi {
             tracesById(exchange, List.copyOf(traceIds));
             return;
         }
-        SearchRequest request;
+        SpanQuery query;
         try {
-            request = searchRequest(exchange);
+            query = searchQuery(exchange);
         } catch (IllegalArgumentException e) {
             sendError(exchange, 400, e.getMessage());
             return;
         }
-        List<JsonObject> traces = database.inTransaction(connection -> {
-            List<String> ids = spanStore.searchTraceIds(connection, request.query(),
-                    span -> matchesTags(span, request.tags()));
-            List<JsonObject> found = new ArrayList<>();
-            for (String id : ids) {
-                found.add(model.trace(id, spanStore.findTrace(connection, id)));
-            }
-            return found;
-        });
         JsonArray data = new JsonArray();
-        traces.forEach(data::add);
+        for (String id : spanStore.searchTraceIds(query)) {
+            data.add(model.trace(id, spanStore.findTrace(id)));
+        }
         sendList(exchange, data);
     }
 
@@ -163,13 +154,8 @@ final class JaegerQueryApi {
             }
             ids.add(id.get());
         }
-        Map<String, List<SpanRecord>> found = database.inTransaction(connection -> {
-            Map<String, List<SpanRecord>> byId = new LinkedHashMap<>();
-            for (String id : ids) {
-                byId.put(id, spanStore.findTrace(connection, id));
-            }
-            return byId;
-        });
+        Map<String, List<SpanRecord>> found = new LinkedHashMap<>();
+        ids.forEach(id -> found.put(id, spanStore.findTrace(id)));
         JsonArray data = new JsonArray();
         JsonArray errors = new JsonArray();
         found.forEach((id, spans) -> {
@@ -184,7 +170,7 @@ final class JaegerQueryApi {
         send(exchange, 200, envelope(data, data.size(), errors.isEmpty() ? JsonNull.INSTANCE : errors));
     }
 
-    private SearchRequest searchRequest(HttpServerExchange exchange) {
+    private SpanQuery searchQuery(HttpServerExchange exchange) {
         String service = parameter(exchange, "service");
         if (service == null) {
             throw new IllegalArgumentException("parameter 'service' is required");
@@ -203,11 +189,11 @@ final class JaegerQueryApi {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("'limit' must be from 1 to " + MAX_LIMIT + ", not " + limit);
         }
-        return new SearchRequest(new SpanQuery(service, parameter(exchange, "operation"), startNano, endNano,
-                minDuration, maxDuration, (int) limit), tags(exchange));
+        return new SpanQuery(service, parameter(exchange, "operation"), startNano, endNano, minDuration, maxDuration,
+                tags(exchange), (int) limit);
     }
 
-    /** {@code tags} as a JSON map, plus Jaeger's older {@code tag=key:value}, repeated. */
+    /** {@code tags} as a JSON map, plus Jaeger's older {@code tag=key:value}, repeated: {@link SpanTags#searchable}. */
     private static Map<String, String> tags(HttpServerExchange exchange) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (String tag : exchange.getQueryParameters().getOrDefault("tag", new ArrayDeque<>())) {
@@ -230,21 +216,6 @@ final class JaegerQueryApi {
             }
         }
         return tags;
-    }
-
-    /** Every wanted tag is on the span or its process, with the same value as text. */
-    private boolean matchesTags(SpanRecord span, Map<String, String> wanted) {
-        if (wanted.isEmpty()) {
-            return true;
-        }
-        Map<String, String> present = new LinkedHashMap<>();
-        model.processTags(span).forEach(tag -> present.put(key(tag), JaegerModel.tagText(tag.getAsJsonObject())));
-        model.tags(span).forEach(tag -> present.put(key(tag), JaegerModel.tagText(tag.getAsJsonObject())));
-        return wanted.entrySet().stream().allMatch(entry -> entry.getValue().equals(present.get(entry.getKey())));
-    }
-
-    private static String key(JsonElement tag) {
-        return tag.getAsJsonObject().get("key").getAsString();
     }
 
     private static Optional<String> traceId(String text) {
@@ -322,6 +293,4 @@ final class JaegerQueryApi {
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseSender().send(gson.toJson(body), StandardCharsets.UTF_8);
     }
-
-    private record SearchRequest(SpanQuery query, Map<String, String> tags) {}
 }

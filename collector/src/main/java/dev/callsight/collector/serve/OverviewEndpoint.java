@@ -8,18 +8,19 @@ import dev.callsight.collector.aggregate.CallTotal;
 import dev.callsight.collector.aggregate.CanonicalBuckets;
 import dev.callsight.collector.store.CallMatch;
 import dev.callsight.collector.store.Database;
+import dev.callsight.collector.store.PeerService;
 import dev.callsight.collector.store.RollupStore;
+import dev.callsight.collector.store.SpanStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -38,17 +39,16 @@ import java.util.function.Function;
  */
 final class OverviewEndpoint implements HttpHandler {
 
-    private static final int SPAN_KIND_SERVER = 2;
-    private static final int SPAN_KIND_CLIENT = 3;
-
     private final Database database;
     private final RollupStore rollups;
+    private final SpanStore spans;
     private final JsonResponses json;
     private final Clock clock;
 
-    OverviewEndpoint(Database database, RollupStore rollups, JsonResponses json, Clock clock) {
+    OverviewEndpoint(Database database, RollupStore rollups, SpanStore spans, JsonResponses json, Clock clock) {
         this.database = database;
         this.rollups = rollups;
+        this.spans = spans;
         this.json = json;
         this.clock = clock;
     }
@@ -104,6 +104,11 @@ final class OverviewEndpoint implements HttpHandler {
             Map<String, Long> firstMinutes) {
     }
 
+    /** What the rollups tell, read in one transaction; the spans are asked after it. */
+    private record Rollups(List<CallTotal> server, List<CallTotal> client, Set<String> callers,
+            Map<String, Long> firstMinutes) {
+    }
+
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         long minutes;
@@ -120,11 +125,13 @@ final class OverviewEndpoint implements HttpHandler {
             return;
         }
         long from = to - minutes * 60;
-        Overview overview = database.inTransaction(connection -> read(connection, from, to));
+        Rollups read = database.inTransaction(connection -> read(connection, from, to));
+        Overview overview = new Overview(read.server(), read.client(), peerServices(read.callers(), from),
+                read.firstMinutes());
         json.send(exchange, 200, toJson(overview, from, to, minutes));
     }
 
-    private Overview read(Connection connection, long from, long to) throws SQLException {
+    private Rollups read(Connection connection, long from, long to) throws SQLException {
         List<CallTotal> server = rollups.totalsBetween(connection,
                 new CallMatch(null, null, null, null, null, CallKind.SERVER), from, to);
         List<CallTotal> client = rollups.totalsBetween(connection,
@@ -142,37 +149,22 @@ final class OverviewEndpoint implements HttpHandler {
                 }
             }
         }
-        return new Overview(server, client, peerServices(connection, callers, from), firstMinutes);
+        return new Rollups(server, client, callers, firstMinutes);
     }
 
     /**
      * Which service answers each caller's peer, by the most CLIENT spans since {@code from} whose child is a SERVER
      * span of another service; keyed by caller and peer, as {@link #edgeKey}.
      */
-    private static Map<String, String> peerServices(Connection connection, Iterable<String> callers, long from)
-            throws SQLException {
-        String sql = "SELECT c.server_address, c.server_port, s.service_name, COUNT(*) FROM spans c JOIN spans s"
-                + " ON s.trace_id = c.trace_id AND s.parent_span_id = c.span_id"
-                + " WHERE c.service_name = ? AND c.start_unix_nano >= ? AND c.kind = ? AND s.kind = ?"
-                + " AND s.service_name <> c.service_name"
-                + " GROUP BY c.server_address, c.server_port, s.service_name";
+    private Map<String, String> peerServices(Iterable<String> callers, long from) {
         Map<String, String> answering = new HashMap<>();
         Map<String, Long> best = new HashMap<>();
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            for (String caller : callers) {
-                query.setString(1, caller);
-                query.setLong(2, from * 1_000_000_000L);
-                query.setInt(3, SPAN_KIND_CLIENT);
-                query.setInt(4, SPAN_KIND_SERVER);
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        String key = edgeKey(caller, rows.getString(1) + ":" + rows.getInt(2));
-                        long count = rows.getLong(4);
-                        if (count > best.getOrDefault(key, 0L)) {
-                            best.put(key, count);
-                            answering.put(key, rows.getString(3));
-                        }
-                    }
+        for (String caller : callers) {
+            for (PeerService seen : spans.peerServices(caller, from * 1_000_000_000L)) {
+                String key = edgeKey(caller, seen.serverAddress() + ":" + seen.serverPort());
+                if (seen.spans() > best.getOrDefault(key, 0L)) {
+                    best.put(key, seen.spans());
+                    answering.put(key, seen.service());
                 }
             }
         }

@@ -2,7 +2,6 @@ package dev.callsight.collector.serve;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.SpanRecord;
 import dev.callsight.collector.store.SpanSearch;
 import dev.callsight.collector.store.SpanStore;
@@ -23,13 +22,11 @@ final class SpanSearchEndpoint implements HttpHandler {
     private static final int MAX_LIMIT = 500;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final Database database;
     private final SpanStore spanStore;
     private final JsonResponses json;
     private final Clock clock;
 
-    SpanSearchEndpoint(Database database, SpanStore spanStore, JsonResponses json, Clock clock) {
-        this.database = database;
+    SpanSearchEndpoint(SpanStore spanStore, JsonResponses json, Clock clock) {
         this.spanStore = spanStore;
         this.json = json;
         this.clock = clock;
@@ -44,7 +41,7 @@ final class SpanSearchEndpoint implements HttpHandler {
             json.error(exchange, 400, e.getMessage());
             return;
         }
-        List<SpanRecord> found = database.inTransaction(connection -> spanStore.search(connection, search));
+        List<SpanRecord> found = spanStore.search(search);
         JsonArray traces = new JsonArray();
         for (SpanRecord span : found) {
             JsonObject item = new JsonObject();

@@ -3,7 +3,6 @@ package dev.callsight.collector.serve;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.SpanRecord;
 import dev.callsight.collector.store.SpanStore;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -20,12 +19,10 @@ final class TraceEndpoint implements HttpHandler {
 
     private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
 
-    private final Database database;
     private final SpanStore spanStore;
     private final JsonResponses json;
 
-    TraceEndpoint(Database database, SpanStore spanStore, JsonResponses json) {
-        this.database = database;
+    TraceEndpoint(SpanStore spanStore, JsonResponses json) {
         this.spanStore = spanStore;
         this.json = json;
     }
@@ -38,7 +35,7 @@ final class TraceEndpoint implements HttpHandler {
             json.error(exchange, 400, "invalid trace id '" + traceId + "': expected 32 hex digits, not all zero");
             return;
         }
-        List<SpanRecord> spans = database.inTransaction(connection -> spanStore.findTrace(connection, traceId));
+        List<SpanRecord> spans = spanStore.findTrace(traceId);
         if (spans.isEmpty()) {
             json.error(exchange, 404, "trace " + traceId + " not found");
             return;

@@ -2,7 +2,6 @@ package dev.callsight.collector.serve;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.callsight.collector.store.Database;
 import dev.callsight.collector.store.SpanStore;
 import dev.callsight.collector.store.TraceSummary;
 import io.undertow.server.HttpHandler;
@@ -19,12 +18,10 @@ final class TraceListEndpoint implements HttpHandler {
     private static final int DEFAULT_LIMIT = 20;
     private static final int MAX_LIMIT = 100;
 
-    private final Database database;
     private final SpanStore spanStore;
     private final JsonResponses json;
 
-    TraceListEndpoint(Database database, SpanStore spanStore, JsonResponses json) {
-        this.database = database;
+    TraceListEndpoint(SpanStore spanStore, JsonResponses json) {
         this.spanStore = spanStore;
         this.json = json;
     }
@@ -44,8 +41,7 @@ final class TraceListEndpoint implements HttpHandler {
             json.error(exchange, 400, "limit must be a number from 1 to " + MAX_LIMIT + ", not '" + limitText + "'");
             return;
         }
-        int rows = limit;
-        List<TraceSummary> traces = database.inTransaction(connection -> spanStore.recentTraces(connection, service, rows));
+        List<TraceSummary> traces = spanStore.recentTraces(service, limit);
         JsonArray list = new JsonArray();
         for (TraceSummary trace : traces) {
             JsonObject item = new JsonObject();

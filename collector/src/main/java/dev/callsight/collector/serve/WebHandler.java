@@ -20,7 +20,7 @@ import java.net.URI;
 import java.time.Clock;
 
 /**
- * Routes of the web port: the web UI under {@code /ui/}, and API routes that read H2, so each of those runs on a
+ * Routes of the web port: the web UI under {@code /ui/}, and API routes that read the stores, so each of those runs on a
  * worker thread in blocking mode.
  */
 public final class WebHandler implements HttpHandler {
@@ -41,12 +41,12 @@ public final class WebHandler implements HttpHandler {
         SloHistoryEndpoint history = new SloHistoryEndpoint(sloMonitor, database, rollupStore, json, clock);
         JsonObject uiConfig = new JsonObject();
         uiConfig.addProperty("jaegerUi", jaegerUi == null ? null : jaegerUi.toString().replaceAll("/+$", ""));
-        HttpHandler routes = new JaegerQueryApi(database, spanStore, clock).addRoutes(Handlers.routing())
+        HttpHandler routes = new JaegerQueryApi(spanStore, clock).addRoutes(Handlers.routing())
                 .get("/metrics", blocking(new MetricsEndpoint(registry)))
                 .get("/api/services", blocking(new ServicesEndpoint(database, rollupStore, json)))
-                .get("/api/traces", blocking(new TraceListEndpoint(database, spanStore, json)))
-                .get("/api/traces/{traceId}", blocking(new TraceEndpoint(database, spanStore, json)))
-                .get("/api/search", blocking(new SpanSearchEndpoint(database, spanStore, json, clock)))
+                .get("/api/traces", blocking(new TraceListEndpoint(spanStore, json)))
+                .get("/api/traces/{traceId}", blocking(new TraceEndpoint(spanStore, json)))
+                .get("/api/search", blocking(new SpanSearchEndpoint(spanStore, json, clock)))
                 .get("/api/calls/series", blocking(
                         new CallSeriesEndpoint(database, rollupStore, callEventStore, histogram, json, clock)))
                 .get("/api/calls/routes", blocking(
@@ -60,7 +60,7 @@ public final class WebHandler implements HttpHandler {
                 .get("/api/slo-history", blocking(history.all()))
                 .get("/api/alerts", blocking(new AlertsEndpoint(sloMonitor, database, sloStore, breakdown,
                         histogram, json, clock)))
-                .get("/api/overview", blocking(new OverviewEndpoint(database, rollupStore, json, clock)))
+                .get("/api/overview", blocking(new OverviewEndpoint(database, rollupStore, spanStore, json, clock)))
                 .get("/api/rules", new RulesEndpoint(sloMonitor, new PrometheusRules()))
                 .setFallbackHandler(exchange -> json.error(exchange, 404, "unknown path " + exchange.getRequestPath()))
                 .setInvalidMethodHandler(exchange -> json.error(exchange, 405,

@@ -31,6 +31,10 @@ public record SpanRecord(
         String linksJson,
         String eventsJson) {
 
+    /** OTLP span kinds the collector looks for. */
+    public static final int KIND_SERVER = 2;
+    public static final int KIND_CLIENT = 3;
+
     public SpanRecord {
         Objects.requireNonNull(traceId, "traceId");
         Objects.requireNonNull(spanId, "spanId");

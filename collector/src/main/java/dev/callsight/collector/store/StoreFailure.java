@@ -18,8 +18,9 @@ public record StoreFailure(String cause, String message) {
     /** H2's {@code ErrorCode.DATABASE_IS_READ_ONLY}. */
     private static final int H2_DATABASE_IS_READ_ONLY = 90097;
 
-    public static StoreFailure of(SQLException failure) {
-        if (failure.getErrorCode() == H2_DATABASE_IS_READ_ONLY) {
+    /** Why a JDBC call or a file operation of a store engine failed. */
+    public static StoreFailure of(Exception failure) {
+        if (failure instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_IS_READ_ONLY) {
             return new StoreFailure("read_only", "read-only data directory: " + firstLine(failure));
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {

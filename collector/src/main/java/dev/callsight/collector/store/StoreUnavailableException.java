@@ -8,7 +8,8 @@ public final class StoreUnavailableException extends RuntimeException {
 
     private final StoreFailure failure;
 
-    StoreUnavailableException(StoreFailure failure, Throwable cause) {
+    /** For the engines in {@code store}'s sub-packages; the failure says why for the client and the metrics. */
+    public StoreUnavailableException(StoreFailure failure, Throwable cause) {
         super("store unavailable: " + failure.message(), cause);
         this.failure = failure;
     }

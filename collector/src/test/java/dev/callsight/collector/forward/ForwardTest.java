@@ -73,7 +73,7 @@ class ForwardTest {
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 assertTrue(millis < 1000, "ingest took " + millis + " ms while the receiver hangs");
             }
-            assertEquals(20, TestCollectors.count(sender, "SELECT COUNT(*) FROM spans"));
+            assertEquals(20, sender.spanStore().spanCount());
             assertTrue(forwarded(sender, "dropped") >= 14, "at most 5 held, 1 in flight: " + forwarded(sender, "dropped"));
             assertTrue(metric(sender, "callsight_forward_queue_spans ") <= 5);
         }

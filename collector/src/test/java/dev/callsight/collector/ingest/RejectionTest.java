@@ -81,7 +81,10 @@ class RejectionTest {
     }
 
     @Test
-    void valuesTheStoreCannotHoldAre400NotARetryable503() {
+    void valuesTheJdbcSpanTableCannotHoldAre400NotARetryable503() {
+        // The span log holds any span kind number; the table's column does not.
+        collector.close();
+        collector = TestCollectors.startWithJdbcSpans(dataDir, LIMIT);
         var outOfRange = Otlp.clientSpan("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", 200).toBuilder()
                 .setKindValue(40_000).build();
         HttpResponse<String> response = Http.post(traces(), "application/x-protobuf",
@@ -136,7 +139,7 @@ class RejectionTest {
     }
 
     private void assertNothingStored() {
-        assertEquals(0, TestCollectors.count(collector, "SELECT COUNT(*) FROM spans"));
+        assertEquals(0, collector.spanStore().spanCount());
         assertEquals(0, TestCollectors.count(collector, "SELECT COUNT(*) FROM rollup_minute"));
         assertEquals(0, TestCollectors.count(collector, "SELECT COUNT(*) FROM cumulative_stream"));
     }

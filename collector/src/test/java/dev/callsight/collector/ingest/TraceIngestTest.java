@@ -66,6 +66,8 @@ class TraceIngestTest {
         Http.post(collector.otlpEndpoint() + "/v1/traces", "application/x-protobuf",
                 Otlp.traces("billing", Otlp.clientSpan("6bf92f3577b34da6a3ce929d0e0e4738", "00f067aa0ba902b9", 200))
                         .toByteArray());
+        TestCollectors.awaitSearchable(collector, "checkout", older, newer);
+        TestCollectors.awaitSearchable(collector, "billing", "6bf92f3577b34da6a3ce929d0e0e4738");
 
         HttpResponse<String> response = Http.get(collector.webEndpoint() + "/api/traces?service=checkout&limit=5");
         assertEquals(200, response.statusCode(), response.body());

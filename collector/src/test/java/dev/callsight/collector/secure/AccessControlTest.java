@@ -10,7 +10,6 @@ import dev.callsight.collector.CollectorConfig;
 import dev.callsight.collector.CollectorOptions;
 import dev.callsight.collector.Http;
 import dev.callsight.collector.Otlp;
-import dev.callsight.collector.TestCollectors;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -50,11 +49,11 @@ class AccessControlTest {
                 assertUnauthorized(send(post(collector.otlpEndpoint() + signal, traces)
                         .header("Cookie", "callsight_token=" + TOKEN)));
             }
-            assertEquals(0, TestCollectors.count(collector, "SELECT COUNT(*) FROM spans"));
+            assertEquals(0, collector.spanStore().spanCount());
             HttpResponse<String> accepted = send(post(collector.otlpEndpoint() + "/v1/traces", traces)
                     .header("Authorization", "Bearer " + TOKEN));
             assertEquals(200, accepted.statusCode(), accepted.body());
-            assertEquals(1, TestCollectors.count(collector, "SELECT COUNT(*) FROM spans"));
+            assertEquals(1, collector.spanStore().spanCount());
 
             for (String path : WEB_PATHS) {
                 URI uri = URI.create(collector.webEndpoint() + path);

@@ -91,6 +91,8 @@ class JaegerQueryTest {
         post(Otlp.traces("checkout", other));
         post(Otlp.traces("billing", Otlp.clientSpan("6bf92f3577b34da6a3ce929d0e0e4738", "00f067aa0ba90204", 200)
                 .toBuilder().setName("<img src=x onerror=alert(1)>").build()));
+        TestCollectors.awaitSearchable(collector, "checkout", TRACE, OTHER_TRACE);
+        TestCollectors.awaitSearchable(collector, "billing", "6bf92f3577b34da6a3ce929d0e0e4738");
     }
 
     @AfterEach
@@ -252,6 +254,7 @@ class JaegerQueryTest {
                 Otlp.clientSpan(older, "00f067aa0ba90212", 200).toBuilder()
                         .setStartTimeUnixNano(now - 7_200_000_000_000L).setEndTimeUnixNano(now - 7_199_000_000_000L)
                         .build()));
+        TestCollectors.awaitSearchable(collector, "lookback", recent, older);
         assertEquals(List.of(recent), traceIds("service=lookback&lookback=1h"));
         assertEquals(List.of(recent, older), traceIds("service=lookback&lookback=3h"));
         assertEquals(List.of(recent, older), traceIds("service=lookback"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.callsight.collector.Collector;
+import dev.callsight.collector.CollectorConfig;
 import dev.callsight.collector.Http;
 import dev.callsight.collector.Otlp;
 import dev.callsight.collector.TestCollectors;
@@ -18,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A store that fails (here its span table is gone, behind the collector's back) is answered the same way on every
- * path that reads or writes it: 503 with {@code Retry-After} and a message, in the API's own error format, and
- * nothing acknowledged.
+ * A store that fails (here the span table of a collector that keeps spans in the JDBC store is gone, behind the
+ * collector's back) is answered the same way on every path that reads or writes it: 503 with {@code Retry-After} and
+ * a message, in the API's own error format, and nothing acknowledged.
  */
 class StoreFailureAnswersTest {
 
@@ -29,7 +30,7 @@ class StoreFailureAnswersTest {
 
     @Test
     void everyPathAnswers503WithRetryAfterInItsOwnFormat() throws Exception {
-        try (Collector collector = TestCollectors.start(dataDir)) {
+        try (Collector collector = TestCollectors.startWithJdbcSpans(dataDir, CollectorConfig.DEFAULT_MAX_BODY_BYTES)) {
             try (Connection connection = DriverManager.getConnection(collector.jdbcUrl(), "sa", "");
                     Statement statement = connection.createStatement()) {
                 statement.execute("DROP TABLE spans");

@@ -143,6 +143,7 @@ class WebUiApiTest {
                     .setEndTimeUnixNano(Otlp.BASE_NANOS + 250_000_000).build();
             post(collector, "/v1/traces", Otlp.traces("checkout", Otlp.clientSpan(OK_TRACE, "00f067aa0ba90201", 200),
                     failed).toByteArray());
+            TestCollectors.awaitSearchable(collector, "checkout", OK_TRACE, FAILED_TRACE);
             String window = "&from=" + (BASE_S - 10) + "&to=" + (BASE_S + 60);
 
             assertEquals(2, search(collector, "service=checkout" + ROUTE + window).size());

@@ -1,0 +1,571 @@
+package dev.callsight.collector.store.spanlog;
+
+import dev.callsight.collector.store.PeerService;
+import dev.callsight.collector.store.SpanOperation;
+import dev.callsight.collector.store.SpanQuery;
+import dev.callsight.collector.store.SpanRecord;
+import dev.callsight.collector.store.SpanSearch;
+import dev.callsight.collector.store.SpanStore;
+import dev.callsight.collector.store.StoreFailure;
+import dev.callsight.collector.store.StoreUnavailableException;
+import dev.callsight.collector.store.TraceSummary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.PointValues;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The default span store: an append-only, fsynced log acknowledges each batch (group commit, {@link SpanLog}), and a
+ * Lucene index per hour, built from the log in the background ({@link SpanIndexer}), serves trace lookup and search.
+ * A trace lookup also sees what is acknowledged and not yet searchable ({@link RecentSpans}). Retention drops whole
+ * hours, log and index together. An exporter's retry of an acknowledged batch is stored again and shown once: reads
+ * keep one span per (trace ID, span ID).
+ */
+public final class LogSpanStore implements SpanStore {
+
+    private static final Logger LOG = Logger.getLogger(LogSpanStore.class.getName());
+    /** Most spans one hour's index gives a trace lookup, so a runaway trace cannot exhaust the heap. */
+    private static final int MAX_TRACE_SPANS = 100_000;
+    private static final Sort NEWEST_FIRST = new Sort(new SortField(SpanDocuments.START, SortField.Type.LONG, true));
+    private static final Set<String> SPAN_FIELD = Set.of(SpanDocuments.SPAN);
+    private static final Set<String> SPAN_AND_POSITION = Set.of(SpanDocuments.SPAN, SpanDocuments.LOG_POSITION);
+    /**
+     * Most bytes of spans held for lookup while the index catches up, a sixth of the heap (85 MiB of 512: over a
+     * second of 100,000 spans/s); beyond it, ingest waits for the next refresh (and after 5 s answers 503).
+     */
+    private static final long MAX_RECENT_BYTES = Runtime.getRuntime().maxMemory() / 6;
+    private static final long ROOM_WAIT_MILLIS = 5_000;
+    static final long SEGMENT_BYTES = 128L * 1024 * 1024;
+    static final Duration REFRESH_EVERY = Duration.ofSeconds(1);
+    static final Duration COMMIT_EVERY = Duration.ofSeconds(5);
+
+    private final SpanLog log;
+    private final ConcurrentNavigableMap<Long, PartitionIndex> indexes;
+    private final RecentSpans recent;
+    private final SpanIndexer indexer;
+    private final SpanLogSettings settings;
+    private final Clock clock;
+    private final ScheduledExecutorService retention;
+
+    private LogSpanStore(SpanLog log, ConcurrentNavigableMap<Long, PartitionIndex> indexes, RecentSpans recent,
+            SpanIndexer indexer, SpanLogSettings settings, Clock clock) {
+        this.log = log;
+        this.indexes = indexes;
+        this.recent = recent;
+        this.indexer = indexer;
+        this.settings = settings;
+        this.clock = clock;
+        this.retention = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "callsight-span-retention");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Opens the store in {@code directory}, creating it if need be: cuts a torn tail off the log, opens each hour's
+     * index and indexes what the log holds beyond the indexes' last commits, so it is all searchable on return.
+     */
+    public static LogSpanStore open(Path directory, SpanLogSettings settings, Clock clock) throws IOException {
+        SpanLog log = SpanLog.open(directory, clock, SEGMENT_BYTES);
+        ConcurrentNavigableMap<Long, PartitionIndex> indexes = new ConcurrentSkipListMap<>();
+        try {
+            LogPosition from = null;
+            for (long hour : log.hours()) {
+                PartitionIndex index = PartitionIndex.openReadOnly(hour, log.directory(hour).resolve("index"));
+                LogPosition covered = LogPosition.startOf(hour);
+                if (index != null) {
+                    indexes.put(hour, index);
+                    covered = index.committed();
+                }
+                if (from == null && log.endOf(hour).after(covered)) {
+                    from = covered;
+                }
+            }
+            RecentSpans recent = new RecentSpans();
+            SpanIndexer indexer = new SpanIndexer(log, indexes, recent, from == null ? log.end() : from,
+                    REFRESH_EVERY, COMMIT_EVERY);
+            indexer.catchUp();
+            indexer.start();
+            LogSpanStore store = new LogSpanStore(log, indexes, recent, indexer, settings, clock);
+            store.retention.scheduleWithFixedDelay(store::enforceRetentionQuietly, 0, 1, TimeUnit.MINUTES);
+            return store;
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            for (PartitionIndex index : indexes.values()) {
+                index.close();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void insert(List<SpanRecord> spans) {
+        if (spans.isEmpty()) {
+            return;
+        }
+        List<byte[]> encoded = spans.stream().map(SpanCodec::encode).toList();
+        List<String> traceIds = spans.stream().map(SpanRecord::traceId).toList();
+        try {
+            if (!recent.awaitRoom(MAX_RECENT_BYTES, ROOM_WAIT_MILLIS)) {
+                throw new StoreUnavailableException(new StoreFailure("indexing_behind",
+                        "span indexing is behind ingest; retry shortly"), null);
+            }
+            recent.add(log.append(SpanCodec.batch(encoded)), traceIds, encoded);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(new IOException("interrupted", e));
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public List<String> services() {
+        Set<String> services = new TreeSet<>();
+        forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, searcher -> {
+            terms(searcher, SpanDocuments.SERVICE, "", term -> {
+                services.add(term);
+                return true;
+            });
+            return true;
+        });
+        return List.copyOf(services);
+    }
+
+    @Override
+    public List<SpanOperation> operations(String service) {
+        String prefix = service + SpanDocuments.SEPARATOR;
+        Set<SpanOperation> operations = new TreeSet<>(
+                Comparator.comparing(SpanOperation::name).thenComparingInt(SpanOperation::kind));
+        forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, searcher -> {
+            terms(searcher, SpanDocuments.OPERATION, prefix, term -> {
+                String kindAndName = term.substring(prefix.length());
+                int separator = kindAndName.indexOf(SpanDocuments.SEPARATOR);
+                operations.add(new SpanOperation(kindAndName.substring(separator + 1),
+                        Integer.parseInt(kindAndName.substring(0, separator))));
+                return operations.size() < MAX_OPERATIONS_PER_SERVICE;
+            });
+            return operations.size() < MAX_OPERATIONS_PER_SERVICE;
+        });
+        return List.copyOf(operations);
+    }
+
+    @Override
+    public List<String> searchTraceIds(SpanQuery query) {
+        BooleanQuery.Builder filters = new BooleanQuery.Builder();
+        filter(filters, LongPoint.newRangeQuery(SpanDocuments.START, query.startFromNano(), query.startToNano()));
+        term(filters, SpanDocuments.SERVICE, query.service());
+        term(filters, SpanDocuments.NAME, query.operation());
+        durations(filters, query.minDurationNano(), query.maxDurationNano());
+        query.tags().forEach((key, value) -> term(filters, SpanDocuments.TAG, SpanDocuments.tag(key, value)));
+        Set<String> traceIds = new LinkedHashSet<>();
+        newestFirst(filters.build(), query.startFromNano(), query.startToNano(), query.limit(), span -> {
+            traceIds.add(span.traceId());
+            return traceIds.size() < query.limit();
+        });
+        return List.copyOf(traceIds);
+    }
+
+    @Override
+    public List<SpanRecord> search(SpanSearch search) {
+        BooleanQuery.Builder filters = new BooleanQuery.Builder();
+        filter(filters, LongPoint.newRangeQuery(SpanDocuments.START, search.startFromNano(), search.startToNano()));
+        term(filters, SpanDocuments.SERVICE, search.service());
+        term(filters, SpanDocuments.PEER, search.serverAddress() == null ? null
+                : SpanDocuments.peer(search.serverAddress(), search.serverPort()));
+        term(filters, SpanDocuments.ROUTE, search.route());
+        term(filters, SpanDocuments.STATUS, search.status() == null ? null : search.status().toString());
+        term(filters, SpanDocuments.ERROR_TYPE, search.errorType());
+        durations(filters, search.minDurationNano(), null);
+        Map<String, SpanRecord> newestOfTrace = new LinkedHashMap<>();
+        newestFirst(filters.build(), search.startFromNano(), search.startToNano(), search.limit(), span -> {
+            // Hours are walked newest first, but an older hour can hold a later start (a span exported late).
+            newestOfTrace.merge(span.traceId(), span,
+                    (kept, other) -> other.startUnixNano() > kept.startUnixNano() ? other : kept);
+            return newestOfTrace.size() < search.limit();
+        });
+        List<SpanRecord> found = new ArrayList<>(newestOfTrace.values());
+        found.sort(Comparator.comparingLong(SpanRecord::startUnixNano).reversed());
+        return found;
+    }
+
+    @Override
+    public List<SpanRecord> findTrace(String traceId) {
+        // Held spans are read before the index: a batch the indexer makes searchable in between is in one or the
+        // other. Of two copies of a span (an exporter's retry), the later one in the log is kept.
+        List<byte[]> held = recent.trace(traceId);
+        Map<String, SpanRecord> spans = new HashMap<>();
+        Map<String, Long> positions = new HashMap<>();
+        Query query = new TermQuery(new Term(SpanDocuments.TRACE_ID, traceId));
+        forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, searcher -> {
+            int count = searcher.count(query);
+            if (count > 0) {
+                TopDocs hits = searcher.search(query, Math.min(count, MAX_TRACE_SPANS));
+                StoredFields stored = searcher.storedFields();
+                for (ScoreDoc hit : hits.scoreDocs) {
+                    Document document = stored.document(hit.doc, SPAN_AND_POSITION);
+                    SpanRecord span = span(document);
+                    long position = document.getField(SpanDocuments.LOG_POSITION).numericValue().longValue();
+                    if (position >= positions.getOrDefault(span.spanId(), Long.MIN_VALUE)) {
+                        positions.put(span.spanId(), position);
+                        spans.put(span.spanId(), span);
+                    }
+                }
+            }
+            return true;
+        });
+        // What is held is later in the log than anything indexed, and held in the order it was acknowledged.
+        for (byte[] bytes : held) {
+            SpanRecord span = SpanCodec.decode(bytes, 0, bytes.length);
+            spans.put(span.spanId(), span);
+        }
+        List<SpanRecord> sorted = new ArrayList<>(spans.values());
+        sorted.sort(Comparator.comparingLong(SpanRecord::startUnixNano).thenComparing(SpanRecord::spanId));
+        return sorted;
+    }
+
+    @Override
+    public List<TraceSummary> recentTraces(String service, int limit) {
+        Query query = service == null ? new MatchAllDocsQuery()
+                : new TermQuery(new Term(SpanDocuments.SERVICE, service));
+        Map<String, Map<String, SpanRecord>> byTrace = new LinkedHashMap<>();
+        int wanted = limit * RECENT_SPANS_PER_TRACE;
+        int[] seen = {0};
+        newestFirst(query, Long.MIN_VALUE, Long.MAX_VALUE, wanted, span -> {
+            byTrace.computeIfAbsent(span.traceId(), id -> new HashMap<>()).putIfAbsent(span.spanId(), span);
+            return ++seen[0] < wanted;
+        });
+        List<TraceSummary> traces = new ArrayList<>();
+        byTrace.forEach((traceId, spans) -> traces.add(summary(traceId, spans.values())));
+        traces.sort(Comparator.comparingLong(TraceSummary::startUnixNano).reversed());
+        return List.copyOf(traces.subList(0, Math.min(limit, traces.size())));
+    }
+
+    private static TraceSummary summary(String traceId, Iterable<SpanRecord> spans) {
+        long started = Long.MAX_VALUE;
+        long ended = Long.MIN_VALUE;
+        int count = 0;
+        boolean failed = false;
+        String rootName = null;
+        String anyName = null;
+        for (SpanRecord span : spans) {
+            started = Math.min(started, span.startUnixNano());
+            ended = Math.max(ended, span.endUnixNano());
+            count++;
+            failed |= span.statusCode() == 2;
+            if (span.parentSpanId() == null && (rootName == null || span.name().compareTo(rootName) < 0)) {
+                rootName = span.name();
+            }
+            if (anyName == null || span.name().compareTo(anyName) < 0) {
+                anyName = span.name();
+            }
+        }
+        return new TraceSummary(traceId, rootName != null ? rootName : anyName, started, ended - started, count,
+                failed);
+    }
+
+    @Override
+    public List<PeerService> peerServices(String caller, long fromNano) {
+        BooleanQuery.Builder clients = new BooleanQuery.Builder();
+        term(clients, SpanDocuments.SERVICE, caller);
+        term(clients, SpanDocuments.KIND, Integer.toString(SpanRecord.KIND_CLIENT));
+        filter(clients, LongPoint.newRangeQuery(SpanDocuments.START, fromNano, Long.MAX_VALUE));
+        Map<String, SpanRecord> callsBySpan = new HashMap<>();
+        newestFirst(clients.build(), fromNano, Long.MAX_VALUE, MAX_SEARCHED_SPANS, span -> {
+            if (span.serverAddress() != null && span.serverPort() != null) {
+                callsBySpan.put(span.traceId() + span.spanId(), span);
+            }
+            return true;
+        });
+        if (callsBySpan.isEmpty()) {
+            return List.of();
+        }
+        Set<BytesRef> traceIds = new HashSet<>();
+        callsBySpan.values().forEach(span -> traceIds.add(new BytesRef(span.traceId())));
+        BooleanQuery.Builder servers = new BooleanQuery.Builder();
+        term(servers, SpanDocuments.KIND, Integer.toString(SpanRecord.KIND_SERVER));
+        filter(servers, new TermInSetQuery(SpanDocuments.TRACE_ID, traceIds));
+        Map<PeerService, Long> counts = new LinkedHashMap<>();
+        Set<String> counted = new HashSet<>();
+        newestFirst(servers.build(), fromNano, Long.MAX_VALUE, MAX_SEARCHED_SPANS, span -> {
+            SpanRecord call = span.parentSpanId() == null ? null
+                    : callsBySpan.get(span.traceId() + span.parentSpanId());
+            if (call != null && !span.serviceName().equals(caller) && counted.add(span.traceId() + span.spanId())) {
+                counts.merge(new PeerService(call.serverAddress(), call.serverPort(), span.serviceName(), 0), 1L,
+                        Long::sum);
+            }
+            return true;
+        });
+        List<PeerService> found = new ArrayList<>();
+        counts.forEach((peer, spans) -> found.add(new PeerService(peer.serverAddress(), peer.serverPort(),
+                peer.service(), spans)));
+        return found;
+    }
+
+    /** Spans held for lookup plus documents in the indexes, read while no refresh moved spans from one to the other. */
+    @Override
+    public long spanCount() {
+        while (true) {
+            long generation = recent.generation();
+            if ((generation & 1) == 0) {
+                long[] indexed = {recent.size()};
+                forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, searcher -> {
+                    indexed[0] += searcher.getIndexReader().numDocs();
+                    return true;
+                });
+                if (recent.generation() == generation) {
+                    return indexed[0];
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Work on one partition's searcher; false stops the walk. */
+    private interface PartitionWork {
+        boolean apply(IndexSearcher searcher) throws IOException;
+    }
+
+    /**
+     * Walks the partitions holding spans started within [{@code fromNano}, {@code toNano}], newest first. A partition
+     * is the hour spans arrived in, which is mostly but not always just after they started (clock skew, an exporter's
+     * backlog), so partitions are chosen by the start times they hold (the points' bounds, kept in memory), not by
+     * their hour. A partition dropped by retention meanwhile is passed over.
+     */
+    private void forEachPartition(long fromNano, long toNano, PartitionWork work) {
+        try {
+            for (PartitionIndex index : indexes.descendingMap().values()) {
+                try (PartitionIndex.Lease lease = index.lease()) {
+                    if (holds(lease.searcher().getIndexReader(), fromNano, toNano)
+                            && !work.apply(lease.searcher())) {
+                        return;
+                    }
+                } catch (AlreadyClosedException dropped) {
+                    LOG.fine("span store: partition " + index.hour() + " dropped during a search");
+                }
+            }
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static boolean holds(IndexReader reader, long fromNano, long toNano) throws IOException {
+        byte[] min = PointValues.getMinPackedValue(reader, SpanDocuments.START);
+        byte[] max = PointValues.getMaxPackedValue(reader, SpanDocuments.START);
+        return min != null && LongPoint.decodeDimension(min, 0) <= toNano
+                && LongPoint.decodeDimension(max, 0) >= fromNano;
+    }
+
+    /**
+     * Visits the spans matching {@code query} started within the range, newest first (by partition, then by start),
+     * a page of about {@code pageSize} at a time, until the visitor says stop or {@link #MAX_SEARCHED_SPANS} were
+     * visited.
+     */
+    private void newestFirst(Query query, long fromNano, long toNano, int pageSize, Predicate<SpanRecord> visitor) {
+        int page = Math.max(50, Math.min(pageSize * 2, MAX_SEARCHED_SPANS));
+        int[] visited = {0};
+        forEachPartition(fromNano, toNano, searcher -> {
+            FieldDoc after = null;
+            while (true) {
+                TopDocs hits = after == null ? searcher.search(query, page, NEWEST_FIRST)
+                        : searcher.searchAfter(after, query, page, NEWEST_FIRST);
+                StoredFields stored = searcher.storedFields();
+                for (ScoreDoc hit : hits.scoreDocs) {
+                    if (!visitor.test(span(stored, hit.doc)) || ++visited[0] >= MAX_SEARCHED_SPANS) {
+                        return false;
+                    }
+                }
+                if (hits.scoreDocs.length < page) {
+                    return true;
+                }
+                after = (FieldDoc) hits.scoreDocs[hits.scoreDocs.length - 1];
+            }
+        });
+    }
+
+    private static SpanRecord span(StoredFields stored, int doc) throws IOException {
+        return span(stored.document(doc, SPAN_FIELD));
+    }
+
+    private static SpanRecord span(Document document) {
+        BytesRef bytes = document.getBinaryValue(SpanDocuments.SPAN);
+        return SpanCodec.decode(bytes.bytes, bytes.offset, bytes.length);
+    }
+
+    /** Visits the terms of a field that start with {@code prefix}, in order, until the visitor says stop. */
+    private static void terms(IndexSearcher searcher, String field, String prefix, Predicate<String> visitor)
+            throws IOException {
+        Terms terms = MultiTerms.getTerms(searcher.getIndexReader(), field);
+        if (terms == null) {
+            return;
+        }
+        TermsEnum iterator = terms.iterator();
+        if (iterator.seekCeil(new BytesRef(prefix)) == TermsEnum.SeekStatus.END) {
+            return;
+        }
+        for (BytesRef term = iterator.term(); term != null; term = iterator.next()) {
+            String text = term.utf8ToString();
+            if (!text.startsWith(prefix) || !visitor.test(text)) {
+                return;
+            }
+        }
+    }
+
+    private static void term(BooleanQuery.Builder filters, String field, String value) {
+        if (value != null) {
+            filter(filters, new TermQuery(new Term(field, value)));
+        }
+    }
+
+    private static void durations(BooleanQuery.Builder filters, Long minNano, Long maxNano) {
+        if (minNano != null || maxNano != null) {
+            filter(filters, LongPoint.newRangeQuery(SpanDocuments.DURATION, minNano == null ? Long.MIN_VALUE : minNano,
+                    maxNano == null ? Long.MAX_VALUE : maxNano));
+        }
+    }
+
+    private static void filter(BooleanQuery.Builder filters, Query query) {
+        filters.add(query, BooleanClause.Occur.FILTER);
+    }
+
+    private static StoreUnavailableException unavailable(IOException e) {
+        return new StoreUnavailableException(StoreFailure.of(e), e);
+    }
+
+    /**
+     * Drops whole hours, log and index, oldest first: those that ended more than the retention ago, then while all
+     * take more than the size bound. The hour being indexed and any later one are kept.
+     */
+    public void enforceRetention() {
+        long keptFrom = Math.min(indexer.hour(), log.end().hour());
+        NavigableSet<Long> hours = new TreeSet<>(log.hours());
+        hours.addAll(indexes.keySet());
+        long expiredBefore = Math.floorDiv(clock.millis() - settings.retention().toMillis(), 3_600_000L);
+        Map<Long, Long> sizes = new LinkedHashMap<>();
+        for (long hour : hours) {
+            sizes.put(hour, size(log.directory(hour)));
+        }
+        long total = sizes.values().stream().mapToLong(Long::longValue).sum();
+        for (long hour : hours) {
+            boolean expired = hour + 1 <= expiredBefore;
+            boolean tooBig = settings.maxBytes() > 0 && total > settings.maxBytes();
+            if (hour >= keptFrom || !(expired || tooBig)) {
+                return;
+            }
+            drop(hour);
+            total -= sizes.get(hour);
+        }
+    }
+
+    private void enforceRetentionQuietly() {
+        try {
+            enforceRetention();
+        } catch (RuntimeException e) {
+            LOG.warning("span store retention failed: " + e);
+        }
+    }
+
+    private void drop(long hour) {
+        PartitionIndex index = indexes.remove(hour);
+        try {
+            if (index != null) {
+                index.close();
+            }
+            log.forget(hour);
+            Path directory = log.directory(hour);
+            try (Stream<Path> files = Files.walk(directory)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            LOG.info("span store: dropped partition " + directory.getFileName());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot drop span partition " + SpanLog.hourName(hour), e);
+        }
+    }
+
+    /** Bytes of the files under {@code directory}; Lucene's temporary files come and go while it is walked. */
+    static long size(Path directory) {
+        long[] total = {0};
+        try {
+            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    total[0] += attributes.size();
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException gone) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            LOG.fine("span store: sizing " + directory + " stopped: " + e);
+        }
+        return total[0];
+    }
+
+    /** Stops appends, indexes and commits what the log holds, and closes every index. */
+    @Override
+    public void close() {
+        retention.shutdownNow();
+        log.close();
+        indexer.close();
+        for (PartitionIndex index : indexes.values()) {
+            try {
+                index.close();
+            } catch (IOException e) {
+                LOG.warning("span store: closing partition " + index.hour() + " failed: " + e);
+            }
+        }
+    }
+}
