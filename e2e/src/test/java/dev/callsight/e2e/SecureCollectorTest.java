@@ -59,8 +59,9 @@ class SecureCollectorTest {
                     List.of(AppCall.of("jdk", "GET", upstream.httpUrl() + "/refused")));
             assertEquals(0, refused.exitCode(), refused.describe());
 
+            // With the SDK's own log on: should the trace not arrive, the failure says what the export met.
             InstrumentedApp.Result accepted = InstrumentedApp.run(javaHome(),
-                    agentEnvironment(collector, secured, "token-app", true), List.of(),
+                    agentEnvironment(collector, secured, "token-app", true), List.of("-Dcallsight.debug=true"),
                     List.of(AppCall.of("jdk", "GET", upstream.httpUrl() + "/users/42")));
             assertEquals(0, accepted.exitCode(), accepted.describe());
 
@@ -69,7 +70,8 @@ class SecureCollectorTest {
             Eventually.get(() -> {
                 JsonArray traces = traces(client, collector, "token-app");
                 return traces.isEmpty() ? null : traces;
-            }, "token-app's trace stored", accepted::describe, Duration.ofSeconds(30));
+            }, "token-app's trace stored", () -> accepted.describe() + "\ncollector:\n"
+                    + String.join("\n", collector.output()), Duration.ofSeconds(30));
             assertEquals(0, traces(client, collector, "no-token-app").size(), "an export without the token is refused");
 
             HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(

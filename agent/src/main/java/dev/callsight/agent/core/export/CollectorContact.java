@@ -6,10 +6,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What the agent's exports have learnt of the collector, and whether the JVM is exiting. The exit flush asks it, as
  * it waits, whether the last spans and metrics are still worth waiting for: up to 2 s in all, 100 ms once an export
- * failed (a collector that refuses connections), and no longer once an export has waited a second for its answer (a
- * collector that hangs), so that a collector that is down or stuck never holds an application's exit for long. An
- * export's clock starts when it is handed to the HTTP client, so the time the agent takes to set its own client up
- * (a TLS context) does not count against the collector and cost a short-lived application its only spans.
+ * failed (a collector that refuses connections), and no longer once exports have waited a second for an answer (a
+ * collector that hangs), so that a collector that is down or stuck never holds an application's exit for long. That
+ * second runs from the last export handed to the HTTP client, and from the start of the exit, so the time the agent
+ * takes to set its own client up (a TLS context), or a first export still slow when the exit begins, does not cost
+ * a short-lived application its only spans.
  */
 final class CollectorContact {
 
@@ -17,20 +18,22 @@ final class CollectorContact {
     /** How long the exit still waits once an export failed: enough for a last export that is already on its way. */
     private static final long AFTER_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
-     * An export still without an answer after this long is taken for a hanging collector. Not less: a first export
-     * over TLS also pays for the JVM's first handshake, which takes most of a second on a busy machine.
+     * Exports still without an answer this long after the last was sent, and after the exit began, are taken for a
+     * hanging collector. Not less: a first export over TLS also pays for the JVM's first handshake, which takes most
+     * of a second on a busy machine. Counted from the exit's start too, so that an export already slow when the
+     * exit began (the first one, in a short-lived application) does not cut off the exit's own.
      */
     private static final long HANGING_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile long inFlightSince;
+    private volatile long lastSentNanos;
+    private volatile long exitStartNanos;
     private volatile boolean lastFailed;
     private volatile boolean exiting;
 
     void sent() {
-        if (inFlight.getAndIncrement() == 0) {
-            inFlightSince = System.nanoTime();
-        }
+        lastSentNanos = System.nanoTime();
+        inFlight.incrementAndGet();
     }
 
     void answered(int httpStatus) {
@@ -43,14 +46,12 @@ final class CollectorContact {
 
     private void finished(boolean failed) {
         lastFailed = failed;
-        if (inFlight.decrementAndGet() > 0) {
-            // The next oldest export started no earlier than the one that just ended.
-            inFlightSince = System.nanoTime();
-        }
+        inFlight.decrementAndGet();
     }
 
     /** From now on exports are sent once, without the sender's retries and their back-off. */
     void beginExit() {
+        exitStartNanos = System.nanoTime();
         exiting = true;
     }
 
@@ -66,6 +67,6 @@ final class CollectorContact {
         if (lastFailed) {
             return waitedNanos < AFTER_FAILURE_NANOS;
         }
-        return inFlight.get() == 0 || System.nanoTime() - inFlightSince <= HANGING_NANOS;
+        return inFlight.get() == 0 || System.nanoTime() - Math.max(lastSentNanos, exitStartNanos) <= HANGING_NANOS;
     }
 }
