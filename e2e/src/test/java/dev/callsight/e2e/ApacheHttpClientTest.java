@@ -34,6 +34,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,6 +51,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * application got and when, and the spans the collector stored.
  */
 @Timeout(600)
+// Each library version in a JVM of its own, mostly waiting on their starts: runs in the second lane.
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(E2eLanes.SECOND)
 class ApacheHttpClientTest {
 
     /** One deadline for the calls that must end at it; the issue allows 10 % or 50 ms. */

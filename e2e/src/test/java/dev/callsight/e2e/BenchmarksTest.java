@@ -14,12 +14,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Benchmarks are not tests: this only runs each script in bench/ on a tiny input, as a user would from the
  * repository root, and checks that it finishes and reports what it is for. The figures are not looked at. The
- * fuzzing script is left out: its targets replay their inputs in every build; the soak command is SoakTest's.
+ * fuzzing script is left out: its targets replay their inputs in every build; the soak command is SoakTest's. Since
+ * the figures do not matter, it runs beside the other classes (and after the demo's browser test, in the same lane).
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(E2eLanes.SECOND)
 class BenchmarksTest {
 
     @TempDir

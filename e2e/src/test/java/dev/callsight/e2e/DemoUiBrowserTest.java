@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The README's demo, run once for both the incident and every page of the UI: a collector fed by three agent JVMs
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Timeout(420)
 // Three minutes, mostly waiting for the incident's burn rates to rise and fall: the other classes run meanwhile.
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(E2eLanes.SECOND)
 class DemoUiBrowserTest {
 
     private static final String PAGE_TIER = "page-slow";

@@ -42,6 +42,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,6 +56,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a span in the services.collector().
  */
 @Timeout(300)
+// Each library version in a JVM of its own, mostly waiting on their starts: runs in the second lane.
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(E2eLanes.SECOND)
 class OkHttpAgentTest {
 
     private static final Pattern TRACEPARENT = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}");

@@ -226,6 +226,12 @@ class ReactorNettyTest {
         return Eventually.get(() -> {
             List<JsonObject> spans = collector.spans(trace);
             return spans.size() >= expected ? spans : null;
-        }, expected + " spans of " + trace, PATIENCE);
+        }, expected + " spans of " + trace, () -> {
+            try {
+                return "stored: " + collector.spans(trace) + "\ncollector:\n" + String.join("\n", collector.output());
+            } catch (Exception e) {
+                return "stored: unreadable (" + e + ")";
+            }
+        }, PATIENCE);
     }
 }
