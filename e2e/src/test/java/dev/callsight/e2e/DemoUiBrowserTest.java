@@ -406,7 +406,12 @@ class DemoUiBrowserTest {
         Set<String> answers = new LinkedHashSet<>();
         Eventually.get(() -> {
             answers.add(api.call());
-            String shown = page.call();
+            String shown;
+            try {
+                shown = page.call();
+            } catch (Browser.StaleElementException replaced) {
+                return null;
+            }
             answers.add(api.call());
             return answers.contains(shown) ? true : null;
         }, what + " as the API has it", () -> "the API answered " + answers, Duration.ofSeconds(30));

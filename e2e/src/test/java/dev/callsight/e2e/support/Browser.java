@@ -117,17 +117,31 @@ public final class Browser implements AutoCloseable {
         }, "an element matching " + css, WAIT);
     }
 
-    /** Waits until an element matches and its text passes {@code test}; returns that text. */
+    /**
+     * Waits until an element matches and its text passes {@code test}; returns that text. An element the page's
+     * refresh replaced between finding and reading it is looked for again.
+     */
     public String awaitText(String css, Predicate<String> test) throws Exception {
         return Eventually.get(() -> {
-            for (String element : elements(css)) {
-                String text = text(element);
-                if (test.test(text)) {
-                    return text;
+            try {
+                for (String element : elements(css)) {
+                    String text = text(element);
+                    if (test.test(text)) {
+                        return text;
+                    }
                 }
+            } catch (StaleElementException replaced) {
+                return null;
             }
             return null;
         }, "text of " + css + " to match", WAIT);
+    }
+
+    /** The page re-rendered the element since it was found: find it again. */
+    public static final class StaleElementException extends IllegalStateException {
+        StaleElementException(String message) {
+            super(message);
+        }
     }
 
     public String text(String element) throws Exception {
@@ -210,8 +224,10 @@ public final class Browser implements AutoCloseable {
                 : HttpRequest.BodyPublishers.ofString(body.toString()));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("WebDriver " + method + " " + uri + " answered " + response.statusCode()
-                    + ": " + response.body());
+            String message = "WebDriver " + method + " " + uri + " answered " + response.statusCode() + ": "
+                    + response.body();
+            throw response.body().contains("\"stale element reference\"") ? new StaleElementException(message)
+                    : new IllegalStateException(message);
         }
         return JsonParser.parseString(response.body()).getAsJsonObject();
     }
