@@ -44,6 +44,14 @@ final class CollectorContact {
         finished(true);
     }
 
+    /**
+     * The export never left: the agent's own export queue was full (an earlier export still slow, say its first TLS
+     * handshake on a busy machine). That says nothing of the collector, and must not cut the exit's wait short.
+     */
+    void notSent() {
+        inFlight.decrementAndGet();
+    }
+
     private void finished(boolean failed) {
         lastFailed = failed;
         inFlight.decrementAndGet();

@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.MessageWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -56,7 +57,11 @@ final class LazyHttpSender implements HttpSender {
             contact.answered(response.getStatusCode());
             onResponse.accept(response);
         }, error -> {
-            contact.failed();
+            if (error instanceof RejectedExecutionException) {
+                contact.notSent();
+            } else {
+                contact.failed();
+            }
             onError.accept(error);
         });
     }
