@@ -58,7 +58,12 @@ public final class TelemetryBootstrap {
         ExportDrops drops = new ExportDrops();
         CollectorContact contact = new CollectorContact();
         OpenTelemetrySdk sdk = build(drops, contact, ids);
-        Runtime.getRuntime().addShutdownHook(InternalThread.create(new ExitFlush(sdk, contact), "callsight-shutdown"));
+        try {
+            Runtime.getRuntime().addShutdownHook(
+                    InternalThread.create(new ExitFlush(sdk, contact), "callsight-shutdown"));
+        } catch (IllegalStateException exiting) {
+            // The application finished while the agent was still starting: it made no call the agent saw.
+        }
         return sdk;
     }
 

@@ -11,6 +11,7 @@ import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.client.BlockingCalls;
 import dev.callsight.agent.core.client.OutboundCalls;
 import dev.callsight.agent.core.glue.LibraryGlue;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -29,6 +30,11 @@ public final class Apache4Module implements InstrumentationModule {
     @Override
     public String name() {
         return "apache-httpclient-4";
+    }
+
+    @Override
+    public List<String> gatedTypes() {
+        return List.of(CLIENT, PROTOCOL_EXEC, RESPONSE);
     }
 
     @Override

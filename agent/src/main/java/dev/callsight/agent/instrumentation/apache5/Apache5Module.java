@@ -12,6 +12,7 @@ import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.client.BlockingCalls;
 import dev.callsight.agent.core.client.OutboundCalls;
 import dev.callsight.agent.core.glue.LibraryGlue;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -33,6 +34,11 @@ public final class Apache5Module implements InstrumentationModule {
     @Override
     public String name() {
         return "apache-httpclient-5";
+    }
+
+    @Override
+    public List<String> gatedTypes() {
+        return List.of(CLASSIC_CLIENT, CLASSIC_ATTEMPT, ASYNC_CHAIN, ASYNC_ATTEMPT);
     }
 
     @Override

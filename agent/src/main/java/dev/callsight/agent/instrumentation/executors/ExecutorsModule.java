@@ -52,6 +52,12 @@ public final class ExecutorsModule implements InstrumentationModule {
         return "executors";
     }
 
+    /** Context crosses threads and log lines get ids from the first traced call on; nothing earlier is missed. */
+    @Override
+    public List<String> gatedTypes() {
+        return List.of();
+    }
+
     @Override
     public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
         Hooks.install(new ExecutorContexts(new TaskContexts()));

@@ -6,6 +6,7 @@ import dev.callsight.agent.core.ServerModule;
 import dev.callsight.agent.core.glue.LibraryGlue;
 import dev.callsight.agent.core.server.HttpServerTracer;
 import dev.callsight.agent.instrumentation.servlet.ServletEntryPoints;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -21,6 +22,11 @@ public final class JakartaServletModule implements ServerModule {
     @Override
     public String name() {
         return "servlet-jakarta";
+    }
+
+    @Override
+    public List<String> gatedTypes() {
+        return List.of("jakarta.servlet.");
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.client.OutboundCalls;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -29,6 +30,12 @@ public final class JdkHttpClientModule implements InstrumentationModule {
     @Override
     public String name() {
         return "jdk-httpclient";
+    }
+
+    @Override
+    public List<String> gatedTypes() {
+        return List.of("jdk.internal.net.http.HttpClientBuilderImpl", "jdk.internal.net.http.HttpClientImpl",
+                "jdk.internal.net.http.HttpClientFacade", "jdk.internal.net.http.MultiExchange");
     }
 
     @Override

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.core.ServerModule;
 import dev.callsight.agent.core.server.HttpServerTracer;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -21,6 +22,11 @@ public final class JdkHttpServerModule implements ServerModule {
     @Override
     public String name() {
         return "jdk-httpserver";
+    }
+
+    @Override
+    public List<String> gatedTypes() {
+        return List.of("com.sun.net.httpserver.Filter$Chain");
     }
 
     @Override

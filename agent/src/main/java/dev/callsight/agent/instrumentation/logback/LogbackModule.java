@@ -10,6 +10,7 @@ import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.client.OutboundCalls;
 import dev.callsight.agent.core.context.LogCorrelation;
+import java.util.List;
 import java.util.Map;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -27,6 +28,12 @@ public final class LogbackModule implements InstrumentationModule {
     @Override
     public String name() {
         return "logback";
+    }
+
+    /** Context crosses threads and log lines get ids from the first traced call on; nothing earlier is missed. */
+    @Override
+    public List<String> gatedTypes() {
+        return List.of();
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.callsight.agent.bootstrap.OkHttpHook;
 import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.client.OutboundCalls;
 import dev.callsight.agent.core.glue.LibraryGlue;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -31,6 +32,11 @@ public final class OkHttpModule implements InstrumentationModule {
     @Override
     public String name() {
         return "okhttp";
+    }
+
+    @Override
+    public List<String> gatedTypes() {
+        return List.of("okhttp3.OkHttpClient", "okhttp3.internal.connection.ConnectInterceptor");
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.callsight.agent.bootstrap.ReactorNettyClientHook;
 import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.client.OutboundCalls;
 import dev.callsight.agent.core.glue.LibraryGlue;
+import java.util.List;
 import java.util.function.BiFunction;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -28,6 +29,11 @@ public final class ReactorNettyClientModule implements InstrumentationModule {
     @Override
     public String name() {
         return "reactor-netty-client";
+    }
+
+    @Override
+    public List<String> gatedTypes() {
+        return List.of(FINALIZER);
     }
 
     @Override

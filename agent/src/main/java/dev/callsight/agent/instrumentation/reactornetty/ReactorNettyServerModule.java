@@ -8,6 +8,7 @@ import dev.callsight.agent.bootstrap.ReactorNettyServerHook;
 import dev.callsight.agent.core.ServerModule;
 import dev.callsight.agent.core.glue.LibraryGlue;
 import dev.callsight.agent.core.server.HttpServerTracer;
+import java.util.List;
 import java.util.function.BiFunction;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -22,6 +23,11 @@ public final class ReactorNettyServerModule implements ServerModule {
     @Override
     public String name() {
         return "reactor-netty-server";
+    }
+
+    @Override
+    public List<String> gatedTypes() {
+        return List.of("reactor.netty.http.server.HttpServer");
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.callsight.agent.bootstrap.Hooks;
 import dev.callsight.agent.core.InstrumentationModule;
 import dev.callsight.agent.core.client.OutboundCalls;
 import java.net.HttpURLConnection;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -32,6 +33,12 @@ public final class UrlConnectionModule implements InstrumentationModule {
     @Override
     public String name() {
         return "httpurlconnection";
+    }
+
+    @Override
+    public List<String> gatedTypes() {
+        return List.of("java.net.HttpURLConnection", "sun.net.www.protocol.http.HttpURLConnection",
+                "sun.net.www.protocol.https.HttpsURLConnectionImpl");
     }
 
     @Override

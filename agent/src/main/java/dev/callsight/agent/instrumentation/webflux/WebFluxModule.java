@@ -8,6 +8,7 @@ import dev.callsight.agent.bootstrap.WebFluxHook;
 import dev.callsight.agent.core.ServerModule;
 import dev.callsight.agent.core.glue.LibraryGlue;
 import dev.callsight.agent.core.server.HttpServerTracer;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -21,6 +22,11 @@ public final class WebFluxModule implements ServerModule {
     @Override
     public String name() {
         return "spring-webflux";
+    }
+
+    @Override
+    public List<String> gatedTypes() {
+        return List.of("org.springframework.web.reactive.DispatcherHandler");
     }
 
     @Override
