@@ -11,6 +11,9 @@
 #        [warm-up calls per client, default 5000] [trace sampling ratio, default 1: every span exported]
 #        A ratio below 1 runs both agents with OTEL_TRACES_SAMPLER=parentbased_traceidratio at that ratio (metrics stay
 #        exact): the configuration a service at tens of thousands of calls a second would run.
+#        [clients, a comma list, default all: jdk-httpclient,httpurlconnection,apache-httpclient5,okhttp]
+#        Steady state: the jit_ms table is the JIT's compile time during each measured loop; near zero, the loop ran
+#        compiled code. Raise the warm-up until it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -20,6 +23,7 @@ threads=${4:-1,2,4,8}
 startups=${5:-10}
 warmup=${6:-5000}
 ratio=${7:-1}
+clients=${8:-jdk-httpclient,httpurlconnection,apache-httpclient5,okhttp}
 agent=agent/target/callsight-agent.jar
 otel=bench/target/otel/opentelemetry-javaagent.jar
 classes=bench/target/classes
@@ -59,7 +63,8 @@ echo "upstream $upstream, OTLP sink $sink; $rounds rounds of $calls calls per cl
 
 run() { # $1 = label, rest = JVM options
   local label=$1; shift
-  java "$@" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" "$warmup" "$calls" "$threads" "$seconds" 2>/dev/null \
+  java "$@" -cp "$classpath" dev.callsight.bench.CallLoop "$upstream" "$warmup" "$calls" "$threads" "$seconds" "$clients" \
+    2>/dev/null \
     | sed "s/^/$label /" | tee -a "$work/results"
 }
 startup() { # $1 = label, rest = JVM options; records the JVM's start-to-exit time in ms
@@ -95,11 +100,11 @@ awk -v startup_runs="$startups" '
   $2 == "heap" { heap[$1] = heap[$1] " " $3; next }
   $2 == "scaling" { k = $3 " " $4; sat[$1, k] = sat[$1, k] " " $5; if (!(k in seenk)) { seenk[k] = 1; korder[++nk] = k }; next }
   { k = $1 " " $2; v[k, 1] = v[k, 1] " " $4; v[k, 2] = v[k, 2] " " $6; v[k, 3] = v[k, 3] " " $7;
-    v[k, 4] = v[k, 4] " " $8; v[k, 5] = v[k, 5] " " $9; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
+    v[k, 4] = v[k, 4] " " $8; v[k, 5] = v[k, 5] " " $9; v[k, 6] = v[k, 6] " " $10; v[k, 7] = v[k, 7] " " $11; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
   END {
-    split("mean_us p99_us cpu_us/call bytes/call calls/s@sat", names, " ");
+    split("mean_us p99_us cpu_us/call bytes/call calls/s@sat caller_cpu_us jit_ms", names, " ");
     split("none callsight callsight-policy otel", runs, " ");
-    for (m = 1; m <= 5; m++) {
+    for (m = 1; m <= 7; m++) {
       printf "\n%-19s %-17s %12s %8s %8s\n", names[m], "run", "value", "ratio", "vs otel";
       for (c = 1; c <= n; c++) {
         base = median(v["none " order[c], m]); o = median(v["otel " order[c], m]);
@@ -108,6 +113,15 @@ awk -v startup_runs="$startups" '
           printf "%-19s %-17s %12.1f %8.2f %8.2f\n", order[c], runs[r], x, (base > 0 ? x / base : 0), (o > 0 ? x / o : 0);
         }
       }
+    }
+    printf "\nadded per call (run - no agent), medians; callsight / otel = what callsight adds over what OTel adds\n";
+    printf "%-19s %-15s %9s %9s %9s %9s\n", "client", "measure", "callsight", "policy", "otel", "cs/otel";
+    split("3 4 6", added, " "); split("cpu_us bytes caller_cpu_us", addedName, " ");
+    for (c = 1; c <= n; c++) for (a = 1; a <= 3; a++) {
+      m = added[a]; base = median(v["none " order[c], m]);
+      cs = median(v["callsight " order[c], m]) - base; cp = median(v["callsight-policy " order[c], m]) - base;
+      co = median(v["otel " order[c], m]) - base;
+      printf "%-19s %-15s %9.1f %9.1f %9.1f %9.2f\n", order[c], addedName[a], cs, cp, co, (co != 0 ? cs / co : 0);
     }
     if (nk > 0) {
       printf "\ncalls/s at saturation by threads (median); ratio = run / no agent at the same thread count\n";

@@ -2,8 +2,10 @@ package dev.callsight.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,10 +32,12 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  * several threads at once (throughput at saturation), for each of several thread counts. The same program runs
  * without an agent, with callsight's and with the OpenTelemetry Java agent, so the runs can be compared.
  *
- * <p>Usage: {@code CallLoop <upstream-url> <warmup-calls> <measured-calls> <threads,...> <saturation-seconds>}. Prints
- * one line per client, {@code client calls mean_us p50_us p99_us cpu_us_per_call bytes_per_call
- * saturated_calls_per_s} (at the last thread count), a line {@code scaling client threads calls_per_s} per thread
- * count, then {@code heap used_bytes}: the heap in use after a full collection at the end.
+ * <p>Usage: {@code CallLoop <upstream-url> <warmup-calls> <measured-calls> <threads,...> <saturation-seconds>
+ * [clients,...]}. Prints one line per client, {@code client calls mean_us p50_us p99_us cpu_us_per_call
+ * bytes_per_call saturated_calls_per_s caller_cpu_us_per_call jit_ms} (saturation at the last thread count; CPU of
+ * the whole process, then of the calling thread alone; the JIT's compile time during the measured loop, near zero
+ * once compilation has settled), a line {@code scaling client threads calls_per_s} per thread count, then
+ * {@code heap used_bytes}: the heap in use after a full collection at the end.
  */
 public final class CallLoop {
 
@@ -47,6 +52,7 @@ public final class CallLoop {
         int measured = Integer.parseInt(args[2]);
         int[] threads = Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         int seconds = Integer.parseInt(args[4]);
+        List<String> only = args.length > 5 ? List.of(args[5].split(",")) : List.of();
         HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         OkHttpClient okHttp = new OkHttpClient();
         CloseableHttpClient apache = HttpClients.custom().setConnectionManager(
@@ -66,6 +72,9 @@ public final class CallLoop {
             }
         });
         for (Map.Entry<String, Client> client : clients.entrySet()) {
+            if (!only.isEmpty() && !only.contains(client.getKey())) {
+                continue;
+            }
             measure(client.getKey(), client.getValue(), base, warmup, measured, threads, seconds);
         }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -83,7 +92,11 @@ public final class CallLoop {
         }
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ThreadMXBean caller = ManagementFactory.getThreadMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long[] nanos = new long[measured];
+        long jitBefore = jit.getTotalCompilationTime();
+        long callerBefore = caller.getCurrentThreadCpuTime();
         long cpuBefore = os.getProcessCpuTime();
         long allocatedBefore = allocatedBytes();
         for (int i = 0; i < measured; i++) {
@@ -93,15 +106,17 @@ public final class CallLoop {
         }
         long cpu = os.getProcessCpuTime() - cpuBefore;
         long allocated = allocatedBytes() - allocatedBefore;
+        long callerCpu = caller.getCurrentThreadCpuTime() - callerBefore;
+        long jitMillis = jit.getTotalCompilationTime() - jitBefore;
         Arrays.sort(nanos);
         double[] saturated = new double[threads.length];
         for (int i = 0; i < threads.length; i++) {
             saturated[i] = saturate(client, base, threads[i], seconds);
         }
-        System.out.printf("%s %d %.1f %.1f %.1f %.1f %d %.0f%n", name, measured,
+        System.out.printf("%s %d %.1f %.1f %.1f %.1f %d %.0f %.1f %d%n", name, measured,
                 Arrays.stream(nanos).average().orElse(0) / 1e3, nanos[measured / 2] / 1e3,
                 nanos[(int) (measured * 0.99)] / 1e3, cpu / 1e3 / measured, allocated / measured,
-                saturated[threads.length - 1]);
+                saturated[threads.length - 1], callerCpu / 1e3 / measured, jitMillis);
         for (int i = 0; i < threads.length; i++) {
             System.out.printf("scaling %s %d %.0f%n", name, threads[i], saturated[i]);
         }

@@ -60,8 +60,11 @@ public final class AgentInstaller {
         instrumentation.addTransformer(gate, true);
         Runnable install = () -> install(instrumentation, modules, serverModules, policies, gate, start);
         if (offMainThread && !gate.anyGated(instrumentation.getAllLoadedClasses())) {
-            InternalThread.create(install, "callsight-start").start();
+            Thread installer = InternalThread.create(install, "callsight-start");
+            gate.installOn(installer);
+            installer.start();
         } else {
+            gate.installOn(Thread.currentThread());
             install.run();
         }
     }
@@ -106,7 +109,7 @@ public final class AgentInstaller {
         } catch (Throwable t) {
             AgentLog.warn("agent disabled, could not start", t);
         } finally {
-            gate.abandon();
+            gate.release();
         }
     }
 

@@ -19,8 +19,8 @@ import net.bytebuddy.utility.JavaModule;
  * instrumentation is ready, a class that carries an instrumented library's calls waits for it as it loads, then is
  * transformed as it loads; every other class loads at once and, if instrumented at all, is retransformed when the
  * install finishes. So the application never waits for the agent unless it reaches for an HTTP library in its first
- * moments, and no call through such a library runs uninstrumented. Once ready, every class goes to the
- * instrumentation's transformer, which Byte Buddy registers as an inert twin ({@link #decorator}): one transformer
+ * moments, and no call through such a library runs uninstrumented. Every class goes to the instrumentation's
+ * transformer once Byte Buddy has built it, which it registers as an inert twin ({@link #decorator}): one transformer
  * sees each class, whenever it started loading.
  */
 final class StartupGate implements ClassFileTransformer {
@@ -29,6 +29,7 @@ final class StartupGate implements ClassFileTransformer {
     private final long maxWaitMillis;
     private final CountDownLatch settled = new CountDownLatch(1);
     private volatile ClassFileTransformer instrumentation;
+    private volatile Thread installer;
 
     /** @param types class names or name prefixes, as the modules declare them */
     StartupGate(List<String> types, long maxWaitMillis) {
@@ -46,43 +47,52 @@ final class StartupGate implements ClassFileTransformer {
         return false;
     }
 
-    /** From here on every class goes to {@code transformer}; classes waiting at the gate go on to it. */
-    void open(ClassFileTransformer transformer) {
+    /**
+     * The thread that installs passes without waiting, which would be on itself. The agent's other threads wait like
+     * the application's: an exporter loading the JDK HttpClient ahead of its first export would otherwise load it
+     * untransformed, and the application's first calls would use it so until the install retransformed it.
+     */
+    void installOn(Thread thread) {
+        installer = thread;
+    }
+
+    /**
+     * From here on every class, and every retransformation, goes to {@code transformer}; classes that carry calls keep
+     * waiting until {@link #release}.
+     */
+    void delegateTo(ClassFileTransformer transformer) {
         instrumentation = transformer;
+    }
+
+    /**
+     * The install is done, the classes loaded before it retransformed (executors, logging): the classes waiting at
+     * the gate load, through the instrumentation if there is one.
+     */
+    void release() {
         settled.countDown();
     }
 
     /**
-     * Hands Byte Buddy's transformer to the gate, which opens, and registers an inert twin in its place: the gate is
-     * already in every class load's list of transformers, Byte Buddy's would join only the loads that start later.
+     * Hands Byte Buddy's transformer to the gate and registers an inert twin in its place: the gate is already in
+     * every class load's list of transformers, Byte Buddy's would join only the loads that start later.
      */
     AgentBuilder.TransformerDecorator decorator() {
         return transformer -> {
-            open(transformer);
+            delegateTo(transformer);
             return new Inert(transformer);
         };
-    }
-
-    /** The install failed: classes waiting at the gate load as they are. */
-    void abandon() {
-        settled.countDown();
     }
 
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classfileBuffer) throws IllegalClassFormatException {
-        ClassFileTransformer ready = instrumentation;
-        if (ready == null) {
-            if (classBeingRedefined != null || className == null || !gated(className) || InternalThread.isCurrent()
-                    || !awaitInstall(className)) {
-                return null;
-            }
-            ready = instrumentation;
-            if (ready == null) {
-                return null;
-            }
+        if (settled.getCount() > 0 && classBeingRedefined == null && className != null && gated(className)
+                && Thread.currentThread() != installer) {
+            awaitInstall(className);
         }
-        return ready.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+        ClassFileTransformer ready = instrumentation;
+        return ready == null ? null
+                : ready.transform(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
     }
 
     private boolean gated(String internalName) {
@@ -94,17 +104,15 @@ final class StartupGate implements ClassFileTransformer {
         return false;
     }
 
-    private boolean awaitInstall(String className) {
+    private void awaitInstall(String className) {
         try {
-            if (settled.await(maxWaitMillis, TimeUnit.MILLISECONDS)) {
-                return true;
+            if (!settled.await(maxWaitMillis, TimeUnit.MILLISECONDS)) {
+                AgentLog.warn("still starting after " + maxWaitMillis + " ms; " + className.replace('/', '.')
+                        + " loads before its instrumentation, which applies once the agent has started", null);
             }
-            AgentLog.warn("still starting after " + maxWaitMillis + " ms; " + className.replace('/', '.')
-                    + " loads before its instrumentation, which applies once the agent has started", null);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        return false;
     }
 
     /** Registered for Byte Buddy's transformer, whose work the gate does; answers for it everywhere but there. */

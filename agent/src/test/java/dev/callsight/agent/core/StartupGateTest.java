@@ -40,10 +40,14 @@ class StartupGateTest {
         assertFalse(result.isDone());
         assertEquals(0, transformed.get());
 
-        gate.open(instrumentation);
+        gate.delegateTo(instrumentation);
+        assertArrayEquals(TRANSFORMED, load(gate, "com/example/Main"));
+        assertFalse(result.isDone(), "a class that carries calls waits until the loaded ones are retransformed too");
+
+        gate.release();
 
         assertArrayEquals(TRANSFORMED, result.get(10, TimeUnit.SECONDS));
-        assertEquals(1, transformed.get());
+        assertEquals(2, transformed.get());
     }
 
     @Test
@@ -56,21 +60,32 @@ class StartupGateTest {
     }
 
     @Test
-    void theAgentsOwnThreadsPassAGatedClassWithoutWaiting() throws Exception {
+    void theInstallingThreadPassesAGatedClassWithoutWaitingAndTheAgentsOtherThreadsWait() throws Exception {
         StartupGate gate = new StartupGate(List.of("jdk.internal.net.http."), 60_000);
-        CompletableFuture<byte[]> result = new CompletableFuture<>();
-        InternalThread exporter = InternalThread.create(
-                () -> result.complete(load(gate, "jdk/internal/net/http/HttpClientImpl")), "callsight-test");
-        exporter.start();
+        CompletableFuture<byte[]> installing = new CompletableFuture<>();
+        InternalThread installer = InternalThread.create(
+                () -> installing.complete(load(gate, "jdk/internal/net/http/HttpClientImpl")), "callsight-test-start");
+        gate.installOn(installer);
+        installer.start();
+        assertNull(installing.get(10, TimeUnit.SECONDS));
 
-        assertNull(result.get(10, TimeUnit.SECONDS));
-        assertEquals(0, transformed.get());
+        CompletableFuture<byte[]> exporting = new CompletableFuture<>();
+        InternalThread exporter = InternalThread.create(
+                () -> exporting.complete(load(gate, "jdk/internal/net/http/HttpClientImpl")), "callsight-test-export");
+        exporter.start();
+        awaitWaiting(exporter);
+        gate.delegateTo(instrumentation);
+        gate.release();
+
+        assertArrayEquals(TRANSFORMED, exporting.get(10, TimeUnit.SECONDS));
+        assertEquals(1, transformed.get());
     }
 
     @Test
     void onceOpenEveryClassAndEveryRetransformationGoesToTheInstrumentation() throws Exception {
         StartupGate gate = new StartupGate(List.of("okhttp3."), 60_000);
-        gate.open(instrumentation);
+        gate.delegateTo(instrumentation);
+        gate.release();
 
         assertArrayEquals(TRANSFORMED, load(gate, "com/example/Main"));
         assertArrayEquals(TRANSFORMED, load(gate, "okhttp3/OkHttpClient"));
@@ -87,7 +102,7 @@ class StartupGateTest {
         loading.start();
         awaitWaiting(loading);
 
-        gate.abandon();
+        gate.release();
 
         assertNull(result.get(10, TimeUnit.SECONDS));
         assertEquals(0, transformed.get());
