@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,14 +99,14 @@ public final class CallLoop {
         long jitBefore = jit.getTotalCompilationTime();
         long callerBefore = caller.getCurrentThreadCpuTime();
         long cpuBefore = os.getProcessCpuTime();
-        long allocatedBefore = allocatedBytes();
+        Map<Long, Long> allocatedBefore = allocatedBytes();
         for (int i = 0; i < measured; i++) {
             long t0 = System.nanoTime();
             client.call(base.resolve("/items/" + i));
             nanos[i] = System.nanoTime() - t0;
         }
         long cpu = os.getProcessCpuTime() - cpuBefore;
-        long allocated = allocatedBytes() - allocatedBefore;
+        long allocated = allocatedSince(allocatedBefore);
         long callerCpu = caller.getCurrentThreadCpuTime() - callerBefore;
         long jitMillis = jit.getTotalCompilationTime() - jitBefore;
         Arrays.sort(nanos);
@@ -153,10 +154,30 @@ public final class CallLoop {
         return Arrays.stream(calls).sum() / ((System.nanoTime() - start) / 1e9);
     }
 
-    /** Bytes allocated so far by every live thread, the agent's own threads included. */
-    private static long allocatedBytes() {
+    /** Bytes allocated so far by each live thread, the agent's own threads included, by thread id. */
+    private static Map<Long, Long> allocatedBytes() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(b -> b > 0).sum();
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> byThread = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] > 0) {
+                byThread.put(ids[i], bytes[i]);
+            }
+        }
+        return byThread;
+    }
+
+    /**
+     * Bytes allocated since {@code before} by the threads alive now: a thread that ended in between takes its count
+     * with it, which summing all threads at both ends would subtract (a pool thread retiring made the figure negative).
+     */
+    private static long allocatedSince(Map<Long, Long> before) {
+        long sum = 0;
+        for (Map.Entry<Long, Long> now : allocatedBytes().entrySet()) {
+            sum += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+        }
+        return sum;
     }
 
     private static void urlConnection(URI uri) throws IOException {

@@ -43,6 +43,8 @@ class BenchmarksTest {
                 assertMatches(output, "(?m)^" + client + " +" + threads + " +\\d+( +\\d+ +[\\d.]+){3}$");
             }
         }
+        assertMatches(output, "(?m)^okhttp +caller_cpu_us +-?[\\d.]+ +-?[\\d.]+ +-?[\\d.]+ +-?[\\d.]+$");
+        assertMatches(output, "(?m)^jit_ms ");
         assertMatches(output, "JVM start to exit \\(median of 1\\): none \\d+ ms, callsight \\d+ ms \\(\\+-?\\d+, ratio [\\d.]+\\)");
         assertMatches(output, "heap in use after GC at the end");
     }
@@ -59,6 +61,16 @@ class BenchmarksTest {
         assertMatches(output, "median of 1: none \\d+ ms, callsight-healthy \\d+ ms \\(\\+-?\\d+\\), callsight-down \\d+ ms "
                 + "\\(\\+-?\\d+\\), callsight-hanging \\d+ ms \\(\\+-?\\d+\\), otel-healthy \\d+ ms \\(\\+-?\\d+\\), otel-down "
                 + "\\d+ ms \\(\\+-?\\d+\\), otel-hanging \\d+ ms \\(\\+-?\\d+\\)");
+        assertMatches(output, "median of 1, two calls first thing: none \\d+ ms, two-calls-callsight \\d+ ms "
+                + "\\(\\+-?\\d+\\), two-calls-otel \\d+ ms \\(\\+-?\\d+\\)");
+    }
+
+    @Test
+    void agentHeapIsMeasuredWithTheCollectorDown() throws Exception {
+        String output = run(120, "agent-heap.sh", "4", "2", "2", "2");
+        assertMatches(output, "(?m)^callsight heap \\d+ \\d+ \\d+$");
+        assertMatches(output, "agent heap with the collector down: max \\+-?[\\d.]+ MiB, at the end \\(\\d+ s\\) "
+                + "\\+-?[\\d.]+ MiB over no agent's max [\\d.]+ MiB; calls/s none [1-9]\\d*, callsight [1-9]\\d*");
     }
 
     @Test
