@@ -4,12 +4,12 @@
 # callsight and with the OpenTelemetry Java agent, alternating rounds so machine load hits all three alike.
 # The figure is Spring Boot's own "process running for": JVM start to application ready. Exporters are off
 # for both agents, so only what each does at startup is measured.
-# Usage: bench/boot-startup.sh [rounds]
+# Usage: bench/boot-startup.sh [rounds] [callsight agent jar, default agent/target/callsight-agent.jar]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-7}
 app=e2e/apps/boot3/target/callsight-e2e-boot3.jar
-agent=agent/target/callsight-agent.jar
+agent=${2:-agent/target/callsight-agent.jar}
 otel=bench/target/otel/opentelemetry-javaagent.jar
 for f in "$app" "$agent" "$otel"; do
   [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }

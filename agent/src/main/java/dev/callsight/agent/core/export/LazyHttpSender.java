@@ -6,10 +6,12 @@ import io.opentelemetry.sdk.common.export.HttpSender;
 import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.MessageWriter;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 
 /**
  * An OTLP exporter's HTTP sender that creates the real one (the JDK's) when it is first needed, on the export thread,
@@ -33,11 +35,16 @@ final class LazyHttpSender implements HttpSender {
         this.contact = contact;
     }
 
-    /** Creates the sender ahead of the first export, on the calling (export) thread. */
+    /**
+     * Creates the sender ahead of the first export, on the calling (export) thread. The default TLS context, which
+     * every JDK HttpClient sets up and which is most of its cost, comes first: the client's own classes wait for a
+     * starting agent ({@code StartupGate}), the TLS context need not.
+     */
     void prepare() {
         try {
+            SSLContext.getDefault();
             current();
-        } catch (RuntimeException | LinkageError failed) {
+        } catch (RuntimeException | LinkageError | NoSuchAlgorithmException failed) {
             // The first send reports it as a failed export.
         }
     }

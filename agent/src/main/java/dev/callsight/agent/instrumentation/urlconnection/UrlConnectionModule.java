@@ -37,8 +37,9 @@ public final class UrlConnectionModule implements InstrumentationModule {
 
     @Override
     public List<String> gatedTypes() {
-        return List.of("java.net.HttpURLConnection", "sun.net.www.protocol.http.HttpURLConnection",
-                "sun.net.www.protocol.https.HttpsURLConnectionImpl");
+        // Not java.net.HttpURLConnection: the JDK's class path code loads it for an instanceof test while it holds
+        // the class path's lock, which the agent's own start needs. Every call opens one of these two.
+        return List.of("sun.net.www.protocol.http.HttpURLConnection", "sun.net.www.protocol.https.HttpsURLConnectionImpl");
     }
 
     @Override
