@@ -16,6 +16,7 @@ import dev.callsight.collector.serve.metrics.ForwardMetrics;
 import dev.callsight.collector.serve.metrics.IngestHealthMetrics;
 import dev.callsight.collector.serve.metrics.IngestQueueCollector;
 import dev.callsight.collector.serve.metrics.SloMetrics;
+import dev.callsight.collector.serve.metrics.SpanStoreCollector;
 import dev.callsight.collector.serve.metrics.StoreSizeCollector;
 import dev.callsight.collector.serve.WebHandler;
 import dev.callsight.collector.store.BreakerStateStore;
@@ -101,6 +102,7 @@ public final class Collector implements AutoCloseable {
             DurationHistogram histogram = new DurationHistogram(callTotals);
             registry.register(histogram);
             registry.register(new StoreSizeCollector(database));
+            registry.register(new SpanStoreCollector(spanStore));
             IngestHealthMetrics health = new IngestHealthMetrics(registry);
             CallEventStore callEventStore = new CallEventStore();
             BreakerStateStore breakerStateStore = new BreakerStateStore();

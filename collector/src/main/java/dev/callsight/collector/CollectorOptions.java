@@ -1,10 +1,14 @@
 package dev.callsight.collector;
 
 import dev.callsight.collector.store.SpanStoreKind;
+import dev.callsight.collector.store.spanlog.SlowThresholds;
 import dev.callsight.collector.store.spanlog.SpanLogSettings;
+import dev.callsight.collector.store.spanlog.TailRetention;
+import dev.callsight.config.Durations;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,6 +52,22 @@ public final class CollectorOptions {
                     + "but the disk; e.g. 50GiB).")
     private Long spanMaxBytes;
 
+    @Option(names = "--span-retention-ordinary", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long ordinary traces are kept whole; older hours then keep only notable traces (a "
+                    + "timeout, retry, error or slow span) and --span-keep-ordinary-fraction of the others, until "
+                    + "--span-retention (default: every trace kept alike).")
+    private Duration spanOrdinaryRetention;
+
+    @Option(names = "--span-keep-ordinary-fraction", paramLabel = "FRACTION",
+            description = "Fraction of ordinary traces kept past --span-retention-ordinary, 0 to 1, chosen by trace "
+                    + "ID as head sampling by ratio chooses (default: 0).")
+    private Double spanOrdinaryFraction;
+
+    @Option(names = "--span-slow", paramLabel = "[SERVICE=]DURATION",
+            description = "A span longer than this makes its trace notable (slow): SERVICE=DURATION for one service, "
+                    + "DURATION alone for the others (default: 1s); repeatable.")
+    private List<String> spanSlow = List.of();
+
     @Option(names = "--max-body-size", paramLabel = "SIZE", defaultValue = "8MiB", converter = ByteSizeConverter.class,
             description = "Largest OTLP request body accepted, before and after gzip inflation; larger ones get "
                     + "413 (default: ${DEFAULT-VALUE}; e.g. 512KiB, 16MiB).")
@@ -90,7 +110,14 @@ public final class CollectorOptions {
      * when a port is taken) and returns empty.
      */
     public Optional<Collector> start() {
-        return start(toConfig());
+        CollectorConfig config;
+        try {
+            config = toConfig();
+        } catch (IllegalArgumentException e) {
+            System.err.println("callsight collector failed to start: " + e.getMessage());
+            return Optional.empty();
+        }
+        return start(config);
     }
 
     /** As {@link #start()}, with a config built from these flags and then changed by the caller (the demo). */
@@ -126,6 +153,38 @@ public final class CollectorOptions {
                 .alertmanager(alertmanager).sloInterval(sloInterval).forwardOtlp(forwardOtlp)
                 .forwardQueueSpans(forwardQueueSpans).jaegerUi(jaegerUi).ingestLimits(ingestLimits.toLimits())
                 .security(security.toConfig()).spanStore(SpanStoreKind.of(spanStore))
-                .spanLog(new SpanLogSettings(spanRetention, spanMaxBytes == null ? 0 : spanMaxBytes));
+                .spanLog(spanLogSettings());
+    }
+
+    /** The span log's settings; a bad value or combination is refused naming the flags it came from. */
+    private SpanLogSettings spanLogSettings() {
+        TailRetention.Builder tail = TailRetention.builder();
+        SlowThresholds.Builder slow = SlowThresholds.builder();
+        for (String threshold : spanSlow) {
+            int separator = threshold.lastIndexOf('=');
+            try {
+                Duration duration = Durations.parse(threshold.substring(separator + 1).strip());
+                if (separator < 0) {
+                    slow.byDefault(duration);
+                } else {
+                    slow.service(threshold.substring(0, separator).strip(), duration);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--span-slow " + threshold + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            tail.slow(slow.build());
+            if (spanOrdinaryRetention != null) {
+                tail.ordinary(spanOrdinaryRetention);
+            }
+            if (spanOrdinaryFraction != null) {
+                tail.ordinaryFraction(spanOrdinaryFraction);
+            }
+            return new SpanLogSettings(spanRetention, spanMaxBytes == null ? 0 : spanMaxBytes, tail.build());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--span-retention " + Durations.format(spanRetention)
+                    + ", --span-retention-ordinary, --span-keep-ordinary-fraction: " + e.getMessage(), e);
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -348,6 +349,12 @@ public final class JdbcSpanStore implements SpanStore {
                 return rows.getLong(1);
             }
         });
+    }
+
+    /** The table's size is the JDBC store's ({@code callsight_store_size_bytes}), and it keeps every trace alike. */
+    @Override
+    public Optional<SpanStoreStats> stats() {
+        return Optional.empty();
     }
 
     /** The table lives in the JDBC store, which its owner closes. */

@@ -1,6 +1,7 @@
 package dev.callsight.collector.store;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where spans are kept: the only way {@code ingest} and {@code serve} reach them, so neither knows the engine.
@@ -59,6 +60,9 @@ public interface SpanStore extends AutoCloseable {
      * an exporter's retry of a stored batch again; the JDBC table does not.
      */
     long spanCount();
+
+    /** The store's size and what its retention kept and dropped, for {@code /metrics}; empty for the JDBC table. */
+    Optional<SpanStoreStats> stats();
 
     @Override
     void close();

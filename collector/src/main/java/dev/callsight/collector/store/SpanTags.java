@@ -1,8 +1,13 @@
 package dev.callsight.collector.store;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.stream.JsonReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +35,13 @@ public final class SpanTags {
     /** The span's own tags, in order, each value as its JSON element. */
     public static List<Map.Entry<String, JsonElement>> spanTags(SpanRecord span) {
         List<Map.Entry<String, JsonElement>> tags = attributes(span.attributesJson(), null);
+        tags.addAll(derivedTags(span));
+        return tags;
+    }
+
+    /** The tags a span has beyond its attributes: scope, kind and status. */
+    private static List<Map.Entry<String, JsonElement>> derivedTags(SpanRecord span) {
+        List<Map.Entry<String, JsonElement>> tags = new ArrayList<>(4);
         if (!span.scopeName().isEmpty()) {
             tags.add(tag("otel.scope.name", new JsonPrimitive(span.scopeName())));
         }
@@ -78,8 +90,31 @@ public final class SpanTags {
      */
     public static Map<String, String> searchable(SpanRecord span, Map<String, String> processTexts) {
         Map<String, String> present = new LinkedHashMap<>(processTexts);
-        spanTags(span).forEach(tag -> present.put(tag.getKey(), text(tag.getValue())));
+        attributeTexts(span.attributesJson(), present);
+        derivedTags(span).forEach(tag -> present.put(tag.getKey(), text(tag.getValue())));
         return present;
+    }
+
+    /**
+     * Puts the attributes of an attributes JSON object into {@code texts} as {@link #text} gives them, nulls left out,
+     * read as a stream: the indexer does this for every span, and building the JSON tree cost it more than the rest.
+     */
+    private static void attributeTexts(String attributesJson, Map<String, String> texts) {
+        try (JsonReader reader = new JsonReader(new StringReader(attributesJson))) {
+            reader.beginObject();
+            while (reader.hasNext()) {
+                String key = reader.nextName();
+                switch (reader.peek()) {
+                    case NULL -> reader.nextNull();
+                    case STRING -> texts.put(key, reader.nextString());
+                    case BOOLEAN -> texts.put(key, Boolean.toString(reader.nextBoolean()));
+                    case NUMBER -> texts.put(key, number(reader.nextString()));
+                    default -> texts.put(key, JsonParser.parseReader(reader).toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new JsonParseException("malformed attributes: " + attributesJson, e);
+        }
     }
 
     /** The process's tags as key to text. */
@@ -100,16 +135,37 @@ public final class SpanTags {
 
     /** Whether a JSON number is whole, so Jaeger types it int64 rather than float64. */
     public static boolean integral(JsonPrimitive number) {
-        return number.getAsString().chars().noneMatch(c -> c == '.' || c == 'e' || c == 'E');
+        return integral(number.getAsString());
+    }
+
+    private static boolean integral(String literal) {
+        for (int i = 0; i < literal.length(); i++) {
+            char c = literal.charAt(i);
+            if (c == '.' || c == 'e' || c == 'E') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A value as a search gives it: {@code 503}, {@code 0.5}, {@code true}, {@code GET}; arrays and maps as JSON. */
     public static String text(JsonElement value) {
         if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
-            JsonPrimitive number = value.getAsJsonPrimitive();
-            return integral(number) ? Long.toString(number.getAsLong()) : Double.toString(number.getAsDouble());
+            return number(value.getAsString());
         }
         return value.isJsonPrimitive() ? value.getAsString() : value.toString();
+    }
+
+    /** A JSON number as text: a whole one as a long, as Gson reads it (beyond a long's range, wrapped), else a double. */
+    private static String number(String literal) {
+        if (!integral(literal)) {
+            return Double.toString(Double.parseDouble(literal));
+        }
+        try {
+            return Long.toString(Long.parseLong(literal));
+        } catch (NumberFormatException tooLong) {
+            return Long.toString(new BigDecimal(literal).longValue());
+        }
     }
 
     private static Map.Entry<String, JsonElement> tag(String key, JsonElement value) {

@@ -6,8 +6,10 @@ import dev.callsight.collector.store.SpanQuery;
 import dev.callsight.collector.store.SpanRecord;
 import dev.callsight.collector.store.SpanSearch;
 import dev.callsight.collector.store.SpanStore;
+import dev.callsight.collector.store.SpanStoreStats;
 import dev.callsight.collector.store.StoreFailure;
 import dev.callsight.collector.store.StoreUnavailableException;
+import dev.callsight.collector.store.TraceKeepReason;
 import dev.callsight.collector.store.TraceSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -34,9 +38,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.IndexReader;
@@ -85,6 +89,7 @@ public final class LogSpanStore implements SpanStore {
     static final long SEGMENT_BYTES = 128L * 1024 * 1024;
     static final Duration REFRESH_EVERY = Duration.ofSeconds(1);
     static final Duration COMMIT_EVERY = Duration.ofSeconds(5);
+    private static final long HOUR_MILLIS = 3_600_000L;
 
     private final SpanLog log;
     private final ConcurrentNavigableMap<Long, PartitionIndex> indexes;
@@ -93,6 +98,9 @@ public final class LogSpanStore implements SpanStore {
     private final SpanLogSettings settings;
     private final Clock clock;
     private final ScheduledExecutorService retention;
+    /** Traces compaction kept, by reason, and dropped, since the store opened. */
+    private final Map<TraceKeepReason, AtomicLong> tracesKept = new EnumMap<>(TraceKeepReason.class);
+    private final AtomicLong tracesDropped = new AtomicLong();
 
     private LogSpanStore(SpanLog log, ConcurrentNavigableMap<Long, PartitionIndex> indexes, RecentSpans recent,
             SpanIndexer indexer, SpanLogSettings settings, Clock clock) {
@@ -102,6 +110,9 @@ public final class LogSpanStore implements SpanStore {
         this.indexer = indexer;
         this.settings = settings;
         this.clock = clock;
+        for (TraceKeepReason reason : TraceKeepReason.values()) {
+            tracesKept.put(reason, new AtomicLong());
+        }
         this.retention = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "callsight-span-retention");
             thread.setDaemon(true);
@@ -110,10 +121,12 @@ public final class LogSpanStore implements SpanStore {
     }
 
     /**
-     * Opens the store in {@code directory}, creating it if need be: cuts a torn tail off the log, opens each hour's
-     * index and indexes what the log holds beyond the indexes' last commits, so it is all searchable on return.
+     * Opens the store in {@code directory}, creating it if need be: finishes or undoes a compaction a crash
+     * interrupted, cuts a torn tail off the log, opens each hour's index and indexes what the log holds beyond the
+     * indexes' last commits, so it is all searchable on return.
      */
     public static LogSpanStore open(Path directory, SpanLogSettings settings, Clock clock) throws IOException {
+        PartitionCompaction.recover(directory);
         SpanLog log = SpanLog.open(directory, clock, SEGMENT_BYTES);
         ConcurrentNavigableMap<Long, PartitionIndex> indexes = new ConcurrentSkipListMap<>();
         try {
@@ -378,23 +391,37 @@ public final class LogSpanStore implements SpanStore {
      * Walks the partitions holding spans started within [{@code fromNano}, {@code toNano}], newest first. A partition
      * is the hour spans arrived in, which is mostly but not always just after they started (clock skew, an exporter's
      * backlog), so partitions are chosen by the start times they hold (the points' bounds, kept in memory), not by
-     * their hour. A partition dropped by retention meanwhile is passed over.
+     * their hour. A partition dropped by retention meanwhile is passed over; one compacted meanwhile is read in its
+     * new copy.
      */
     private void forEachPartition(long fromNano, long toNano, PartitionWork work) {
         try {
             for (PartitionIndex index : indexes.descendingMap().values()) {
-                try (PartitionIndex.Lease lease = index.lease()) {
-                    if (holds(lease.searcher().getIndexReader(), fromNano, toNano)
+                try (PartitionIndex.Lease lease = lease(index)) {
+                    if (lease != null && holds(lease.searcher().getIndexReader(), fromNano, toNano)
                             && !work.apply(lease.searcher())) {
                         return;
                     }
-                } catch (AlreadyClosedException dropped) {
-                    LOG.fine("span store: partition " + index.hour() + " dropped during a search");
                 }
             }
         } catch (IOException e) {
             throw unavailable(e);
         }
+    }
+
+    /** A lease of the partition, or of the copy compaction replaced it with meanwhile; null once it was dropped. */
+    private PartitionIndex.Lease lease(PartitionIndex index) throws IOException {
+        PartitionIndex current = index;
+        while (current != null) {
+            try {
+                return current.lease();
+            } catch (AlreadyClosedException closed) {
+                PartitionIndex now = indexes.get(current.hour());
+                current = now == current ? null : now;
+            }
+        }
+        LOG.fine("span store: partition " + index.hour() + " dropped during a search");
+        return null;
     }
 
     private static boolean holds(IndexReader reader, long fromNano, long toNano) throws IOException {
@@ -482,13 +509,20 @@ public final class LogSpanStore implements SpanStore {
 
     /**
      * Drops whole hours, log and index, oldest first: those that ended more than the retention ago, then while all
-     * take more than the size bound. The hour being indexed and any later one are kept.
+     * take more than the size bound. Then compacts the hours that ended more than the retention of ordinary traces
+     * ago to the traces the tail-based rule keeps. The hour being indexed and any later one are kept whole.
      */
-    public void enforceRetention() {
+    public synchronized void enforceRetention() {
         long keptFrom = Math.min(indexer.hour(), log.end().hour());
-        NavigableSet<Long> hours = new TreeSet<>(log.hours());
-        hours.addAll(indexes.keySet());
-        long expiredBefore = Math.floorDiv(clock.millis() - settings.retention().toMillis(), 3_600_000L);
+        dropExpired(keptFrom);
+        if (settings.tail().ordinary() != null) {
+            compactAged(keptFrom);
+        }
+    }
+
+    private void dropExpired(long keptFrom) {
+        NavigableSet<Long> hours = hours();
+        long expiredBefore = Math.floorDiv(clock.millis() - settings.retention().toMillis(), HOUR_MILLIS);
         Map<Long, Long> sizes = new LinkedHashMap<>();
         for (long hour : hours) {
             sizes.put(hour, size(log.directory(hour)));
@@ -503,6 +537,103 @@ public final class LogSpanStore implements SpanStore {
             drop(hour);
             total -= sizes.get(hour);
         }
+    }
+
+    /**
+     * Compacts each hour past the retention of ordinary traces, once the hour after it is indexed whole too: a trace's
+     * spans can arrive on both sides of an hour's end, and its notable span may be in either.
+     */
+    private void compactAged(long keptFrom) {
+        long agedBefore = Math.floorDiv(clock.millis() - settings.tail().ordinary().toMillis(), HOUR_MILLIS);
+        for (long hour : hours()) {
+            if (hour + 1 > agedBefore || hour + 1 >= keptFrom) {
+                return;
+            }
+            if (!PartitionCompaction.compacted(log.directory(hour))) {
+                try {
+                    compact(hour);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot compact span partition " + SpanLog.hourName(hour), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Keeps of one hour the spans of its notable traces (notable in it or in the hours on either side) and of the
+     * chosen fraction of the others, counting each trace of the hour as kept, by reason, or dropped.
+     */
+    private void compact(long hour) throws IOException {
+        PartitionIndex index = indexes.get(hour);
+        if (index == null) {
+            return;
+        }
+        NotableTraces notable = new NotableTraces(settings.tail().slow());
+        TraceIdRatio sampled = new TraceIdRatio(settings.tail().ordinaryFraction());
+        Map<String, TraceKeepReason> kept = new HashMap<>();
+        for (long neighbour : new long[] {hour - 1, hour + 1}) {
+            PartitionIndex next = indexes.get(neighbour);
+            if (next != null) {
+                try (PartitionIndex.Lease lease = next.lease()) {
+                    notable.collect(lease.searcher(), kept);
+                }
+            }
+        }
+        Map<TraceKeepReason, Long> keptTraces = new EnumMap<>(TraceKeepReason.class);
+        long[] droppedTraces = {0};
+        try (PartitionIndex.Lease lease = index.lease()) {
+            notable.scan(lease.searcher(), (traceId, reason) -> {
+                TraceKeepReason why = NotableTraces.first(reason, kept.get(traceId));
+                if (why != null) {
+                    kept.put(traceId, why);
+                } else if (sampled.keeps(traceId)) {
+                    why = TraceKeepReason.SAMPLED;
+                }
+                if (why == null) {
+                    droppedTraces[0]++;
+                } else {
+                    keptTraces.merge(why, 1L, Long::sum);
+                }
+            });
+        }
+        PartitionCompaction.Built built = keptTraces.isEmpty() ? null : PartitionCompaction.build(log, hour,
+                traceId -> kept.containsKey(traceId) || sampled.keeps(traceId), SEGMENT_BYTES);
+        if (built == null || built.spans() == 0) {
+            // An hour without segments would be no partition of the log's, so nothing kept means nothing left.
+            if (built != null) {
+                SpanLog.deleteTree(built.directory());
+            }
+            drop(hour);
+        } else {
+            Path replaced = PartitionCompaction.install(built.directory());
+            log.reload(hour);
+            PartitionIndex old = indexes.put(hour, PartitionIndex.openReadOnly(hour,
+                    log.directory(hour).resolve("index")));
+            old.close();
+            SpanLog.deleteTree(replaced);
+            LOG.info("span store: compacted partition " + SpanLog.hourName(hour) + " to " + built.spans()
+                    + " spans of " + keptTraces.values().stream().mapToLong(Long::longValue).sum() + " traces");
+        }
+        keptTraces.forEach((reason, traces) -> tracesKept.get(reason).addAndGet(traces));
+        tracesDropped.addAndGet(droppedTraces[0]);
+    }
+
+    private NavigableSet<Long> hours() {
+        NavigableSet<Long> hours = new TreeSet<>(log.hours());
+        hours.addAll(indexes.keySet());
+        return hours;
+    }
+
+    @Override
+    public Optional<SpanStoreStats> stats() {
+        NavigableSet<Long> hours = hours();
+        long bytes = 0;
+        for (long hour : hours) {
+            bytes += size(log.directory(hour));
+        }
+        Map<TraceKeepReason, Long> kept = new EnumMap<>(TraceKeepReason.class);
+        tracesKept.forEach((reason, traces) -> kept.put(reason, traces.get()));
+        return Optional.of(new SpanStoreStats(bytes, hours.size(), spanCount(), kept, tracesDropped.get()));
     }
 
     private void enforceRetentionQuietly() {
@@ -521,11 +652,7 @@ public final class LogSpanStore implements SpanStore {
             }
             log.forget(hour);
             Path directory = log.directory(hour);
-            try (Stream<Path> files = Files.walk(directory)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(file);
-                }
-            }
+            SpanLog.deleteTree(directory);
             LOG.info("span store: dropped partition " + directory.getFileName());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot drop span partition " + SpanLog.hourName(hour), e);
@@ -554,10 +681,18 @@ public final class LogSpanStore implements SpanStore {
         return total[0];
     }
 
-    /** Stops appends, indexes and commits what the log holds, and closes every index. */
+    /** Stops retention, then appends, indexes and commits what the log holds, and closes every index. */
     @Override
     public void close() {
+        // A compaction in progress is cut short (its interrupted file writes fail) and undone on the next start.
         retention.shutdownNow();
+        try {
+            if (!retention.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warning("span store: retention still running after a minute; closing anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         log.close();
         indexer.close();
         for (PartitionIndex index : indexes.values()) {

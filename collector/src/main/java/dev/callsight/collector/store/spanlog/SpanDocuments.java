@@ -2,6 +2,9 @@ package dev.callsight.collector.store.spanlog;
 
 import dev.callsight.collector.store.SpanRecord;
 import dev.callsight.collector.store.SpanTags;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -44,8 +47,22 @@ final class SpanDocuments {
     private SpanDocuments() {
     }
 
+    /** The documents of one log record's spans; {@code after} is the position after the record. */
+    static List<Document> ofRecord(LogPosition after, byte[] payload) {
+        List<SpanCodec.Slice> spans = SpanCodec.spans(payload);
+        List<Document> documents = new ArrayList<>(spans.size());
+        // A batch's spans mostly share a resource: its tags are worked out once.
+        Map<String, Map<String, String>> processTags = new HashMap<>();
+        for (SpanCodec.Slice slice : spans) {
+            SpanRecord span = slice.decode();
+            documents.add(of(span, slice.bytes(), slice.offset(), slice.length(), after,
+                    processTags.computeIfAbsent(span.resourceAttributesJson(), json -> SpanTags.processTexts(span))));
+        }
+        return documents;
+    }
+
     /** @param processTags the span's process tags ({@link SpanTags#processTexts}), shared by spans of a resource */
-    static Document of(SpanRecord span, byte[] bytes, int offset, int length, LogPosition record,
+    private static Document of(SpanRecord span, byte[] bytes, int offset, int length, LogPosition record,
             Map<String, String> processTags) {
         Document document = new Document();
         keyword(document, TRACE_ID, span.traceId());

@@ -2,15 +2,8 @@ package dev.callsight.collector.store.spanlog;
 
 import java.io.IOException;
 import java.time.Duration;
-import dev.callsight.collector.store.SpanRecord;
-import dev.callsight.collector.store.SpanTags;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.logging.Logger;
-import org.apache.lucene.document.Document;
 
 /**
  * Follows the span log into the partition indexes, on a thread of its own: reads what the log has made durable,
@@ -116,16 +109,7 @@ final class SpanIndexer implements AutoCloseable {
         if (current == null || current.hour() != after.hour()) {
             switchTo(after.hour());
         }
-        List<SpanCodec.Slice> spans = SpanCodec.spans(payload);
-        List<Document> documents = new ArrayList<>(spans.size());
-        // A batch's spans mostly share a resource: its tags are worked out once.
-        Map<String, Map<String, String>> processTags = new HashMap<>();
-        for (SpanCodec.Slice slice : spans) {
-            SpanRecord span = slice.decode();
-            documents.add(SpanDocuments.of(span, slice.bytes(), slice.offset(), slice.length(), after,
-                    processTags.computeIfAbsent(span.resourceAttributesJson(), json -> SpanTags.processTexts(span))));
-        }
-        current.add(documents);
+        current.add(SpanDocuments.ofRecord(after, payload));
         position = after;
         unrefreshed = true;
         uncommitted = true;

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
@@ -225,10 +226,7 @@ final class SpanLog implements AutoCloseable {
             long offset = activeEnd.offset();
             for (int i = 0; i < group.size(); i++) {
                 byte[] payload = group.get(i).payload();
-                CRC32C crc = new CRC32C();
-                crc.update(payload);
-                buffers[2 * i] = ByteBuffer.allocate(HEADER_BYTES).putInt(payload.length).putInt((int) crc.getValue())
-                        .flip();
+                buffers[2 * i] = header(payload);
                 buffers[2 * i + 1] = ByteBuffer.wrap(payload);
                 offset += HEADER_BYTES + payload.length;
                 after[i] = new LogPosition(activeEnd.hour(), activeEnd.segment(), offset);
@@ -248,6 +246,13 @@ final class SpanLog implements AutoCloseable {
             group.forEach(pending -> pending.done().completeExceptionally(
                     e instanceof IOException ? e : new IOException(e)));
         }
+    }
+
+    /** A record's header: the payload's length and CRC32C. */
+    private static ByteBuffer header(byte[] payload) {
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        return ByteBuffer.allocate(HEADER_BYTES).putInt(payload.length).putInt((int) crc.getValue()).flip();
     }
 
     /**
@@ -285,7 +290,7 @@ final class SpanLog implements AutoCloseable {
         }
         LogPosition last = segments.floorKey(new LogPosition(hour, Integer.MAX_VALUE, 0));
         int number = last != null && last.hour() == hour ? last.segment() + 1 : 1;
-        Path file = directory.resolve(String.format("%06d.log", number));
+        Path file = directory.resolve(segmentName(number));
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
             forceDirectory(directory);
@@ -299,8 +304,24 @@ final class SpanLog implements AutoCloseable {
         segments.put(activeEnd, file);
     }
 
+    /** Deletes a directory and everything under it, if it is there. */
+    static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private static String segmentName(int number) {
+        return String.format("%06d.log", number);
+    }
+
     /** Makes a new entry in a directory durable; Linux fsyncs a directory opened for reading. */
-    private static void forceDirectory(Path directory) throws IOException {
+    static void forceDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         }
@@ -423,6 +444,73 @@ final class SpanLog implements AutoCloseable {
     /** Forgets an hour's segments, before its directory is deleted; never the hour being appended to. */
     void forget(long hour) {
         segments.keySet().removeIf(start -> start.hour() == hour);
+    }
+
+    /** Reads an hour's segments from its directory again, after compaction replaced them; never the active hour. */
+    void reload(long hour) throws IOException {
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(directory(hour))) {
+            files = listed.filter(file -> file.getFileName().toString().endsWith(".log")).toList();
+        }
+        forget(hour);
+        for (Path file : files) {
+            segments.put(segmentStart(file), file);
+        }
+    }
+
+    /**
+     * Writes records into new segments of one hour in another directory (compaction's copy of a partition), in the
+     * log's format and numbering, a new segment past {@code maxSegmentBytes}; {@link #close} forces them to disk.
+     */
+    static final class SegmentWriter implements AutoCloseable {
+
+        private final Path directory;
+        private final long hour;
+        private final long maxSegmentBytes;
+        private FileChannel channel;
+        private LogPosition end;
+
+        SegmentWriter(Path directory, long hour, long maxSegmentBytes) {
+            this.directory = directory;
+            this.hour = hour;
+            this.maxSegmentBytes = maxSegmentBytes;
+            this.end = LogPosition.startOf(hour);
+        }
+
+        /** Appends a record and returns the position after it. */
+        LogPosition append(byte[] payload) throws IOException {
+            if (channel == null || end.offset() >= maxSegmentBytes) {
+                closeSegment();
+                end = new LogPosition(hour, end.segment() + 1, 0);
+                channel = FileChannel.open(directory.resolve(segmentName(end.segment())),
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            }
+            ByteBuffer[] buffers = {header(payload), ByteBuffer.wrap(payload)};
+            long remaining = HEADER_BYTES + payload.length;
+            while (remaining > 0) {
+                remaining -= channel.write(buffers);
+            }
+            end = new LogPosition(hour, end.segment(), end.offset() + HEADER_BYTES + payload.length);
+            return end;
+        }
+
+        /** Where the written records end. */
+        LogPosition end() {
+            return end;
+        }
+
+        private void closeSegment() throws IOException {
+            if (channel != null) {
+                channel.force(false);
+                channel.close();
+                channel = null;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            closeSegment();
+        }
     }
 
     /** Answers what is queued, then stops the writer; later appends fail. */
