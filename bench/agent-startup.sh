@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Agent startup, A/B: the time the agent reports for its own start ("agent started in N ms",
 # SDK plus instrumentation) with two agent jars, alternating runs so machine load hits both
-# alike, on an application that does nothing. Prints each run and the medians.
+# alike, on an application that only loads an HTTP client class (bench AwaitAgent), which waits for an agent that
+# starts off the main thread. Prints each run and the medians.
 # Usage: bench/agent-startup.sh BASELINE_AGENT_JAR [CANDIDATE_AGENT_JAR] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ for f in "$baseline" "$candidate" "$classes"; do
   [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
 done
 started() {
-  OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none java -javaagent:"$1" -cp "$classes" dev.callsight.bench.Noop 2>&1 \
+  OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none java -javaagent:"$1" -cp "$classes" dev.callsight.bench.AwaitAgent 2>&1 \
     | sed -n 's/.*agent started in \([0-9]*\) ms.*/\1/p'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
