@@ -79,14 +79,27 @@ final class LazyHttpSender implements HttpSender {
         }
         if (contact.exiting()) {
             if (atExit == null) {
-                atExit = jdk.createSender(new WithoutRetries(config));
+                atExit = create(new WithoutRetries(config));
             }
             return atExit;
         }
         if (steady == null) {
-            steady = jdk.createSender(config);
+            steady = create(config);
         }
         return steady;
+    }
+
+    /**
+     * A short-lived application's exit can find the client still to be built (its classes wait for a starting agent),
+     * which on a busy machine takes a good part of the exit's wait: that time is the agent's, not the collector's.
+     */
+    private HttpSender create(HttpSenderConfig senderConfig) {
+        contact.settingUp();
+        try {
+            return jdk.createSender(senderConfig);
+        } finally {
+            contact.setUp();
+        }
     }
 
     @Override
