@@ -1,12 +1,9 @@
 package dev.callsight.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,7 +59,7 @@ public final class CallLoop {
         Map<String, Client> clients = new LinkedHashMap<>();
         clients.put("jdk-httpclient",
                 uri -> jdk.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray()));
-        clients.put("httpurlconnection", CallLoop::urlConnection);
+        clients.put("httpurlconnection", UrlConnections::get);
         clients.put("apache-httpclient5", uri -> apache.execute(new HttpGet(uri), response -> {
             EntityUtils.consume(response.getEntity());
             return response.getCode();
@@ -178,12 +175,5 @@ public final class CallLoop {
             sum += now.getValue() - before.getOrDefault(now.getKey(), 0L);
         }
         return sum;
-    }
-
-    private static void urlConnection(URI uri) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-        try (InputStream in = connection.getInputStream()) {
-            in.readAllBytes();
-        }
     }
 }

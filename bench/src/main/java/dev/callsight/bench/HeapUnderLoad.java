@@ -1,10 +1,8 @@
 package dev.callsight.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,7 +30,7 @@ public final class HeapUnderLoad {
                 // Distinct paths under a few templates, as a service's calls are: the agent keeps one site per route.
                 for (long i = 0; System.nanoTime() < end; i++) {
                     try {
-                        call(base.resolve("/items/" + i + "/parts/" + (i % 7)));
+                        UrlConnections.get(base.resolve("/items/" + i + "/parts/" + (i % 7)));
                         calls.increment();
                     } catch (IOException e) {
                         throw new IllegalStateException(e);
@@ -55,12 +53,5 @@ public final class HeapUnderLoad {
         }
         System.out.printf("max %d %.0f%n", max, calls.sum() / ((System.nanoTime() - start) / 1e9));
         System.exit(0);
-    }
-
-    private static void call(URI uri) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-        try (InputStream in = connection.getInputStream()) {
-            in.readAllBytes();
-        }
     }
 }

@@ -1,0 +1,19 @@
+package dev.callsight.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+
+/** The benchmarks' HttpURLConnection call: a GET, its response read to the end. Needs no library on the class path. */
+final class UrlConnections {
+
+    private UrlConnections() {}
+
+    static void get(URI uri) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        try (InputStream in = connection.getInputStream()) {
+            in.readAllBytes();
+        }
+    }
+}
