@@ -4,9 +4,9 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -33,7 +33,8 @@ final class StartupGate implements ClassFileTransformer {
 
     /** @param types class names or name prefixes, as the modules declare them */
     StartupGate(List<String> types, long maxWaitMillis) {
-        this.gatedPrefixes = types.stream().map(prefix -> prefix.replace('.', '/')).collect(Collectors.toUnmodifiableList());
+        this.gatedPrefixes =
+                types.stream().map(prefix -> prefix.replace('.', '/')).collect(Collectors.toUnmodifiableList());
         this.maxWaitMillis = maxWaitMillis;
     }
 
