@@ -12,6 +12,7 @@ import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.core.export.RootTraceIds;
 import dev.callsight.agent.core.http.UrlRedactor;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -221,20 +222,24 @@ public final class HttpClientTracer {
         if (call.continuesApplicationContext()) {
             return;
         }
-        TextMapSetter<BiConsumer<String, String>> unlessTheApplicationsOwn = (carrier, key, value) -> {
-            if (application.header(key) == null || copiedFromThisTrace(call, application)) {
-                carrier.accept(key, value);
-            }
-        };
         String traceparent = call.traceparent();
-        if (traceparent == null) {
-            propagator.inject(call.context(), setHeader, unlessTheApplicationsOwn);
-            return;
+        if (traceparent != null && mayWrite(call, application, UnsampledAttempts.TRACEPARENT)) {
+            setHeader.accept(UnsampledAttempts.TRACEPARENT, traceparent);
         }
-        unlessTheApplicationsOwn.set(setHeader, UnsampledAttempts.TRACEPARENT, traceparent);
-        if (unsampled.baggage() != null) {
-            unsampled.baggage().inject(call.context(), setHeader, unlessTheApplicationsOwn);
+        // A dropped call with no baggage builds no setter: it runs on almost every call.
+        if (traceparent == null || (unsampled.baggage() != null && !Baggage.fromContext(call.context()).isEmpty())) {
+            TextMapSetter<BiConsumer<String, String>> unlessTheApplicationsOwn = (carrier, key, value) -> {
+                if (mayWrite(call, application, key)) {
+                    carrier.accept(key, value);
+                }
+            };
+            (traceparent == null ? propagator : unsampled.baggage())
+                    .inject(call.context(), setHeader, unlessTheApplicationsOwn);
         }
+    }
+
+    private boolean mayWrite(ClientCall call, ClientRequest application, String header) {
+        return application.header(header) == null || copiedFromThisTrace(call, application);
     }
 
     private boolean copiedFromThisTrace(ClientCall call, ClientRequest application) {

@@ -8,6 +8,7 @@ import io.opentelemetry.api.internal.OtelEncodingUtils;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -22,8 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * trace-id ratio, what a service at tens of thousands of calls a second runs) and the W3C propagators, an attempt
  * needs no span to be decided: the sampler is asked with the parent's trace id, or with one drawn for a root call. A
  * dropped attempt then gets no SDK span, no context copy and no id strings but its traceparent, written straight
- * from its ids with the sampled flag off, so the services it calls follow the decision. A sampled root starts its
- * span with the trace id drawn here ({@link RootTraceIds}), so the SDK's sampler decides the same again.
+ * from its ids with the sampled flag off, so the services it calls follow the decision. A root call's ids are drawn
+ * as longs and decided on as such ({@link RootDecision}); a sampled root starts its span with the trace id drawn
+ * here ({@link RootTraceIds}), so the SDK's sampler decides the same again.
  */
 final class UnsampledAttempts {
 
@@ -34,18 +36,23 @@ final class UnsampledAttempts {
     private static final int LENGTH = 55;
 
     private final Sampler sampler;
+    private final RootDecision roots;
     private final RootTraceIds rootIds;
     /** The baggage propagator when the agent propagates baggage, else null. */
     private final TextMapPropagator baggage;
     private final ThreadLocal<char[]> buffers = ThreadLocal.withInitial(() -> new char[LENGTH]);
 
-    private UnsampledAttempts(Sampler sampler, RootTraceIds rootIds, TextMapPropagator baggage) {
+    private UnsampledAttempts(Sampler sampler, RootDecision roots, RootTraceIds rootIds, TextMapPropagator baggage) {
         this.sampler = sampler;
+        this.roots = roots;
         this.rootIds = rootIds;
         this.baggage = baggage;
     }
 
-    /** The shortcut for this SDK, or null where it does not apply: another sampler, other propagators, no root ids. */
+    /**
+     * The shortcut for this SDK, or null where it does not apply: another sampler, one whose root decision is not the
+     * ratio sampler's, other propagators, no root ids.
+     */
     static UnsampledAttempts of(OpenTelemetry openTelemetry, RootTraceIds rootIds) {
         if (rootIds == null || !(openTelemetry instanceof OpenTelemetrySdk)) {
             return null;
@@ -56,8 +63,9 @@ final class UnsampledAttempts {
                 || !(fields.equals(TRACE_CONTEXT) || fields.equals(TRACE_CONTEXT_AND_BAGGAGE))) {
             return null;
         }
-        return new UnsampledAttempts(sampler, rootIds, fields.contains("baggage") ? W3CBaggagePropagator.getInstance()
-                : null);
+        RootDecision roots = RootDecision.of(sampler);
+        return roots == null ? null : new UnsampledAttempts(sampler, roots, rootIds,
+                fields.contains("baggage") ? W3CBaggagePropagator.getInstance() : null);
     }
 
     /**
@@ -69,29 +77,43 @@ final class UnsampledAttempts {
         if (!parentSpan.getTraceState().isEmpty()) {
             return null;
         }
-        String traceId = parentSpan.isValid() ? parentSpan.getTraceId() : rootIds.draw();
-        if (sampler.shouldSample(parent, traceId, spanName, SpanKind.CLIENT, Attributes.empty(), List.of())
-                .getDecision() != SamplingDecision.DROP) {
-            if (!parentSpan.isValid()) {
-                rootIds.startNextWith(traceId);
-            }
-            return null;
-        }
-        long spanId;
-        do {
-            spanId = ThreadLocalRandom.current().nextLong();
-        } while (spanId == 0);
         char[] chars = buffers.get();
+        if (parentSpan.isValid()) {
+            String traceId = parentSpan.getTraceId();
+            if (sampler.shouldSample(parent, traceId, spanName, SpanKind.CLIENT, Attributes.empty(), List.of())
+                    .getDecision() != SamplingDecision.DROP) {
+                return null;
+            }
+            traceId.getChars(0, 32, chars, 3);
+        } else {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            long high = random.nextLong();
+            long low = nonZero(random);
+            if (roots.keeps(low)) {
+                rootIds.startNextWith(TraceId.fromLongs(high, low));
+                return null;
+            }
+            OtelEncodingUtils.longToBase16String(high, chars, 3);
+            OtelEncodingUtils.longToBase16String(low, chars, 19);
+        }
         chars[0] = '0';
         chars[1] = '0';
         chars[2] = '-';
-        traceId.getChars(0, 32, chars, 3);
         chars[35] = '-';
-        OtelEncodingUtils.longToBase16String(spanId, chars, 36);
+        OtelEncodingUtils.longToBase16String(nonZero(ThreadLocalRandom.current()), chars, 36);
         chars[52] = '-';
         chars[53] = '0';
         chars[54] = '0';
         return new String(chars);
+    }
+
+    /** A random id part as the SDK's generator draws it: never zero, so the id is valid. */
+    private static long nonZero(ThreadLocalRandom random) {
+        long value;
+        do {
+            value = random.nextLong();
+        } while (value == 0);
+        return value;
     }
 
     /** The propagator of the baggage a dropped attempt still carries, or null when the agent propagates none. */

@@ -144,7 +144,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         Replay replay = replayOf(connection, logical);
         Tracked call = new Tracked(logical, logical.startAttempt(logical.request(), RetrySource.FIRST), null, replay);
         try {
-            logical.inject(call.attempt, headers.writer());
+            logical.inject(call.attempt, headers);
             applyTimeouts(connection, call);
         } catch (IllegalStateException alreadyConnected) {
             // The application connected before the agent saw the connection; trace it untouched.
