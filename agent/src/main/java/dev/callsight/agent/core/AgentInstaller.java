@@ -14,6 +14,9 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -44,10 +47,11 @@ public final class AgentInstaller {
 
     /**
      * Must run after the bootstrap package has been injected. With {@code offMainThread} (premain) the SDK and the
-     * instrumentation are built on an agent thread while the application's main runs, behind a {@link StartupGate};
+     * instrumentation are built on agent threads while the application's main runs, behind a {@link StartupGate};
      * the policy file is read here first, so a bad one is reported before the application starts and the first
      * call already runs under it. Should a library the gate guards be loaded already, the install stays on this
-     * thread, since its calls could otherwise run uninstrumented.
+     * thread, since its calls could otherwise run uninstrumented. Either way the SDK starts on a thread of its own,
+     * beside Byte Buddy's matching and retransforming, the two longest steps of the start.
      */
     public static void start(Instrumentation instrumentation, List<InstrumentationModule> modules,
             List<ServerModule> serverModules, String agentArguments, boolean offMainThread) {
@@ -58,27 +62,52 @@ public final class AgentInstaller {
         PolicySet policies = PolicyLoader.load(agentArguments);
         StartupGate gate = new StartupGate(gatedTypes(modules, serverModules), GATE_WAIT_MILLIS);
         instrumentation.addTransformer(gate, true);
-        Runnable install = () -> install(instrumentation, modules, serverModules, policies, gate, start);
-        if (offMainThread && !gate.anyGated(instrumentation.getAllLoadedClasses())) {
-            Thread installer = InternalThread.create(install, "callsight-start");
-            gate.installOn(installer);
+        FutureTask<Telemetry> telemetry = new FutureTask<>(() -> Telemetry.start(policies));
+        Thread sdk = InternalThread.create(telemetry, "callsight-sdk");
+        boolean behindGate = offMainThread && !gate.anyGated(instrumentation.getAllLoadedClasses());
+        Runnable install = () -> install(instrumentation, modules, serverModules, telemetry, behindGate, gate, start);
+        Thread installer = behindGate ? InternalThread.create(install, "callsight-start") : Thread.currentThread();
+        gate.installOn(installer, sdk);
+        sdk.start();
+        if (behindGate) {
             installer.start();
         } else {
-            gate.installOn(Thread.currentThread());
             install.run();
         }
     }
 
-    private static void install(Instrumentation instrumentation, List<InstrumentationModule> modules,
-            List<ServerModule> serverModules, PolicySet policies, StartupGate gate, long start) {
-        try {
+    /** What the hooks report to, built on the SDK's thread. */
+    private static final class Telemetry {
+
+        private final OutboundCalls calls;
+        private final HttpServerTracer serverTracer;
+        private final long millis;
+
+        private Telemetry(OutboundCalls calls, HttpServerTracer serverTracer, long millis) {
+            this.calls = calls;
+            this.serverTracer = serverTracer;
+            this.millis = millis;
+        }
+
+        static Telemetry start(PolicySet policies) {
             long begun = System.nanoTime();
             RootTraceIds rootIds = new RootTraceIds();
             OpenTelemetrySdk sdk = TelemetryBootstrap.start(rootIds);
-            OutboundCalls calls = new OutboundCalls(sdk, rootIds, policies);
-            HttpServerTracer serverTracer = new HttpServerTracer(sdk);
-            long sdkReady = System.nanoTime();
+            return new Telemetry(new OutboundCalls(sdk, rootIds, policies), new HttpServerTracer(sdk),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun));
+        }
 
+        void publish(List<InstrumentationModule> modules, List<ServerModule> serverModules) {
+            modules.forEach(module -> module.publish(calls));
+            serverModules.forEach(module -> module.publish(serverTracer));
+        }
+    }
+
+    private static void install(Instrumentation instrumentation, List<InstrumentationModule> modules,
+            List<ServerModule> serverModules, Future<Telemetry> telemetry, boolean behindGate, StartupGate gate,
+            long start) {
+        try {
+            long begun = System.nanoTime();
             AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                     .disableClassFormatChanges()
                     .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -92,22 +121,32 @@ public final class AgentInstaller {
                     .assureReadEdgeFromAndTo(instrumentation, Hooks.class);
             StringBuilder names = new StringBuilder();
             for (InstrumentationModule module : modules) {
-                builder = module.extend(builder, calls);
+                builder = module.extend(builder);
                 names.append(names.length() == 0 ? "" : ", ").append(module.name());
             }
             for (ServerModule module : serverModules) {
-                builder = module.extend(builder, serverTracer);
+                builder = module.extend(builder);
                 names.append(names.length() == 0 ? "" : ", ").append(module.name());
             }
-            builder.installOn(instrumentation);
+            Telemetry ready;
+            if (behindGate) {
+                // Every class whose advice reports to the hooks waits at the gate, so the hooks may follow the advice.
+                builder.installOn(instrumentation);
+                ready = telemetry.get();
+                ready.publish(modules, serverModules);
+            } else {
+                ready = telemetry.get();
+                ready.publish(modules, serverModules);
+                builder.installOn(instrumentation);
+            }
             long end = System.nanoTime();
             AgentLog.info("agent started in " + TimeUnit.NANOSECONDS.toMillis(end - start) + " ms ("
                     + (InternalThread.isCurrent() ? "off the main thread, which it held "
                             + TimeUnit.NANOSECONDS.toMillis(begun - start) + " ms; " : "")
-                    + "SDK " + TimeUnit.NANOSECONDS.toMillis(sdkReady - begun) + " ms, instrumentation "
-                    + TimeUnit.NANOSECONDS.toMillis(end - sdkReady) + " ms); instrumenting " + names);
+                    + "SDK " + ready.millis + " ms beside the instrumentation's "
+                    + TimeUnit.NANOSECONDS.toMillis(end - begun) + " ms); instrumenting " + names);
         } catch (Throwable t) {
-            AgentLog.warn("agent disabled, could not start", t);
+            AgentLog.warn("agent disabled, could not start", t instanceof ExecutionException ? t.getCause() : t);
         } finally {
             gate.release();
         }

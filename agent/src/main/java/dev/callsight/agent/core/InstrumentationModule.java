@@ -18,6 +18,9 @@ public interface InstrumentationModule {
      */
     List<String> gatedTypes();
 
-    /** Publishes this library's hooks, which report to {@code calls}, and adds its advice to the builder. */
-    AgentBuilder extend(AgentBuilder builder, OutboundCalls calls);
+    /** Adds this library's advice to the builder; the advice reaches the agent through the hooks {@link #publish}es. */
+    AgentBuilder extend(AgentBuilder builder);
+
+    /** Publishes this library's hooks, which report to {@code calls}. */
+    void publish(OutboundCalls calls);
 }

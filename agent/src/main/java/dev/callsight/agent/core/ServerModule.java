@@ -18,6 +18,9 @@ public interface ServerModule {
      */
     List<String> gatedTypes();
 
-    /** Publishes this library's hooks, which report to {@code tracer}, and adds its advice to the builder. */
-    AgentBuilder extend(AgentBuilder builder, HttpServerTracer tracer);
+    /** Adds this library's advice to the builder; the advice reaches the agent through the hooks {@link #publish}es. */
+    AgentBuilder extend(AgentBuilder builder);
+
+    /** Publishes this library's hooks, which report to {@code tracer}. */
+    void publish(HttpServerTracer tracer);
 }

@@ -29,7 +29,7 @@ final class StartupGate implements ClassFileTransformer {
     private final long maxWaitMillis;
     private final CountDownLatch settled = new CountDownLatch(1);
     private volatile ClassFileTransformer instrumentation;
-    private volatile Thread installer;
+    private volatile List<Thread> installers = List.of();
 
     /** @param types class names or name prefixes, as the modules declare them */
     StartupGate(List<String> types, long maxWaitMillis) {
@@ -49,12 +49,13 @@ final class StartupGate implements ClassFileTransformer {
     }
 
     /**
-     * The thread that installs passes without waiting, which would be on itself. The agent's other threads wait like
-     * the application's: an exporter loading the JDK HttpClient ahead of its first export would otherwise load it
-     * untransformed, and the application's first calls would use it so until the install retransformed it.
+     * The threads that install (the instrumentation's and the SDK's) pass without waiting, which would be on
+     * themselves. The agent's other threads wait like the application's: an exporter loading the JDK HttpClient ahead
+     * of its first export would otherwise load it untransformed, and the application's first calls would use it so
+     * until the install retransformed it.
      */
-    void installOn(Thread thread) {
-        installer = thread;
+    void installOn(Thread... threads) {
+        installers = List.of(threads);
     }
 
     /**
@@ -88,7 +89,7 @@ final class StartupGate implements ClassFileTransformer {
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classfileBuffer) throws IllegalClassFormatException {
         if (settled.getCount() > 0 && classBeingRedefined == null && className != null && gated(className)
-                && Thread.currentThread() != installer) {
+                && !installers.contains(Thread.currentThread())) {
             awaitInstall(className);
         }
         ClassFileTransformer ready = instrumentation;

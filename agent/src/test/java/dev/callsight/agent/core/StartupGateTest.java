@@ -60,14 +60,19 @@ class StartupGateTest {
     }
 
     @Test
-    void theInstallingThreadPassesAGatedClassWithoutWaitingAndTheAgentsOtherThreadsWait() throws Exception {
+    void theInstallingThreadsPassAGatedClassWithoutWaitingAndTheAgentsOtherThreadsWait() throws Exception {
         StartupGate gate = new StartupGate(List.of("jdk.internal.net.http."), 60_000);
         CompletableFuture<byte[]> installing = new CompletableFuture<>();
         InternalThread installer = InternalThread.create(
                 () -> installing.complete(load(gate, "jdk/internal/net/http/HttpClientImpl")), "callsight-test-start");
-        gate.installOn(installer);
+        CompletableFuture<byte[]> startingSdk = new CompletableFuture<>();
+        InternalThread sdk = InternalThread.create(
+                () -> startingSdk.complete(load(gate, "jdk/internal/net/http/HttpClientImpl")), "callsight-test-sdk");
+        gate.installOn(installer, sdk);
         installer.start();
+        sdk.start();
         assertNull(installing.get(10, TimeUnit.SECONDS));
+        assertNull(startingSdk.get(10, TimeUnit.SECONDS));
 
         CompletableFuture<byte[]> exporting = new CompletableFuture<>();
         InternalThread exporter = InternalThread.create(

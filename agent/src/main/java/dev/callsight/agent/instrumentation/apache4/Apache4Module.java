@@ -27,6 +27,9 @@ public final class Apache4Module implements InstrumentationModule {
     private static final String PROTOCOL_EXEC = "org.apache.http.impl.execchain.ProtocolExec";
     private static final String RESPONSE = "org.apache.http.impl.execchain.HttpResponseProxy";
 
+    private final LibraryGlue glue = LibraryGlue.builder(name(), Apache4Module.class)
+            .anchor(PROTOCOL_EXEC).entry("Apache4Calls").build();
+
     @Override
     public String name() {
         return "apache-httpclient-4";
@@ -38,11 +41,13 @@ public final class Apache4Module implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
-        LibraryGlue glue = LibraryGlue.builder(name(), Apache4Module.class)
-                .anchor(PROTOCOL_EXEC).entry("Apache4Calls").build();
+    public void publish(OutboundCalls calls) {
         Hooks.installApache4(glue.hooks("Apache4Calls", ApacheClassicHook.class, BlockingCalls.class,
                 new BlockingCalls(calls)));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         ClassLoader advice = Apache4Module.class.getClassLoader();
         return builder
                 .type(named(CLIENT), glue.loaders())

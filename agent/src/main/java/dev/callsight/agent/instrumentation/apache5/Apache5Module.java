@@ -31,6 +31,9 @@ public final class Apache5Module implements InstrumentationModule {
     private static final String ASYNC_CHAIN = PACKAGE + "async.AsyncExecChainElement";
     private static final String ASYNC_ATTEMPT = PACKAGE + "async.AsyncProtocolExec";
 
+    private final LibraryGlue glue = LibraryGlue.builder(name(), Apache5Module.class)
+            .anchor(CLASSIC_ATTEMPT).entry("Apache5ClassicCalls").entry("Apache5AsyncCalls").build();
+
     @Override
     public String name() {
         return "apache-httpclient-5";
@@ -42,12 +45,14 @@ public final class Apache5Module implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
-        LibraryGlue glue = LibraryGlue.builder(name(), Apache5Module.class)
-                .anchor(CLASSIC_ATTEMPT).entry("Apache5ClassicCalls").entry("Apache5AsyncCalls").build();
+    public void publish(OutboundCalls calls) {
         Hooks.installApache5(
                 glue.hooks("Apache5ClassicCalls", ApacheClassicHook.class, BlockingCalls.class, new BlockingCalls(calls)),
                 glue.hooks("Apache5AsyncCalls", ApacheAsyncHook.class, OutboundCalls.class, calls));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         ClassLoader advice = Apache5Module.class.getClassLoader();
         return builder
                 .type(named(CLASSIC_CLIENT), glue.loaders())

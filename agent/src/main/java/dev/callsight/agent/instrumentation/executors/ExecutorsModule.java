@@ -59,8 +59,12 @@ public final class ExecutorsModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
+    public void publish(OutboundCalls calls) {
         Hooks.install(new ExecutorContexts(new TaskContexts()));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         loadBeforeInstalling();
         ElementMatcher.Junction<MethodDescription> taskArgument = takesArgument(0, FUNCTIONAL)
                 .or(takesArgument(0, named("java.util.concurrent.ForkJoinTask")));

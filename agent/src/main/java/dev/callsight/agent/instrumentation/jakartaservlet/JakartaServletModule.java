@@ -19,6 +19,9 @@ import net.bytebuddy.asm.Advice;
  */
 public final class JakartaServletModule implements ServerModule {
 
+    private final LibraryGlue glue = LibraryGlue.builder(name(), JakartaServletModule.class)
+            .anchor("jakarta.servlet.Servlet").entry("JakartaServletCalls").build();
+
     @Override
     public String name() {
         return "servlet-jakarta";
@@ -30,10 +33,12 @@ public final class JakartaServletModule implements ServerModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, HttpServerTracer tracer) {
-        LibraryGlue glue = LibraryGlue.builder(name(), JakartaServletModule.class)
-                .anchor("jakarta.servlet.Servlet").entry("JakartaServletCalls").build();
+    public void publish(HttpServerTracer tracer) {
         Hooks.installJakartaServlet(glue.hooks("JakartaServletCalls", ServerHook.class, HttpServerTracer.class, tracer));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         return ServletEntryPoints.instrument(builder, "jakarta.servlet", glue.loaders(), EntryAdvice.class);
     }
 

@@ -19,6 +19,10 @@ import net.bytebuddy.asm.Advice;
  */
 public final class JavaxServletModule implements ServerModule {
 
+    private final LibraryGlue glue = LibraryGlue.builder(name(), JavaxServletModule.class)
+            .anchor("javax.servlet.Servlet").entry("JavaxServletCalls")
+            .optional("javax.servlet.http.HttpServletMapping").optional("javax.servlet.http.MappingMatch").build();
+
     @Override
     public String name() {
         return "servlet-javax";
@@ -30,11 +34,12 @@ public final class JavaxServletModule implements ServerModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, HttpServerTracer tracer) {
-        LibraryGlue glue = LibraryGlue.builder(name(), JavaxServletModule.class)
-                .anchor("javax.servlet.Servlet").entry("JavaxServletCalls")
-                .optional("javax.servlet.http.HttpServletMapping").optional("javax.servlet.http.MappingMatch").build();
+    public void publish(HttpServerTracer tracer) {
         Hooks.installJavaxServlet(glue.hooks("JavaxServletCalls", ServerHook.class, HttpServerTracer.class, tracer));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         return ServletEntryPoints.instrument(builder, "javax.servlet", glue.loaders(), EntryAdvice.class);
     }
 

@@ -39,8 +39,12 @@ public final class JdkHttpClientModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
+    public void publish(OutboundCalls calls) {
         Hooks.install(new JdkHttpClientCalls(calls));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         return builder
                 // The JDK's client and the facade it hands out; a name match costs nothing per loaded class.
                 .type(namedOneOf("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.HttpClientFacade"))

@@ -30,12 +30,17 @@ public final class JdkHttpServerModule implements ServerModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, HttpServerTracer tracer) {
-        // A runtime linked without jdk.httpserver has nothing to instrument and the glue could not load.
-        if (ModuleLayer.boot().findModule("jdk.httpserver").isEmpty()) {
+    public void publish(HttpServerTracer tracer) {
+        if (linked()) {
+            Hooks.installJdkHttpServer(new JdkHttpServerCalls(tracer));
+        }
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
+        if (!linked()) {
             return builder;
         }
-        Hooks.installJdkHttpServer(new JdkHttpServerCalls(tracer));
         return builder
                 .type(named("com.sun.net.httpserver.Filter$Chain"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
@@ -57,5 +62,10 @@ public final class JdkHttpServerModule implements ServerModule {
         public static void onExit(@Advice.Enter Object entered, @Advice.Thrown Throwable thrown) {
             Hooks.jdkHttpServer().exit(entered, thrown);
         }
+    }
+
+    /** A runtime linked without jdk.httpserver has nothing to instrument and the glue could not load. */
+    private static boolean linked() {
+        return ModuleLayer.boot().findModule("jdk.httpserver").isPresent();
     }
 }

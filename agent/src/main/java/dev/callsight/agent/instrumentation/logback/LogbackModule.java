@@ -37,8 +37,12 @@ public final class LogbackModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
+    public void publish(OutboundCalls calls) {
         Hooks.install(new LogCorrelation());
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         return builder
                 .type(named("ch.qos.logback.classic.spi.LoggingEvent"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()

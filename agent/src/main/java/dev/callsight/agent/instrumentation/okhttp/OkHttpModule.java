@@ -29,6 +29,9 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  */
 public final class OkHttpModule implements InstrumentationModule {
 
+    private final LibraryGlue glue = LibraryGlue.builder(name(), OkHttpModule.class)
+            .anchor("okhttp3.OkHttpClient").entry("OkHttpCalls").build();
+
     @Override
     public String name() {
         return "okhttp";
@@ -40,10 +43,12 @@ public final class OkHttpModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
-        LibraryGlue glue = LibraryGlue.builder(name(), OkHttpModule.class)
-                .anchor("okhttp3.OkHttpClient").entry("OkHttpCalls").build();
+    public void publish(OutboundCalls calls) {
         Hooks.installOkHttp(glue.hooks("OkHttpCalls", OkHttpHook.class, OutboundCalls.class, calls));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         return builder
                 .type(named("okhttp3.OkHttpClient"), glue.loaders())
                 .transform(new AgentBuilder.Transformer.ForAdvice()

@@ -26,6 +26,9 @@ public final class ReactorNettyClientModule implements InstrumentationModule {
 
     private static final String FINALIZER = "reactor.netty.http.client.HttpClientFinalizer";
 
+    private final LibraryGlue glue = LibraryGlue.builder(name(), ReactorNettyClientModule.class)
+            .anchor("reactor.netty.http.client.HttpClient").entry("ReactorNettyClientCalls").build();
+
     @Override
     public String name() {
         return "reactor-netty-client";
@@ -37,11 +40,13 @@ public final class ReactorNettyClientModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
-        LibraryGlue glue = LibraryGlue.builder(name(), ReactorNettyClientModule.class)
-                .anchor("reactor.netty.http.client.HttpClient").entry("ReactorNettyClientCalls").build();
+    public void publish(OutboundCalls calls) {
         Hooks.installReactorNettyClient(
                 glue.hooks("ReactorNettyClientCalls", ReactorNettyClientHook.class, OutboundCalls.class, calls));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         return builder
                 .type(named(FINALIZER), glue.loaders())
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(ReactorNettyClientModule.class.getClassLoader())

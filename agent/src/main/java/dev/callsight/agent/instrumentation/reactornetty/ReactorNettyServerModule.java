@@ -20,6 +20,9 @@ import net.bytebuddy.asm.Advice;
  */
 public final class ReactorNettyServerModule implements ServerModule {
 
+    private final LibraryGlue glue = LibraryGlue.builder(name(), ReactorNettyServerModule.class)
+            .anchor("reactor.netty.http.server.HttpServer").entry("ReactorNettyServerCalls").build();
+
     @Override
     public String name() {
         return "reactor-netty-server";
@@ -31,11 +34,13 @@ public final class ReactorNettyServerModule implements ServerModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, HttpServerTracer tracer) {
-        LibraryGlue glue = LibraryGlue.builder(name(), ReactorNettyServerModule.class)
-                .anchor("reactor.netty.http.server.HttpServer").entry("ReactorNettyServerCalls").build();
+    public void publish(HttpServerTracer tracer) {
         Hooks.installReactorNettyServer(
                 glue.hooks("ReactorNettyServerCalls", ReactorNettyServerHook.class, HttpServerTracer.class, tracer));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         return builder
                 .type(named("reactor.netty.http.server.HttpServer"), glue.loaders())
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(ReactorNettyServerModule.class.getClassLoader())

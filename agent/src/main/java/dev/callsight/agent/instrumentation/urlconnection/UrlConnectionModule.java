@@ -43,8 +43,12 @@ public final class UrlConnectionModule implements InstrumentationModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, OutboundCalls calls) {
+    public void publish(OutboundCalls calls) {
         Hooks.install(new UrlConnectionCalls(calls));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         return builder
                 // The JDK's implementations (https delegates to a subclass of the http one) and the
                 // base class, which implements getResponseCode; a name match costs nothing per loaded class.

@@ -19,6 +19,9 @@ import net.bytebuddy.asm.Advice;
  */
 public final class WebFluxModule implements ServerModule {
 
+    private final LibraryGlue glue = LibraryGlue.builder(name(), WebFluxModule.class)
+            .anchor("org.springframework.web.reactive.DispatcherHandler").entry("WebFluxRoutes").build();
+
     @Override
     public String name() {
         return "spring-webflux";
@@ -30,10 +33,12 @@ public final class WebFluxModule implements ServerModule {
     }
 
     @Override
-    public AgentBuilder extend(AgentBuilder builder, HttpServerTracer tracer) {
-        LibraryGlue glue = LibraryGlue.builder(name(), WebFluxModule.class)
-                .anchor("org.springframework.web.reactive.DispatcherHandler").entry("WebFluxRoutes").build();
+    public void publish(HttpServerTracer tracer) {
         Hooks.installWebFlux(glue.hooks("WebFluxRoutes", WebFluxHook.class, HttpServerTracer.class, tracer));
+    }
+
+    @Override
+    public AgentBuilder extend(AgentBuilder builder) {
         return builder
                 .type(named("org.springframework.web.reactive.DispatcherHandler"), glue.loaders())
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(WebFluxModule.class.getClassLoader())
