@@ -8,6 +8,7 @@ import dev.callsight.config.Durations;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
@@ -42,9 +43,8 @@ public final class CollectorOptions {
                     + "the default) or jdbc (a table in the JDBC store, the slower earlier design).")
     private String spanStore;
 
-    @Option(names = "--span-retention", paramLabel = "DURATION", defaultValue = "7d",
-            converter = DurationConverter.class,
-            description = "How long the span log keeps spans, dropped an hour at a time (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--span-retention", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the span log keeps spans, dropped an hour at a time (default: 7d).")
     private Duration spanRetention;
 
     @Option(names = "--span-max-size", paramLabel = "SIZE", converter = ByteSizeConverter.class,
@@ -152,8 +152,36 @@ public final class CollectorOptions {
                 .dataDir(dataDir).jdbcUrl(jdbcUrl).maxBodyBytes(maxBodyBytes).slosFile(slosFile)
                 .alertmanager(alertmanager).sloInterval(sloInterval).forwardOtlp(forwardOtlp)
                 .forwardQueueSpans(forwardQueueSpans).jaegerUi(jaegerUi).ingestLimits(ingestLimits.toLimits())
-                .security(security.toConfig()).spanStore(SpanStoreKind.of(spanStore))
+                .security(security.toConfig()).spanStore(spanStoreKind())
                 .spanLog(spanLogSettings());
+    }
+
+    /** The engine; the JDBC table keeps every span with no retention, so the span log's flags are refused with it. */
+    private SpanStoreKind spanStoreKind() {
+        SpanStoreKind kind = SpanStoreKind.of(spanStore);
+        if (kind == SpanStoreKind.JDBC) {
+            List<String> given = new ArrayList<>();
+            if (spanRetention != null) {
+                given.add("--span-retention");
+            }
+            if (spanMaxBytes != null) {
+                given.add("--span-max-size");
+            }
+            if (spanOrdinaryRetention != null) {
+                given.add("--span-retention-ordinary");
+            }
+            if (spanOrdinaryFraction != null) {
+                given.add("--span-keep-ordinary-fraction");
+            }
+            if (!spanSlow.isEmpty()) {
+                given.add("--span-slow");
+            }
+            if (!given.isEmpty()) {
+                throw new IllegalArgumentException(String.join(", ", given) + ": the span log's retention, which "
+                        + "--span-store jdbc does not have (its table keeps every span); use the default span store");
+            }
+        }
+        return kind;
     }
 
     /** The span log's settings; a bad value or combination is refused naming the flags it came from. */
@@ -181,10 +209,14 @@ public final class CollectorOptions {
             if (spanOrdinaryFraction != null) {
                 tail.ordinaryFraction(spanOrdinaryFraction);
             }
-            return new SpanLogSettings(spanRetention, spanMaxBytes == null ? 0 : spanMaxBytes, tail.build());
+            return new SpanLogSettings(retention(), spanMaxBytes == null ? 0 : spanMaxBytes, tail.build());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--span-retention " + Durations.format(spanRetention)
+            throw new IllegalArgumentException("--span-retention " + Durations.format(retention())
                     + ", --span-retention-ordinary, --span-keep-ordinary-fraction: " + e.getMessage(), e);
         }
+    }
+
+    private Duration retention() {
+        return spanRetention == null ? SpanLogSettings.DEFAULT_RETENTION : spanRetention;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.callsight.collector.store.SpanStoreKind;
 import dev.callsight.collector.store.spanlog.TailRetention;
 import java.time.Duration;
 import java.util.Map;
@@ -50,6 +51,17 @@ class SpanRetentionOptionsTest {
                 "1.5");
         assertRefused("a fraction of ordinary traces is kept only after a retention of ordinary traces",
                 "--span-keep-ordinary-fraction", "0.1");
+    }
+
+    @Test
+    void theJdbcTableRefusesTheSpanLogsRetentionFlags() {
+        assertEquals(Duration.ofDays(7), config().spanLog().retention());
+        assertRefused("--span-retention, --span-slow: the span log's retention, which --span-store jdbc does not have",
+                "--span-store", "jdbc", "--span-retention", "30d", "--span-slow", "2s");
+        assertRefused("--span-max-size, --span-retention-ordinary, --span-keep-ordinary-fraction: the span log's",
+                "--span-store", "jdbc", "--span-max-size", "1GiB", "--span-retention-ordinary", "1d",
+                "--span-keep-ordinary-fraction", "0.1");
+        assertEquals(SpanStoreKind.JDBC, config("--span-store", "jdbc").spanStore());
     }
 
     private static void assertRefused(String reason, String... args) {
