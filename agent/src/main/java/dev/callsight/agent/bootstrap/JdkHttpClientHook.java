@@ -36,10 +36,7 @@ public interface JdkHttpClientHook {
         }
 
         @Override
-        public void exchangeCreated(Object multiExchange) {}
-
-        @Override
-        public void exchangeAttempt(Object multiExchange, int attemptsBefore, Object request, Throwable retryCause,
+        public void exchangeAttempt(Object userRequest, int attemptsBefore, Object request, Throwable retryCause,
                 Object previousResponse) {}
 
         @Override
@@ -62,7 +59,7 @@ public interface JdkHttpClientHook {
      */
     Object enter(Object client, Object request, Object bodyHandler);
 
-    /** The request to send for the call's current attempt: a copy with its headers and timeout. */
+    /** The request to send for the call's current attempt: a view with its headers and timeout. */
     Object requestToSend(Object call, Object request);
 
     /** The body handler to use: the application's, bounded by the policy's read timeout and deadline. */
@@ -77,17 +74,15 @@ public interface JdkHttpClientHook {
      */
     boolean exit(Object call, boolean async, Object returned, Throwable thrown);
 
-    /** The client made the exchange that carries the current call's request, its redirects and its own retries. */
-    void exchangeCreated(Object multiExchange);
-
     /**
      * The client is about to send (again) on an exchange.
      *
+     * @param userRequest the request the exchange was made for: the one the agent sent for the call's attempt
      * @param attemptsBefore how many times it sent before: from 1 on, this is its own retry or redirect
      * @param retryCause the last failure it retried after, or null
      * @param previousResponse the last response it followed (a redirect, an auth challenge), or null
      */
-    void exchangeAttempt(Object multiExchange, int attemptsBefore, Object request, Throwable retryCause,
+    void exchangeAttempt(Object userRequest, int attemptsBefore, Object request, Throwable retryCause,
             Object previousResponse);
 
     /** What the method returns to the application: for sendAsync, a future of the last attempt. */

@@ -3,7 +3,6 @@ package dev.callsight.agent.instrumentation.jdkhttp;
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.JdkHttpClientHook;
 import dev.callsight.agent.core.CallDepth;
-import dev.callsight.agent.core.WeakStripes;
 import dev.callsight.agent.core.InternalThread;
 import dev.callsight.agent.core.client.Backoff;
 import dev.callsight.agent.core.client.ClientCall;
@@ -20,14 +19,15 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * The glue between java.net.http and the core. HttpRequest is immutable, so every attempt sends
- * a copy of the application's request with that attempt's context headers and the timeout the
- * policy allows. The client's request timeout bounds the wait for the response headers, so it
+ * a view of the application's request with that attempt's context headers and the timeout the
+ * policy allows ({@link AttemptRequest}). The client's request timeout bounds the wait for the response headers, so it
  * is set to the shortest of the application's timeout, what is left of the deadline, and
  * connect + read. A retry of send runs the method again (the advice repeats it); a retry of
  * sendAsync is sent from the agent's timer thread, and the application's future completes
@@ -36,13 +36,14 @@ import java.util.concurrent.CompletionException;
 final class JdkHttpClientCalls implements JdkHttpClientHook {
 
     /** One application call through send or sendAsync. */
-    private static final class Call {
+    static final class Call {
         final LogicalCall logical;
         final HttpClient client;
         final HttpRequest original;
         /** The application's body handler, bounded by the policy's read timeout and deadline when it has them. */
         HttpResponse.BodyHandler<?> handler;
-        final CompletableFuture<HttpResponse<?>> result = new CompletableFuture<>();
+        /** What sendAsync returns to the application: the last attempt's outcome. */
+        volatile CompletableFuture<HttpResponse<?>> result;
         volatile ClientCall attempt;
         volatile HttpRequest toSend;
         /** What a timeout of toSend's request timeout means; null when the application's own ran out. */
@@ -62,13 +63,6 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     private final OutboundCalls calls;
     /** send calls sendAsync and the facade calls the implementation; only the outermost counts. */
     private final CallDepth depth = new CallDepth();
-    /**
-     * The call whose request this thread is handing to the client, to tie the client's exchange to it. Cleared with
-     * set(null): the thread keeps its map entry, so the next call allocates none.
-     */
-    private final ThreadLocal<Call> sending = new ThreadLocal<>();
-    /** The client's exchanges, each with its call; weak, since the exchange is gone once the call is. */
-    private final WeakStripes<Object, Call> exchanges = new WeakStripes<>();
 
     JdkHttpClientCalls(OutboundCalls calls) {
         this.calls = calls;
@@ -97,7 +91,6 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         Call call = new Call(logical, (HttpClient) client, original);
         call.handler = timed(call, (HttpResponse.BodyHandler<?>) bodyHandler);
         startAttempt(call, RetrySource.FIRST);
-        sending.set(call);
         return call;
     }
 
@@ -129,8 +122,8 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         }
         Call traced = (Call) call;
         if (async && thrown == null && returned != null) {
-            sending.set(null);
             depth.exit();
+            traced.result = new CompletableFuture<>();
             follow(traced, (CompletableFuture<?>) returned);
             return false;
         }
@@ -142,18 +135,9 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
             startAttempt(traced, RetrySource.AGENT);
             return true;
         }
-        sending.set(null);
         depth.exit();
         traced.logical.end();
         return false;
-    }
-
-    @Override
-    public void exchangeCreated(Object multiExchange) {
-        Call call = sending.get();
-        if (call != null) {
-            exchanges.of(multiExchange).put(multiExchange, call);
-        }
     }
 
     /**
@@ -161,12 +145,12 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
      * starts one of source CLIENT. A response the exchange has not followed before means a
      * redirect (or auth challenge); otherwise the client is retrying after its last failure. The
      * new request goes out with the same traceparent: the client copies the headers of the
-     * request it was given.
+     * request it was given. The exchange's user request is the attempt's, which names the call.
      */
     @Override
-    public void exchangeAttempt(Object multiExchange, int attemptsBefore, Object request, Throwable retryCause,
+    public void exchangeAttempt(Object userRequest, int attemptsBefore, Object request, Throwable retryCause,
             Object previousResponse) {
-        Call call = attemptsBefore > 0 ? exchanges.of(multiExchange).get(multiExchange) : null;
+        Call call = attemptsBefore > 0 ? AttemptRequest.ownerOf(userRequest) : null;
         if (call == null) {
             return;
         }
@@ -238,15 +222,12 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
     /** On the agent's timer thread, so the advice leaves the nested sendAsync alone. */
     private void resend(Call call) {
         startAttempt(call, RetrySource.AGENT);
-        sending.set(call);
         try {
             follow(call, call.client.sendAsync(call.toSend, call.handler));
         } catch (RuntimeException refused) {
             call.logical.endAttempt(call.attempt, 0, null, refused);
             call.logical.end();
             call.result.completeExceptionally(refused);
-        } finally {
-            sending.set(null);
         }
     }
 
@@ -258,21 +239,17 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         long firstByte = read > 0 ? (long) read + Math.max(0, call.logical.connectTimeoutMillis(0)) : Long.MAX_VALUE;
         long timeout = Math.min(application, Math.min(deadline, firstByte));
         call.requestTimeoutKind = timeout == application ? null : timeout == deadline ? TimeoutKind.DEADLINE : TimeoutKind.READ;
-        boolean inject = !attempt.continuesApplicationContext();
-        if (!inject && timeout == application) {
-            return original;
-        }
         try {
-            HttpRequest.Builder copy = copyOf(original);
-            if (timeout != application) {
-                copy.timeout(Duration.ofMillis(timeout));
+            Map<String, List<String>> headers = null;
+            if (!attempt.continuesApplicationContext()) {
+                Map<String, List<String>> withContext = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                withContext.putAll(original.headers().map());
+                call.logical.inject(attempt, (name, value) -> withContext.put(name, List.of(value)));
+                headers = withContext;
             }
-            if (inject) {
-                call.logical.inject(attempt, copy::setHeader);
-            }
-            return copy.build();
-        } catch (RuntimeException uncopyable) {
-            // A request the builder refuses to rebuild still goes out as the application made it.
+            return new AttemptRequest(original, call, headers, timeout == application ? null : Duration.ofMillis(timeout));
+        } catch (RuntimeException unusable) {
+            // Headers HttpHeaders refuses: the request goes out as the application made it.
             return original;
         }
     }
@@ -320,27 +297,4 @@ final class JdkHttpClientCalls implements JdkHttpClientHook {
         return version == HttpClient.Version.HTTP_2 ? "2" : "1.1";
     }
 
-    /**
-     * HttpRequest.newBuilder(HttpRequest, filter) would do this, but only from Java 16 on. A
-     * request without a body stays without one: GET() and DELETE() send no Content-Length,
-     * where method(m, noBody()) would add "Content-Length: 0".
-     */
-    private static HttpRequest.Builder copyOf(HttpRequest original) {
-        HttpRequest.Builder copy = HttpRequest.newBuilder(original.uri()).expectContinue(original.expectContinue());
-        String method = original.method();
-        Optional<HttpRequest.BodyPublisher> body = original.bodyPublisher();
-        if (body.isPresent()) {
-            copy.method(method, body.get());
-        } else if ("GET".equals(method)) {
-            copy.GET();
-        } else if ("DELETE".equals(method)) {
-            copy.DELETE();
-        } else {
-            copy.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        original.timeout().ifPresent(copy::timeout);
-        original.version().ifPresent(copy::version);
-        original.headers().map().forEach((name, values) -> values.forEach(value -> copy.header(name, value)));
-        return copy;
-    }
 }

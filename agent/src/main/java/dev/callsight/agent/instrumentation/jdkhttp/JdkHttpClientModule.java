@@ -1,6 +1,5 @@
 package dev.callsight.agent.instrumentation.jdkhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -58,7 +57,6 @@ public final class JdkHttpClientModule implements InstrumentationModule {
                 .type(named("jdk.internal.net.http.MultiExchange"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(JdkHttpClientModule.class.getClassLoader())
-                        .advice(isConstructor(), ExchangeCreatedAdvice.class.getName())
                         .advice(named("responseAsyncImpl").and(takesArguments(0)), ExchangeAttemptAdvice.class.getName()))
                 .type(named("jdk.internal.net.http.HttpClientBuilderImpl"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
@@ -104,25 +102,16 @@ public final class JdkHttpClientModule implements InstrumentationModule {
         }
     }
 
-    /** A new exchange, made on the thread that hands the client its request. */
-    public static final class ExchangeCreatedAdvice {
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void onExit(@Advice.This Object multiExchange) {
-            Hooks.jdkHttpClient().exchangeCreated(multiExchange);
-        }
-    }
-
     /** Each time the exchange sends, before it counts the attempt. */
     public static final class ExchangeAttemptAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void onEnter(@Advice.This Object multiExchange,
+        public static void onEnter(@Advice.FieldValue("userRequest") Object userRequest,
                 @Advice.FieldValue("attempts") AtomicInteger attempts,
                 @Advice.FieldValue("currentreq") Object request,
                 @Advice.FieldValue("retryCause") Throwable retryCause,
                 @Advice.FieldValue("response") Object previousResponse) {
-            Hooks.jdkHttpClient().exchangeAttempt(multiExchange, attempts.get(), request, retryCause, previousResponse);
+            Hooks.jdkHttpClient().exchangeAttempt(userRequest, attempts.get(), request, retryCause, previousResponse);
         }
     }
 
