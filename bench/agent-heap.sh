@@ -17,16 +17,11 @@ for f in "$agent" "$classes"; do
   [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
 done
 work=$(mktemp -d)
-trap 'kill $upstream_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-java -cp "$classes" dev.callsight.bench.Upstream >"$work/upstream.log" 2>&1 &
-upstream_pid=$!
-for _ in $(seq 1 100); do
-  grep -q upstream= "$work/upstream.log" && break
-  sleep 0.1
-done
-upstream=$(grep -o 'upstream=[^ ]*' "$work/upstream.log" | cut -d= -f2)
-[ -n "$upstream" ] || { echo "upstream did not start" >&2; exit 1; }
-down=http://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+start_server upstream Upstream
+upstream=$(server_url upstream upstream)
+down=$(closed_port_url)
 echo "heap under load: ${threads} threads, collector down ($down); $(java -version 2>&1 | head -1); $(nproc) cores"
 run() { # $1 = label, $2 = seconds, rest = JVM options
   local label=$1 duration=$2; shift 2

@@ -33,18 +33,12 @@ done
 classpath="$classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
 
 work=$(mktemp -d)
-trap 'kill $upstream_pid $sink_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-java -cp "$classes" dev.callsight.bench.OtlpSink >"$work/sink.log" 2>&1 &
-sink_pid=$!
-java -cp "$classes" dev.callsight.bench.Upstream >"$work/upstream.log" 2>&1 &
-upstream_pid=$!
-for _ in $(seq 1 60); do
-  grep -q otlp= "$work/sink.log" && grep -q upstream= "$work/upstream.log" && break
-  sleep 0.5
-done
-sink=$(grep -o 'otlp=[^ ]*' "$work/sink.log" | cut -d= -f2)
-upstream=$(grep -o 'upstream=[^ ]*' "$work/upstream.log" | cut -d= -f2)
-[ -n "$sink" ] && [ -n "$upstream" ] || { echo "sink or upstream did not start" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+start_server sink OtlpSink
+start_server upstream Upstream
+sink=$(server_url sink otlp)
+upstream=$(server_url upstream upstream)
 cat >"$work/policies.yaml" <<'YAML'
 policies:
   - match: { host: "*" }

@@ -17,20 +17,13 @@ for f in "$agent" "$otel" "$classes"; do
   [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
 done
 work=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-java -cp "$classes" dev.callsight.bench.OtlpSink >"$work/sink.log" 2>&1 &
-pids+=($!)
-java -cp "$classes" dev.callsight.bench.FaultyCollector hang >"$work/hang.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do
-  grep -q otlp= "$work/sink.log" && grep -q otlp= "$work/hang.log" && break
-  sleep 0.1
-done
-healthy=$(grep -o 'otlp=[^ ]*' "$work/sink.log" | head -1 | cut -d= -f2)
-hanging=$(grep -o 'otlp=[^ ]*' "$work/hang.log" | head -1 | cut -d= -f2)
-down=http://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-[ -n "$healthy" ] && [ -n "$hanging" ] || { echo "sink or hanging collector did not start" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+start_server sink OtlpSink
+start_server hang FaultyCollector hang
+healthy=$(server_url sink otlp)
+hanging=$(server_url hang otlp)
+down=$(closed_port_url)
 
 # Milliseconds from starting the JVM to its exit; $1 = collector endpoint, $2 = main class and its argument.
 run() {

@@ -50,6 +50,18 @@ class BenchmarksTest {
     }
 
     @Test
+    void agentProfileSortsTheAgentsSamplesIntoTheStepsOfACall() throws Exception {
+        String output = run(180, "agent-profile.sh", "okhttp", "2000", "1", "500", "all");
+        assertMatches(output, "(?m)^call loop .*: okhttp 2000 ");
+        for (String step : List.of("start", "export-spans", "export-metrics", "span-creation", "span-attributes",
+                "span-end", "histogram", "header-injection", "context-extraction", "policy-engine", "call-site-cache",
+                "glue")) {
+            assertMatches(output, "(?m)^" + step + " +[\\d.]+ +\\d+$");
+        }
+        assertMatches(output, "(?m)^agent samples [1-9]\\d* of [1-9]\\d*$");
+    }
+
+    @Test
     void agentStartupComparesTwoJars() throws Exception {
         String jar = Jvm.agentJar().toString();
         assertMatches(run(120, "agent-startup.sh", jar, jar, "1"), "median: baseline \\d+ ms, candidate \\d+ ms");

@@ -1,0 +1,119 @@
+package dev.callsight.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where the agent's CPU goes, from a JFR recording of a call loop: the execution samples that ran on the agent's
+ * threads or had agent code on the stack, sorted into the steps of a call by the first rule whose frame names appear
+ * on the stack. Library work beneath something the agent passes through (an OkHttp interceptor's proceed, a body the
+ * application reads through the agent's wrapper) is the library's, not the agent's, and is left out.
+ *
+ * <p>Usage: {@code AgentProfile RECORDING.jfr}. Prints one line per step, {@code step share_percent samples}, the
+ * steps in a fixed order, then {@code agent samples N of M}.
+ */
+public final class AgentProfile {
+
+    /** A step of a call and the frames (class or method name fragments, or thread-name prefixes) that mark it. */
+    private record Step(String name, List<String> threads, List<String> frames) {}
+
+    private static final List<Step> STEPS = List.of(
+            new Step("start", List.of("callsight-start", "callsight-sdk"),
+                    List.of("AgentInstaller", "StartupGate", "TelemetryBootstrap", "net.bytebuddy.", "GlueClassLoader")),
+            new Step("export-spans", List.of("BatchSpanProcessor", "callsight-export-spans"),
+                    List.of("SpanExporter", "TraceRequestMarshaler")),
+            new Step("export-metrics", List.of("PeriodicMetricReader", "callsight-export-metrics"),
+                    List.of("MetricExporter", "collectAllMetrics")),
+            new Step("span-creation", List.of(),
+                    List.of("SdkSpanBuilder", "SdkTracer.spanBuilder", "RootTraceIds", "RootDecision",
+                            "droppedTraceparent")),
+            new Step("span-attributes", List.of(),
+                    List.of("putAttemptAttributes", "SdkSpan.setAttribute", "UrlRedactor", "recordException")),
+            new Step("span-end", List.of(), List.of("SdkSpan.end", "BoundedSpanProcessor", "SpanBacklog")),
+            new Step("histogram", List.of(), List.of("SdkDoubleHistogram", "DoubleHistogram.record", "endCall")),
+            new Step("header-injection", List.of(),
+                    List.of("HttpClientTracer.inject", "LogicalCall.inject", "Propagator.inject")),
+            new Step("context-extraction", List.of(), List.of("parentOf", "carriesApplicationContext", ".extract")),
+            new Step("policy-engine", List.of(),
+                    List.of("PolicySet", "CircuitBreaker", "RetryBudget", "UpstreamGuards", "SlidingWindow",
+                            "AttemptTimeouts", "Backoff", "retryDelayNanos")),
+            new Step("call-site-cache", List.of(), List.of("CallSite")),
+            new Step("glue", List.of(), List.of("dev.callsight.")));
+
+    /** Frames the agent passes the application's or the library's own work through. */
+    private static final List<String> PASS_THROUGH = List.of("okhttp3.internal.http.RealInterceptorChain.proceed",
+            "okio.ForwardingSource.read", "okio.RealBufferedSource", "EofSensorInputStream.read",
+            "SessionInputBufferImpl", "ContentLengthInputStream.read");
+
+    public static void main(String[] args) throws IOException {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        STEPS.forEach(step -> counts.put(step.name(), 0));
+        int samples = 0;
+        int agent = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                continue;
+            }
+            samples++;
+            String step = stepOf(threadName(event), frames(event.getStackTrace()));
+            if (step != null) {
+                agent++;
+                counts.merge(step, 1, Integer::sum);
+            }
+        }
+        for (Map.Entry<String, Integer> count : counts.entrySet()) {
+            System.out.printf(Locale.ROOT, "%-20s %5.1f %6d%n", count.getKey(),
+                    agent == 0 ? 0 : 100.0 * count.getValue() / agent, count.getValue());
+        }
+        System.out.printf(Locale.ROOT, "agent samples %d of %d%n", agent, samples);
+    }
+
+    /** The step a sample belongs to, or null when it is not the agent's work. */
+    private static String stepOf(String thread, List<String> frames) {
+        boolean agentThread = STEPS.stream().anyMatch(step -> step.threads().stream().anyMatch(thread::startsWith));
+        if (!agentThread) {
+            for (String frame : frames) {
+                if (frame.startsWith("dev.callsight.")) {
+                    break;
+                }
+                if (PASS_THROUGH.stream().anyMatch(frame::contains)) {
+                    return null;
+                }
+            }
+            if (frames.stream().noneMatch(frame -> frame.startsWith("dev.callsight."))) {
+                return null;
+            }
+        }
+        for (Step step : STEPS) {
+            if (step.threads().stream().anyMatch(thread::startsWith)
+                    || frames.stream().anyMatch(frame -> step.frames().stream().anyMatch(frame::contains))) {
+                return step.name();
+            }
+        }
+        return "glue";
+    }
+
+    private static String threadName(RecordedEvent event) {
+        RecordedThread thread = event.getThread("sampledThread");
+        return thread == null || thread.getJavaName() == null ? "" : thread.getJavaName();
+    }
+
+    /** Class and method of each frame, innermost first. */
+    private static List<String> frames(RecordedStackTrace stack) {
+        List<String> frames = new ArrayList<>();
+        for (RecordedFrame frame : stack.getFrames()) {
+            frames.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
+        }
+        return frames;
+    }
+}
