@@ -17,6 +17,11 @@ public interface OkHttpHook {
         }
 
         @Override
+        public Object responseBody(Object response, Object body) {
+            return body;
+        }
+
+        @Override
         public Object attemptEnded(Object attempt, Object response, Throwable thrown) {
             return response;
         }
@@ -31,6 +36,13 @@ public interface OkHttpHook {
      * {@link #attemptEnded}, or null when it is not traced.
      */
     Object attemptStarting(Object chain);
+
+    /**
+     * On exit from OkHttp's Exchange.openResponseBody (3.14 and later), where an attempt's response gets its body:
+     * returns the body to give it instead, one that ends the attempt when it ends, so that the response need not be
+     * rebuilt around such a body on its way up.
+     */
+    Object responseBody(Object response, Object body);
 
     /** On exit from ConnectInterceptor; returns the response to hand up the chain instead. */
     Object attemptEnded(Object attempt, Object response, Throwable thrown);

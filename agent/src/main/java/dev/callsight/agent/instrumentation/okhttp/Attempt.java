@@ -8,6 +8,8 @@ final class Attempt {
 
     final CallInProgress owner;
     final ClientCall traced;
+    /** The body that ends this attempt, once OkHttp has opened it; set and read on the call's thread. */
+    AttemptEndingBody endingBody;
 
     Attempt(CallInProgress owner, ClientCall traced) {
         this.owner = owner;

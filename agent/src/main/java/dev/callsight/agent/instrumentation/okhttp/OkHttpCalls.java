@@ -124,6 +124,22 @@ final class OkHttpCalls implements OkHttpHook {
     }
 
     @Override
+    public Object responseBody(Object response, Object body) {
+        CallInProgress owner = inProgress.get();
+        Attempt attempt = owner == null ? null : owner.lastAttempt;
+        if (attempt == null || attempt.endingBody != null || body == null) {
+            return body;
+        }
+        Response received = (Response) response;
+        ResponseBody opened = (ResponseBody) body;
+        if (!hasBody(received, opened)) {
+            return body;
+        }
+        attempt.endingBody = endingBody(attempt, received, opened);
+        return attempt.endingBody;
+    }
+
+    @Override
     public Object attemptEnded(Object attempt, Object response, Throwable thrown) {
         if (attempt == null) {
             return response;
@@ -134,16 +150,22 @@ final class OkHttpCalls implements OkHttpHook {
             return response;
         }
         Response received = (Response) response;
-        int status = received.code();
-        String protocol = protocolVersion(received);
         ResponseBody body = received.body();
-        if (body == null || !hasBody(received)) {
-            endAttempt(ended, status, protocol, null);
+        if (body != null && body == ended.endingBody) {
             return received;
         }
-        return received.newBuilder()
-                .body(new AttemptEndingBody(body, error -> endAttempt(ended, status, protocol, error)))
-                .build();
+        if (body == null || !hasBody(received, body)) {
+            endAttempt(ended, received.code(), protocolVersion(received), null);
+            return received;
+        }
+        // OkHttp before 3.14, or a network interceptor that gave the response another body.
+        return received.newBuilder().body(endingBody(ended, received, body)).build();
+    }
+
+    private AttemptEndingBody endingBody(Attempt attempt, Response response, ResponseBody body) {
+        int status = response.code();
+        String protocol = protocolVersion(response);
+        return new AttemptEndingBody(body, error -> endAttempt(attempt, status, protocol, error));
     }
 
     /** Ends an attempt at its response's headers, where the agent decides about a retry. */
@@ -190,10 +212,10 @@ final class OkHttpCalls implements OkHttpHook {
     }
 
     /** Responses that carry no body end their attempt at once, even if the application never closes them. */
-    private static boolean hasBody(Response response) {
+    private static boolean hasBody(Response response, ResponseBody body) {
         int status = response.code();
         return !"HEAD".equals(response.request().method()) && status != 204 && status != 304
-                && (status >= 200 || status == 101) && response.body().contentLength() != 0;
+                && (status >= 200 || status == 101) && body.contentLength() != 0;
     }
 
     /** OkHttp wraps a failed connection's IOException in its internal RouteException. */

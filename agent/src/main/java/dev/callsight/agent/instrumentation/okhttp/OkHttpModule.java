@@ -61,7 +61,14 @@ public final class OkHttpModule implements InstrumentationModule {
                         .include(OkHttpModule.class.getClassLoader())
                         .advice(named("intercept").and(takesArguments(1))
                                         .and(takesArgument(0, named("okhttp3.Interceptor$Chain"))),
-                                AttemptAdvice.class.getName()));
+                                AttemptAdvice.class.getName()))
+                // Where 3.14 and later open an attempt's response body; earlier releases rebuild the response.
+                .type(named("okhttp3.internal.connection.Exchange"), glue.loaders())
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(OkHttpModule.class.getClassLoader())
+                        .advice(named("openResponseBody").and(takesArguments(1))
+                                        .and(takesArgument(0, named("okhttp3.Response"))),
+                                BodyAdvice.class.getName()));
     }
 
     /** OkHttpClient(Builder): runs before the constructor copies the builder's interceptor lists. */
@@ -86,6 +93,16 @@ public final class OkHttpModule implements InstrumentationModule {
                 @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object response,
                 @Advice.Thrown Throwable thrown) {
             response = Hooks.okHttp(origin).attemptEnded(attempt, response, thrown);
+        }
+    }
+
+    /** Exchange.openResponseBody: the attempt's body, wrapped where it is made. */
+    public static final class BodyAdvice {
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void onExit(@Advice.Origin Class<?> origin, @Advice.Argument(0) Object response,
+                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object body) {
+            body = Hooks.okHttp(origin).responseBody(response, body);
         }
     }
 }
