@@ -3,6 +3,7 @@ package dev.callsight.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,9 +21,13 @@ import jdk.jfr.consumer.RecordingFile;
  * application reads through the agent's wrapper) is the library's, not the agent's, and is left out.
  *
  * <p>Usage: {@code AgentProfile RECORDING.jfr}. Prints one line per step, {@code step share_percent samples}, the
- * steps in a fixed order, then {@code agent samples N of M}.
+ * steps in a fixed order, then {@code agent samples N of M}, then the glue's busiest agent frames, {@code glue
+ * samples frame}.
  */
 public final class AgentProfile {
+
+    private static final String AGENT_CODE = "dev.callsight.agent.";
+    private static final String SHADED_CODE = "dev.callsight.shaded.";
 
     /** A step of a call and the frames (class or method name fragments, or thread-name prefixes) that mark it. */
     private record Step(String name, List<String> threads, List<String> frames) {}
@@ -48,7 +53,10 @@ public final class AgentProfile {
                     List.of("PolicySet", "CircuitBreaker", "RetryBudget", "UpstreamGuards", "SlidingWindow",
                             "AttemptTimeouts", "Backoff", "retryDelayNanos")),
             new Step("call-site-cache", List.of(), List.of("CallSite")),
-            new Step("glue", List.of(), List.of("dev.callsight.")));
+            new Step("glue", List.of(), List.of(AGENT_CODE, SHADED_CODE)));
+
+    /** How many of the glue's busiest frames are listed under the table. */
+    private static final int GLUE_LINES = 8;
 
     /** Frames the agent passes the application's or the library's own work through. */
     private static final List<String> PASS_THROUGH = List.of("okhttp3.internal.http.RealInterceptorChain.proceed",
@@ -57,6 +65,7 @@ public final class AgentProfile {
 
     public static void main(String[] args) throws IOException {
         Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, Integer> glue = new HashMap<>();
         STEPS.forEach(step -> counts.put(step.name(), 0));
         int samples = 0;
         int agent = 0;
@@ -65,10 +74,14 @@ public final class AgentProfile {
                 continue;
             }
             samples++;
-            String step = stepOf(threadName(event), frames(event.getStackTrace()));
+            List<String> frames = frames(event.getStackTrace());
+            String step = stepOf(threadName(event), frames);
             if (step != null) {
                 agent++;
                 counts.merge(step, 1, Integer::sum);
+                if (step.equals("glue")) {
+                    glue.merge(innermostAgentFrame(frames), 1, Integer::sum);
+                }
             }
         }
         for (Map.Entry<String, Integer> count : counts.entrySet()) {
@@ -76,6 +89,18 @@ public final class AgentProfile {
                     agent == 0 ? 0 : 100.0 * count.getValue() / agent, count.getValue());
         }
         System.out.printf(Locale.ROOT, "agent samples %d of %d%n", agent, samples);
+        glue.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(GLUE_LINES)
+                .forEach(frame -> System.out.printf(Locale.ROOT, "glue %6d %s%n", frame.getValue(), frame.getKey()));
+    }
+
+    private static boolean isAgents(String frame) {
+        return frame.startsWith(AGENT_CODE) || frame.startsWith(SHADED_CODE);
+    }
+
+    /** The agent's own frame nearest the top of the stack: where in the glue the sample was. */
+    private static String innermostAgentFrame(List<String> frames) {
+        return frames.stream().filter(AgentProfile::isAgents).findFirst()
+                .orElse(frames.isEmpty() ? "?" : frames.get(0));
     }
 
     /** The step a sample belongs to, or null when it is not the agent's work. */
@@ -83,14 +108,14 @@ public final class AgentProfile {
         boolean agentThread = STEPS.stream().anyMatch(step -> step.threads().stream().anyMatch(thread::startsWith));
         if (!agentThread) {
             for (String frame : frames) {
-                if (frame.startsWith("dev.callsight.")) {
+                if (isAgents(frame)) {
                     break;
                 }
                 if (PASS_THROUGH.stream().anyMatch(frame::contains)) {
                     return null;
                 }
             }
-            if (frames.stream().noneMatch(frame -> frame.startsWith("dev.callsight."))) {
+            if (frames.stream().noneMatch(AgentProfile::isAgents)) {
                 return null;
             }
         }
@@ -112,7 +137,9 @@ public final class AgentProfile {
     private static List<String> frames(RecordedStackTrace stack) {
         List<String> frames = new ArrayList<>();
         for (RecordedFrame frame : stack.getFrames()) {
-            frames.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
+            if (frame.getMethod() != null) {
+                frames.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
+            }
         }
         return frames;
     }
