@@ -238,6 +238,7 @@ public final class LogSpanStore implements SpanStore {
         term(filters, SpanDocuments.STATUS, search.status() == null ? null : search.status().toString());
         term(filters, SpanDocuments.ERROR_TYPE, search.errorType());
         durations(filters, search.minDurationNano(), null);
+        search.tags().forEach((key, value) -> term(filters, SpanDocuments.TAG, SpanDocuments.tag(key, value)));
         Map<String, SpanRecord> newestOfTrace = new LinkedHashMap<>();
         newestFirst(filters.build(), search.startFromNano(), search.startToNano(), search.limit(), span -> {
             // Hours are walked newest first, but an older hour can hold a later start (a span exported late).

@@ -189,6 +189,10 @@ class LogSpanStoreTest {
             assertEquals(List.of(failed), store.search(search(null, null, null, null, "timeout", null, from, to)));
             assertEquals(List.of(failed), store.search(search(null, null, null, null, null, 100_000_000L, from, to)));
             assertEquals(List.of(), store.search(search(null, null, null, null, null, null, from, start - 1)));
+            assertEquals(List.of(failed), store.search(new SpanSearch(null, null, null, null, null, null, null,
+                    Map.of("attempt", "2", "span.kind", "client"), from, to, 50)));
+            assertEquals(List.of(), store.search(new SpanSearch("billing", null, null, null, null, null, null,
+                    Map.of("attempt", "2"), from, to, 50)));
 
             assertEquals(List.of(Spans.traceId(1)), store.searchTraceIds(jaeger("checkout", Map.of("retry", "true"))));
             assertEquals(List.of(Spans.traceId(2)), store.searchTraceIds(jaeger("checkout",
@@ -298,7 +302,7 @@ class LogSpanStoreTest {
     private static SpanSearch search(String service, String peerAddress, String route, Integer status,
             String errorType, Long minDurationNano, long from, long to) {
         return new SpanSearch(service, peerAddress, peerAddress == null ? null : 8080, route, status, errorType,
-                minDurationNano, from, to, 50);
+                minDurationNano, Map.of(), from, to, 50);
     }
 
     private SpanQuery jaeger(String service, Map<String, String> tags) {
