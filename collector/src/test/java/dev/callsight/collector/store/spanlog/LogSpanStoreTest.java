@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -231,6 +232,31 @@ class LogSpanStoreTest {
         }
         try (LogSpanStore store = open()) {
             assertEquals(List.of(early, late), store.findTrace(Spans.traceId(1)));
+        }
+    }
+
+    @Test
+    void manyTracesAreFoundInOneWalkEachWholeAndInTheOrderAsked() throws Exception {
+        SpanRecord first = Spans.client(Spans.traceId(1), Spans.spanId(1), now());
+        SpanRecord second = Spans.client(Spans.traceId(2), Spans.spanId(1), now() + 1);
+        SpanRecord original = Spans.client(Spans.traceId(1), Spans.spanId(2), now() + 2);
+        SpanRecord resent = Spans.client(Spans.traceId(1), Spans.spanId(2), "checkout", now() + 2, 5_000_000,
+                "payments", 8080, "/pay/{id}", 503, null, "{}");
+        List<String> asked = List.of(Spans.traceId(3), Spans.traceId(2), Spans.traceId(1));
+        Map<String, List<SpanRecord>> expected = new LinkedHashMap<>();
+        expected.put(Spans.traceId(3), List.of());
+        expected.put(Spans.traceId(2), List.of(second));
+        expected.put(Spans.traceId(1), List.of(first, resent));
+        try (LogSpanStore store = open()) {
+            store.insert(List.of(first, second, original));
+            clock.advance(Duration.ofHours(2));
+            store.insert(List.of(resent));
+            Map<String, List<SpanRecord>> found = store.findTraces(asked);
+            assertEquals(expected, found);
+            assertEquals(asked, List.copyOf(found.keySet()));
+        }
+        try (LogSpanStore store = open()) {
+            assertEquals(expected, store.findTraces(asked), "read from the indexes alone");
         }
     }
 
