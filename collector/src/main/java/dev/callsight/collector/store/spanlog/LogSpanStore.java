@@ -43,9 +43,7 @@ import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.MultiTerms;
-import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
@@ -414,7 +412,7 @@ public final class LogSpanStore implements SpanStore {
         try {
             for (PartitionIndex index : indexes.descendingMap().values()) {
                 try (PartitionIndex.Lease lease = lease(index)) {
-                    if (lease != null && holds(lease.searcher().getIndexReader(), fromNano, toNano)
+                    if (lease != null && lease.holdsStarts(fromNano, toNano)
                             && !work.apply(lease.searcher())) {
                         return;
                     }
@@ -438,13 +436,6 @@ public final class LogSpanStore implements SpanStore {
         }
         LOG.fine("span store: partition " + index.hour() + " dropped during a search");
         return null;
-    }
-
-    private static boolean holds(IndexReader reader, long fromNano, long toNano) throws IOException {
-        byte[] min = PointValues.getMinPackedValue(reader, SpanDocuments.START);
-        byte[] max = PointValues.getMaxPackedValue(reader, SpanDocuments.START);
-        return min != null && LongPoint.decodeDimension(min, 0) <= toNano
-                && LongPoint.decodeDimension(max, 0) >= fromNano;
     }
 
     /**

@@ -261,6 +261,28 @@ class LogSpanStoreTest {
     }
 
     @Test
+    void anHourBeingWrittenIsSearchedByTheStartTimesItHoldsNowNotThoseItHeldWhenFirstAsked() throws Exception {
+        long now = now();
+        SpanRecord current = Spans.client(Spans.traceId(1), Spans.spanId(1), now);
+        // Exported two days late into the same hour: the hour's start bounds widen after they were first asked.
+        SpanRecord late = Spans.client(Spans.traceId(2), Spans.spanId(1), now - 48 * 3_600_000_000_000L);
+        long lateFrom = late.startUnixNano() - 1_000_000_000L;
+        long lateTo = late.startUnixNano() + 1_000_000_000L;
+        try (LogSpanStore store = open()) {
+            store.insert(List.of(current));
+            Eventually.until(() -> store.search(search(null, null, null, null, null, null, now - 1, now + 1))
+                    .equals(List.of(current)), "the first span searchable", () -> "", PATIENCE);
+            assertEquals(List.of(), store.search(search(null, null, null, null, null, null, lateFrom, lateTo)));
+            store.insert(List.of(late));
+            Eventually.until(() -> store.search(search(null, null, null, null, null, null, lateFrom, lateTo))
+                    .equals(List.of(late)), "the late span searchable by its start time",
+                    () -> store.search(search(null, null, null, null, null, null, lateFrom, lateTo)).toString(),
+                    PATIENCE);
+            assertEquals(List.of("2026-12-01-10"), partitions());
+        }
+    }
+
+    @Test
     void aResentBatchShowsOnceAndItsLatestCopyWins() throws Exception {
         SpanRecord original = Spans.client(Spans.traceId(1), Spans.spanId(1), now());
         SpanRecord other = Spans.client(Spans.traceId(1), Spans.spanId(2), now() + 1);
