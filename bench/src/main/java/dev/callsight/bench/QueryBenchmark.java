@@ -315,24 +315,27 @@ public final class QueryBenchmark {
     /**
      * Client spans of the routes, spread evenly over the days; one in five has a parent. One in ten answers 503 and one
      * in a hundred times out (no status, {@code error.type} the exception); one in a hundred takes 1-5 s, the rest
-     * 1-200 ms; each is for one of {@link #TENANTS} tenants ({@code tenant.id}), the attribute searches ask for.
+     * 1-200 ms; each is for one of {@link #TENANTS} tenants ({@code tenant.id}), the attribute searches ask for. Which
+     * spans fail, are slow and which tenant is whose come from separate bits of a scramble of {@code i}, so they are
+     * independent of each other and of the route ({@code i % routes}), as each search needs.
      */
     private SpanRecord span(int i) {
         int route = i % routes;
         long startSeconds = firstMinute + (long) ((nowMinute - firstMinute) * (i / (double) spans));
         long start = startSeconds * 1_000_000_000L + i % 1000 * 1000L;
         long mixed = mix(i);
-        long duration = i % 100 == 3 ? 1_000_000_000L + Math.floorMod(mixed, 4_000_000_000L)
+        boolean slow = Math.floorMod(mixed >>> 20, 100) == 3;
+        long duration = slow ? 1_000_000_000L + Math.floorMod(mixed, 4_000_000_000L)
                 : 1_000_000L + Math.floorMod(mixed, 199_000_000L);
-        boolean timedOut = i % 100 == 7;
-        Integer status = timedOut ? null : i % 10 == 0 ? 503 : 200;
+        boolean timedOut = Math.floorMod(mixed >>> 28, 100) == 7;
+        Integer status = timedOut ? null : Math.floorMod(mixed >>> 36, 10) == 0 ? 503 : 200;
         String errorType = timedOut ? TIMEOUT : status == 503 ? "503" : null;
         String url = "https://" + peer(route) + route(route).replace("{id}", Integer.toString(i));
         String attributes = "{\"http.request.method\":\"GET\",\"url.full\":\"" + url + "\",\"url.template\":\""
                 + route(route) + "\",\"server.address\":\"" + peer(route) + "\",\"server.port\":443,"
                 + (status == null ? "" : "\"http.response.status_code\":" + status + ",")
                 + (errorType == null ? "" : "\"error.type\":\"" + errorType + "\",")
-                + "\"tenant.id\":\"" + tenant(Math.floorMod(mixed >>> 40, TENANTS)) + "\"}";
+                + "\"tenant.id\":\"" + tenant(Math.floorMod(mixed >>> 44, TENANTS)) + "\"}";
         return new SpanRecord(traceId(i), hex(i + 1L, 16), i % 5 == 0 ? hex(i + 7L, 16) : null, service(route),
                 "callsight", "GET " + route(route), 3, start, start + duration, errorType == null ? 0 : 2, "", "GET",
                 peer(route), 443, route(route), status, errorType, null, attributes,
@@ -534,6 +537,9 @@ public final class QueryBenchmark {
                 + "&status=503" + all);
         queries.put("ui-search-30d-tag-min-duration (tenant.id, 1 s)", i -> "/api/search?tag="
                 + encode("tenant.id=" + tenant(i % TENANTS)) + "&minDurationMs=1000" + all);
+        // A tenant no span has: the search reads every partition of the range and finds nothing, the worst case.
+        queries.put("ui-search-30d-no-match (tenant.id)", i -> "/api/search?tag=" + encode("tenant.id=" + tenant(-1))
+                + all);
         String jaegerHour = jaegerRange(end - 3_600, end);
         String jaegerDay = jaegerRange(end - 86_400, end);
         String jaegerWeek = jaegerRange(end - 7 * 86_400, end);
@@ -553,6 +559,8 @@ public final class QueryBenchmark {
                 + jaegerWeek);
         queries.put("jaeger-search-30d-tag-min-duration (tenant.id, 1 s)", i -> jaeger(i)
                 + tags("tenant.id", tenant(i % TENANTS)) + "&minDuration=1s" + jaegerAll);
+        queries.put("jaeger-search-30d-no-match (tenant.id)", i -> jaeger(i) + tags("tenant.id", tenant(-1))
+                + jaegerAll);
         queries.put("trace (by id, /api/traces/{id})", i -> "/api/traces/" + someTrace(i));
         queries.put("jaeger-trace (by id, /jaeger/api/traces/{id})", i -> "/jaeger/api/traces/" + someTrace(i));
     }

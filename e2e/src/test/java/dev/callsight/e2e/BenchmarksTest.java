@@ -97,10 +97,10 @@ class BenchmarksTest {
                 "ui-search-1h-service", "ui-search-24h-peer", "ui-search-24h-route", "ui-search-24h-status",
                 "ui-search-24h-error-type", "ui-search-24h-min-duration", "ui-search-24h-tag",
                 "ui-search-7d-error-type", "ui-search-30d-route-status", "ui-search-30d-tag-min-duration",
-                "jaeger-search-1h-operation", "jaeger-search-24h-peer", "jaeger-search-24h-route",
-                "jaeger-search-24h-status", "jaeger-search-24h-error-type", "jaeger-search-24h-min-duration",
-                "jaeger-search-7d-tag", "jaeger-search-30d-tag-min-duration", "trace", "jaeger-trace", "slo-list",
-                "slo-detail")) {
+                "ui-search-30d-no-match", "jaeger-search-1h-operation", "jaeger-search-24h-peer",
+                "jaeger-search-24h-route", "jaeger-search-24h-status", "jaeger-search-24h-error-type",
+                "jaeger-search-24h-min-duration", "jaeger-search-7d-tag", "jaeger-search-30d-tag-min-duration",
+                "jaeger-search-30d-no-match", "trace", "jaeger-trace", "slo-list", "slo-detail")) {
             assertMatches(output, "(?m)^result query=" + query + " days=1 routes=10 slos=\\d+ spans=500 "
                     + "p50_ms=[\\d.]+ p99_ms=[\\d.]+$");
         }
