@@ -182,6 +182,30 @@ final class PartitionIndex implements AutoCloseable {
         writer = null;
     }
 
+    /**
+     * Merges a sealed index down to one segment and serves searches from that: a trace lookup then seeks one term
+     * dictionary in the hour, not one per segment its refreshes flushed. Searches go on meanwhile on the old segments.
+     *
+     * @return false when there was one segment already
+     */
+    boolean mergeSealed() throws IOException {
+        if (writer != null) {
+            throw new IllegalStateException("partition " + hour + " is being written");
+        }
+        SegmentInfos commit = SegmentInfos.readLatestCommit(directory);
+        if (commit.size() <= 1) {
+            return false;
+        }
+        try (IndexWriter merging = newWriter(directory)) {
+            merging.forceMerge(1);
+            // The log position the index covers stays with it, so a restart replays nothing.
+            merging.setLiveCommitData(commit.getUserData().entrySet());
+            merging.commit();
+        }
+        searchers.maybeRefreshBlocking();
+        return true;
+    }
+
     /** Drops what was added since the last commit (after a failed write), leaving the index read-only. */
     void rollback() throws IOException {
         SearcherManager old = searchers;

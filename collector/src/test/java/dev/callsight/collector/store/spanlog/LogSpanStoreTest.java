@@ -26,6 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -279,6 +281,43 @@ class LogSpanStoreTest {
                     () -> store.search(search(null, null, null, null, null, null, lateFrom, lateTo)).toString(),
                     PATIENCE);
             assertEquals(List.of("2026-12-01-10"), partitions());
+        }
+    }
+
+    @Test
+    void retentionMergesASealedHourToOneSegmentThatARestartDoesNotReplay() throws Exception {
+        List<SpanRecord> written = new ArrayList<>();
+        try (LogSpanStore store = open()) {
+            for (int batch = 0; batch < 3; batch++) {
+                SpanRecord span = Spans.client(Spans.traceId(batch), Spans.spanId(1), now() + batch);
+                store.insert(List.of(span));
+                written.add(span);
+                // Searchable before the next batch: each refresh flushed its own segment.
+                int expected = written.size();
+                Eventually.until(() -> store.search(search(null, null, null, null, null, null, 0, Long.MAX_VALUE))
+                        .size() == expected, "batch " + batch + " searchable", () -> "", PATIENCE);
+            }
+            clock.advance(Duration.ofHours(1));
+            store.insert(List.of(Spans.client(Spans.traceId(9), Spans.spanId(1), now())));
+            Eventually.until(() -> store.search(search(null, null, null, null, null, null, 0, Long.MAX_VALUE))
+                    .size() == 4, "the next hour searchable, so the first is sealed", () -> "", PATIENCE);
+            assertTrue(segments("2026-12-01-10") > 1, "refreshes flushed several segments");
+
+            store.enforceRetention();
+
+            assertEquals(1, segments("2026-12-01-10"));
+            assertEquals(List.of(written.get(1)), store.findTrace(Spans.traceId(1)));
+            assertEquals(3, store.search(search("checkout", null, null, null, null, null, 0, now() - 1)).size());
+        }
+        try (LogSpanStore store = open()) {
+            assertEquals(4, store.spanCount(), "nothing replayed into the merged hour");
+            assertEquals(List.of(written.get(2)), store.findTrace(Spans.traceId(2)));
+        }
+    }
+
+    private int segments(String hour) throws IOException {
+        try (FSDirectory index = FSDirectory.open(directory.resolve(hour).resolve("index"))) {
+            return SegmentInfos.readLatestCommit(index).size();
         }
     }
 
