@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the collector's queries cost over a month of data: bench QueryBenchmark fills a new H2 store (DAYS of minute
 # rollups for ROUTES call sites, SPANS spans), times the SLO loop for SLOS SLOs in process, then starts the collector
-# jar on the store and times the web UI's and the Jaeger API's queries over HTTP, REPEATS times each: p50 and p99.
+# jar on the store (startup time, open files, heap) and times the web UI's and the Jaeger API's queries over HTTP
+# (trace search by every criterion over 1 h to 30 d, a trace by ID), REPEATS times each: p50 and p99.
 # Usage: bench/queries.sh [days] [routes] [slos] [spans] [repeats]    (defaults: 30 200 50 1000000 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,12 @@ classes=bench/target/classes
 for f in "$collector" "$classes/dev/callsight/bench/QueryBenchmark.class"; do
   [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
 done
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# QUERIES_WORK=DIR keeps the store in DIR, and a later run with the same fill arguments times it again unfilled.
+if [ -n "${QUERIES_WORK:-}" ]; then
+  work=$QUERIES_WORK
+  mkdir -p "$work"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
 java -cp "$collector:$classes" dev.callsight.bench.QueryBenchmark "$work" "$collector" "$@"

@@ -4,7 +4,7 @@ import {getJson} from './api.js';
 import {nanosAsMillis, time} from './format.js';
 
 const FIELDS = [['service', 'service'], ['peer', 'peer (host:port)'], ['route', 'route'], ['status', 'HTTP status'],
-    ['errorType', 'error type'], ['minDurationMs', 'min duration (ms)']];
+    ['errorType', 'error type'], ['minDurationMs', 'min duration (ms)'], ['tag', 'attribute (key=value)']];
 const DEFAULT_LOOKBACK_SECONDS = 3600;
 
 export async function tracesPage(parts, parameters) {

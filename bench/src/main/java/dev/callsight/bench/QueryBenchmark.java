@@ -38,19 +38,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
+import java.util.stream.Stream;
 
 /**
  * What the collector's queries cost over a month of data: fills a new H2 store with {@code days} of minute rollups
  * for {@code routes} call sites (20 routes a service, 10 a peer, 2 statuses a minute per route) ending now, and
  * {@code spans} spans over the same days, and folds the minutes into hours as the collector does; then times, in
  * this process, the SLO loop's work for each SLO count given (a first evaluation, then steady runs a minute apart);
- * then starts a collector from {@code COLLECTOR_JAR} on the store with the last count of SLOs and times the web UI's
- * and the Jaeger API's queries over HTTP (RED series, call sites, trace search, one trace, SLO list and detail) while
- * it ingests 400 spans/s and metrics, each {@code repeats} times after a warm-up. Prints p50 and p99 per query, and
- * a {@code result} line each for the growth table.
+ * then starts a collector from {@code COLLECTOR_JAR} on the store with the last count of SLOs, reports how long it
+ * took to start and what it holds (open files, memory, heap), and times the web UI's and the Jaeger API's queries over
+ * HTTP (RED series, call sites, trace search by each criterion over 1 hour to 30 days, one trace by ID through each
+ * API, SLO list and detail) while it ingests 400 spans/s and metrics, each {@code repeats} times after a warm-up.
+ * Prints p50 and p99 per query, and a {@code result} line each for the growth table.
+ *
+ * <p>A run leaves its fill in {@code WORK_DIR} (with a record of its arguments); a later run on the same directory
+ * with the same fill arguments skips the fill and the in-process SLO timing and times the collector on it again.
  *
  * <p>Usage: {@code QueryBenchmark WORK_DIR COLLECTOR_JAR [days] [routes] [slos, e.g. 50 or 10,50,100] [spans]
  * [repeats]}.
@@ -61,6 +67,12 @@ public final class QueryBenchmark {
     private static final int ROUTES_PER_SERVICE = 20;
     private static final int ROUTES_PER_PEER = 10;
     private static final long MINUTE = 60;
+    private static final int TENANTS = 1000;
+    private static final long HOUR_NANOS = 3_600_000_000_000L;
+    private static final String TIMEOUT = "java.net.SocketTimeoutException";
+    private static final String FILL_RECORD = "fill.properties";
+    private static final String FILL = "fill";
+    private static final String FILL_END = "fill_end_unix_s";
 
     private final Path work;
     private final int days;
@@ -71,15 +83,21 @@ public final class QueryBenchmark {
     private final long nowMinute;
     private final long firstMinute;
 
-    private QueryBenchmark(Path work, int days, int routes, List<Integer> sloCounts, int spans, int repeats) {
+    /** Null for a new fill, else the fill a previous run left in {@code work}, which this run times again. */
+    private final Properties reused;
+
+    private QueryBenchmark(Path work, int days, int routes, List<Integer> sloCounts, int spans, int repeats,
+            Properties reused) {
         this.work = work;
         this.days = days;
         this.routes = routes;
         this.sloCounts = sloCounts;
         this.spans = spans;
         this.repeats = repeats;
+        this.reused = reused;
         // The steady SLO runs add one minute each, so the fill stops that many minutes short of now.
-        this.nowMinute = Instant.now().getEpochSecond() / MINUTE * MINUTE - (long) sloCounts.size() * repeats * MINUTE;
+        this.nowMinute = reused != null ? Long.parseLong(reused.getProperty(FILL_END))
+                : Instant.now().getEpochSecond() / MINUTE * MINUTE - (long) sloCounts.size() * repeats * MINUTE;
         this.firstMinute = nowMinute - days * 86_400L;
     }
 
@@ -88,17 +106,53 @@ public final class QueryBenchmark {
         Path collectorJar = Path.of(args[1]);
         int days = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int routes = args.length > 3 ? Integer.parseInt(args[3]) : 200;
-        List<Integer> slos = Arrays.stream((args.length > 4 ? args[4] : "50").split(",")).map(Integer::valueOf)
-                .toList();
+        String sloText = args.length > 4 ? args[4] : "50";
+        List<Integer> slos = Arrays.stream(sloText.split(",")).map(Integer::valueOf).toList();
         int spans = args.length > 5 ? Integer.parseInt(args[5]) : 1_000_000;
         int repeats = args.length > 6 ? Integer.parseInt(args[6]) : 100;
-        new QueryBenchmark(work, days, routes, slos, spans, repeats).run(collectorJar);
+        String fill = days + " " + routes + " " + sloText + " " + spans;
+        Properties reused = null;
+        if (Files.exists(work.resolve(FILL_RECORD))) {
+            reused = new Properties();
+            try (var in = Files.newBufferedReader(work.resolve(FILL_RECORD))) {
+                reused.load(in);
+            }
+            if (!fill.equals(reused.getProperty(FILL))) {
+                throw new IllegalArgumentException(work + " holds a fill of days, routes, slos, spans "
+                        + reused.getProperty(FILL) + ", not " + fill + ": give those or an empty directory");
+            }
+        }
+        new QueryBenchmark(work, days, routes, slos, spans, repeats, reused).run(collectorJar, fill);
     }
 
-    private void run(Path collectorJar) throws Exception {
+    private void run(Path collectorJar, String fill) throws Exception {
         Path dataDir = work.resolve("data");
-        Files.createDirectories(dataDir);
         Path sloFile = work.resolve("slos.yaml");
+        if (reused == null) {
+            fillAndTimeSlos(dataDir, sloFile);
+            Properties record = new Properties();
+            record.setProperty(FILL, fill);
+            record.setProperty(FILL_END, Long.toString(nowMinute));
+            try (var out = Files.newBufferedWriter(work.resolve(FILL_RECORD))) {
+                record.store(out, "QueryBenchmark's fill, which a run on the same directory times again");
+            }
+        } else {
+            System.out.printf(Locale.ROOT, "reusing the fill in %s (%s), which ended at %s: %s of spans%n", work, fill,
+                    Instant.ofEpochSecond(nowMinute), mib(size(dataDir.resolve("spans"))));
+        }
+        Path log = work.resolve("collector.log");
+        long started = System.nanoTime();
+        try (CollectorChild collector = CollectorChild.start(collectorJar, dataDir, "1g", log, "--slos",
+                sloFile.toString(), "--span-retention", spanRetention().toDays() + "d")) {
+            System.out.printf(Locale.ROOT, "collector started on the store in %.1f s; %s%n", seconds(started),
+                    ProcessState.of(collector.pid()));
+            queryOverHttp(collector.web(), collector.otlp());
+            System.out.printf(Locale.ROOT, "collector after the queries: %s%n", ProcessState.of(collector.pid()));
+        }
+    }
+
+    private void fillAndTimeSlos(Path dataDir, Path sloFile) throws Exception {
+        Files.createDirectories(dataDir);
         try (Database database = Database.open(CollectorConfig.defaultJdbcUrl(dataDir))) {
             fill(database, dataDir.resolve("spans"));
             RollupStore rollups = new RollupStore();
@@ -111,11 +165,6 @@ public final class QueryBenchmark {
                 Files.writeString(sloFile, sloYaml(slos));
                 minute = evaluateSlos(database, SloFile.parse(sloFile, new SloParser()), minute);
             }
-        }
-        Path log = work.resolve("collector.log");
-        try (CollectorChild collector = CollectorChild.start(collectorJar, dataDir, "1g", log, "--slos",
-                sloFile.toString(), "--span-retention", spanRetention().toDays() + "d")) {
-            queryOverHttp(collector.web(), collector.otlp());
         }
     }
 
@@ -149,20 +198,53 @@ public final class QueryBenchmark {
         FillClock arrival = new FillClock();
         try (LogSpanStore spanStore = LogSpanStore.open(spanDirectory,
                 new SpanLogSettings(spanRetention(), 0), arrival)) {
-            int batch = 2_000;
-            for (int done = 0; done < spans; done += batch) {
+            int batch = 5_000;
+            long step = Math.max(batch, spans / 100L);
+            long nextProgress = step;
+            int done = 0;
+            while (done < spans) {
+                // A batch ends at an hour's end, so each span lands in the hour it started in.
                 List<SpanRecord> records = new ArrayList<>(batch);
-                for (int i = done; i < Math.min(spans, done + batch); i++) {
-                    records.add(span(i));
+                SpanRecord first = span(done);
+                long hour = first.startUnixNano() / HOUR_NANOS;
+                records.add(first);
+                while (records.size() < batch && done + records.size() < spans) {
+                    SpanRecord next = span(done + records.size());
+                    if (next.startUnixNano() / HOUR_NANOS != hour) {
+                        break;
+                    }
+                    records.add(next);
                 }
-                arrival.now = Instant.ofEpochSecond(0, records.get(0).startUnixNano());
+                arrival.now = Instant.ofEpochSecond(0, first.startUnixNano());
                 spanStore.insert(records);
-                if ((done / batch) % 50 == 0) {
-                    progress("spans", done, spans);
+                done += records.size();
+                if (done >= nextProgress) {
+                    System.out.printf(Locale.ROOT, "  spans: %,d of %,d in %.0f s (%,.0f spans/s)%n", done, spans,
+                            seconds(started), done / seconds(started));
+                    nextProgress += step;
                 }
             }
+            System.out.printf(Locale.ROOT, "appended %,d spans in %.1f s; indexing the rest and closing%n", spans,
+                    seconds(started));
         }
-        System.out.printf(Locale.ROOT, "filled %,d spans over %d days in %.1f s%n", spans, days, seconds(started));
+        System.out.printf(Locale.ROOT, "filled %,d spans over %d days in %.1f s: %s on disk in %d hour partitions%n",
+                spans, days, seconds(started), mib(size(spanDirectory)), partitions(spanDirectory));
+    }
+
+    private static long size(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        }
+    }
+
+    private static long partitions(Path spanDirectory) throws IOException {
+        try (Stream<Path> hours = Files.list(spanDirectory)) {
+            return hours.filter(Files::isDirectory).count();
+        }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
 
     /** The arrival time the fill gives the span store. */
@@ -230,22 +312,57 @@ public final class QueryBenchmark {
         return rows;
     }
 
-    /** Client spans of the routes, spread evenly over the days; one in ten fails, one in five has a parent. */
+    /**
+     * Client spans of the routes, spread evenly over the days; one in five has a parent. One in ten answers 503 and one
+     * in a hundred times out (no status, {@code error.type} the exception); one in a hundred takes 1-5 s, the rest
+     * 1-200 ms; each is for one of {@link #TENANTS} tenants ({@code tenant.id}), the attribute searches ask for. Which
+     * spans fail, are slow and which tenant is whose come from separate bits of a scramble of {@code i}, so they are
+     * independent of each other and of the route ({@code i % routes}), as each search needs.
+     */
     private SpanRecord span(int i) {
         int route = i % routes;
         long startSeconds = firstMinute + (long) ((nowMinute - firstMinute) * (i / (double) spans));
         long start = startSeconds * 1_000_000_000L + i % 1000 * 1000L;
-        long duration = 1_000_000L + ThreadLocalRandom.current().nextLong(200_000_000L);
-        int status = i % 10 == 0 ? 503 : 200;
+        long mixed = mix(i);
+        boolean slow = Math.floorMod(mixed >>> 20, 100) == 3;
+        long duration = slow ? 1_000_000_000L + Math.floorMod(mixed, 4_000_000_000L)
+                : 1_000_000L + Math.floorMod(mixed, 199_000_000L);
+        boolean timedOut = Math.floorMod(mixed >>> 28, 100) == 7;
+        Integer status = timedOut ? null : Math.floorMod(mixed >>> 36, 10) == 0 ? 503 : 200;
+        String errorType = timedOut ? TIMEOUT : status == 503 ? "503" : null;
         String url = "https://" + peer(route) + route(route).replace("{id}", Integer.toString(i));
         String attributes = "{\"http.request.method\":\"GET\",\"url.full\":\"" + url + "\",\"url.template\":\""
                 + route(route) + "\",\"server.address\":\"" + peer(route) + "\",\"server.port\":443,"
-                + "\"http.response.status_code\":" + status + "}";
-        return new SpanRecord(String.format(Locale.ROOT, "%032x", i + 1L), String.format(Locale.ROOT, "%016x", i + 1L),
-                i % 5 == 0 ? String.format(Locale.ROOT, "%016x", i + 7L) : null, service(route), "callsight",
-                "GET " + route(route), 3, start, start + duration, status == 503 ? 2 : 0, "", "GET", peer(route), 443,
-                route(route), status, status == 503 ? "503" : null, null, attributes,
+                + (status == null ? "" : "\"http.response.status_code\":" + status + ",")
+                + (errorType == null ? "" : "\"error.type\":\"" + errorType + "\",")
+                + "\"tenant.id\":\"" + tenant(Math.floorMod(mixed >>> 44, TENANTS)) + "\"}";
+        return new SpanRecord(traceId(i), hex(i + 1L, 16), i % 5 == 0 ? hex(i + 7L, 16) : null, service(route),
+                "callsight", "GET " + route(route), 3, start, start + duration, errorType == null ? 0 : 2, "", "GET",
+                peer(route), 443, route(route), status, errorType, null, attributes,
                 "{\"service.name\":\"" + service(route) + "\"}", "[]", "[]");
+    }
+
+    /** The ID of the trace span {@code i} is in (each span its own trace). */
+    private static String traceId(long i) {
+        return hex(i + 1, 32);
+    }
+
+    /** {@code value} as lower-case hex, zero-padded to {@code digits}: String.format took a third of the fill. */
+    private static String hex(long value, int digits) {
+        String hex = Long.toHexString(value);
+        return "0".repeat(digits - hex.length()) + hex;
+    }
+
+    /** A fixed scramble of {@code i} (SplitMix64's finaliser), so durations and tenants look random but repeat. */
+    private static long mix(long i) {
+        long z = i * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static String tenant(long tenant) {
+        return "tenant-" + tenant;
     }
 
     private static String service(int route) {
@@ -374,15 +491,7 @@ public final class QueryBenchmark {
         queries.put("red-7d (a service's calls)", i -> "/api/calls/series?service=" + service(i % routes)
                 + "&from=" + (now - 7 * 86_400) + "&to=" + now);
         queries.put("call-sites (/api/services)", i -> "/api/services");
-        queries.put("trace-search-1h (a service)", i -> "/api/search?service=" + service(i % routes)
-                + "&from=" + (now - 3_600) + "&to=" + now + "&limit=100");
-        queries.put("trace-search-24h (route + status 503)", i -> "/api/search?service=" + service(i % routes)
-                + "&route=" + encode(route(i % routes)) + "&status=503&from=" + (now - 86_400) + "&to=" + now
-                + "&limit=100");
-        queries.put("jaeger-search-1h (service + operation)", i -> "/jaeger/api/traces?service="
-                + service(i % routes) + "&operation=" + encode("GET " + route(i % routes)) + "&lookback=1h&limit=20");
-        queries.put("trace (by id)", i -> "/api/traces/" + String.format(Locale.ROOT, "%032x",
-                1L + (long) i * 7919 % Math.max(1, spans)));
+        spanQueries(queries);
         queries.put("slo-list (/api/slos)", i -> "/api/slos");
         int slos = sloCounts.get(sloCounts.size() - 1);
         queries.put("slo-detail", i -> "/api/slos/slo-" + i % slos);
@@ -400,6 +509,79 @@ public final class QueryBenchmark {
             }
             report(query.getKey(), millis, slos);
         }
+    }
+
+    /**
+     * The web UI's and the Jaeger API's trace searches, by each criterion they take, over ranges ending where the
+     * fill ends (it stops short of now, and the spans ingested meanwhile would answer a search of the latest hour),
+     * and one trace by ID through each. Jaeger asks for a service always, and for the rest as tags.
+     */
+    private void spanQueries(Map<String, IntFunction<String>> queries) {
+        long end = nowMinute;
+        String hour = "&from=" + (end - 3_600) + "&to=" + end + "&limit=100";
+        String day = "&from=" + (end - 86_400) + "&to=" + end + "&limit=100";
+        String week = "&from=" + (end - 7 * 86_400) + "&to=" + end + "&limit=100";
+        String all = "&from=" + firstMinute + "&to=" + end + "&limit=100";
+        queries.put("ui-search-1h-service (/api/search)", i -> "/api/search?service=" + service(i % routes) + hour);
+        queries.put("ui-search-24h-peer", i -> "/api/search?peer=" + encode(peer(i % routes) + ":443") + day);
+        queries.put("ui-search-24h-route", i -> "/api/search?route=" + encode(route(i % routes)) + day);
+        queries.put("ui-search-24h-status (503, a service)", i -> "/api/search?service=" + service(i % routes)
+                + "&status=503" + day);
+        queries.put("ui-search-24h-error-type (timeout)", i -> "/api/search?errorType=" + encode(TIMEOUT) + day);
+        queries.put("ui-search-24h-min-duration (1 s)", i -> "/api/search?minDurationMs=1000" + day);
+        queries.put("ui-search-24h-tag (tenant.id)", i -> "/api/search?tag="
+                + encode("tenant.id=" + tenant(i % TENANTS)) + day);
+        queries.put("ui-search-7d-error-type (a service, timeout)", i -> "/api/search?service=" + service(i % routes)
+                + "&errorType=" + encode(TIMEOUT) + week);
+        queries.put("ui-search-30d-route-status (503)", i -> "/api/search?route=" + encode(route(i % routes))
+                + "&status=503" + all);
+        queries.put("ui-search-30d-tag-min-duration (tenant.id, 1 s)", i -> "/api/search?tag="
+                + encode("tenant.id=" + tenant(i % TENANTS)) + "&minDurationMs=1000" + all);
+        // A tenant no span has: the search reads every partition of the range and finds nothing, the worst case.
+        queries.put("ui-search-30d-no-match (tenant.id)", i -> "/api/search?tag=" + encode("tenant.id=" + tenant(-1))
+                + all);
+        String jaegerHour = jaegerRange(end - 3_600, end);
+        String jaegerDay = jaegerRange(end - 86_400, end);
+        String jaegerWeek = jaegerRange(end - 7 * 86_400, end);
+        String jaegerAll = jaegerRange(firstMinute, end);
+        queries.put("jaeger-search-1h-operation (/jaeger/api/traces)", i -> jaeger(i) + "&operation="
+                + encode("GET " + route(i % routes)) + jaegerHour);
+        queries.put("jaeger-search-24h-peer (server.address)", i -> jaeger(i) + tags("server.address", peer(i % routes))
+                + jaegerDay);
+        queries.put("jaeger-search-24h-route (url.template)", i -> jaeger(i) + tags("url.template", route(i % routes))
+                + jaegerDay);
+        queries.put("jaeger-search-24h-status (503)", i -> jaeger(i) + tags("http.response.status_code", "503")
+                + jaegerDay);
+        queries.put("jaeger-search-24h-error-type (timeout)", i -> jaeger(i) + tags("error.type", TIMEOUT)
+                + jaegerDay);
+        queries.put("jaeger-search-24h-min-duration (1 s)", i -> jaeger(i) + "&minDuration=1s" + jaegerDay);
+        queries.put("jaeger-search-7d-tag (tenant.id)", i -> jaeger(i) + tags("tenant.id", tenant(i % TENANTS))
+                + jaegerWeek);
+        queries.put("jaeger-search-30d-tag-min-duration (tenant.id, 1 s)", i -> jaeger(i)
+                + tags("tenant.id", tenant(i % TENANTS)) + "&minDuration=1s" + jaegerAll);
+        queries.put("jaeger-search-30d-no-match (tenant.id)", i -> jaeger(i) + tags("tenant.id", tenant(-1))
+                + jaegerAll);
+        queries.put("trace (by id, /api/traces/{id})", i -> "/api/traces/" + someTrace(i));
+        queries.put("jaeger-trace (by id, /jaeger/api/traces/{id})", i -> "/jaeger/api/traces/" + someTrace(i));
+    }
+
+    /** The ID of a filled trace, spread over the fill. */
+    private String someTrace(int i) {
+        return traceId((long) i * 7919 % Math.max(1, spans));
+    }
+
+    /** A Jaeger search of one service's traces, 20 of them as the Jaeger UI asks. */
+    private String jaeger(int i) {
+        return "/jaeger/api/traces?limit=20&service=" + service(i % routes);
+    }
+
+    /** Jaeger takes microseconds. */
+    private static String jaegerRange(long fromSeconds, long toSeconds) {
+        return "&start=" + fromSeconds * 1_000_000 + "&end=" + toSeconds * 1_000_000;
+    }
+
+    private static String tags(String key, String value) {
+        return "&tags=" + encode("{\"" + key + "\":\"" + value + "\"}");
     }
 
     private static void awaitSloEvaluation(HttpClient http, URI web) throws Exception {

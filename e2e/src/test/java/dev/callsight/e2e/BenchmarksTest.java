@@ -105,13 +105,22 @@ class BenchmarksTest {
     @Test
     void queriesTimeEveryQueryOverAStoreItFilled() throws Exception {
         String output = run(300, "queries.sh", "1", "10", "2,4", "500", "5");
-        for (String query : List.of("slo-evaluation", "red-1h", "red-24h", "red-7d", "call-sites", "trace-search-1h",
-                "trace-search-24h", "jaeger-search-1h", "trace", "slo-list", "slo-detail")) {
+        for (String query : List.of("slo-evaluation", "red-1h", "red-24h", "red-7d", "call-sites",
+                "ui-search-1h-service", "ui-search-24h-peer", "ui-search-24h-route", "ui-search-24h-status",
+                "ui-search-24h-error-type", "ui-search-24h-min-duration", "ui-search-24h-tag",
+                "ui-search-7d-error-type", "ui-search-30d-route-status", "ui-search-30d-tag-min-duration",
+                "ui-search-30d-no-match", "jaeger-search-1h-operation", "jaeger-search-24h-peer",
+                "jaeger-search-24h-route", "jaeger-search-24h-status", "jaeger-search-24h-error-type",
+                "jaeger-search-24h-min-duration", "jaeger-search-7d-tag", "jaeger-search-30d-tag-min-duration",
+                "jaeger-search-30d-no-match", "trace", "jaeger-trace", "slo-list", "slo-detail")) {
             assertMatches(output, "(?m)^result query=" + query + " days=1 routes=10 slos=\\d+ spans=500 "
                     + "p50_ms=[\\d.]+ p99_ms=[\\d.]+$");
         }
         assertMatches(output, "result query=slo-evaluation days=1 routes=10 slos=2 ");
         assertMatches(output, "result query=slo-evaluation days=1 routes=10 slos=4 ");
+        assertMatches(output, "(?m)^filled 500 spans over 1 days in [\\d.]+ s: [\\d.]+ MiB on disk in \\d+ hour "
+                + "partitions$");
+        assertMatches(output, "(?m)^collector started on the store in [\\d.]+ s; open files ");
     }
 
     @Test

@@ -137,9 +137,7 @@ final class JaegerQueryApi {
             return;
         }
         JsonArray data = new JsonArray();
-        for (String id : spanStore.searchTraceIds(query)) {
-            data.add(model.trace(id, spanStore.findTrace(id)));
-        }
+        spanStore.findTraces(spanStore.searchTraceIds(query)).forEach((id, spans) -> data.add(model.trace(id, spans)));
         sendList(exchange, data);
     }
 
@@ -154,8 +152,7 @@ final class JaegerQueryApi {
             }
             ids.add(id.get());
         }
-        Map<String, List<SpanRecord>> found = new LinkedHashMap<>();
-        ids.forEach(id -> found.put(id, spanStore.findTrace(id)));
+        Map<String, List<SpanRecord>> found = spanStore.findTraces(ids);
         JsonArray data = new JsonArray();
         JsonArray errors = new JsonArray();
         found.forEach((id, spans) -> {

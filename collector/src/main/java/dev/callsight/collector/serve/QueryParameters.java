@@ -1,7 +1,10 @@
 package dev.callsight.collector.serve;
 
 import io.undertow.server.HttpServerExchange;
+import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Reads a request's query parameters; a malformed one throws {@link IllegalArgumentException} with the reason. */
 final class QueryParameters {
@@ -42,6 +45,22 @@ final class QueryParameters {
     long number(String name, long fallback) {
         Long value = number(name);
         return value == null ? fallback : value;
+    }
+
+    /** Every non-blank {@code key=value} given as {@code name}, split at the first {@code =}; empty when none. */
+    Map<String, String> tags(String name) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (String text : exchange.getQueryParameters().getOrDefault(name, new ArrayDeque<>())) {
+            if (text.isBlank()) {
+                continue;
+            }
+            int equals = text.indexOf('=');
+            if (equals < 1) {
+                throw new IllegalArgumentException(name + " must be key=value, not '" + text.strip() + "'");
+            }
+            tags.put(text.substring(0, equals).strip(), text.substring(equals + 1).strip());
+        }
+        return tags;
     }
 
     /** A peer as {@code host:port} (the form {@code /api/services} lists), or null. */

@@ -11,9 +11,11 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * {@code GET /api/search?service&peer=HOST:PORT&route&status&errorType&minDurationMs&from=UNIX_S&to=UNIX_S&limit}:
+ * {@code GET /api/search?service&peer=HOST:PORT&route&status&errorType&minDurationMs&tag=KEY=VALUE&from=UNIX_S
+ * &to=UNIX_S&limit}:
  * traces holding a span that matches every given criterion (default range: the last hour), newest first, each with
- * its newest matching span. Shape: {@code {"traces":[{"traceId","spanId","service","name","peer","route","status",
+ * its newest matching span. {@code tag}, repeatable, is a span or process attribute (or derived tag) as the Jaeger
+ * API's {@code tags} match it. Shape: {@code {"traces":[{"traceId","spanId","service","name","peer","route","status",
  * "errorType","resendCount","startTimeUnixNano","durationNanos"}]}}.
  */
 final class SpanSearchEndpoint implements HttpHandler {
@@ -78,7 +80,7 @@ final class SpanSearchEndpoint implements HttpHandler {
         QueryParameters.Peer peer = query.peer("peer");
         return new SpanSearch(query.text("service"), peer == null ? null : peer.address(),
                 peer == null ? null : peer.port(), query.text("route"), status == null ? null : status.intValue(),
-                query.text("errorType"), minDurationMs == null ? null : minDurationMs * 1_000_000L,
+                query.text("errorType"), minDurationMs == null ? null : minDurationMs * 1_000_000L, query.tags("tag"),
                 from * NANOS_PER_SECOND, to * NANOS_PER_SECOND, (int) limit);
     }
 }

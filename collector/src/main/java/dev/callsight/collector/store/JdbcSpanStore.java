@@ -235,7 +235,7 @@ public final class JdbcSpanStore implements SpanStore {
         return List.copyOf(traceIds);
     }
 
-    /** As the interface says, from at most {@link #MAX_SEARCHED_SPANS} spans. */
+    /** As the interface says, from at most {@link #MAX_SEARCHED_SPANS} spans; tags are matched as rows are read. */
     @Override
     public List<SpanRecord> search(SpanSearch search) {
         return database.inTransaction(connection -> search(connection, search));
@@ -254,7 +254,7 @@ public final class JdbcSpanStore implements SpanStore {
             try (ResultSet rows = statement.executeQuery()) {
                 while (found.size() < search.limit() && rows.next()) {
                     SpanRecord span = span(rows);
-                    if (traceIds.add(span.traceId())) {
+                    if (SpanTags.matches(span, search.tags()) && traceIds.add(span.traceId())) {
                         found.add(span);
                     }
                 }

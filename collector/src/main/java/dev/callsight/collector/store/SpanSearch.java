@@ -2,16 +2,20 @@ package dev.callsight.collector.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A span search for the web UI: spans started within [{@code startFromNano}, {@code startToNano}], each other
  * criterion optional (null: any). {@code status} is an HTTP status code, {@code errorType} an exact
- * {@code error.type}.
+ * {@code error.type}, {@code tags} key to value as text that the span must all carry ({@link SpanTags#searchable}, as
+ * the Jaeger API's {@code tags}; empty: any).
  */
 public record SpanSearch(String service, String serverAddress, Integer serverPort, String route, Integer status,
-        String errorType, Long minDurationNano, long startFromNano, long startToNano, int limit) {
+        String errorType, Long minDurationNano, Map<String, String> tags, long startFromNano, long startToNano,
+        int limit) {
 
     public SpanSearch {
+        tags = Map.copyOf(tags);
         if ((serverAddress == null) != (serverPort == null)) {
             throw new IllegalArgumentException("a peer needs both address and port");
         }
@@ -20,7 +24,7 @@ public record SpanSearch(String service, String serverAddress, Integer serverPor
         }
     }
 
-    /** The SQL condition over the spans table, with its values in {@code values}. */
+    /** The SQL condition over the spans table, with its values in {@code values}; tags are not in it. */
     String where(List<Object> values) {
         List<String> conditions = new ArrayList<>(List.of("start_unix_nano BETWEEN ? AND ?"));
         values.add(startFromNano);

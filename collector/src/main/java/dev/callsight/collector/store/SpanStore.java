@@ -1,6 +1,8 @@
 package dev.callsight.collector.store;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,6 +47,13 @@ public interface SpanStore extends AutoCloseable {
 
     /** All spans of a trace, earliest first (then by span ID); a span acknowledged by {@link #insert} is here. */
     List<SpanRecord> findTrace(String traceId);
+
+    /** Each trace as {@link #findTrace} gives it (empty when unknown), in the order asked. */
+    default Map<String, List<SpanRecord>> findTraces(List<String> traceIds) {
+        Map<String, List<SpanRecord>> traces = new LinkedHashMap<>();
+        traceIds.forEach(id -> traces.put(id, findTrace(id)));
+        return traces;
+    }
 
     /** The most recent traces, newest first, optionally of one service (null: any). */
     List<TraceSummary> recentTraces(String service, int limit);

@@ -157,6 +157,12 @@ class WebUiApiTest {
             assertEquals(FAILED_TRACE, search(collector, "errorType=503" + window).get(0).getAsJsonObject()
                     .get("traceId").getAsString());
             assertEquals(1, search(collector, "minDurationMs=100" + window).size());
+            JsonArray byAttribute = search(collector, "tag=http.request.resend_count%3D2&tag=span.kind%3Dclient"
+                    + window);
+            assertEquals(1, byAttribute.size());
+            assertEquals(FAILED_TRACE, byAttribute.get(0).getAsJsonObject().get("traceId").getAsString());
+            assertEquals(0, search(collector, "tag=http.request.resend_count%3D3" + window).size());
+            assertTrue(get(collector, "/api/search?tag=resend", 400).get("error").getAsString().contains("key=value"));
             assertEquals(0, search(collector, "service=billing" + window).size());
             assertEquals(0, search(collector, "service=checkout&from=" + (BASE_S + 60) + "&to=" + (BASE_S + 120)).size());
             assertTrue(get(collector, "/api/search?status=abc", 400).get("error").getAsString().contains("status"));

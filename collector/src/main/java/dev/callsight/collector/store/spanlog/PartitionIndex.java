@@ -6,11 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
@@ -34,12 +38,28 @@ final class PartitionIndex implements AutoCloseable {
     private static final double RAM_BUFFER_MB =
             Math.max(16, Math.min(48, Runtime.getRuntime().maxMemory() / 10 / 1024 / 1024));
 
+    /**
+     * Searchers without Lucene's query cache: a search asks each of up to hundreds of partitions (a month holds 720)
+     * once, so the cache's bookkeeping on every segment cost more than its hits saved (a tenth of the CPU of
+     * QueryBenchmark's searches over 50 M spans).
+     */
+    private static final SearcherFactory UNCACHED = new SearcherFactory() {
+        @Override
+        public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) {
+            IndexSearcher searcher = new IndexSearcher(reader);
+            searcher.setQueryCache(null);
+            return searcher;
+        }
+    };
+
     private final long hour;
     private final Path path;
     private final Directory directory;
     private IndexWriter writer;
     private volatile SearcherManager searchers;
     private LogPosition committed;
+    /** The start times the last reader asked about holds: a sealed hour's reader, and so these, never change. */
+    private volatile StartBounds startBounds;
 
     private PartitionIndex(long hour, Path path, Directory directory, SearcherManager searchers,
             LogPosition committed) {
@@ -62,7 +82,7 @@ final class PartitionIndex implements AutoCloseable {
                 return null;
             }
             LogPosition committed = position(hour, SegmentInfos.readLatestCommit(directory).getUserData());
-            return new PartitionIndex(hour, path, directory, new SearcherManager(directory, null), committed);
+            return new PartitionIndex(hour, path, directory, new SearcherManager(directory, UNCACHED), committed);
         } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
@@ -80,7 +100,7 @@ final class PartitionIndex implements AutoCloseable {
         Directory directory = FSDirectory.open(path);
         try {
             IndexWriter writer = newWriter(directory);
-            PartitionIndex index = new PartitionIndex(hour, path, directory, new SearcherManager(writer, null),
+            PartitionIndex index = new PartitionIndex(hour, path, directory, new SearcherManager(writer, UNCACHED),
                     LogPosition.startOf(hour));
             index.writer = writer;
             // A committed (empty) index is what searches fall back to after a failed write.
@@ -104,7 +124,7 @@ final class PartitionIndex implements AutoCloseable {
         }
         IndexWriter opened = newWriter(directory);
         SearcherManager old = searchers;
-        searchers = new SearcherManager(opened, null);
+        searchers = new SearcherManager(opened, UNCACHED);
         writer = opened;
         old.close();
     }
@@ -154,7 +174,7 @@ final class PartitionIndex implements AutoCloseable {
     /** Commits, closes the writer and serves searches from the committed index alone. */
     void seal(LogPosition position) throws IOException {
         commit(position);
-        SearcherManager sealed = new SearcherManager(directory, null);
+        SearcherManager sealed = new SearcherManager(directory, UNCACHED);
         SearcherManager old = searchers;
         searchers = sealed;
         old.close();
@@ -162,10 +182,34 @@ final class PartitionIndex implements AutoCloseable {
         writer = null;
     }
 
+    /**
+     * Merges a sealed index down to one segment and serves searches from that: a trace lookup then seeks one term
+     * dictionary in the hour, not one per segment its refreshes flushed. Searches go on meanwhile on the old segments.
+     *
+     * @return false when there was one segment already
+     */
+    boolean mergeSealed() throws IOException {
+        if (writer != null) {
+            throw new IllegalStateException("partition " + hour + " is being written");
+        }
+        SegmentInfos commit = SegmentInfos.readLatestCommit(directory);
+        if (commit.size() <= 1) {
+            return false;
+        }
+        try (IndexWriter merging = newWriter(directory)) {
+            merging.forceMerge(1);
+            // The log position the index covers stays with it, so a restart replays nothing.
+            merging.setLiveCommitData(commit.getUserData().entrySet());
+            merging.commit();
+        }
+        searchers.maybeRefreshBlocking();
+        return true;
+    }
+
     /** Drops what was added since the last commit (after a failed write), leaving the index read-only. */
     void rollback() throws IOException {
         SearcherManager old = searchers;
-        searchers = new SearcherManager(directory, null);
+        searchers = new SearcherManager(directory, UNCACHED);
         old.close();
         writer.rollback();
         writer = null;
@@ -175,7 +219,7 @@ final class PartitionIndex implements AutoCloseable {
         while (true) {
             SearcherManager manager = searchers;
             try {
-                return new Lease(manager, manager.acquire());
+                return new Lease(this, manager, manager.acquire());
             } catch (AlreadyClosedException e) {
                 // Sealed or rolled back between reading the field and acquiring: the field has the new one.
                 if (manager == searchers) {
@@ -185,8 +229,33 @@ final class PartitionIndex implements AutoCloseable {
         }
     }
 
+    /** The earliest and latest start time {@code reader} holds; an empty reader's bounds hold no time. */
+    private StartBounds startBounds(IndexReader reader) throws IOException {
+        StartBounds known = startBounds;
+        if (known != null && known.reader() == reader) {
+            return known;
+        }
+        byte[] min = PointValues.getMinPackedValue(reader, SpanDocuments.START);
+        byte[] max = PointValues.getMaxPackedValue(reader, SpanDocuments.START);
+        StartBounds bounds = min == null ? new StartBounds(reader, Long.MAX_VALUE, Long.MIN_VALUE)
+                : new StartBounds(reader, LongPoint.decodeDimension(min, 0), LongPoint.decodeDimension(max, 0));
+        startBounds = bounds;
+        return bounds;
+    }
+
+    private record StartBounds(IndexReader reader, long min, long max) {}
+
     /** A searcher of this partition, given back when closed. */
-    record Lease(SearcherManager manager, IndexSearcher searcher) implements AutoCloseable {
+    record Lease(PartitionIndex index, SearcherManager manager, IndexSearcher searcher) implements AutoCloseable {
+
+        /**
+         * Whether the searcher holds a span started within [{@code fromNano}, {@code toNano}], by the start points'
+         * bounds: worked out once per reader, as asking Lucene each time was an eighth of a month-long search.
+         */
+        boolean holdsStarts(long fromNano, long toNano) throws IOException {
+            StartBounds bounds = index.startBounds(searcher.getIndexReader());
+            return bounds.min() <= toNano && bounds.max() >= fromNano;
+        }
 
         @Override
         public void close() throws IOException {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,6 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -189,6 +192,10 @@ class LogSpanStoreTest {
             assertEquals(List.of(failed), store.search(search(null, null, null, null, "timeout", null, from, to)));
             assertEquals(List.of(failed), store.search(search(null, null, null, null, null, 100_000_000L, from, to)));
             assertEquals(List.of(), store.search(search(null, null, null, null, null, null, from, start - 1)));
+            assertEquals(List.of(failed), store.search(new SpanSearch(null, null, null, null, null, null, null,
+                    Map.of("attempt", "2", "span.kind", "client"), from, to, 50)));
+            assertEquals(List.of(), store.search(new SpanSearch("billing", null, null, null, null, null, null,
+                    Map.of("attempt", "2"), from, to, 50)));
 
             assertEquals(List.of(Spans.traceId(1)), store.searchTraceIds(jaeger("checkout", Map.of("retry", "true"))));
             assertEquals(List.of(Spans.traceId(2)), store.searchTraceIds(jaeger("checkout",
@@ -227,6 +234,90 @@ class LogSpanStoreTest {
         }
         try (LogSpanStore store = open()) {
             assertEquals(List.of(early, late), store.findTrace(Spans.traceId(1)));
+        }
+    }
+
+    @Test
+    void manyTracesAreFoundInOneWalkEachWholeAndInTheOrderAsked() throws Exception {
+        SpanRecord first = Spans.client(Spans.traceId(1), Spans.spanId(1), now());
+        SpanRecord second = Spans.client(Spans.traceId(2), Spans.spanId(1), now() + 1);
+        SpanRecord original = Spans.client(Spans.traceId(1), Spans.spanId(2), now() + 2);
+        SpanRecord resent = Spans.client(Spans.traceId(1), Spans.spanId(2), "checkout", now() + 2, 5_000_000,
+                "payments", 8080, "/pay/{id}", 503, null, "{}");
+        List<String> asked = List.of(Spans.traceId(3), Spans.traceId(2), Spans.traceId(1));
+        Map<String, List<SpanRecord>> expected = new LinkedHashMap<>();
+        expected.put(Spans.traceId(3), List.of());
+        expected.put(Spans.traceId(2), List.of(second));
+        expected.put(Spans.traceId(1), List.of(first, resent));
+        try (LogSpanStore store = open()) {
+            store.insert(List.of(first, second, original));
+            clock.advance(Duration.ofHours(2));
+            store.insert(List.of(resent));
+            Map<String, List<SpanRecord>> found = store.findTraces(asked);
+            assertEquals(expected, found);
+            assertEquals(asked, List.copyOf(found.keySet()));
+        }
+        try (LogSpanStore store = open()) {
+            assertEquals(expected, store.findTraces(asked), "read from the indexes alone");
+        }
+    }
+
+    @Test
+    void anHourBeingWrittenIsSearchedByTheStartTimesItHoldsNowNotThoseItHeldWhenFirstAsked() throws Exception {
+        long now = now();
+        SpanRecord current = Spans.client(Spans.traceId(1), Spans.spanId(1), now);
+        // Exported two days late into the same hour: the hour's start bounds widen after they were first asked.
+        SpanRecord late = Spans.client(Spans.traceId(2), Spans.spanId(1), now - 48 * 3_600_000_000_000L);
+        long lateFrom = late.startUnixNano() - 1_000_000_000L;
+        long lateTo = late.startUnixNano() + 1_000_000_000L;
+        try (LogSpanStore store = open()) {
+            store.insert(List.of(current));
+            Eventually.until(() -> store.search(search(null, null, null, null, null, null, now - 1, now + 1))
+                    .equals(List.of(current)), "the first span searchable", () -> "", PATIENCE);
+            assertEquals(List.of(), store.search(search(null, null, null, null, null, null, lateFrom, lateTo)));
+            store.insert(List.of(late));
+            Eventually.until(() -> store.search(search(null, null, null, null, null, null, lateFrom, lateTo))
+                    .equals(List.of(late)), "the late span searchable by its start time",
+                    () -> store.search(search(null, null, null, null, null, null, lateFrom, lateTo)).toString(),
+                    PATIENCE);
+            assertEquals(List.of("2026-12-01-10"), partitions());
+        }
+    }
+
+    @Test
+    void retentionMergesASealedHourToOneSegmentThatARestartDoesNotReplay() throws Exception {
+        List<SpanRecord> written = new ArrayList<>();
+        try (LogSpanStore store = open()) {
+            for (int batch = 0; batch < 3; batch++) {
+                SpanRecord span = Spans.client(Spans.traceId(batch), Spans.spanId(1), now() + batch);
+                store.insert(List.of(span));
+                written.add(span);
+                // Searchable before the next batch: each refresh flushed its own segment.
+                int expected = written.size();
+                Eventually.until(() -> store.search(search(null, null, null, null, null, null, 0, Long.MAX_VALUE))
+                        .size() == expected, "batch " + batch + " searchable", () -> "", PATIENCE);
+            }
+            clock.advance(Duration.ofHours(1));
+            store.insert(List.of(Spans.client(Spans.traceId(9), Spans.spanId(1), now())));
+            Eventually.until(() -> store.search(search(null, null, null, null, null, null, 0, Long.MAX_VALUE))
+                    .size() == 4, "the next hour searchable, so the first is sealed", () -> "", PATIENCE);
+            assertTrue(segments("2026-12-01-10") > 1, "refreshes flushed several segments");
+
+            store.enforceRetention();
+
+            assertEquals(1, segments("2026-12-01-10"));
+            assertEquals(List.of(written.get(1)), store.findTrace(Spans.traceId(1)));
+            assertEquals(3, store.search(search("checkout", null, null, null, null, null, 0, now() - 1)).size());
+        }
+        try (LogSpanStore store = open()) {
+            assertEquals(4, store.spanCount(), "nothing replayed into the merged hour");
+            assertEquals(List.of(written.get(2)), store.findTrace(Spans.traceId(2)));
+        }
+    }
+
+    private int segments(String hour) throws IOException {
+        try (FSDirectory index = FSDirectory.open(directory.resolve(hour).resolve("index"))) {
+            return SegmentInfos.readLatestCommit(index).size();
         }
     }
 
@@ -298,7 +389,7 @@ class LogSpanStoreTest {
     private static SpanSearch search(String service, String peerAddress, String route, Integer status,
             String errorType, Long minDurationNano, long from, long to) {
         return new SpanSearch(service, peerAddress, peerAddress == null ? null : 8080, route, status, errorType,
-                minDurationNano, from, to, 50);
+                minDurationNano, Map.of(), from, to, 50);
     }
 
     private SpanQuery jaeger(String service, Map<String, String> tags) {

@@ -100,7 +100,7 @@ class TailRetentionTest {
             long from = Instant.parse("2026-12-01T10:00:00Z").toEpochMilli() * 1_000_000L;
             long to = Instant.parse("2026-12-01T12:00:00Z").toEpochMilli() * 1_000_000L;
             assertEquals(List.of(written.get(timeout).get(0)), store.search(new SpanSearch(null, null, null, null,
-                    null, "java.net.SocketTimeoutException", null, from, to, 50)));
+                    null, "java.net.SocketTimeoutException", null, Map.of(), from, to, 50)));
             assertEquals(List.of(retry), store.searchTraceIds(new SpanQuery("checkout", null, from, to, null, null,
                     Map.of("http.request.resend_count", "1"), 10)));
             assertEquals(List.of(slow), store.searchTraceIds(new SpanQuery("checkout", null, from, to, 150_000_000L,
