@@ -39,14 +39,6 @@ start_server sink OtlpSink
 start_server upstream Upstream
 sink=$(server_url sink otlp)
 upstream=$(server_url upstream upstream)
-cat >"$work/policies.yaml" <<'YAML'
-policies:
-  - match: { host: "*" }
-    timeouts: { connect: 5s, read: 5s, deadline: 30s }
-    retry: { maxAttempts: 3, initialBackoff: 100ms, on: [connect_error, 503] }
-    circuitBreaker: { failureRateThreshold: 50%, minimumCalls: 20, window: 30s, openFor: 30s, halfOpenCalls: 5 }
-    maxConcurrent: 1000
-YAML
 export OTEL_EXPORTER_OTLP_ENDPOINT=$sink OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_SERVICE_NAME=bench \
   OTEL_LOGS_EXPORTER=none
 if [ "$ratio" != 1 ]; then
@@ -73,7 +65,7 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds"
   run none
   run callsight -javaagent:"$agent"
-  run callsight-policy -javaagent:"$agent"=config="$work/policies.yaml"
+  run callsight-policy -javaagent:"$agent"=config=bench/policy-every-feature.yaml
   run otel -javaagent:"$otel"
 done
 for _ in $(seq 1 "$startups"); do

@@ -28,15 +28,7 @@ sink=$(server_url sink otlp)
 upstream=$(server_url upstream upstream)
 agent_arg=-javaagent:$agent
 if [ "$policy" = all ]; then
-  cat >"$work/policies.yaml" <<'YAML'
-policies:
-  - match: { host: "*" }
-    timeouts: { connect: 5s, read: 5s, deadline: 30s }
-    retry: { maxAttempts: 3, initialBackoff: 100ms, on: [connect_error, 503] }
-    circuitBreaker: { failureRateThreshold: 50%, minimumCalls: 20, window: 30s, openFor: 30s, halfOpenCalls: 5 }
-    maxConcurrent: 1000
-YAML
-  agent_arg=$agent_arg=config=$work/policies.yaml
+  agent_arg=$agent_arg=config=bench/policy-every-feature.yaml
 fi
 cat >"$work/samples.jfc" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
