@@ -20,28 +20,21 @@ done
 classpath="$classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
 
 work=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 states="healthy:ok down hanging:hang slow:slow:2000 429:status:429:2 503:status:503:2 400:status:400 reset:reset"
-java -cp "$classes" dev.callsight.bench.Upstream >"$work/upstream.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 50); do grep -q upstream= "$work/upstream.log" && break; sleep 0.2; done
-upstream=$(grep -o 'upstream=[^ ]*' "$work/upstream.log" | cut -d= -f2)
-[ -n "$upstream" ] || { echo "upstream did not start" >&2; exit 1; }
+start_server upstream Upstream
+upstream=$(server_url upstream upstream)
 declare -A endpoint
 for state in $states; do
   name=${state%%:*}
   mode=${state#*:}
   if [ "$name" = down ]; then
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-    endpoint[$name]=http://127.0.0.1:$port
+    endpoint[$name]=$(closed_port_url)
     continue
   fi
-  java -cp "$classes" dev.callsight.bench.FaultyCollector "$mode" >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 50); do grep -q otlp= "$work/$name.log" && break; sleep 0.2; done
-  endpoint[$name]=$(grep -o 'otlp=[^ ]*' "$work/$name.log" | head -1 | cut -d= -f2)
-  [ -n "${endpoint[$name]}" ] || { echo "fake collector $name did not start" >&2; cat "$work/$name.log" >&2; exit 1; }
+  start_server "$name" FaultyCollector "$mode"
+  endpoint[$name]=$(server_url "$name" otlp)
 done
 echo "$rounds rounds of $calls calls per client; java $(java -version 2>&1 | head -1); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -155,7 +155,7 @@ final class OkHttpCalls implements OkHttpHook {
             return received;
         }
         if (body == null || !hasBody(received, body)) {
-            endAttempt(ended, received.code(), protocolVersion(received), null);
+            endAttempt(ended, received);
             return received;
         }
         // OkHttp before 3.14, or a network interceptor that gave the response another body.
