@@ -6,7 +6,6 @@ import dev.callsight.agent.core.InternalThread;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -32,7 +31,7 @@ public final class BlockingCalls {
         final Call outer;
         final boolean bodyReplayable;
         volatile SocketTimeoutException deadlinePassed;
-        ScheduledFuture<?> deadline;
+        Alarm deadline;
         RetrySource nextSource = RetrySource.FIRST;
         /** The body of the latest response, while the application may still be reading it. */
         Body openBody;
@@ -142,11 +141,11 @@ public final class BlockingCalls {
         current.set(call);
         long remaining = logical.remainingDeadlineMillis();
         if (remaining != Long.MAX_VALUE) {
-            call.deadline = calls.timer().schedule(() -> {
+            call.deadline = calls.timer().alarm(TimeUnit.MILLISECONDS.toNanos(remaining), () -> {
                 call.deadlinePassed = new SocketTimeoutException("callsight: deadline of "
                         + logical.policy().timeouts().deadline().toMillis() + " ms passed");
                 abort.run();
-            }, TimeUnit.MILLISECONDS.toNanos(remaining));
+            });
         }
         return call;
     }
@@ -252,7 +251,7 @@ public final class BlockingCalls {
 
     private static void finish(Call call) {
         if (call.deadline != null) {
-            call.deadline.cancel(false);
+            call.deadline.cancel();
         }
         call.logical.end();
     }

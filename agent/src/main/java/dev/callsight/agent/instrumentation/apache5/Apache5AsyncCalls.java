@@ -60,9 +60,9 @@ final class Apache5AsyncCalls implements ApacheAsyncHook {
         calls.put(chainScope.exchangeId, call);
         long remaining = logical.remainingDeadlineMillis();
         if (remaining != Long.MAX_VALUE) {
-            call.deadline = outbound.timer().schedule(() -> call.deadlinePassed(new SocketTimeoutException(
-                    "callsight: deadline of " + logical.policy().timeouts().deadline().toMillis() + " ms passed")),
-                    TimeUnit.MILLISECONDS.toNanos(remaining));
+            call.deadline = outbound.timer().alarm(TimeUnit.MILLISECONDS.toNanos(remaining),
+                    () -> call.deadlinePassed(new SocketTimeoutException("callsight: deadline of "
+                            + logical.policy().timeouts().deadline().toMillis() + " ms passed")));
         }
         return call;
     }

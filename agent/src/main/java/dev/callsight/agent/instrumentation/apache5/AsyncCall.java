@@ -1,11 +1,11 @@
 package dev.callsight.agent.instrumentation.apache5;
 
 import dev.callsight.agent.core.AgentLog;
+import dev.callsight.agent.core.client.Alarm;
 import dev.callsight.agent.core.client.LogicalCall;
 import dev.callsight.agent.core.client.RetrySource;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.async.AsyncExecCallback;
 import org.apache.hc.client5.http.async.AsyncExecChain;
@@ -32,7 +32,7 @@ final class AsyncCall implements AsyncExecCallback {
     private final AtomicBoolean ended = new AtomicBoolean();
     volatile RetrySource nextSource = RetrySource.FIRST;
     volatile SocketTimeoutException deadlinePassed;
-    volatile ScheduledFuture<?> deadline;
+    volatile Alarm deadline;
     /** The attempt in flight, which the deadline ends too: a cancelled exchange may never report back. */
     volatile TracedExecCallback attempt;
 
@@ -95,9 +95,9 @@ final class AsyncCall implements AsyncExecCallback {
             return false;
         }
         try {
-            ScheduledFuture<?> pending = deadline;
+            Alarm pending = deadline;
             if (pending != null) {
-                pending.cancel(false);
+                pending.cancel();
             }
             scope.clientContext.setRequestConfig(applicationConfig);
             onEnd.run();

@@ -1,6 +1,7 @@
 package dev.callsight.agent.instrumentation.jdkhttp;
 
 import dev.callsight.agent.core.client.AgentTimer;
+import dev.callsight.agent.core.client.Alarm;
 import dev.callsight.agent.core.client.TimeoutKind;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -55,7 +55,7 @@ final class TimedBodyHandler<T> implements HttpResponse.BodyHandler<T> {
         private final CompletableFuture<T> body = new CompletableFuture<>();
         private final AtomicBoolean finished = new AtomicBoolean();
         private volatile Flow.Subscription subscription;
-        private volatile ScheduledFuture<?> timeout;
+        private volatile Alarm alarm;
 
         TimedSubscriber(HttpResponse.BodySubscriber<T> subscriber, long deadlineNanos) {
             this.subscriber = subscriber;
@@ -103,29 +103,34 @@ final class TimedBodyHandler<T> implements HttpResponse.BodyHandler<T> {
             }
         }
 
+        /** The alarm rings at the deadline or when the read timeout passes with no chunk, whichever is first. */
         private void arm() {
-            disarm();
-            long untilDeadline = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-            boolean deadlineFirst = readTimeoutMillis <= 0 || untilDeadline <= readTimeoutMillis;
-            long wait = deadlineFirst ? untilDeadline : readTimeoutMillis;
-            TimeoutKind kind = deadlineFirst ? TimeoutKind.DEADLINE : TimeoutKind.READ;
-            timeout = timer.schedule(() -> expire(kind, wait), TimeUnit.MILLISECONDS.toNanos(Math.max(0, wait)));
+            long untilDeadline = deadlineNanos - System.nanoTime();
+            long read = TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis);
+            long wait = readTimeoutMillis <= 0 ? untilDeadline : Math.min(untilDeadline, read);
+            Alarm armed = alarm;
+            if (armed == null) {
+                alarm = timer.alarm(wait, this::expire);
+            } else {
+                armed.moveTo(wait);
+            }
         }
 
         private void disarm() {
-            ScheduledFuture<?> pending = timeout;
-            if (pending != null) {
-                pending.cancel(false);
+            Alarm armed = alarm;
+            if (armed != null) {
+                armed.cancel();
             }
         }
 
-        private void expire(TimeoutKind kind, long waitedMillis) {
+        private void expire() {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
+            TimeoutKind kind = System.nanoTime() - deadlineNanos >= 0 ? TimeoutKind.DEADLINE : TimeoutKind.READ;
             onTimeout.accept(kind);
             HttpTimeoutException timedOut = new HttpTimeoutException(kind == TimeoutKind.READ
-                    ? "read timed out: no response body bytes for " + waitedMillis + " ms"
+                    ? "read timed out: no response body bytes for " + readTimeoutMillis + " ms"
                     : "deadline exceeded while reading the response body");
             Flow.Subscription current = subscription;
             if (current != null) {

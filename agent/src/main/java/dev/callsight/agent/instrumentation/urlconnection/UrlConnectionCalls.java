@@ -6,6 +6,7 @@ import dev.callsight.agent.core.AgentLog;
 import dev.callsight.agent.core.CallDepth;
 import dev.callsight.agent.core.WeakStripes;
 import dev.callsight.agent.core.InternalThread;
+import dev.callsight.agent.core.client.Alarm;
 import dev.callsight.agent.core.client.Backoff;
 import dev.callsight.agent.core.client.ClientCall;
 import dev.callsight.agent.core.client.ClientRequest;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 
@@ -62,7 +62,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         final CallRejectedException rejection;
         /** How to send the request again; null when the policy cannot retry it. */
         final Replay replay;
-        volatile ScheduledFuture<?> deadline;
+        volatile Alarm deadline;
         volatile boolean deadlinePassed;
         volatile boolean readCappedByDeadline;
 
@@ -177,10 +177,10 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         }
         call.readCappedByDeadline = read <= 0 || deadline < read;
         connection.setReadTimeout(call.readCappedByDeadline ? (int) Math.min(Integer.MAX_VALUE, deadline) : read);
-        call.deadline = calls.timer().schedule(() -> {
+        call.deadline = calls.timer().alarm(TimeUnit.MILLISECONDS.toNanos(deadline), () -> {
             call.deadlinePassed = true;
             connection.disconnect();
-        }, TimeUnit.MILLISECONDS.toNanos(deadline));
+        });
     }
 
     @Override
@@ -237,7 +237,7 @@ final class UrlConnectionCalls implements UrlConnectionHook {
     private Ending endAttempt(HttpURLConnection connection, Tracked call, boolean endsRequest, Object returned,
             Throwable thrown) {
         if (call.deadline != null) {
-            call.deadline.cancel(false);
+            call.deadline.cancel();
         }
         // Only once getInputStream or getResponseCode has run is the code cached; asking after
         // a failed connect would make the connection try again.
