@@ -42,6 +42,8 @@ import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -181,9 +183,17 @@ public final class QueryBenchmark {
             rows += database.inTransaction(c -> insertMinutes(c, from, Math.min(from + 86_400, nowMinute)));
             progress("minute rollups", (day - firstMinute) / 86_400 + 1, days);
         }
-        // The collector keeps each call site's total as it adds rollups; rows inserted here get theirs at once.
+        // The collector keeps each call site's and call key's totals as it adds rollups; rows inserted here get
+        // theirs at once.
+        String keys = "service_name, server_address, server_port, route, http_method, http_status_code, error_type, "
+                + "call_kind";
+        String buckets = IntStream.range(0, 15).mapToObj(b -> String.format(Locale.ROOT, "b%02d", b))
+                .collect(Collectors.joining(", "));
         database.inTransaction(c -> {
             try (Statement statement = c.createStatement()) {
+                statement.executeUpdate("INSERT INTO rollup_total (" + keys + ", call_count, sum_seconds, " + buckets
+                        + ") SELECT " + keys + ", SUM(call_count), SUM(sum_seconds), "
+                        + buckets.replaceAll("(b\\d\\d)", "SUM($1)") + " FROM rollup_minute GROUP BY " + keys);
                 return statement.executeUpdate("INSERT INTO call_site (service_name, call_kind, server_address, "
                         + "server_port, route, http_method, call_count) SELECT service_name, call_kind, "
                         + "server_address, server_port, route, http_method, SUM(call_count) FROM rollup_minute GROUP BY "

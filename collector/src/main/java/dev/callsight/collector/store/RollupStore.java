@@ -39,6 +39,15 @@ public final class RollupStore {
 
     private static final AdditiveBatch<RollupDelta> WRITER = new AdditiveBatch<>(UPDATE, INSERT, RollupStore::bind);
 
+    private static final AdditiveBatch<CallTotal> TOTALS = new AdditiveBatch<>(
+            "UPDATE rollup_total SET call_count = call_count + ?, sum_seconds = sum_seconds + ?, "
+                    + BUCKET_COLUMNS.stream().map(b -> b + " = " + b + " + ?").collect(Collectors.joining(", "))
+                    + " WHERE service_name = ? AND server_address = ? AND server_port = ? AND route = ?"
+                    + " AND http_method = ? AND http_status_code = ? AND error_type = ? AND call_kind = ?",
+            "INSERT INTO rollup_total (call_count, sum_seconds, " + String.join(", ", BUCKET_COLUMNS) + ", "
+                    + KEY_COLUMNS + ") VALUES (" + "?, ".repeat(2 + BUCKET_COLUMNS.size() + 8 - 1) + "?)",
+            RollupStore::bindTotal);
+
     private static final String SITE_KEY = "service_name = ? AND call_kind = ? AND server_address = ? "
             + "AND server_port = ? AND route = ? AND http_method = ?";
     private static final AdditiveBatch<Map.Entry<CallSite, Long>> SITES = new AdditiveBatch<>(
@@ -49,10 +58,13 @@ public final class RollupStore {
 
     /**
      * Adds each delta to its row, creating rows that do not exist yet, so batches for the same minute combine; and
-     * its calls to its call site's total.
+     * its calls to its call key's running total and its call site's.
      */
     public void add(Connection connection, List<RollupDelta> deltas) throws SQLException {
         WRITER.add(connection, deltas);
+        Map<CallKey, CallTotal> totals = new LinkedHashMap<>();
+        deltas.forEach(delta -> totals.merge(delta.key().call(), CallTotal.of(delta), CallTotal::plus));
+        TOTALS.add(connection, List.copyOf(totals.values()));
         Map<CallSite, Long> sites = new LinkedHashMap<>();
         deltas.forEach(delta -> sites.merge(delta.key().call().site(), delta.count(), Long::sum));
         SITES.add(connection, List.copyOf(sites.entrySet()));
@@ -72,14 +84,30 @@ public final class RollupStore {
 
     /** Both statements take counts first, then the key, in the same order. */
     private static void bind(PreparedStatement statement, RollupDelta delta) throws SQLException {
+        int i = bindCounts(statement, delta.count(), delta.sumSeconds(), delta.buckets());
+        statement.setLong(++i, delta.key().minuteUnixSeconds());
+        bindKey(statement, i, delta.key().call());
+    }
+
+    private static void bindTotal(PreparedStatement statement, CallTotal total) throws SQLException {
+        bindKey(statement, bindCounts(statement, total.count(), total.sumSeconds(), total.buckets()), total.call());
+    }
+
+    /** @return the last parameter index bound */
+    private static int bindCounts(PreparedStatement statement, long count, double sumSeconds, List<Long> buckets)
+            throws SQLException {
         int i = 0;
-        statement.setLong(++i, delta.count());
-        statement.setDouble(++i, delta.sumSeconds());
-        for (long bucket : delta.buckets()) {
+        statement.setLong(++i, count);
+        statement.setDouble(++i, sumSeconds);
+        for (long bucket : buckets) {
             statement.setLong(++i, bucket);
         }
-        CallKey call = delta.key().call();
-        statement.setLong(++i, delta.key().minuteUnixSeconds());
+        return i;
+    }
+
+    /** Binds the call key in {@link #KEY_COLUMNS} order after parameter {@code last}. */
+    private static void bindKey(PreparedStatement statement, int last, CallKey call) throws SQLException {
+        int i = last;
         statement.setString(++i, call.serviceName());
         statement.setString(++i, call.serverAddress());
         statement.setInt(++i, call.serverPort());
@@ -90,9 +118,17 @@ public final class RollupStore {
         statement.setString(++i, call.kind().label());
     }
 
-    /** Totals over all minutes per call key. */
+    /** Totals over all minutes per call key, kept as deltas are added: startup reads no minute rows. */
     public List<CallTotal> totals(Connection connection) throws SQLException {
-        return totalsPerKey(connection, "rollup_minute", List.of());
+        List<CallTotal> totals = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + KEY_COLUMNS + ", call_count, "
+                + "sum_seconds, " + String.join(", ", BUCKET_COLUMNS) + " FROM rollup_total");
+                ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                totals.add(new CallTotal(callKey(rows, 1), rows.getLong(9), rows.getDouble(10), buckets(rows, 11)));
+            }
+        }
+        return totals;
     }
 
     /** Sums of the rows of {@code source} (a table, or a subquery with its {@code values}) per call key. */

@@ -25,6 +25,8 @@ class RestartTest {
             + "server_address=\"users.internal\",server_port=\"8443\",http_route=\"/users/{id}\","
             + "http_request_method=\"GET\",http_response_status_code=\"200\",error_type=\"\",} 7.0";
 
+    private static final long MINUTE = 60_000_000_000L;
+
     @TempDir
     Path dataDir;
 
@@ -36,10 +38,16 @@ class RestartTest {
             assertEquals(200, Http.post(collector.otlpEndpoint() + "/v1/traces", "application/x-protobuf",
                     Otlp.traces("checkout", Otlp.clientSpan(TRACE_ID, "00f067aa0ba902b7", 200)).toByteArray())
                     .statusCode());
+            // Two minutes in one request and a third in another: the running total adds all three.
             assertEquals(200, Http.post(collector.otlpEndpoint() + "/v1/metrics", "application/x-protobuf",
                     Otlp.metrics("checkout", AGGREGATION_TEMPORALITY_DELTA,
-                            Otlp.point(Otlp.BASE_NANOS, Otlp.BASE_NANOS + 1, 200, 3, 4)).toByteArray())
+                            Otlp.point(Otlp.BASE_NANOS, Otlp.BASE_NANOS + 1, 200, 1, 1),
+                            Otlp.point(Otlp.BASE_NANOS + MINUTE, Otlp.BASE_NANOS + MINUTE + 1, 200, 2)).toByteArray())
                     .statusCode());
+            assertEquals(200, Http.post(collector.otlpEndpoint() + "/v1/metrics", "application/x-protobuf",
+                    Otlp.metrics("checkout", AGGREGATION_TEMPORALITY_DELTA,
+                            Otlp.point(Otlp.BASE_NANOS + 2 * MINUTE, Otlp.BASE_NANOS + 2 * MINUTE + 1, 200, 0, 3))
+                            .toByteArray()).statusCode());
             collector.close();
             collector.close();
         }

@@ -41,8 +41,7 @@ public final class DurationHistogram extends Collector {
      */
     public void add(List<RollupDelta> deltas, List<DurationExemplar> newExemplars) {
         for (RollupDelta delta : deltas) {
-            CallTotal added = new CallTotal(delta.key().call(), delta.count(), delta.sumSeconds(), delta.buckets());
-            totals.merge(added.call(), added, DurationHistogram::sum);
+            totals.merge(delta.key().call(), CallTotal.of(delta), CallTotal::plus);
         }
         newExemplars.stream().filter(exemplar -> totals.containsKey(exemplar.call())).forEach(exemplars::offer);
     }
@@ -79,14 +78,6 @@ public final class DurationHistogram extends Collector {
             }
         }
         throw new IllegalStateException("an exemplar without trace_id");
-    }
-
-    private static CallTotal sum(CallTotal a, CallTotal b) {
-        List<Long> buckets = new ArrayList<>(a.buckets().size());
-        for (int i = 0; i < a.buckets().size(); i++) {
-            buckets.add(a.buckets().get(i) + b.buckets().get(i));
-        }
-        return new CallTotal(a.call(), a.count() + b.count(), a.sumSeconds() + b.sumSeconds(), buckets);
     }
 
     @Override
