@@ -12,6 +12,7 @@ import dev.callsight.collector.store.StoreUnavailableException;
 import dev.callsight.collector.store.TraceKeepReason;
 import dev.callsight.collector.store.TraceSummary;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -35,7 +36,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,6 +89,8 @@ public final class LogSpanStore implements SpanStore {
     private static final long MAX_RECENT_BYTES = Runtime.getRuntime().maxMemory() / 6;
     private static final long ROOM_WAIT_MILLIS = 5_000;
     static final long SEGMENT_BYTES = 128L * 1024 * 1024;
+    /** Threads opening the hours' indexes at start; they wait for the disk more than they compute. */
+    private static final int OPENERS = 8;
     static final Duration REFRESH_EVERY = Duration.ofSeconds(1);
     static final Duration COMMIT_EVERY = Duration.ofSeconds(5);
     private static final long HOUR_MILLIS = 3_600_000L;
@@ -129,8 +135,11 @@ public final class LogSpanStore implements SpanStore {
         ConcurrentNavigableMap<Long, PartitionIndex> indexes = new ConcurrentSkipListMap<>();
         try {
             LogPosition from = null;
-            for (long hour : log.hours()) {
-                PartitionIndex index = PartitionIndex.openReadOnly(hour, log.directory(hour).resolve("index"));
+            List<Long> hours = List.copyOf(log.hours());
+            List<PartitionIndex> opened = openIndexes(log, hours);
+            for (int i = 0; i < hours.size(); i++) {
+                long hour = hours.get(i);
+                PartitionIndex index = opened.get(i);
                 LogPosition covered = LogPosition.startOf(hour);
                 if (index != null) {
                     indexes.put(hour, index);
@@ -154,6 +163,55 @@ public final class LogSpanStore implements SpanStore {
                 index.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Each hour's index, or null where none was committed, opened by several threads at once: on a cold page cache
+     * opening is waiting for the disk, a page at a time, and a month has hundreds of hours. Closes what it opened
+     * when one fails.
+     */
+    private static List<PartitionIndex> openIndexes(SpanLog log, List<Long> hours) throws IOException {
+        ExecutorService openers = Executors.newFixedThreadPool(OPENERS, task -> {
+            Thread thread = new Thread(task, "callsight-span-open");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<Future<PartitionIndex>> pending = new ArrayList<>();
+        try {
+            for (long hour : hours) {
+                pending.add(openers.submit(() -> PartitionIndex.openReadOnly(hour, log.directory(hour).resolve("index"))));
+            }
+            List<PartitionIndex> opened = new ArrayList<>();
+            Throwable failure = null;
+            for (Future<PartitionIndex> each : pending) {
+                try {
+                    opened.add(each.get());
+                } catch (ExecutionException e) {
+                    failure = failure == null ? e.getCause() : failure;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = failure == null ? new InterruptedIOException("interrupted opening the span indexes")
+                            : failure;
+                }
+            }
+            if (failure == null) {
+                return opened;
+            }
+            for (PartitionIndex index : opened) {
+                if (index != null) {
+                    index.close();
+                }
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(failure);
+        } finally {
+            openers.shutdownNow();
         }
     }
 
