@@ -93,7 +93,6 @@ public final class LogSpanStore implements SpanStore {
     private static final int OPENERS = 8;
     static final Duration REFRESH_EVERY = Duration.ofSeconds(1);
     static final Duration COMMIT_EVERY = Duration.ofSeconds(5);
-    private static final long HOUR_MILLIS = 3_600_000L;
 
     private final SpanLog log;
     private final ConcurrentNavigableMap<Long, PartitionIndex> indexes;
@@ -151,7 +150,7 @@ public final class LogSpanStore implements SpanStore {
             }
             RecentSpans recent = new RecentSpans();
             SpanIndexer indexer = new SpanIndexer(log, indexes, recent, from == null ? log.end() : from,
-                    REFRESH_EVERY, COMMIT_EVERY);
+                    REFRESH_EVERY, COMMIT_EVERY, clock);
             indexer.catchUp();
             indexer.start();
             LogSpanStore store = new LogSpanStore(log, indexes, recent, indexer, settings, clock);
@@ -579,7 +578,7 @@ public final class LogSpanStore implements SpanStore {
      * indexed and any later one are kept whole.
      */
     public synchronized void enforceRetention() {
-        long keptFrom = Math.min(indexer.hour(), log.end().hour());
+        long keptFrom = indexer.sealedBefore();
         dropExpired(keptFrom);
         if (settings.tail().ordinary() != null) {
             compactAged(keptFrom);
@@ -605,7 +604,7 @@ public final class LogSpanStore implements SpanStore {
 
     private void dropExpired(long keptFrom) {
         NavigableSet<Long> hours = hours();
-        long expiredBefore = Math.floorDiv(clock.millis() - settings.retention().toMillis(), HOUR_MILLIS);
+        long expiredBefore = Math.floorDiv(clock.millis() - settings.retention().toMillis(), SpanLog.HOUR_MILLIS);
         Map<Long, Long> sizes = new LinkedHashMap<>();
         for (long hour : hours) {
             sizes.put(hour, size(log.directory(hour)));
@@ -627,7 +626,7 @@ public final class LogSpanStore implements SpanStore {
      * spans can arrive on both sides of an hour's end, and its notable span may be in either.
      */
     private void compactAged(long keptFrom) {
-        long agedBefore = Math.floorDiv(clock.millis() - settings.tail().ordinary().toMillis(), HOUR_MILLIS);
+        long agedBefore = Math.floorDiv(clock.millis() - settings.tail().ordinary().toMillis(), SpanLog.HOUR_MILLIS);
         for (long hour : hours()) {
             if (hour + 1 > agedBefore || hour + 1 >= keptFrom) {
                 return;

@@ -1,6 +1,7 @@
 package dev.callsight.collector.store.spanlog;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.logging.Logger;
@@ -16,14 +17,19 @@ final class SpanIndexer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SpanIndexer.class.getName());
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
+    /** How long after an hour's end the log may still be forcing a record it filed under that hour. */
+    static final Duration SEAL_GRACE = Duration.ofMinutes(1);
 
     private final SpanLog log;
     private final ConcurrentNavigableMap<Long, PartitionIndex> indexes;
     private final RecentSpans recent;
     private final long refreshEveryNanos;
     private final long commitEveryNanos;
+    private final Clock clock;
     private final Thread thread;
     private volatile boolean closed;
+    /** The log has nothing past the position and the clock has left its hour: that hour is sealed and complete. */
+    private volatile boolean idle;
     /** Only the indexer's thread (or the opening thread before it starts) touches what follows. */
     private volatile LogPosition position;
     private PartitionIndex current;
@@ -35,7 +41,7 @@ final class SpanIndexer implements AutoCloseable {
     private long committedAt = System.nanoTime();
 
     SpanIndexer(SpanLog log, ConcurrentNavigableMap<Long, PartitionIndex> indexes, RecentSpans recent,
-            LogPosition from, Duration refreshEvery, Duration commitEvery) {
+            LogPosition from, Duration refreshEvery, Duration commitEvery, Clock clock) {
         this.log = log;
         this.indexes = indexes;
         this.recent = recent;
@@ -43,6 +49,7 @@ final class SpanIndexer implements AutoCloseable {
         this.searchable = from;
         this.refreshEveryNanos = refreshEvery.toNanos();
         this.commitEveryNanos = commitEvery.toNanos();
+        this.clock = clock;
         this.thread = new Thread(this::run, "callsight-span-indexer");
         thread.setDaemon(true);
     }
@@ -78,9 +85,16 @@ final class SpanIndexer implements AutoCloseable {
         thread.start();
     }
 
-    /** The hour being indexed, which retention must leave alone. */
-    long hour() {
-        return position.hour();
+    /**
+     * Hours before this one are indexed whole and sealed, so retention may drop, merge and compact them: those before
+     * the hour being indexed; once the indexer is idle, every hour the clock has left.
+     */
+    long sealedBefore() {
+        long hour = position.hour();
+        if (!idle) {
+            return hour;
+        }
+        return Math.max(hour + 1, Math.floorDiv(clock.millis() - SEAL_GRACE.toMillis(), SpanLog.HOUR_MILLIS));
     }
 
     private void run() {
@@ -91,6 +105,7 @@ final class SpanIndexer implements AutoCloseable {
                     readUpTo(end);
                 }
                 maybeFlush();
+                sealIfIdle();
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
@@ -116,12 +131,27 @@ final class SpanIndexer implements AutoCloseable {
         maybeFlush();
     }
 
-    private void switchTo(long hour) throws IOException {
+    /**
+     * Seals the hour of the position once the log has nothing past it and the clock has left that hour (by
+     * {@link #SEAL_GRACE}): the log files no record under an hour it has left, so the hour is complete. Retention can
+     * then merge and compact it without waiting for a later hour's spans, which an idle collector never gets.
+     */
+    private void sealIfIdle() throws IOException {
+        if (idle || log.end().after(position)
+                || clock.millis() < (position.hour() + 1) * SpanLog.HOUR_MILLIS + SEAL_GRACE.toMillis()) {
+            return;
+        }
         if (current != null && current.writable()) {
-            recent.refreshing();
-            current.refresh();
-            current.seal(position);
-            searchable(position);
+            sealCurrent();
+        }
+        current = null;
+        idle = true;
+    }
+
+    private void switchTo(long hour) throws IOException {
+        idle = false;
+        if (current != null && current.writable()) {
+            sealCurrent();
         }
         PartitionIndex index = indexes.get(hour);
         if (index == null) {
@@ -131,6 +161,15 @@ final class SpanIndexer implements AutoCloseable {
             index.makeWritable();
         }
         current = index;
+    }
+
+    private void sealCurrent() throws IOException {
+        recent.refreshing();
+        current.refresh();
+        current.seal(position);
+        unrefreshed = false;
+        uncommitted = false;
+        searchable(position);
     }
 
     private void maybeFlush() throws IOException {
@@ -200,6 +239,7 @@ final class SpanIndexer implements AutoCloseable {
             }
         }
         current = null;
+        idle = false;
         unrefreshed = false;
         uncommitted = false;
     }

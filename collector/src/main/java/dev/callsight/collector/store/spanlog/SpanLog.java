@@ -39,6 +39,9 @@ import java.util.zip.CRC32C;
  */
 final class SpanLog implements AutoCloseable {
 
+    /** A partition's span of time: records are filed under the hour (UTC) the log appends them in. */
+    static final long HOUR_MILLIS = 3_600_000L;
+
     /** Reads a record: the position after it and its payload. */
     interface RecordSink {
         void accept(LogPosition after, byte[] payload) throws IOException;
@@ -278,7 +281,7 @@ final class SpanLog implements AutoCloseable {
 
     /** Opens a new segment when there is none, the hour has changed, or the segment is full. */
     private void roll() throws IOException {
-        long hour = Math.max(clock.millis() / 3_600_000L, activeEnd == null ? Long.MIN_VALUE : activeEnd.hour());
+        long hour = Math.max(clock.millis() / HOUR_MILLIS, activeEnd == null ? Long.MIN_VALUE : activeEnd.hour());
         if (active != null && activeEnd.hour() == hour && activeEnd.offset() < maxSegmentBytes) {
             return;
         }

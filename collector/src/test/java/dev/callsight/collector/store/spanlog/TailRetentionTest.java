@@ -123,6 +123,22 @@ class TailRetentionTest {
     }
 
     @Test
+    void anIdleStoreCompactsItsLastHoursOnceTheClockHasLeftThem() throws Exception {
+        try (LogSpanStore store = LogSpanStore.open(directory, TAIL, clock)) {
+            write(store, client(error, 1, "checkout", 5_000_000, 200, "java.io.IOException", "{}"),
+                    client(dropped, 1, "checkout", 5_000_000, 200, null, "{}"));
+            clock.advance(Duration.ofHours(1));
+            write(store, client(failsLater, 2, "checkout", 5_000_000, 502, null, "{}"),
+                    client(droppedLater, 1, "checkout", 5_000_000, 200, null, "{}"));
+            // 14:10 and nothing since 11:10: no later hour will get spans, yet 10:00 and 11:00 are complete.
+            clock.advance(Duration.ofHours(3));
+            compactUntil(store, List.of(HOUR_10, HOUR_11));
+            assertKept(store, List.of(dropped, droppedLater));
+            assertEquals(Map.of(TraceKeepReason.ERROR, 2L), kept(store.stats().orElseThrow()));
+        }
+    }
+
+    @Test
     void aCompactionLeftUnfinishedIsDeletedOnReopenAndTheOldPartitionKeepsEverySpan() throws Exception {
         Path original = compactOnceKeepingTheOriginal();
         Path partition = directory.resolve(HOUR_10);
