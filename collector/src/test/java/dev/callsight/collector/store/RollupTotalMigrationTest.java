@@ -3,9 +3,6 @@ package dev.callsight.collector.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,30 +18,21 @@ class RollupTotalMigrationTest {
 
     @Test
     void storedMinutesAreSummedPerCallKeyWhereverAnEarlierRunStopped() throws Exception {
-        List<String> v22 = MigrationScripts.statements("V22__rollup_total.sql");
-        for (int done = 0; done <= v22.size(); done++) {
-            try (Connection connection = DriverManager.getConnection("jdbc:h2:" + dir.resolve("db" + done));
-                    Statement statement = connection.createStatement()) {
-                MigrationScripts.apply(statement, "V1__initial.sql", "V2__slo.sql", "V3__call_events.sql",
-                        "V4__jaeger_query.sql", "V5__server_requests.sql");
-                for (String minute : List.of("60, 200, 7, 0.7, 7", "120, 200, 5, 0.5, 5", "120, 503, 1, 2.5, 0")) {
-                    statement.execute("INSERT INTO rollup_minute (minute_unix_s, http_status_code, call_count, "
-                            + "sum_seconds, b05, service_name, server_address, server_port, route, http_method, "
-                            + "error_type, call_kind, b00, b01, b02, b03, b04, b06, b07, b08, b09, b10, b11, b12, b13, "
-                            + "b14) VALUES (" + minute + ", 'checkout', 'users.internal', 443, '/users/{id}', 'GET', "
-                            + "'', 'client', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)");
-                }
-                for (String sql : v22.subList(0, done)) {
-                    statement.execute(sql);
-                }
-                for (String sql : v22) {
-                    statement.execute(sql);
-                }
-                assertEquals("200|12|1.2|12;503|1|2.5|0", MigrationScripts.firstValue(statement,
-                        "SELECT LISTAGG(http_status_code || '|' || call_count || '|' || sum_seconds || '|' || b05, ';') "
-                                + "WITHIN GROUP (ORDER BY http_status_code) FROM rollup_total"),
-                        "after a run cut short after " + done + " statements");
+        MigrationScripts.rerunAfterEachStop(dir, "V22__rollup_total.sql", statement -> {
+            MigrationScripts.apply(statement, "V1__initial.sql", "V2__slo.sql", "V3__call_events.sql",
+                    "V4__jaeger_query.sql", "V5__server_requests.sql");
+            for (String minute : List.of("60, 200, 7, 0.7, 7", "120, 200, 5, 0.5, 5", "120, 503, 1, 2.5, 0")) {
+                statement.execute("INSERT INTO rollup_minute (minute_unix_s, http_status_code, call_count, "
+                        + "sum_seconds, b05, service_name, server_address, server_port, route, http_method, "
+                        + "error_type, call_kind, b00, b01, b02, b03, b04, b06, b07, b08, b09, b10, b11, b12, b13, "
+                        + "b14) VALUES (" + minute + ", 'checkout', 'users.internal', 443, '/users/{id}', 'GET', "
+                        + "'', 'client', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)");
             }
-        }
+        }, (statement, done) -> {
+            assertEquals("200|12|1.2|12;503|1|2.5|0", MigrationScripts.firstValue(statement,
+                    "SELECT LISTAGG(http_status_code || '|' || call_count || '|' || sum_seconds || '|' || b05, ';') "
+                            + "WITHIN GROUP (ORDER BY http_status_code) FROM rollup_total"),
+                    "after a run cut short after " + done + " statements");
+        });
     }
 }

@@ -3,9 +3,6 @@ package dev.callsight.collector.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,38 +18,29 @@ class ServerRequestsMigrationTest {
 
     @Test
     void storedRollupsBecomeClientRowsWhereverAnEarlierRunStopped() throws Exception {
-        List<String> v5 = MigrationScripts.statements("V5__server_requests.sql");
-        for (int done = 0; done <= v5.size(); done++) {
-            try (Connection connection = DriverManager.getConnection("jdbc:h2:" + dir.resolve("db" + done));
-                    Statement statement = connection.createStatement()) {
-                MigrationScripts.apply(statement, "V1__initial.sql", "V2__slo.sql", "V3__call_events.sql",
-                        "V4__jaeger_query.sql");
-                for (String table : List.of("rollup_minute (minute_unix_s", "rollup_hour (hour_unix_s")) {
-                    statement.execute("INSERT INTO " + table + ", service_name, server_address, server_port, route, "
-                            + "http_method, http_status_code, error_type, call_count, sum_seconds, b00, b01, b02, b03, "
-                            + "b04, b05, b06, b07, b08, b09, b10, b11, b12, b13, b14) VALUES (3600, 'checkout', "
-                            + "'users.internal', 443, '/users/{id}', 'GET', 200, '', 7, 0.7, 7, 0, 0, 0, 0, 0, 0, 0, 0, "
-                            + "0, 0, 0, 0, 0, 0)");
-                }
-                for (String sql : v5.subList(0, done)) {
-                    statement.execute(sql);
-                }
-                for (String sql : v5) {
-                    statement.execute(sql);
-                }
-                for (String table : List.of("rollup_minute", "rollup_hour")) {
-                    assertEquals("client|7|7", MigrationScripts.firstValue(statement, "SELECT call_kind || '|' || call_count || '|' || b00 FROM "
-                            + table), table + " after a run cut short after " + done + " statements");
-                    String time = table.equals("rollup_minute") ? "minute_unix_s" : "hour_unix_s";
-                    statement.execute("INSERT INTO " + table + " SELECT " + time + ", service_name, server_address, "
-                            + "server_port, route, http_method, http_status_code, error_type, 'server', call_count, "
-                            + "sum_seconds, b00, b01, b02, b03, b04, b05, b06, b07, b08, b09, b10, b11, b12, b13, b14 "
-                            + "FROM " + table);
-                    assertEquals("2", MigrationScripts.firstValue(statement, "SELECT COUNT(*) FROM " + table), "client and server rows coexist");
-                }
-                assertEquals("0", MigrationScripts.firstValue(statement, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE "
-                        + "'ROLLUP\\_%\\_V_'"), "no table left aside");
+        MigrationScripts.rerunAfterEachStop(dir, "V5__server_requests.sql", statement -> {
+            MigrationScripts.apply(statement, "V1__initial.sql", "V2__slo.sql", "V3__call_events.sql",
+                    "V4__jaeger_query.sql");
+            for (String table : List.of("rollup_minute (minute_unix_s", "rollup_hour (hour_unix_s")) {
+                statement.execute("INSERT INTO " + table + ", service_name, server_address, server_port, route, "
+                        + "http_method, http_status_code, error_type, call_count, sum_seconds, b00, b01, b02, b03, "
+                        + "b04, b05, b06, b07, b08, b09, b10, b11, b12, b13, b14) VALUES (3600, 'checkout', "
+                        + "'users.internal', 443, '/users/{id}', 'GET', 200, '', 7, 0.7, 7, 0, 0, 0, 0, 0, 0, 0, 0, "
+                        + "0, 0, 0, 0, 0, 0)");
             }
-        }
+        }, (statement, done) -> {
+            for (String table : List.of("rollup_minute", "rollup_hour")) {
+                assertEquals("client|7|7", MigrationScripts.firstValue(statement, "SELECT call_kind || '|' || call_count || '|' || b00 FROM "
+                        + table), table + " after a run cut short after " + done + " statements");
+                String time = table.equals("rollup_minute") ? "minute_unix_s" : "hour_unix_s";
+                statement.execute("INSERT INTO " + table + " SELECT " + time + ", service_name, server_address, "
+                        + "server_port, route, http_method, http_status_code, error_type, 'server', call_count, "
+                        + "sum_seconds, b00, b01, b02, b03, b04, b05, b06, b07, b08, b09, b10, b11, b12, b13, b14 "
+                        + "FROM " + table);
+                assertEquals("2", MigrationScripts.firstValue(statement, "SELECT COUNT(*) FROM " + table), "client and server rows coexist");
+            }
+            assertEquals("0", MigrationScripts.firstValue(statement, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE "
+                    + "'ROLLUP\\_%\\_V_'"), "no table left aside");
+        });
     }
 }
