@@ -13,9 +13,9 @@ interval=${3:-30}
 baseline=${4:-60}
 agent=agent/target/callsight-agent.jar
 classes=bench/target/classes
-for f in "$agent" "$classes"; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$agent" "$classes"
 work=$(mktemp -d)
 # shellcheck source=bench/lib.sh
 . bench/lib.sh

@@ -27,10 +27,10 @@ clients=${8:-jdk-httpclient,httpurlconnection,apache-httpclient5,okhttp}
 agent=agent/target/callsight-agent.jar
 otel=bench/target/otel/opentelemetry-javaagent.jar
 classes=bench/target/classes
-for f in "$agent" "$otel" "$classes" bench/target/lib; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
-classpath="$classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$agent" "$otel" "$classes" bench/target/lib
+classpath=$(bench_classpath)
 
 work=$(mktemp -d)
 # shellcheck source=bench/lib.sh

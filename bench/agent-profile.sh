@@ -15,10 +15,10 @@ warmup=${4:-150000}
 policy=${5:-none}
 agent=agent/target/callsight-agent.jar
 classes=bench/target/classes
-for f in "$agent" "$classes" bench/target/lib; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
-classpath="$classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$agent" "$classes" bench/target/lib
+classpath=$(bench_classpath)
 work=$(mktemp -d)
 # shellcheck source=bench/lib.sh
 . bench/lib.sh

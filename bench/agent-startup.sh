@@ -10,9 +10,9 @@ baseline=${1:?usage: bench/agent-startup.sh BASELINE_AGENT_JAR [CANDIDATE_AGENT_
 candidate=${2:-agent/target/callsight-agent.jar}
 rounds=${3:-7}
 classes=bench/target/classes
-for f in "$baseline" "$candidate" "$classes"; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$baseline" "$candidate" "$classes"
 started() {
   OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none java -javaagent:"$1" -cp "$classes" dev.callsight.bench.AwaitAgent 2>&1 \
     | sed -n 's/.*agent started in \([0-9]*\) ms.*/\1/p'

@@ -11,9 +11,9 @@ rounds=${1:-7}
 app=e2e/apps/boot3/target/callsight-e2e-boot3.jar
 agent=${2:-agent/target/callsight-agent.jar}
 otel=bench/target/otel/opentelemetry-javaagent.jar
-for f in "$app" "$agent" "$otel"; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$app" "$agent" "$otel"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -14,10 +14,10 @@ warmup=${3:-2000}
 saturation=${4:-1}
 agent=agent/target/callsight-agent.jar
 classes=bench/target/classes
-for f in "$agent" "$classes" bench/target/lib; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
-classpath="$classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$agent" "$classes" bench/target/lib
+classpath=$(bench_classpath)
 
 work=$(mktemp -d)
 # shellcheck source=bench/lib.sh

@@ -17,8 +17,10 @@ spans=${6:-200000}
 chart=${7:-docs/benchmarks-growth.png}
 jar=collector/target/callsight-collector.jar
 classes=bench/target/classes
-[ -e "$classes/dev/callsight/bench/GrowthChart.class" ] || { echo "missing $classes: run mvn -q -DskipTests package first" >&2; exit 1; }
-classpath="$classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$classes/dev/callsight/bench/GrowthChart.class"
+classpath=$(bench_classpath)
 results=bench/target/growth.txt
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

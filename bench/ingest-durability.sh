@@ -12,9 +12,9 @@ threads=${3:-4}
 spans=${4:-20}
 jar=collector/target/callsight-collector.jar
 classes=bench/target/classes
-for f in "$jar" "$classes/dev/callsight/bench/IngestLoad.class"; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$jar" "$classes/dev/callsight/bench/IngestLoad.class"
 
 work=$(mktemp -d)
 collector_pid=

@@ -18,9 +18,9 @@ ceiling=${4:-30}
 stores=${5:-log,jdbc}
 jar=collector/target/callsight-collector.jar
 classes=bench/target/classes
-for f in "$jar" "$classes/dev/callsight/bench/IngestCeiling.class"; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$jar" "$classes/dev/callsight/bench/IngestCeiling.class"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "ingest benchmark: $(nproc) cores, $(java -version 2>&1 | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 collector=collector/target/callsight-collector.jar
 classes=bench/target/classes
-for f in "$collector" "$classes/dev/callsight/bench/QueryBenchmark.class"; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$collector" "$classes/dev/callsight/bench/QueryBenchmark.class"
 # QUERIES_WORK=DIR keeps the store in DIR, and a later run with the same fill arguments times it again unfilled.
 if [ -n "${QUERIES_WORK:-}" ]; then
   work=$QUERIES_WORK

@@ -15,10 +15,10 @@ threads=${4:-4}
 agent=agent/target/callsight-agent.jar
 classes=bench/target/classes
 reactor=$(ls -d e2e/target/client-libraries/reactor-netty-* 2>/dev/null | head -1)
-for f in "$agent" "$classes" bench/target/lib e2e/target/test-classes "$reactor"; do
-  [ -e "$f" ] || { echo "missing ${f:-e2e/target/client-libraries/reactor-netty-*}: build first" >&2; exit 1; }
-done
-bench_classpath="$classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$agent" "$classes" bench/target/lib e2e/target/test-classes "${reactor:-e2e/target/client-libraries/reactor-netty-*}"
+classpath=$(bench_classpath)
 gateway_classpath="e2e/target/test-classes:$(ls "$reactor"/*.jar | tr '\n' ':')"
 
 work=$(mktemp -d)
@@ -46,7 +46,7 @@ run() { # $1 = label, rest = the gateway's JVM options
     sleep 0.5
   done
   [ -n "$port" ] || { echo "the gateway did not start:" >&2; cat "$work/gateway.log" >&2; exit 1; }
-  java -cp "$bench_classpath" dev.callsight.bench.CallLoop "http://127.0.0.1:$port" 2000 "$calls" "$threads" \
+  java -cp "$classpath" dev.callsight.bench.CallLoop "http://127.0.0.1:$port" 2000 "$calls" "$threads" \
     "$seconds" 2>/dev/null | sed "s/^/$label /" | tee -a "$work/results"
   exec 3>&-
   wait "$gateway_pid" || true

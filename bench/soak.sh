@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=collector/target/callsight-collector.jar
 classes=bench/target/classes
-for f in "$jar" "$classes/dev/callsight/bench/soak/SoakCommand.class"; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$jar" "$classes/dev/callsight/bench/soak/SoakCommand.class"
 exec java -cp "$jar:$classes" dev.callsight.bench.soak.SoakCommand --duration "${1:-1h}" "${@:2}"

@@ -13,9 +13,9 @@ rounds=${1:-10}
 agent=${2:-agent/target/callsight-agent.jar}
 otel=bench/target/otel/opentelemetry-javaagent.jar
 classes=bench/target/classes
-for f in "$agent" "$otel" "$classes"; do
-  [ -e "$f" ] || { echo "missing $f: run mvn -q -DskipTests package first" >&2; exit 1; }
-done
+# shellcheck source=bench/built.sh
+. bench/built.sh
+require_built "$agent" "$otel" "$classes"
 work=$(mktemp -d)
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
