@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -46,23 +47,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.StoredFields;
-import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermInSetQuery;
-import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.util.BytesRef;
@@ -79,9 +74,14 @@ public final class LogSpanStore implements SpanStore {
     private static final Logger LOG = Logger.getLogger(LogSpanStore.class.getName());
     /** Most spans one hour's index gives a trace lookup, so a runaway trace cannot exhaust the heap. */
     private static final int MAX_TRACE_SPANS = 100_000;
-    private static final Sort NEWEST_FIRST = new Sort(new SortField(SpanDocuments.START, SortField.Type.LONG, true));
-    private static final Set<String> SPAN_FIELD = Set.of(SpanDocuments.SPAN);
-    private static final Set<String> SPAN_AND_POSITION = Set.of(SpanDocuments.SPAN, SpanDocuments.LOG_POSITION);
+    private static final Sort NEWEST_FIRST = new Sort(new SortField(SpanDocuments.NEWEST, SortField.Type.LONG, true));
+    private static final Set<String> SPANS_FIELD = Set.of(SpanDocuments.SPANS);
+    private static final Set<String> SPANS_AND_POSITION = Set.of(SpanDocuments.SPANS, SpanDocuments.LOG_POSITION);
+    /**
+     * Most spans a search checks, matching or not: a document may hold spans other than the ones asked for, and a
+     * search whose documents mostly do stops here.
+     */
+    private static final int MAX_CHECKED_SPANS = 10 * MAX_SEARCHED_SPANS;
     /**
      * Most bytes of spans held for lookup while the index catches up, a sixth of the heap (85 MiB of 512: over a
      * second of 100,000 spans/s); beyond it, ingest waits for the next refresh (and after 5 s answers 503).
@@ -226,7 +226,8 @@ public final class LogSpanStore implements SpanStore {
                 throw new StoreUnavailableException(new StoreFailure("indexing_behind",
                         "span indexing is behind ingest; retry shortly"), null);
             }
-            recent.add(log.append(SpanCodec.batch(encoded)), traceIds, encoded);
+            recent.add(log.append(SpanCodec.batch(encoded.stream().map(SpanCodec.Slice::of).toList())), traceIds,
+                    encoded);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable(new IOException("interrupted", e));
@@ -238,8 +239,8 @@ public final class LogSpanStore implements SpanStore {
     @Override
     public List<String> services() {
         Set<String> services = new TreeSet<>();
-        forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, searcher -> {
-            terms(searcher, SpanDocuments.SERVICE, "", term -> {
+        forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, lease -> {
+            terms(lease.searcher(), SpanDocuments.SERVICE, "", term -> {
                 services.add(term);
                 return true;
             });
@@ -253,8 +254,8 @@ public final class LogSpanStore implements SpanStore {
         String prefix = service + SpanDocuments.SEPARATOR;
         Set<SpanOperation> operations = new TreeSet<>(
                 Comparator.comparing(SpanOperation::name).thenComparingInt(SpanOperation::kind));
-        forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, searcher -> {
-            terms(searcher, SpanDocuments.OPERATION, prefix, term -> {
+        forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, lease -> {
+            terms(lease.searcher(), SpanDocuments.OPERATION, prefix, term -> {
                 String kindAndName = term.substring(prefix.length());
                 int separator = kindAndName.indexOf(SpanDocuments.SEPARATOR);
                 operations.add(new SpanOperation(kindAndName.substring(separator + 1),
@@ -268,14 +269,13 @@ public final class LogSpanStore implements SpanStore {
 
     @Override
     public List<String> searchTraceIds(SpanQuery query) {
-        BooleanQuery.Builder filters = new BooleanQuery.Builder();
-        filter(filters, LongPoint.newRangeQuery(SpanDocuments.START, query.startFromNano(), query.startToNano()));
-        term(filters, SpanDocuments.SERVICE, query.service());
-        term(filters, SpanDocuments.NAME, query.operation());
-        durations(filters, query.minDurationNano(), query.maxDurationNano());
-        query.tags().forEach((key, value) -> term(filters, SpanDocuments.TAG, SpanDocuments.tag(key, value)));
+        SpanCriteria criteria = new SpanCriteria().startedWithin(query.startFromNano(), query.startToNano())
+                .is(SpanDocuments.SERVICE, query.service(), SpanRecord::serviceName)
+                .is(SpanDocuments.NAME, query.operation(), SpanRecord::name)
+                .lasting(query.minDurationNano(), query.maxDurationNano())
+                .tagged(query.tags());
         Set<String> traceIds = new LinkedHashSet<>();
-        newestFirst(filters.build(), query.startFromNano(), query.startToNano(), query.limit(), span -> {
+        newestFirst(criteria, query.startFromNano(), query.startToNano(), query.limit(), span -> {
             traceIds.add(span.traceId());
             return traceIds.size() < query.limit();
         });
@@ -284,18 +284,17 @@ public final class LogSpanStore implements SpanStore {
 
     @Override
     public List<SpanRecord> search(SpanSearch search) {
-        BooleanQuery.Builder filters = new BooleanQuery.Builder();
-        filter(filters, LongPoint.newRangeQuery(SpanDocuments.START, search.startFromNano(), search.startToNano()));
-        term(filters, SpanDocuments.SERVICE, search.service());
-        term(filters, SpanDocuments.PEER, search.serverAddress() == null ? null
-                : SpanDocuments.peer(search.serverAddress(), search.serverPort()));
-        term(filters, SpanDocuments.ROUTE, search.route());
-        term(filters, SpanDocuments.STATUS, search.status() == null ? null : search.status().toString());
-        term(filters, SpanDocuments.ERROR_TYPE, search.errorType());
-        durations(filters, search.minDurationNano(), null);
-        search.tags().forEach((key, value) -> term(filters, SpanDocuments.TAG, SpanDocuments.tag(key, value)));
+        SpanCriteria criteria = new SpanCriteria().startedWithin(search.startFromNano(), search.startToNano())
+                .is(SpanDocuments.SERVICE, search.service(), SpanRecord::serviceName)
+                .is(SpanDocuments.PEER, search.serverAddress() == null ? null
+                        : SpanDocuments.peer(search.serverAddress(), search.serverPort()), SpanDocuments::peer)
+                .is(SpanDocuments.ROUTE, search.route(), SpanRecord::route)
+                .is(SpanDocuments.STATUS, text(search.status()), span -> text(span.httpStatusCode()))
+                .is(SpanDocuments.ERROR_TYPE, search.errorType(), SpanRecord::errorType)
+                .lasting(search.minDurationNano(), null)
+                .tagged(search.tags());
         Map<String, SpanRecord> newestOfTrace = new LinkedHashMap<>();
-        newestFirst(filters.build(), search.startFromNano(), search.startToNano(), search.limit(), span -> {
+        newestFirst(criteria, search.startFromNano(), search.startToNano(), search.limit(), span -> {
             // Hours are walked newest first, but an older hour can hold a later start (a span exported late).
             newestOfTrace.merge(span.traceId(), span,
                     (kept, other) -> other.startUnixNano() > kept.startUnixNano() ? other : kept);
@@ -321,21 +320,29 @@ public final class LogSpanStore implements SpanStore {
         Map<String, Map<String, SpanRecord>> spans = new HashMap<>();
         Map<String, Map<String, Long>> positions = new HashMap<>();
         Query query = new TermInSetQuery(SpanDocuments.TRACE_ID,
-                traceIds.stream().distinct().map(BytesRef::new).toList());
+                held.keySet().stream().map(BytesRef::new).toList());
         int most = MAX_TRACE_SPANS * held.size();
-        forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, searcher -> {
+        forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, lease -> {
+            IndexSearcher searcher = lease.searcher();
             int count = searcher.count(query);
             if (count > 0) {
                 TopDocs hits = searcher.search(query, Math.min(count, most));
                 StoredFields stored = searcher.storedFields();
                 for (ScoreDoc hit : hits.scoreDocs) {
-                    Document document = stored.document(hit.doc, SPAN_AND_POSITION);
-                    SpanRecord span = span(document);
+                    Document document = stored.document(hit.doc, SPANS_AND_POSITION);
                     long position = document.getField(SpanDocuments.LOG_POSITION).numericValue().longValue();
-                    Map<String, Long> traceOrder = positions.computeIfAbsent(span.traceId(), id -> new HashMap<>());
-                    if (position >= traceOrder.getOrDefault(span.spanId(), Long.MIN_VALUE)) {
-                        traceOrder.put(span.spanId(), position);
-                        spans.computeIfAbsent(span.traceId(), id -> new HashMap<>()).put(span.spanId(), span);
+                    for (SpanCodec.Slice slice : SpanDocuments.spans(document)) {
+                        // Only the trace ID is read of the group's other traces' spans.
+                        if (!held.containsKey(slice.traceId())) {
+                            continue;
+                        }
+                        SpanRecord span = slice.decode();
+                        Map<String, Long> traceOrder = positions.computeIfAbsent(span.traceId(),
+                                id -> new HashMap<>());
+                        if (position >= traceOrder.getOrDefault(span.spanId(), Long.MIN_VALUE)) {
+                            traceOrder.put(span.spanId(), position);
+                            spans.computeIfAbsent(span.traceId(), id -> new HashMap<>()).put(span.spanId(), span);
+                        }
                     }
                 }
             }
@@ -358,12 +365,11 @@ public final class LogSpanStore implements SpanStore {
 
     @Override
     public List<TraceSummary> recentTraces(String service, int limit) {
-        Query query = service == null ? new MatchAllDocsQuery()
-                : new TermQuery(new Term(SpanDocuments.SERVICE, service));
+        SpanCriteria criteria = new SpanCriteria().is(SpanDocuments.SERVICE, service, SpanRecord::serviceName);
         Map<String, Map<String, SpanRecord>> byTrace = new LinkedHashMap<>();
         int wanted = limit * RECENT_SPANS_PER_TRACE;
         int[] seen = {0};
-        newestFirst(query, Long.MIN_VALUE, Long.MAX_VALUE, wanted, span -> {
+        newestFirst(criteria, Long.MIN_VALUE, Long.MAX_VALUE, wanted, span -> {
             byTrace.computeIfAbsent(span.traceId(), id -> new HashMap<>()).putIfAbsent(span.spanId(), span);
             return ++seen[0] < wanted;
         });
@@ -398,12 +404,11 @@ public final class LogSpanStore implements SpanStore {
 
     @Override
     public List<PeerService> peerServices(String caller, long fromNano) {
-        BooleanQuery.Builder clients = new BooleanQuery.Builder();
-        term(clients, SpanDocuments.SERVICE, caller);
-        term(clients, SpanDocuments.KIND, Integer.toString(SpanRecord.KIND_CLIENT));
-        filter(clients, LongPoint.newRangeQuery(SpanDocuments.START, fromNano, Long.MAX_VALUE));
+        SpanCriteria clients = new SpanCriteria().is(SpanDocuments.SERVICE, caller, SpanRecord::serviceName)
+                .is(SpanDocuments.KIND, Integer.toString(SpanRecord.KIND_CLIENT), LogSpanStore::kind)
+                .startedWithin(fromNano, Long.MAX_VALUE);
         Map<String, SpanRecord> callsBySpan = new HashMap<>();
-        newestFirst(clients.build(), fromNano, Long.MAX_VALUE, MAX_SEARCHED_SPANS, span -> {
+        newestFirst(clients, fromNano, Long.MAX_VALUE, MAX_SEARCHED_SPANS, span -> {
             if (span.serverAddress() != null && span.serverPort() != null) {
                 callsBySpan.put(span.traceId() + span.spanId(), span);
             }
@@ -412,14 +417,14 @@ public final class LogSpanStore implements SpanStore {
         if (callsBySpan.isEmpty()) {
             return List.of();
         }
-        Set<BytesRef> traceIds = new HashSet<>();
-        callsBySpan.values().forEach(span -> traceIds.add(new BytesRef(span.traceId())));
-        BooleanQuery.Builder servers = new BooleanQuery.Builder();
-        term(servers, SpanDocuments.KIND, Integer.toString(SpanRecord.KIND_SERVER));
-        filter(servers, new TermInSetQuery(SpanDocuments.TRACE_ID, traceIds));
+        Set<String> traceIds = new HashSet<>();
+        callsBySpan.values().forEach(span -> traceIds.add(span.traceId()));
+        SpanCriteria servers = new SpanCriteria()
+                .is(SpanDocuments.KIND, Integer.toString(SpanRecord.KIND_SERVER), LogSpanStore::kind)
+                .ofTraces(traceIds);
         Map<PeerService, Long> counts = new LinkedHashMap<>();
         Set<String> counted = new HashSet<>();
-        newestFirst(servers.build(), fromNano, Long.MAX_VALUE, MAX_SEARCHED_SPANS, span -> {
+        newestFirst(servers, fromNano, Long.MAX_VALUE, MAX_SEARCHED_SPANS, span -> {
             SpanRecord call = span.parentSpanId() == null ? null
                     : callsBySpan.get(span.traceId() + span.parentSpanId());
             if (call != null && !span.serviceName().equals(caller) && counted.add(span.traceId() + span.spanId())) {
@@ -434,15 +439,15 @@ public final class LogSpanStore implements SpanStore {
         return found;
     }
 
-    /** Spans held for lookup plus documents in the indexes, read while no refresh moved spans from one to the other. */
+    /** Spans held for lookup plus spans in the indexes, read while no refresh moved spans from one to the other. */
     @Override
     public long spanCount() {
         while (true) {
             long generation = recent.generation();
             if ((generation & 1) == 0) {
                 long[] indexed = {recent.size()};
-                forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, searcher -> {
-                    indexed[0] += searcher.getIndexReader().numDocs();
+                forEachPartition(Long.MIN_VALUE, Long.MAX_VALUE, lease -> {
+                    indexed[0] += lease.spans();
                     return true;
                 });
                 if (recent.generation() == generation) {
@@ -455,7 +460,7 @@ public final class LogSpanStore implements SpanStore {
 
     /** Work on one partition's searcher; false stops the walk. */
     private interface PartitionWork {
-        boolean apply(IndexSearcher searcher) throws IOException;
+        boolean apply(PartitionIndex.Lease lease) throws IOException;
     }
 
     /**
@@ -469,8 +474,7 @@ public final class LogSpanStore implements SpanStore {
         try {
             for (PartitionIndex index : indexes.descendingMap().values()) {
                 try (PartitionIndex.Lease lease = lease(index)) {
-                    if (lease != null && lease.holdsStarts(fromNano, toNano)
-                            && !work.apply(lease.searcher())) {
+                    if (lease != null && lease.holdsStarts(fromNano, toNano) && !work.apply(lease)) {
                         return;
                     }
                 }
@@ -496,39 +500,62 @@ public final class LogSpanStore implements SpanStore {
     }
 
     /**
-     * Visits the spans matching {@code query} started within the range, newest first (by partition, then by start),
-     * a page of about {@code pageSize} at a time, until the visitor says stop or {@link #MAX_SEARCHED_SPANS} were
-     * visited.
+     * Visits the spans matching {@code criteria} started within the range, newest first (by partition, then by start),
+     * reading documents a page of about {@code pageSize} at a time, until the visitor says stop, or
+     * {@link #MAX_SEARCHED_SPANS} were visited or {@link #MAX_CHECKED_SPANS} checked.
      */
-    private void newestFirst(Query query, long fromNano, long toNano, int pageSize, Predicate<SpanRecord> visitor) {
+    private void newestFirst(SpanCriteria criteria, long fromNano, long toNano, int pageSize,
+            Predicate<SpanRecord> visitor) {
+        Query query = criteria.query();
         int page = Math.max(50, Math.min(pageSize * 2, MAX_SEARCHED_SPANS));
-        int[] visited = {0};
-        forEachPartition(fromNano, toNano, searcher -> {
+        int[] counts = {0, 0};
+        forEachPartition(fromNano, toNano, lease -> {
+            IndexSearcher searcher = lease.searcher();
+            StoredFields stored = searcher.storedFields();
+            // Documents come by their newest start; their matching spans wait here until no later document can hold a
+            // later start.
+            PriorityQueue<SpanRecord> pending = new PriorityQueue<>(
+                    Comparator.comparingLong(SpanRecord::startUnixNano).reversed());
             FieldDoc after = null;
             while (true) {
                 TopDocs hits = after == null ? searcher.search(query, page, NEWEST_FIRST)
                         : searcher.searchAfter(after, query, page, NEWEST_FIRST);
-                StoredFields stored = searcher.storedFields();
                 for (ScoreDoc hit : hits.scoreDocs) {
-                    if (!visitor.test(span(stored, hit.doc)) || ++visited[0] >= MAX_SEARCHED_SPANS) {
+                    long newest = (Long) ((FieldDoc) hit).fields[0];
+                    if (!visitStartedAfter(pending, newest, visitor, counts)) {
                         return false;
+                    }
+                    for (SpanCodec.Slice slice : SpanDocuments.spans(stored.document(hit.doc, SPANS_FIELD))) {
+                        SpanRecord span = slice.decode();
+                        if (criteria.matches(span)) {
+                            pending.add(span);
+                        }
+                        if (++counts[1] >= MAX_CHECKED_SPANS) {
+                            visitStartedAfter(pending, Long.MIN_VALUE, visitor, counts);
+                            return false;
+                        }
                     }
                 }
                 if (hits.scoreDocs.length < page) {
-                    return true;
+                    return visitStartedAfter(pending, Long.MIN_VALUE, visitor, counts);
                 }
                 after = (FieldDoc) hits.scoreDocs[hits.scoreDocs.length - 1];
             }
         });
     }
 
-    private static SpanRecord span(StoredFields stored, int doc) throws IOException {
-        return span(stored.document(doc, SPAN_FIELD));
-    }
-
-    private static SpanRecord span(Document document) {
-        BytesRef bytes = document.getBinaryValue(SpanDocuments.SPAN);
-        return SpanCodec.decode(bytes.bytes, bytes.offset, bytes.length);
+    /**
+     * Visits the pending spans started after {@code startNano} (all of them at {@link Long#MIN_VALUE}), latest first;
+     * false once the visitor said stop or {@link #MAX_SEARCHED_SPANS} were visited.
+     */
+    private static boolean visitStartedAfter(PriorityQueue<SpanRecord> pending, long startNano,
+            Predicate<SpanRecord> visitor, int[] counts) {
+        while (!pending.isEmpty() && (startNano == Long.MIN_VALUE || pending.peek().startUnixNano() > startNano)) {
+            if (!visitor.test(pending.poll()) || ++counts[0] >= MAX_SEARCHED_SPANS) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Visits the terms of a field that start with {@code prefix}, in order, until the visitor says stop. */
@@ -550,21 +577,12 @@ public final class LogSpanStore implements SpanStore {
         }
     }
 
-    private static void term(BooleanQuery.Builder filters, String field, String value) {
-        if (value != null) {
-            filter(filters, new TermQuery(new Term(field, value)));
-        }
+    private static String text(Integer number) {
+        return number == null ? null : number.toString();
     }
 
-    private static void durations(BooleanQuery.Builder filters, Long minNano, Long maxNano) {
-        if (minNano != null || maxNano != null) {
-            filter(filters, LongPoint.newRangeQuery(SpanDocuments.DURATION, minNano == null ? Long.MIN_VALUE : minNano,
-                    maxNano == null ? Long.MAX_VALUE : maxNano));
-        }
-    }
-
-    private static void filter(BooleanQuery.Builder filters, Query query) {
-        filters.add(query, BooleanClause.Occur.FILTER);
+    private static String kind(SpanRecord span) {
+        return Integer.toString(span.kind());
     }
 
     private static StoreUnavailableException unavailable(IOException e) {

@@ -1,19 +1,21 @@
 package dev.callsight.collector.store.spanlog;
 
+import dev.callsight.collector.store.SpanRecord;
+import dev.callsight.collector.store.SpanTags;
 import dev.callsight.collector.store.TraceKeepReason;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
-import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
@@ -30,53 +32,47 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TermRangeQuery;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.FixedBitSet;
 
 /**
  * Which traces are notable, read from an hour's index after their spans arrived: a span that timed out (the agent's
  * {@code callsight.timeout.kind}, or {@code callsight.timeout.would_exceed} in observe mode), was a retry
  * ({@code http.request.resend_count} above 0), failed (status error or an {@code error.type}) or lasted longer than
  * its service's slow threshold. Asked of the index as it is, so hours indexed before the rule existed, and thresholds
- * changed since, are judged alike.
+ * changed since, are judged alike: a query finds the span groups that may hold such a span ({@link SpanDocuments}),
+ * and each of their spans is then judged by itself.
  */
 final class NotableTraces {
+
+    private static final List<String> TIMEOUT_KEYS = List.of("callsight.timeout.kind",
+            "callsight.timeout.would_exceed");
+    private static final List<String> RESEND_KEYS = List.of("http.request.resend_count", "http.resend_count");
 
     /** Visits each trace of an hour once, with the first reason any of its spans there has, or null. */
     interface TraceVisitor {
         void visit(String traceId, TraceKeepReason reason);
     }
 
-    private final Map<TraceKeepReason, Query> queries = new EnumMap<>(TraceKeepReason.class);
+    private final SlowThresholds slow;
+    /** The groups that may hold a notable span. */
+    private final Query mayBeNotable;
 
     NotableTraces(SlowThresholds slow) {
-        queries.put(TraceKeepReason.TIMEOUT, anyOf(tagPrefix("callsight.timeout.kind"),
-                tagPrefix("callsight.timeout.would_exceed")));
-        BooleanQuery.Builder retried = new BooleanQuery.Builder();
-        for (String key : List.of("http.request.resend_count", "http.resend_count")) {
-            retried.add(tagPrefix(key), BooleanClause.Occur.SHOULD);
-            retried.add(new TermQuery(new Term(SpanDocuments.TAG, SpanDocuments.tag(key, "0"))),
-                    BooleanClause.Occur.MUST_NOT);
-        }
-        queries.put(TraceKeepReason.RETRY, retried.build());
-        queries.put(TraceKeepReason.ERROR, anyOf(
-                new TermQuery(new Term(SpanDocuments.TAG, SpanDocuments.tag("otel.status_code", "ERROR"))),
-                new TermRangeQuery(SpanDocuments.ERROR_TYPE, null, null, true, true)));
-        queries.put(TraceKeepReason.SLOW, slower(slow));
+        this.slow = slow;
+        BooleanQuery.Builder any = new BooleanQuery.Builder();
+        Stream.concat(TIMEOUT_KEYS.stream(), RESEND_KEYS.stream())
+                .forEach(key -> any.add(tagPrefix(key), BooleanClause.Occur.SHOULD));
+        any.add(new TermQuery(new Term(SpanDocuments.TAG, SpanDocuments.tag("otel.status_code", "ERROR"))),
+                BooleanClause.Occur.SHOULD);
+        any.add(new TermRangeQuery(SpanDocuments.ERROR_TYPE, null, null, true, true), BooleanClause.Occur.SHOULD);
+        any.add(slower(slow), BooleanClause.Occur.SHOULD);
+        mayBeNotable = any.build();
     }
 
     private static Query tagPrefix(String key) {
         return new PrefixQuery(new Term(SpanDocuments.TAG, SpanDocuments.tag(key, "")));
     }
 
-    private static Query anyOf(Query... queries) {
-        BooleanQuery.Builder any = new BooleanQuery.Builder();
-        for (Query query : queries) {
-            any.add(query, BooleanClause.Occur.SHOULD);
-        }
-        return any.build();
-    }
-
-    /** Spans longer than their service's threshold, or than the default for services without one. */
+    /** Groups with a span longer than its service's threshold, or than the default for services without one. */
     private static Query slower(SlowThresholds slow) {
         BooleanQuery.Builder slower = new BooleanQuery.Builder();
         Set<BytesRef> own = new HashSet<>();
@@ -96,69 +92,68 @@ final class NotableTraces {
     }
 
     private static Query longerThan(Duration threshold) {
-        return LongPoint.newRangeQuery(SpanDocuments.DURATION, threshold.toNanos() + 1, Long.MAX_VALUE);
+        return LongPoint.newRangeQuery(SpanDocuments.LONGEST, threshold.toNanos() + 1, Long.MAX_VALUE);
+    }
+
+    /** The first reason a span makes its trace notable, or null. */
+    TraceKeepReason reason(SpanRecord span) {
+        Map<String, String> tags = SpanTags.searchable(span);
+        if (TIMEOUT_KEYS.stream().anyMatch(tags::containsKey)) {
+            return TraceKeepReason.TIMEOUT;
+        }
+        if (RESEND_KEYS.stream().map(tags::get).anyMatch(count -> count != null && !count.equals("0"))) {
+            return TraceKeepReason.RETRY;
+        }
+        if ("ERROR".equals(tags.get("otel.status_code")) || span.errorType() != null) {
+            return TraceKeepReason.ERROR;
+        }
+        Duration threshold = slow.services().getOrDefault(span.serviceName(), slow.byDefault());
+        return span.durationNano() > threshold.toNanos() ? TraceKeepReason.SLOW : null;
     }
 
     /** Adds each notable trace of an hour to {@code found}, under the first reason it has there or already had. */
     void collect(IndexSearcher searcher, Map<String, TraceKeepReason> found) throws IOException {
-        scan(searcher, true, (traceId, reason) -> found.merge(traceId, reason, NotableTraces::first));
+        notable(searcher).forEach((traceId, reason) -> found.merge(traceId, reason, NotableTraces::first));
     }
 
     /** Visits every trace of an hour, in trace ID order. */
     void scan(IndexSearcher searcher, TraceVisitor visitor) throws IOException {
-        scan(searcher, false, visitor);
-    }
-
-    private void scan(IndexSearcher searcher, boolean notableOnly, TraceVisitor visitor) throws IOException {
-        List<TraceKeepReason> reasons = new ArrayList<>();
-        List<FixedBitSet> matches = new ArrayList<>();
-        for (Map.Entry<TraceKeepReason, Query> reason : queries.entrySet()) {
-            FixedBitSet docs = matching(searcher, reason.getValue());
-            if (docs.cardinality() > 0) {
-                reasons.add(reason.getKey());
-                matches.add(docs);
-            }
-        }
+        Map<String, TraceKeepReason> notable = notable(searcher);
         Terms terms = MultiTerms.getTerms(searcher.getIndexReader(), SpanDocuments.TRACE_ID);
-        if (terms == null || (notableOnly && reasons.isEmpty())) {
+        if (terms == null) {
             return;
         }
         TermsEnum traceIds = terms.iterator();
-        PostingsEnum docs = null;
         for (BytesRef traceId = traceIds.next(); traceId != null; traceId = traceIds.next()) {
-            TraceKeepReason reason = null;
-            if (!reasons.isEmpty()) {
-                docs = traceIds.postings(docs, PostingsEnum.NONE);
-                for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
-                    for (int i = 0; i < reasons.size(); i++) {
-                        if (matches.get(i).get(doc)) {
-                            reason = first(reason, reasons.get(i));
-                            break;
-                        }
-                    }
-                }
-            }
-            if (reason != null || !notableOnly) {
-                visitor.visit(traceId.utf8ToString(), reason);
-            }
+            String id = traceId.utf8ToString();
+            visitor.visit(id, notable.get(id));
         }
     }
 
-    /** The documents of the whole index (doc IDs across its segments, as a multi-segment postings list has them). */
-    private static FixedBitSet matching(IndexSearcher searcher, Query query) throws IOException {
+    /** The notable traces of an hour, each with the first reason one of its spans there has. */
+    private Map<String, TraceKeepReason> notable(IndexSearcher searcher) throws IOException {
+        Map<String, TraceKeepReason> notable = new HashMap<>();
         IndexReader reader = searcher.getIndexReader();
-        FixedBitSet docs = new FixedBitSet(Math.max(1, reader.maxDoc()));
-        Weight weight = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1);
+        StoredFields stored = reader.storedFields();
+        Weight weight = searcher.createWeight(searcher.rewrite(mayBeNotable), ScoreMode.COMPLETE_NO_SCORES, 1);
         for (LeafReaderContext leaf : reader.leaves()) {
             Scorer scorer = weight.scorer(leaf);
-            if (scorer != null) {
-                DocIdSetIterator matched = scorer.iterator();
-                for (int doc = matched.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = matched.nextDoc()) {
-                    docs.set(leaf.docBase + doc);
+            if (scorer == null) {
+                continue;
+            }
+            DocIdSetIterator docs = scorer.iterator();
+            for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
+                for (SpanCodec.Slice slice : SpanDocuments.spans(stored.document(leaf.docBase + doc,
+                        Set.of(SpanDocuments.SPANS)))) {
+                    SpanRecord span = slice.decode();
+                    TraceKeepReason reason = reason(span);
+                    if (reason != null) {
+                        notable.merge(span.traceId(), reason, NotableTraces::first);
+                    }
                 }
             }
         }
-        return docs;
+        return notable;
     }
 
     /** The reason checked first of two, either of which may be null. */

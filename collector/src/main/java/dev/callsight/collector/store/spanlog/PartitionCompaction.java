@@ -51,10 +51,10 @@ final class PartitionCompaction {
         try (SpanLog.SegmentWriter segments = new SpanLog.SegmentWriter(building, hour, segmentBytes);
                 PartitionIndex index = PartitionIndex.openWritable(hour, building.resolve("index"))) {
             log.read(LogPosition.startOf(hour), log.endOf(hour), (after, payload) -> {
-                List<byte[]> spans = new ArrayList<>();
+                List<SpanCodec.Slice> spans = new ArrayList<>();
                 for (SpanCodec.Slice slice : SpanCodec.spans(payload)) {
                     if (keep.test(slice.traceId())) {
-                        spans.add(slice.copy());
+                        spans.add(slice);
                     }
                 }
                 if (!spans.isEmpty()) {

@@ -3,22 +3,30 @@ package dev.callsight.collector.store.spanlog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 
 /**
  * The Lucene index of one hour's partition of the log. While the indexer adds to it, it has a writer and its
@@ -28,9 +36,17 @@ import org.apache.lucene.store.FSDirectory;
  */
 final class PartitionIndex implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(PartitionIndex.class.getName());
+
     private static final String COMMITTED_HOUR = "log.hour";
     private static final String COMMITTED_SEGMENT = "log.segment";
     private static final String COMMITTED_OFFSET = "log.offset";
+    /**
+     * The documents' layout, recorded with each commit: an index of another layout (one written before spans were
+     * indexed in groups) is dropped at open, and its hour indexed again from the log.
+     */
+    private static final String LAYOUT = "layout";
+    private static final String SPAN_GROUPS = "span-groups";
     /**
      * Lucene's buffer before it flushes a segment: larger means fewer, bigger segments at steady ingest. 48 MiB, or a
      * tenth of a small heap (at least 16 MiB), beside the spans held for lookup.
@@ -60,6 +76,8 @@ final class PartitionIndex implements AutoCloseable {
     private LogPosition committed;
     /** The start times the last reader asked about holds: a sealed hour's reader, and so these, never change. */
     private volatile StartBounds startBounds;
+    /** Spans each segment holds, by the segment's core: a segment never changes, so each is counted once. */
+    private final Map<Object, Long> segmentSpans = new ConcurrentHashMap<>();
 
     private PartitionIndex(long hour, Path path, Directory directory, SearcherManager searchers,
             LogPosition committed) {
@@ -70,7 +88,10 @@ final class PartitionIndex implements AutoCloseable {
         this.committed = committed;
     }
 
-    /** The index at {@code path}, read-only, or null when nothing was ever committed there. */
+    /**
+     * The index at {@code path}, read-only, or null when nothing was ever committed there or what was is of an earlier
+     * layout (then it is deleted).
+     */
     static PartitionIndex openReadOnly(long hour, Path path) throws IOException {
         if (!Files.isDirectory(path)) {
             return null;
@@ -81,7 +102,14 @@ final class PartitionIndex implements AutoCloseable {
                 directory.close();
                 return null;
             }
-            LogPosition committed = position(hour, SegmentInfos.readLatestCommit(directory).getUserData());
+            Map<String, String> commit = SegmentInfos.readLatestCommit(directory).getUserData();
+            if (!SPAN_GROUPS.equals(commit.get(LAYOUT))) {
+                directory.close();
+                LOG.info("span index of " + SpanLog.hourName(hour) + " has an earlier layout; indexing its log again");
+                SpanLog.deleteTree(path);
+                return null;
+            }
+            LogPosition committed = position(hour, commit);
             return new PartitionIndex(hour, path, directory, new SearcherManager(directory, UNCACHED), committed);
         } catch (IOException | RuntimeException e) {
             directory.close();
@@ -166,7 +194,7 @@ final class PartitionIndex implements AutoCloseable {
     void commit(LogPosition position) throws IOException {
         writer.setLiveCommitData(Map.of(COMMITTED_HOUR, Long.toString(position.hour()),
                 COMMITTED_SEGMENT, Integer.toString(position.segment()),
-                COMMITTED_OFFSET, Long.toString(position.offset())).entrySet());
+                COMMITTED_OFFSET, Long.toString(position.offset()), LAYOUT, SPAN_GROUPS).entrySet());
         writer.commit();
         committed = position;
     }
@@ -235,8 +263,8 @@ final class PartitionIndex implements AutoCloseable {
         if (known != null && known.reader() == reader) {
             return known;
         }
-        byte[] min = PointValues.getMinPackedValue(reader, SpanDocuments.START);
-        byte[] max = PointValues.getMaxPackedValue(reader, SpanDocuments.START);
+        byte[] min = PointValues.getMinPackedValue(reader, SpanDocuments.OLDEST);
+        byte[] max = PointValues.getMaxPackedValue(reader, SpanDocuments.NEWEST);
         StartBounds bounds = min == null ? new StartBounds(reader, Long.MAX_VALUE, Long.MIN_VALUE)
                 : new StartBounds(reader, LongPoint.decodeDimension(min, 0), LongPoint.decodeDimension(max, 0));
         startBounds = bounds;
@@ -244,6 +272,45 @@ final class PartitionIndex implements AutoCloseable {
     }
 
     private record StartBounds(IndexReader reader, long min, long max) {}
+
+    /** The spans {@code reader} holds: the groups' counts summed, once per segment. */
+    private long spans(IndexReader reader) throws IOException {
+        long total = 0;
+        List<Object> current = new ArrayList<>(reader.leaves().size());
+        for (LeafReaderContext leaf : reader.leaves()) {
+            IndexReader.CacheHelper core = leaf.reader().getCoreCacheHelper();
+            Long known = core == null ? null : segmentSpans.get(core.getKey());
+            if (known == null) {
+                known = spans(leaf.reader());
+                if (core != null) {
+                    segmentSpans.put(core.getKey(), known);
+                }
+            }
+            if (core != null) {
+                current.add(core.getKey());
+            }
+            total += known;
+        }
+        // Segments merged away are forgotten; a concurrent reader's are counted again at worst.
+        if (segmentSpans.size() > 2 * current.size() + 8) {
+            segmentSpans.keySet().retainAll(current);
+        }
+        return total;
+    }
+
+    private static long spans(LeafReader segment) throws IOException {
+        NumericDocValues counts = segment.getNumericDocValues(SpanDocuments.SPAN_COUNT);
+        Bits live = segment.getLiveDocs();
+        long total = 0;
+        if (counts != null) {
+            for (int doc = counts.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = counts.nextDoc()) {
+                if (live == null || live.get(doc)) {
+                    total += counts.longValue();
+                }
+            }
+        }
+        return total;
+    }
 
     /** A searcher of this partition, given back when closed. */
     record Lease(PartitionIndex index, SearcherManager manager, IndexSearcher searcher) implements AutoCloseable {
@@ -255,6 +322,11 @@ final class PartitionIndex implements AutoCloseable {
         boolean holdsStarts(long fromNano, long toNano) throws IOException {
             StartBounds bounds = index.startBounds(searcher.getIndexReader());
             return bounds.min() <= toNano && bounds.max() >= fromNano;
+        }
+
+        /** How many spans the searcher holds. */
+        long spans() throws IOException {
+            return index.spans(searcher.getIndexReader());
         }
 
         @Override

@@ -52,32 +52,45 @@ final class SpanCodec {
                 in.string(), in.string());
     }
 
-    /** One log record's payload: the encoded spans of one batch. */
-    static byte[] batch(List<byte[]> spans) {
-        Writer out = new Writer(spans.stream().mapToInt(span -> span.length + 5).sum() + 5);
+    /** One log record's payload: the encoded spans of one batch (also what an index document stores of its spans). */
+    static byte[] batch(List<Slice> spans) {
+        Writer out = new Writer(spans.stream().mapToInt(span -> span.length() + 5).sum() + 5);
         out.varint(spans.size());
-        for (byte[] span : spans) {
-            out.varint(span.length);
-            out.raw(span);
+        for (Slice span : spans) {
+            out.varint(span.length());
+            out.raw(span.bytes(), span.offset(), span.length());
         }
         return out.bytes();
     }
 
     /** The encoded spans of one log record's payload, as slices of it. */
     static List<Slice> spans(byte[] batch) {
-        Reader in = new Reader(batch, 0, batch.length);
+        return spans(batch, 0, batch.length);
+    }
+
+    /** The encoded spans of a payload held in {@code bytes} from {@code offset}, as slices of it. */
+    static List<Slice> spans(byte[] bytes, int offset, int length) {
+        Reader in = new Reader(bytes, offset, offset + length);
         int count = (int) in.varint();
         List<Slice> spans = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int length = (int) in.varint();
-            spans.add(new Slice(batch, in.position, length));
-            in.position += length;
+            int size = (int) in.varint();
+            if (size < 0 || size > in.end - in.position) {
+                throw new IllegalArgumentException("malformed span bytes");
+            }
+            spans.add(new Slice(bytes, in.position, size));
+            in.position += size;
         }
         return spans;
     }
 
     /** Part of a byte array: one encoded span. */
     record Slice(byte[] bytes, int offset, int length) {
+
+        /** A whole array as one span's slice. */
+        static Slice of(byte[] span) {
+            return new Slice(span, 0, span.length);
+        }
 
         SpanRecord decode() {
             return SpanCodec.decode(bytes, offset, length);
@@ -119,7 +132,7 @@ final class SpanCodec {
             }
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
             varint(utf8.length + 1L);
-            raw(utf8);
+            raw(utf8, 0, utf8.length);
         }
 
         void integer(Integer value) {
@@ -131,10 +144,10 @@ final class SpanCodec {
             }
         }
 
-        void raw(byte[] bytes) {
-            room(bytes.length);
-            System.arraycopy(bytes, 0, buffer, size, bytes.length);
-            size += bytes.length;
+        void raw(byte[] bytes, int offset, int length) {
+            room(length);
+            System.arraycopy(bytes, offset, buffer, size, length);
+            size += length;
         }
 
         private void room(int more) {

@@ -4,19 +4,27 @@ import dev.callsight.collector.store.SpanRecord;
 import dev.callsight.collector.store.SpanTags;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.util.BytesRef;
 
 /**
- * A span as a Lucene document: exact-match keyword fields for what searches filter on, points for the ranges, the
- * start time also as doc values (same field name, so Lucene's sort skips what cannot be in the top hits), and the
- * span's encoded bytes as the one stored field.
+ * A log record's spans as Lucene documents, one per group of spans that share what a search names exactly: service,
+ * kind, name, peer, route, HTTP status and error type. A group's document holds those once, the union of its spans'
+ * trace IDs and tags, the range of their start times and durations, and their encoded bytes as the one stored field.
+ * So a document answers "may hold a match"; readers check each of its spans ({@link SpanCriteria}). Indexing a span
+ * as a document of its own cost some 18 terms and three points a span, and was most of the collector's CPU at ingest;
+ * a batch of an agent's spans mostly falls into a few dozen groups.
  */
 final class SpanDocuments {
 
@@ -32,10 +40,20 @@ final class SpanDocuments {
     static final String ERROR_TYPE = "error_type";
     /** {@code key=value} for every tag a Jaeger search can ask for ({@link SpanTags#searchable}). */
     static final String TAG = "tag";
-    static final String START = "start";
-    static final String DURATION = "duration";
-    static final String SPAN = "span";
-    /** Where the span's record ends in the log ({@link LogPosition#packed}): the later of two copies wins. */
+    /** The earliest start of the group's spans, a point. */
+    static final String OLDEST = "oldest";
+    /**
+     * The latest start of the group's spans, a point and doc values under one name, so Lucene's newest-first sort
+     * skips what cannot be in the top hits.
+     */
+    static final String NEWEST = "newest";
+    static final String SHORTEST = "shortest";
+    static final String LONGEST = "longest";
+    /** The group's spans, encoded as a log record's payload ({@link SpanCodec#batch}). */
+    static final String SPANS = "spans";
+    /** How many spans the group holds, as doc values: what counts the store's spans. */
+    static final String SPAN_COUNT = "span_count";
+    /** Where the spans' record ends in the log ({@link LogPosition#packed}): the later of two copies wins. */
     static final String LOG_POSITION = "log_position";
     static final char SEPARATOR = '\u0000';
     /**
@@ -49,42 +67,23 @@ final class SpanDocuments {
 
     /** The documents of one log record's spans; {@code after} is the position after the record. */
     static List<Document> ofRecord(LogPosition after, byte[] payload) {
-        List<SpanCodec.Slice> spans = SpanCodec.spans(payload);
-        List<Document> documents = new ArrayList<>(spans.size());
         // A batch's spans mostly share a resource: its tags are worked out once.
         Map<String, Map<String, String>> processTags = new HashMap<>();
-        for (SpanCodec.Slice slice : spans) {
+        Map<GroupKey, Group> groups = new LinkedHashMap<>();
+        for (SpanCodec.Slice slice : SpanCodec.spans(payload)) {
             SpanRecord span = slice.decode();
-            documents.add(of(span, slice.bytes(), slice.offset(), slice.length(), after,
-                    processTags.computeIfAbsent(span.resourceAttributesJson(), json -> SpanTags.processTexts(span))));
+            groups.computeIfAbsent(GroupKey.of(span), key -> new Group()).add(span, slice,
+                    processTags.computeIfAbsent(span.resourceAttributesJson(), json -> SpanTags.processTexts(span)));
         }
+        List<Document> documents = new ArrayList<>(groups.size());
+        groups.forEach((key, group) -> documents.add(group.document(key, after)));
         return documents;
     }
 
-    /** @param processTags the span's process tags ({@link SpanTags#processTexts}), shared by spans of a resource */
-    private static Document of(SpanRecord span, byte[] bytes, int offset, int length, LogPosition record,
-            Map<String, String> processTags) {
-        Document document = new Document();
-        keyword(document, TRACE_ID, span.traceId());
-        keyword(document, SERVICE, span.serviceName());
-        keyword(document, NAME, span.name());
-        keyword(document, KIND, Integer.toString(span.kind()));
-        keyword(document, OPERATION, operation(span.serviceName(), span.kind(), span.name()));
-        if (span.serverAddress() != null) {
-            keyword(document, PEER, peer(span.serverAddress(), span.serverPort()));
-        }
-        keyword(document, ROUTE, span.route());
-        keyword(document, STATUS, span.httpStatusCode() == null ? null : span.httpStatusCode().toString());
-        keyword(document, ERROR_TYPE, span.errorType());
-        for (Map.Entry<String, String> tag : SpanTags.searchable(span, processTags).entrySet()) {
-            keyword(document, TAG, tag(tag.getKey(), tag.getValue()));
-        }
-        document.add(new LongPoint(START, span.startUnixNano()));
-        document.add(new NumericDocValuesField(START, span.startUnixNano()));
-        document.add(new LongPoint(DURATION, span.durationNano()));
-        document.add(new StoredField(SPAN, bytes, offset, length));
-        document.add(new StoredField(LOG_POSITION, record.packed()));
-        return document;
+    /** The encoded spans a document holds. */
+    static List<SpanCodec.Slice> spans(Document document) {
+        BytesRef bytes = document.getBinaryValue(SPANS);
+        return SpanCodec.spans(bytes.bytes, bytes.offset, bytes.length);
     }
 
     static String operation(String service, int kind, String name) {
@@ -95,8 +94,70 @@ final class SpanDocuments {
         return address + ":" + port;
     }
 
+    /** The peer a span called, as {@link #PEER} holds it, or null. */
+    static String peer(SpanRecord span) {
+        return span.serverAddress() == null ? null : peer(span.serverAddress(), span.serverPort());
+    }
+
     static String tag(String key, String value) {
         return key + "=" + value;
+    }
+
+    /** What the spans of a group share. */
+    private record GroupKey(String service, int kind, String name, String serverAddress, Integer serverPort,
+            String route, Integer status, String errorType) {
+
+        static GroupKey of(SpanRecord span) {
+            return new GroupKey(span.serviceName(), span.kind(), span.name(), span.serverAddress(), span.serverPort(),
+                    span.route(), span.httpStatusCode(), span.errorType());
+        }
+    }
+
+    private static final class Group {
+        private final List<SpanCodec.Slice> spans = new ArrayList<>();
+        private final Set<String> traceIds = new LinkedHashSet<>();
+        private final Set<String> tags = new HashSet<>();
+        private long oldest = Long.MAX_VALUE;
+        private long newest = Long.MIN_VALUE;
+        private long shortest = Long.MAX_VALUE;
+        private long longest = Long.MIN_VALUE;
+
+        void add(SpanRecord span, SpanCodec.Slice slice, Map<String, String> processTags) {
+            spans.add(slice);
+            traceIds.add(span.traceId());
+            for (Map.Entry<String, String> tag : SpanTags.searchable(span, processTags).entrySet()) {
+                tags.add(tag(tag.getKey(), tag.getValue()));
+            }
+            oldest = Math.min(oldest, span.startUnixNano());
+            newest = Math.max(newest, span.startUnixNano());
+            shortest = Math.min(shortest, span.durationNano());
+            longest = Math.max(longest, span.durationNano());
+        }
+
+        Document document(GroupKey key, LogPosition record) {
+            Document document = new Document();
+            keyword(document, SERVICE, key.service());
+            keyword(document, NAME, key.name());
+            keyword(document, KIND, Integer.toString(key.kind()));
+            keyword(document, OPERATION, operation(key.service(), key.kind(), key.name()));
+            if (key.serverAddress() != null) {
+                keyword(document, PEER, peer(key.serverAddress(), key.serverPort()));
+            }
+            keyword(document, ROUTE, key.route());
+            keyword(document, STATUS, key.status() == null ? null : key.status().toString());
+            keyword(document, ERROR_TYPE, key.errorType());
+            traceIds.forEach(traceId -> keyword(document, TRACE_ID, traceId));
+            tags.forEach(tag -> keyword(document, TAG, tag));
+            document.add(new LongPoint(OLDEST, oldest));
+            document.add(new LongPoint(NEWEST, newest));
+            document.add(new NumericDocValuesField(NEWEST, newest));
+            document.add(new LongPoint(SHORTEST, shortest));
+            document.add(new LongPoint(LONGEST, longest));
+            document.add(new StoredField(SPANS, SpanCodec.batch(spans)));
+            document.add(new NumericDocValuesField(SPAN_COUNT, spans.size()));
+            document.add(new StoredField(LOG_POSITION, record.packed()));
+            return document;
+        }
     }
 
     private static void keyword(Document document, String field, String value) {

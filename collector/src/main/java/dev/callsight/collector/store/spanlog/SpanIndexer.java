@@ -124,7 +124,10 @@ final class SpanIndexer implements AutoCloseable {
         if (current == null || current.hour() != after.hour()) {
             switchTo(after.hour());
         }
-        current.add(SpanDocuments.ofRecord(after, payload));
+        // A replay that starts before an hour whose index was kept (one rebuilt earlier) passes over what it holds.
+        if (after.after(current.committed())) {
+            current.add(SpanDocuments.ofRecord(after, payload));
+        }
         position = after;
         unrefreshed = true;
         uncommitted = true;

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
@@ -169,6 +172,30 @@ class LogSpanStoreTest {
     }
 
     @Test
+    void anIndexOfAnEarlierLayoutIsBuiltAgainFromTheLog() throws Exception {
+        try (LogSpanStore store = open()) {
+            for (int i = 0; i < 20; i++) {
+                store.insert(List.of(Spans.client(Spans.traceId(i), Spans.spanId(1), now())));
+            }
+        }
+        // What an index written before span groups records: the log position it covers, and no layout.
+        try (FSDirectory index = FSDirectory.open(onlyPartition().resolve("index"));
+                IndexWriter writer = new IndexWriter(index, new IndexWriterConfig())) {
+            Map<String, String> commit = new HashMap<>(SegmentInfos.readLatestCommit(index).getUserData());
+            commit.remove("layout");
+            writer.setLiveCommitData(commit.entrySet());
+            writer.commit();
+        }
+        try (LogSpanStore store = open()) {
+            assertEquals(20, store.spanCount());
+            assertEquals(1, store.findTrace(Spans.traceId(7)).size());
+        }
+        try (LogSpanStore store = open()) {
+            assertEquals(20, store.spanCount(), "indexed once");
+        }
+    }
+
+    @Test
     void searchesFindSpansByEveryFieldAndByTag() throws Exception {
         long start = now() - 60_000_000_000L;
         SpanRecord fast = Spans.client(Spans.traceId(1), Spans.spanId(1), "checkout", start, 2_000_000, "payments",
@@ -211,6 +238,47 @@ class LogSpanStoreTest {
             assertEquals(List.of("GET /pay/{id}", "GET /stock/{sku}"),
                     store.operations("checkout").stream().map(operation -> operation.name()).toList());
         }
+    }
+
+    @Test
+    void spansOfOneCallSiteShareADocumentYetEachIsMatchedAndOrderedByItself() throws Exception {
+        long start = now() - 60_000_000_000L;
+        // Two batches to one call site, their start times interleaved: two documents of three and one spans.
+        SpanRecord first = call(1, start, 2_000_000, "{\"attempt\":1}");
+        SpanRecord longest = call(2, start + 2_000, 900_000_000, "{\"attempt\":2}");
+        SpanRecord latest = call(3, start + 3_000, 5_000_000, "{\"attempt\":3}");
+        SpanRecord between = call(4, start + 1_000, 3_000_000, "{\"attempt\":4}");
+        try (LogSpanStore store = open()) {
+            store.insert(List.of(first, longest, latest));
+            store.insert(List.of(between));
+            long from = start - 1_000_000_000L;
+            long to = now();
+            Eventually.until(() -> store.search(search(null, null, null, null, null, null, from, to)).size() == 4,
+                    "all four spans searchable", () -> "", PATIENCE);
+
+            assertEquals(List.of(latest, longest, between, first),
+                    store.search(search("checkout", null, null, null, null, null, from, to)));
+            assertEquals(List.of(longest), store.search(search(null, null, null, null, null, 100_000_000L, from, to)));
+            assertEquals(List.of(between), store.search(new SpanSearch(null, null, null, null, null, null, null,
+                    Map.of("attempt", "4"), from, to, 50)));
+            assertEquals(List.of(longest, between, first), store.search(search(null, null, null, null, null, null,
+                    from, start + 2_000)), "what started after the range is left out, though its document overlaps it");
+            assertEquals(List.of(Spans.traceId(3), Spans.traceId(4), Spans.traceId(1)),
+                    store.searchTraceIds(new SpanQuery("checkout", null, from, to, null, 10_000_000L, Map.of(), 10)));
+            assertEquals(List.of(), store.searchTraceIds(new SpanQuery("checkout", null, from, to, null, 10_000_000L,
+                    Map.of("attempt", "2"), 10)), "the one span tagged so is too long");
+            assertEquals(List.of(longest), store.findTrace(Spans.traceId(2)));
+            assertEquals(4, store.spanCount());
+        }
+        try (LogSpanStore store = open()) {
+            assertEquals(List.of(between), store.findTrace(Spans.traceId(4)));
+            assertEquals(4, store.spanCount());
+        }
+    }
+
+    private static SpanRecord call(int trace, long startNano, long durationNano, String attributesJson) {
+        return Spans.client(Spans.traceId(trace), Spans.spanId(1), "checkout", startNano, durationNano, "payments",
+                8080, "/pay/{id}", 200, null, attributesJson);
     }
 
     @Test

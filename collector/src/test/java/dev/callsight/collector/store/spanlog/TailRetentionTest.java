@@ -139,6 +139,27 @@ class TailRetentionTest {
     }
 
     @Test
+    void eachSpanOfACallSitesDocumentIsJudgedByItself() throws Exception {
+        // One batch to one call site (service, route, status and error type alike): one index document holds them all.
+        String notRetried = traceId(13, NOT_SAMPLED);
+        try (LogSpanStore store = LogSpanStore.open(directory, TAIL, clock)) {
+            write(store, client(timeout, 1, "checkout", 5_000_000, 200, null, "{\"callsight.timeout.kind\":\"read\"}"),
+                    client(retry, 1, "checkout", 5_000_000, 200, null, "{\"http.request.resend_count\":1}"),
+                    client(notRetried, 1, "checkout", 5_000_000, 200, null, "{\"http.request.resend_count\":0}"),
+                    client(slow, 1, "checkout", 200_000_000, 200, null, "{}"),
+                    client(dropped, 1, "checkout", 5_000_000, 200, null, "{}"));
+            clock.advance(Duration.ofHours(4));
+            compactUntil(store, List.of(HOUR_10));
+            assertKept(store, List.of(notRetried, dropped));
+            SpanStoreStats stats = store.stats().orElseThrow();
+            assertEquals(Map.of(TraceKeepReason.TIMEOUT, 1L, TraceKeepReason.RETRY, 1L, TraceKeepReason.SLOW, 1L),
+                    kept(stats));
+            assertEquals(2, stats.tracesDropped());
+            assertEquals(3, stats.spans());
+        }
+    }
+
+    @Test
     void aCompactionLeftUnfinishedIsDeletedOnReopenAndTheOldPartitionKeepsEverySpan() throws Exception {
         Path original = compactOnceKeepingTheOriginal();
         Path partition = directory.resolve(HOUR_10);
