@@ -67,17 +67,32 @@ final class SpanDocuments {
 
     /** The documents of one log record's spans; {@code after} is the position after the record. */
     static List<Document> ofRecord(LogPosition after, byte[] payload) {
-        // A batch's spans mostly share a resource: its tags are worked out once.
+        // A batch's spans mostly share a resource, and many a call site's spans their attributes: the tags of each
+        // are worked out once.
         Map<String, Map<String, String>> processTags = new HashMap<>();
+        Map<TagSource, List<String>> tags = new HashMap<>();
         Map<GroupKey, Group> groups = new LinkedHashMap<>();
         for (SpanCodec.Slice slice : SpanCodec.spans(payload)) {
             SpanRecord span = slice.decode();
-            groups.computeIfAbsent(GroupKey.of(span), key -> new Group()).add(span, slice,
-                    processTags.computeIfAbsent(span.resourceAttributesJson(), json -> SpanTags.processTexts(span)));
+            TagSource source = TagSource.of(span);
+            Group group = groups.computeIfAbsent(GroupKey.of(span), key -> new Group());
+            group.add(span, slice);
+            if (group.tagSources.add(source)) {
+                group.tags.addAll(tags.computeIfAbsent(source, same -> tagTerms(span, processTags.computeIfAbsent(
+                        span.resourceAttributesJson(), json -> SpanTags.processTexts(span)))));
+            }
         }
         List<Document> documents = new ArrayList<>(groups.size());
         groups.forEach((key, group) -> documents.add(group.document(key, after)));
         return documents;
+    }
+
+    /** The span's tags as {@link #TAG} terms. */
+    private static List<String> tagTerms(SpanRecord span, Map<String, String> processTags) {
+        Map<String, String> searchable = SpanTags.searchable(span, processTags);
+        List<String> terms = new ArrayList<>(searchable.size());
+        searchable.forEach((key, value) -> terms.add(tag(key, value)));
+        return terms;
     }
 
     /** The encoded spans a document holds. */
@@ -113,21 +128,29 @@ final class SpanDocuments {
         }
     }
 
+    /** What a span's tags are made of ({@link SpanTags#searchable}). */
+    private record TagSource(String attributesJson, String resourceAttributesJson, String scopeName, int kind,
+            int statusCode, String statusMessage) {
+
+        static TagSource of(SpanRecord span) {
+            return new TagSource(span.attributesJson(), span.resourceAttributesJson(), span.scopeName(), span.kind(),
+                    span.statusCode(), span.statusMessage());
+        }
+    }
+
     private static final class Group {
         private final List<SpanCodec.Slice> spans = new ArrayList<>();
         private final Set<String> traceIds = new LinkedHashSet<>();
+        private final Set<TagSource> tagSources = new HashSet<>();
         private final Set<String> tags = new HashSet<>();
         private long oldest = Long.MAX_VALUE;
         private long newest = Long.MIN_VALUE;
         private long shortest = Long.MAX_VALUE;
         private long longest = Long.MIN_VALUE;
 
-        void add(SpanRecord span, SpanCodec.Slice slice, Map<String, String> processTags) {
+        void add(SpanRecord span, SpanCodec.Slice slice) {
             spans.add(slice);
             traceIds.add(span.traceId());
-            for (Map.Entry<String, String> tag : SpanTags.searchable(span, processTags).entrySet()) {
-                tags.add(tag(tag.getKey(), tag.getValue()));
-            }
             oldest = Math.min(oldest, span.startUnixNano());
             newest = Math.max(newest, span.startUnixNano());
             shortest = Math.min(shortest, span.durationNano());
