@@ -331,12 +331,10 @@ public final class LogSpanStore implements SpanStore {
                 for (ScoreDoc hit : hits.scoreDocs) {
                     Document document = stored.document(hit.doc, SPANS_AND_POSITION);
                     long position = document.getField(SpanDocuments.LOG_POSITION).numericValue().longValue();
-                    for (SpanCodec.Slice slice : SpanDocuments.spans(document)) {
-                        // Only the trace ID is read of the group's other traces' spans.
-                        if (!held.containsKey(slice.traceId())) {
+                    for (SpanRecord span : SpanDocuments.spans(document)) {
+                        if (!held.containsKey(span.traceId())) {
                             continue;
                         }
-                        SpanRecord span = slice.decode();
                         Map<String, Long> traceOrder = positions.computeIfAbsent(span.traceId(),
                                 id -> new HashMap<>());
                         if (position >= traceOrder.getOrDefault(span.spanId(), Long.MIN_VALUE)) {
@@ -525,8 +523,7 @@ public final class LogSpanStore implements SpanStore {
                     if (!visitStartedAfter(pending, newest, visitor, counts)) {
                         return false;
                     }
-                    for (SpanCodec.Slice slice : SpanDocuments.spans(stored.document(hit.doc, SPANS_FIELD))) {
-                        SpanRecord span = slice.decode();
+                    for (SpanRecord span : SpanDocuments.spans(stored.document(hit.doc, SPANS_FIELD))) {
                         if (criteria.matches(span)) {
                             pending.add(span);
                         }

@@ -143,9 +143,8 @@ final class NotableTraces {
             }
             DocIdSetIterator docs = scorer.iterator();
             for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
-                for (SpanCodec.Slice slice : SpanDocuments.spans(stored.document(leaf.docBase + doc,
+                for (SpanRecord span : SpanDocuments.spans(stored.document(leaf.docBase + doc,
                         Set.of(SpanDocuments.SPANS)))) {
-                    SpanRecord span = slice.decode();
                     TraceKeepReason reason = reason(span);
                     if (reason != null) {
                         notable.merge(span.traceId(), reason, NotableTraces::first);

@@ -15,7 +15,10 @@ import java.util.TreeMap;
  */
 final class RecentSpans {
 
-    private final Map<String, List<byte[]>> byTrace = new HashMap<>();
+    /**
+     * Each batch with its own spans by trace: letting go of what the index made searchable drops whole batches, with
+     * no work per span under the lock that ingest takes too.
+     */
     private final NavigableMap<LogPosition, Batch> byPosition = new TreeMap<>();
     private LogPosition searchable = LogPosition.START;
     private int spans;
@@ -24,16 +27,16 @@ final class RecentSpans {
     private volatile long generation;
 
     /** Holds a batch the log has made durable up to {@code position}, unless the index already covers it. */
-    synchronized void add(LogPosition position, List<String> traceIds, List<byte[]> encoded) {
-        if (!position.after(searchable)) {
-            return;
+    void add(LogPosition position, List<String> traceIds, List<byte[]> encoded) {
+        Batch batch = Batch.of(traceIds, encoded);
+        synchronized (this) {
+            if (!position.after(searchable)) {
+                return;
+            }
+            byPosition.put(position, batch);
+            spans += batch.spans();
+            bytes += batch.bytes();
         }
-        byPosition.put(position, new Batch(traceIds, encoded));
-        for (int i = 0; i < traceIds.size(); i++) {
-            byTrace.computeIfAbsent(traceIds.get(i), id -> new ArrayList<>(2)).add(encoded.get(i));
-        }
-        spans += encoded.size();
-        bytes += size(encoded);
     }
 
     /** Holds a log record's batch again, as {@link #add(LogPosition, List, List)}. */
@@ -55,9 +58,13 @@ final class RecentSpans {
         }
     }
 
-    /** The encoded spans of a trace held here. */
+    /** The encoded spans of a trace held here, in log order. */
     synchronized List<byte[]> trace(String traceId) {
-        return List.copyOf(byTrace.getOrDefault(traceId, List.of()));
+        List<byte[]> spans = new ArrayList<>();
+        for (Batch batch : byPosition.values()) {
+            spans.addAll(batch.byTrace().getOrDefault(traceId, List.of()));
+        }
+        return spans;
     }
 
     /** The index is about to be refreshed; {@link #searchableUpTo} follows. */
@@ -81,17 +88,8 @@ final class RecentSpans {
         searchable = position;
         var covered = byPosition.headMap(position, true);
         for (Batch batch : covered.values()) {
-            for (int i = 0; i < batch.traceIds().size(); i++) {
-                String traceId = batch.traceIds().get(i);
-                List<byte[]> held = byTrace.get(traceId);
-                byte[] span = batch.encoded().get(i);
-                held.removeIf(bytes -> bytes == span);
-                if (held.isEmpty()) {
-                    byTrace.remove(traceId);
-                }
-            }
-            spans -= batch.encoded().size();
-            bytes -= size(batch.encoded());
+            spans -= batch.spans();
+            bytes -= batch.bytes();
         }
         covered.clear();
         notifyAll();
@@ -118,13 +116,16 @@ final class RecentSpans {
         return spans;
     }
 
-    private static long size(List<byte[]> encoded) {
-        long total = 0;
-        for (byte[] span : encoded) {
-            total += span.length;
-        }
-        return total;
-    }
+    private record Batch(Map<String, List<byte[]>> byTrace, int spans, long bytes) {
 
-    private record Batch(List<String> traceIds, List<byte[]> encoded) {}
+        static Batch of(List<String> traceIds, List<byte[]> encoded) {
+            Map<String, List<byte[]>> byTrace = new HashMap<>();
+            long bytes = 0;
+            for (int i = 0; i < traceIds.size(); i++) {
+                byTrace.computeIfAbsent(traceIds.get(i), id -> new ArrayList<>(1)).add(encoded.get(i));
+                bytes += encoded.get(i).length;
+            }
+            return new Batch(byTrace, encoded.size(), bytes);
+        }
+    }
 }

@@ -5,12 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Spans as bytes: each field in record order, strings as a varint length and UTF-8 (length 0 for null, else length
  * plus one), nullable integers likewise, numbers as varints. A log record is a varint count of spans, then each span
- * as a varint length and its bytes; the same span bytes are what the index stores, so a trace is rebuilt from the
- * index alone.
+ * as a varint length and its bytes. An index document stores its group's spans the same way but for one thing: a
+ * string equal to the span before's is written as code 1 (and other lengths plus two), as a call site's spans share
+ * most of theirs. So a trace is rebuilt from the index alone.
  */
 final class SpanCodec {
 
@@ -18,43 +20,86 @@ final class SpanCodec {
     }
 
     static byte[] encode(SpanRecord span) {
-        Writer out = new Writer(256 + span.attributesJson().length() + span.resourceAttributesJson().length());
-        out.string(span.traceId());
-        out.string(span.spanId());
-        out.string(span.parentSpanId());
-        out.string(span.serviceName());
-        out.string(span.scopeName());
-        out.string(span.name());
-        out.varint(span.kind());
-        out.varint(span.startUnixNano());
-        out.varint(span.endUnixNano());
-        out.varint(span.statusCode());
-        out.string(span.statusMessage());
-        out.string(span.httpMethod());
-        out.string(span.serverAddress());
-        out.integer(span.serverPort());
-        out.string(span.route());
-        out.integer(span.httpStatusCode());
-        out.string(span.errorType());
-        out.integer(span.resendCount());
-        out.string(span.attributesJson());
-        out.string(span.resourceAttributesJson());
-        out.string(span.linksJson());
-        out.string(span.eventsJson());
+        Writer out = new Writer(capacity(span), false);
+        write(out, span, null);
         return out.bytes();
     }
 
     static SpanRecord decode(byte[] bytes, int offset, int length) {
-        Reader in = new Reader(bytes, offset, offset + length);
-        return new SpanRecord(in.string(), in.string(), in.string(), in.string(), in.string(), in.string(),
-                (int) in.varint(), in.varint(), in.varint(), (int) in.varint(), in.string(), in.string(), in.string(),
-                in.integer(), in.string(), in.integer(), in.string(), in.integer(), in.string(), in.string(),
-                in.string(), in.string());
+        return read(new Reader(bytes, offset, offset + length, false), null);
     }
 
-    /** One log record's payload: the encoded spans of one batch (also what an index document stores of its spans). */
+    /** The spans of an index document, each written after the one before ({@link #decodeGroup}). */
+    static byte[] encodeGroup(List<SpanRecord> spans) {
+        Writer out = new Writer(capacity(spans.get(0)) + 64 * spans.size(), true);
+        out.varint(spans.size());
+        SpanRecord previous = null;
+        for (SpanRecord span : spans) {
+            write(out, span, previous);
+            previous = span;
+        }
+        return out.bytes();
+    }
+
+    static List<SpanRecord> decodeGroup(byte[] bytes, int offset, int length) {
+        Reader in = new Reader(bytes, offset, offset + length, true);
+        int count = (int) in.varint();
+        if (count < 0 || count > length) {
+            throw new IllegalArgumentException("malformed span bytes");
+        }
+        List<SpanRecord> spans = new ArrayList<>(count);
+        SpanRecord previous = null;
+        for (int i = 0; i < count; i++) {
+            previous = read(in, previous);
+            spans.add(previous);
+        }
+        return spans;
+    }
+
+    private static int capacity(SpanRecord span) {
+        return 256 + span.attributesJson().length() + span.resourceAttributesJson().length();
+    }
+
+    private static void write(Writer out, SpanRecord span, SpanRecord previous) {
+        out.string(span, previous, SpanRecord::traceId);
+        out.string(span, previous, SpanRecord::spanId);
+        out.string(span, previous, SpanRecord::parentSpanId);
+        out.string(span, previous, SpanRecord::serviceName);
+        out.string(span, previous, SpanRecord::scopeName);
+        out.string(span, previous, SpanRecord::name);
+        out.varint(span.kind());
+        out.varint(span.startUnixNano());
+        out.varint(span.endUnixNano());
+        out.varint(span.statusCode());
+        out.string(span, previous, SpanRecord::statusMessage);
+        out.string(span, previous, SpanRecord::httpMethod);
+        out.string(span, previous, SpanRecord::serverAddress);
+        out.integer(span.serverPort());
+        out.string(span, previous, SpanRecord::route);
+        out.integer(span.httpStatusCode());
+        out.string(span, previous, SpanRecord::errorType);
+        out.integer(span.resendCount());
+        out.string(span, previous, SpanRecord::attributesJson);
+        out.string(span, previous, SpanRecord::resourceAttributesJson);
+        out.string(span, previous, SpanRecord::linksJson);
+        out.string(span, previous, SpanRecord::eventsJson);
+    }
+
+    private static SpanRecord read(Reader in, SpanRecord previous) {
+        return new SpanRecord(in.string(previous, SpanRecord::traceId), in.string(previous, SpanRecord::spanId),
+                in.string(previous, SpanRecord::parentSpanId), in.string(previous, SpanRecord::serviceName),
+                in.string(previous, SpanRecord::scopeName), in.string(previous, SpanRecord::name), (int) in.varint(),
+                in.varint(), in.varint(), (int) in.varint(), in.string(previous, SpanRecord::statusMessage),
+                in.string(previous, SpanRecord::httpMethod), in.string(previous, SpanRecord::serverAddress),
+                in.integer(), in.string(previous, SpanRecord::route), in.integer(),
+                in.string(previous, SpanRecord::errorType), in.integer(),
+                in.string(previous, SpanRecord::attributesJson), in.string(previous, SpanRecord::resourceAttributesJson),
+                in.string(previous, SpanRecord::linksJson), in.string(previous, SpanRecord::eventsJson));
+    }
+
+    /** One log record's payload: the encoded spans of one batch. */
     static byte[] batch(List<Slice> spans) {
-        Writer out = new Writer(spans.stream().mapToInt(span -> span.length() + 5).sum() + 5);
+        Writer out = new Writer(spans.stream().mapToInt(span -> span.length() + 5).sum() + 5, false);
         out.varint(spans.size());
         for (Slice span : spans) {
             out.varint(span.length());
@@ -65,12 +110,7 @@ final class SpanCodec {
 
     /** The encoded spans of one log record's payload, as slices of it. */
     static List<Slice> spans(byte[] batch) {
-        return spans(batch, 0, batch.length);
-    }
-
-    /** The encoded spans of a payload held in {@code bytes} from {@code offset}, as slices of it. */
-    static List<Slice> spans(byte[] bytes, int offset, int length) {
-        Reader in = new Reader(bytes, offset, offset + length);
+        Reader in = new Reader(batch, 0, batch.length, false);
         int count = (int) in.varint();
         List<Slice> spans = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -78,7 +118,7 @@ final class SpanCodec {
             if (size < 0 || size > in.end - in.position) {
                 throw new IllegalArgumentException("malformed span bytes");
             }
-            spans.add(new Slice(bytes, in.position, size));
+            spans.add(new Slice(batch, in.position, size));
             in.position += size;
         }
         return spans;
@@ -98,7 +138,7 @@ final class SpanCodec {
 
         /** The trace ID alone, the first field. */
         String traceId() {
-            return new Reader(bytes, offset, offset + length).string();
+            return new Reader(bytes, offset, offset + length, false).string(null, SpanRecord::traceId);
         }
 
         byte[] copy() {
@@ -107,10 +147,13 @@ final class SpanCodec {
     }
 
     private static final class Writer {
+        /** Whether a string may be written as the span before's ({@link SpanCodec#encodeGroup}). */
+        private final boolean grouped;
         private byte[] buffer;
         private int size;
 
-        Writer(int capacity) {
+        Writer(int capacity, boolean grouped) {
+            this.grouped = grouped;
             buffer = new byte[capacity];
         }
 
@@ -125,13 +168,18 @@ final class SpanCodec {
             buffer[size++] = (byte) v;
         }
 
-        void string(String value) {
+        void string(SpanRecord span, SpanRecord previous, Function<SpanRecord, String> field) {
+            String value = field.apply(span);
             if (value == null) {
                 varint(0);
                 return;
             }
+            if (grouped && previous != null && value.equals(field.apply(previous))) {
+                varint(1);
+                return;
+            }
             byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            varint(utf8.length + 1L);
+            varint(utf8.length + (grouped ? 2L : 1L));
             raw(utf8, 0, utf8.length);
         }
 
@@ -164,12 +212,14 @@ final class SpanCodec {
     private static final class Reader {
         private final byte[] bytes;
         private final int end;
+        private final boolean grouped;
         private int position;
 
-        Reader(byte[] bytes, int offset, int end) {
+        Reader(byte[] bytes, int offset, int end, boolean grouped) {
             this.bytes = bytes;
             this.position = offset;
             this.end = end;
+            this.grouped = grouped;
         }
 
         long varint() {
@@ -186,12 +236,18 @@ final class SpanCodec {
             }
         }
 
-        String string() {
-            long length = varint();
-            if (length == 0) {
+        String string(SpanRecord previous, Function<SpanRecord, String> field) {
+            long code = varint();
+            if (code == 0) {
                 return null;
             }
-            int size = (int) (length - 1);
+            if (grouped && code == 1) {
+                if (previous == null) {
+                    throw new IllegalArgumentException("malformed span bytes");
+                }
+                return field.apply(previous);
+            }
+            int size = (int) (code - (grouped ? 2 : 1));
             if (size < 0 || size > end - position) {
                 throw new IllegalArgumentException("malformed span bytes");
             }

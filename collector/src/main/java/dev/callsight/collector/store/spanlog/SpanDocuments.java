@@ -49,7 +49,7 @@ final class SpanDocuments {
     static final String NEWEST = "newest";
     static final String SHORTEST = "shortest";
     static final String LONGEST = "longest";
-    /** The group's spans, encoded as a log record's payload ({@link SpanCodec#batch}). */
+    /** The group's spans, each encoded after the one before ({@link SpanCodec#encodeGroup}). */
     static final String SPANS = "spans";
     /** How many spans the group holds, as doc values: what counts the store's spans. */
     static final String SPAN_COUNT = "span_count";
@@ -76,7 +76,7 @@ final class SpanDocuments {
             SpanRecord span = slice.decode();
             TagSource source = TagSource.of(span);
             Group group = groups.computeIfAbsent(GroupKey.of(span), key -> new Group());
-            group.add(span, slice);
+            group.add(span);
             if (group.tagSources.add(source)) {
                 group.tags.addAll(tags.computeIfAbsent(source, same -> tagTerms(span, processTags.computeIfAbsent(
                         span.resourceAttributesJson(), json -> SpanTags.processTexts(span)))));
@@ -95,10 +95,10 @@ final class SpanDocuments {
         return terms;
     }
 
-    /** The encoded spans a document holds. */
-    static List<SpanCodec.Slice> spans(Document document) {
+    /** The spans a document holds. */
+    static List<SpanRecord> spans(Document document) {
         BytesRef bytes = document.getBinaryValue(SPANS);
-        return SpanCodec.spans(bytes.bytes, bytes.offset, bytes.length);
+        return SpanCodec.decodeGroup(bytes.bytes, bytes.offset, bytes.length);
     }
 
     static String operation(String service, int kind, String name) {
@@ -139,7 +139,7 @@ final class SpanDocuments {
     }
 
     private static final class Group {
-        private final List<SpanCodec.Slice> spans = new ArrayList<>();
+        private final List<SpanRecord> spans = new ArrayList<>();
         private final Set<String> traceIds = new LinkedHashSet<>();
         private final Set<TagSource> tagSources = new HashSet<>();
         private final Set<String> tags = new HashSet<>();
@@ -148,8 +148,8 @@ final class SpanDocuments {
         private long shortest = Long.MAX_VALUE;
         private long longest = Long.MIN_VALUE;
 
-        void add(SpanRecord span, SpanCodec.Slice slice) {
-            spans.add(slice);
+        void add(SpanRecord span) {
+            spans.add(span);
             traceIds.add(span.traceId());
             oldest = Math.min(oldest, span.startUnixNano());
             newest = Math.max(newest, span.startUnixNano());
@@ -176,7 +176,7 @@ final class SpanDocuments {
             document.add(new NumericDocValuesField(NEWEST, newest));
             document.add(new LongPoint(SHORTEST, shortest));
             document.add(new LongPoint(LONGEST, longest));
-            document.add(new StoredField(SPANS, SpanCodec.batch(spans)));
+            document.add(new StoredField(SPANS, SpanCodec.encodeGroup(spans)));
             document.add(new NumericDocValuesField(SPAN_COUNT, spans.size()));
             document.add(new StoredField(LOG_POSITION, record.packed()));
             return document;

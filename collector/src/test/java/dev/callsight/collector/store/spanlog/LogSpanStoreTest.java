@@ -269,10 +269,24 @@ class LogSpanStoreTest {
                     Map.of("attempt", "2"), 10)), "the one span tagged so is too long");
             assertEquals(List.of(longest), store.findTrace(Spans.traceId(2)));
             assertEquals(4, store.spanCount());
+
+            // A server span with the client span's attributes and resource, in one batch: each has its own kind's tag.
+            SpanRecord client = call(5, start + 4_000, 1_000_000, "{\"attempt\":5}");
+            SpanRecord server = new SpanRecord(Spans.traceId(5), Spans.spanId(2), Spans.spanId(1), "checkout", "test",
+                    "GET /pay/{id}", SpanRecord.KIND_SERVER, start + 4_001, start + 900_000, 0, "", "GET", null, null,
+                    "/pay/{id}", 200, null, null, client.attributesJson(), client.resourceAttributesJson(), "[]",
+                    "[]");
+            store.insert(List.of(client, server));
+            Eventually.until(() -> store.spanCount() == 6 && store.search(search(null, null, null, null, null, null,
+                    from, to)).size() == 5, "the batch searchable", () -> "", PATIENCE);
+            assertEquals(List.of(server), store.search(new SpanSearch(null, null, null, null, null, null, null,
+                    Map.of("span.kind", "server"), from, to, 50)));
+            assertEquals(List.of(client), store.search(new SpanSearch(null, null, null, null, null, null, null,
+                    Map.of("span.kind", "client", "attempt", "5"), from, to, 50)));
         }
         try (LogSpanStore store = open()) {
             assertEquals(List.of(between), store.findTrace(Spans.traceId(4)));
-            assertEquals(4, store.spanCount());
+            assertEquals(6, store.spanCount());
         }
     }
 
