@@ -28,6 +28,8 @@ final class AttributesJson {
     static final int MAX_EVENTS = 128;
     static final int MAX_LINKS = 128;
     static final String TRUNCATED = "…[truncated]";
+    /** What no links or events are written as; most spans have neither. */
+    private static final String EMPTY_ARRAY = "[]";
 
     private final Gson gson = new Gson();
     private final int maxValueLength;
@@ -42,6 +44,9 @@ final class AttributesJson {
 
     /** Links with an ID of the wrong length are left out: they could never be followed. */
     String linksJson(List<Span.Link> links) {
+        if (links.isEmpty()) {
+            return EMPTY_ARRAY;
+        }
         JsonArray array = new JsonArray();
         for (Span.Link link : links.subList(0, Math.min(links.size(), MAX_LINKS))) {
             if (link.getTraceId().size() == 16 && link.getSpanId().size() == 8) {
@@ -55,6 +60,9 @@ final class AttributesJson {
     }
 
     String eventsJson(List<Span.Event> events) {
+        if (events.isEmpty()) {
+            return EMPTY_ARRAY;
+        }
         JsonArray array = new JsonArray();
         for (Span.Event event : events.subList(0, Math.min(events.size(), MAX_EVENTS))) {
             JsonObject object = new JsonObject();

@@ -16,8 +16,8 @@ import java.util.TreeMap;
 final class RecentSpans {
 
     /**
-     * Each batch with its own spans by trace: letting go of what the index made searchable drops whole batches, with
-     * no work per span under the lock that ingest takes too.
+     * Each batch as it came: letting go of what the index made searchable drops whole batches, with no work per span
+     * under the lock that ingest takes too. A batch's spans are put by trace only once a lookup asks it.
      */
     private final NavigableMap<LogPosition, Batch> byPosition = new TreeMap<>();
     private LogPosition searchable = LogPosition.START;
@@ -27,16 +27,14 @@ final class RecentSpans {
     private volatile long generation;
 
     /** Holds a batch the log has made durable up to {@code position}, unless the index already covers it. */
-    void add(LogPosition position, List<String> traceIds, List<byte[]> encoded) {
-        Batch batch = Batch.of(traceIds, encoded);
-        synchronized (this) {
-            if (!position.after(searchable)) {
-                return;
-            }
-            byPosition.put(position, batch);
-            spans += batch.spans();
-            bytes += batch.bytes();
+    synchronized void add(LogPosition position, List<String> traceIds, List<byte[]> encoded) {
+        if (!position.after(searchable)) {
+            return;
         }
+        Batch batch = new Batch(traceIds, encoded);
+        byPosition.put(position, batch);
+        spans += encoded.size();
+        bytes += batch.bytes();
     }
 
     /** Holds a log record's batch again, as {@link #add(LogPosition, List, List)}. */
@@ -88,7 +86,7 @@ final class RecentSpans {
         searchable = position;
         var covered = byPosition.headMap(position, true);
         for (Batch batch : covered.values()) {
-            spans -= batch.spans();
+            spans -= batch.encoded().size();
             bytes -= batch.bytes();
         }
         covered.clear();
@@ -116,16 +114,39 @@ final class RecentSpans {
         return spans;
     }
 
-    private record Batch(Map<String, List<byte[]>> byTrace, int spans, long bytes) {
+    /** A batch's spans; only the store's lock touches one. */
+    private static final class Batch {
+        private final List<String> traceIds;
+        private final List<byte[]> encoded;
+        private final long bytes;
+        private Map<String, List<byte[]>> byTrace;
 
-        static Batch of(List<String> traceIds, List<byte[]> encoded) {
-            Map<String, List<byte[]>> byTrace = new HashMap<>();
-            long bytes = 0;
-            for (int i = 0; i < traceIds.size(); i++) {
-                byTrace.computeIfAbsent(traceIds.get(i), id -> new ArrayList<>(1)).add(encoded.get(i));
-                bytes += encoded.get(i).length;
+        Batch(List<String> traceIds, List<byte[]> encoded) {
+            this.traceIds = traceIds;
+            this.encoded = encoded;
+            long total = 0;
+            for (byte[] span : encoded) {
+                total += span.length;
             }
-            return new Batch(byTrace, encoded.size(), bytes);
+            this.bytes = total;
+        }
+
+        List<byte[]> encoded() {
+            return encoded;
+        }
+
+        long bytes() {
+            return bytes;
+        }
+
+        Map<String, List<byte[]>> byTrace() {
+            if (byTrace == null) {
+                byTrace = new HashMap<>();
+                for (int i = 0; i < traceIds.size(); i++) {
+                    byTrace.computeIfAbsent(traceIds.get(i), id -> new ArrayList<>(1)).add(encoded.get(i));
+                }
+            }
+            return byTrace;
         }
     }
 }
