@@ -26,7 +26,7 @@ class SoakTest {
     private static final Pattern STORED = Pattern.compile("^soak: stored (\\d+) spans after the collector stopped: "
             + "no acknowledged span lost");
     private static final Pattern MEMORY = Pattern.compile(
-            "^soak: heap after GC ([\\d.]+) MiB -> ([\\d.]+) MiB .*, RSS ([\\d.]+) MiB -> ([\\d.]+) MiB");
+            "^soak: heap after GC ([\\d.]+) MiB -> ([\\d.]+) MiB .*, anon RSS ([\\d.]+) MiB -> ([\\d.]+) MiB");
 
     @Test
     void aQuarterMinuteOfSteadyLoadIsAcknowledgedAndTheCollectorsMemoryStaysBounded() throws Exception {

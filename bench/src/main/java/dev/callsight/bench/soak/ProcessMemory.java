@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
 
 /**
  * Reads another JVM's memory: heap in use right after a full collection it is asked for ({@code jcmd PID GC.run},
- * then {@code GC.heap_info}), so garbage does not hide a leak, and resident set size from {@code /proc/PID/status}.
+ * then {@code GC.heap_info}), so garbage does not hide a leak, and its anonymous resident memory from
+ * {@code /proc/PID/status}: the heap, stacks and native allocations, without the file pages it maps (the span
+ * store's Lucene files), which the kernel drops as it needs and which grew to gigabytes in a ten-minute ingest run.
  */
 public final class ProcessMemory {
 
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
-    private static final Pattern VM_RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+    private static final Pattern RSS_ANON = Pattern.compile("RssAnon:\\s+(\\d+) kB");
 
     private final long pid;
     private final Path jcmd;
@@ -40,10 +42,10 @@ public final class ProcessMemory {
         return matcher.find() ? OptionalLong.of(Long.parseLong(matcher.group(1)) * 1024) : OptionalLong.empty();
     }
 
-    /** Resident set size in bytes; empty where /proc is not there. */
+    /** Anonymous resident memory in bytes; empty where /proc is not there. */
     public OptionalLong rss() {
         try {
-            Matcher matcher = VM_RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+            Matcher matcher = RSS_ANON.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
             return matcher.find() ? OptionalLong.of(Long.parseLong(matcher.group(1)) * 1024) : OptionalLong.empty();
         } catch (IOException notLinux) {
             return OptionalLong.empty();

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = "Start a collector from its jar, send it a steady load of OTLP spans and duration metrics from "
                 + "concurrent senders for a while, print progress (spans/s sent and acknowledged, metric points/s, "
-                + "collector heap after a full GC, RSS), count the spans in its store once it has stopped, and end "
+                + "collector heap after a full GC, anonymous RSS), count the spans in its store once it has stopped, and end "
                 + "with a verdict on whether every acknowledged span was stored and its memory stayed flat. Exit "
                 + "status 0: every span acknowledged and stored, memory flat; 1: something not acknowledged or "
                 + "lost; 2: memory grew.")
@@ -148,7 +148,7 @@ public final class SoakCommand implements Callable<Integer> {
             heap.ifPresent(heaps::add);
             rss.ifPresent(rsses::add);
             System.out.printf("soak: %5d s  sent %7.0f spans/s  acknowledged %7.0f spans/s  %5.0f metric points/s  "
-                            + "refused %d  failed %d  heap after GC %s  RSS %s%n",
+                            + "refused %d  failed %d  heap after GC %s  anon RSS %s%n",
                     TimeUnit.NANOSECONDS.toSeconds(now - start), (sent - lastSent) / seconds,
                     (acknowledged - lastAcknowledged) / seconds, (points - lastPoints) / seconds,
                     counters.refusals.get(), counters.spansFailed.get(), mib(heap), mib(rss));
@@ -181,11 +181,11 @@ public final class SoakCommand implements Callable<Integer> {
                 counters.metricRequests.get(), run.alive() ? "still up" : "DIED");
         System.out.printf("soak: stored %d spans after the collector stopped: %s%n", stored,
                 noneLost ? "no acknowledged span lost" : (acknowledged - stored) + " ACKNOWLEDGED SPANS LOST");
-        System.out.printf("soak: heap after GC %s, RSS %s (median of the earlier and the later half after warm-up)%n",
+        System.out.printf("soak: heap after GC %s, anon RSS %s (median of the earlier and the later half after warm-up)%n",
                 heap.describe(), rss.describe());
         System.out.printf("soak: verdict: %s, memory %s%n",
                 allAcknowledged && noneLost ? "everything acknowledged and stored" : "NOT everything acknowledged and stored",
-                flat ? "flat" : "GREW (heap " + (heap.flat() ? "flat" : "grew") + ", RSS " + (rss.flat() ? "flat" : "grew") + ")");
+                flat ? "flat" : "GREW (heap " + (heap.flat() ? "flat" : "grew") + ", anon RSS " + (rss.flat() ? "flat" : "grew") + ")");
         return !(allAcknowledged && noneLost) ? 1 : flat ? 0 : 2;
     }
 

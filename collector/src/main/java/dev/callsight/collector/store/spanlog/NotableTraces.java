@@ -15,7 +15,6 @@ import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
@@ -134,7 +133,7 @@ final class NotableTraces {
     private Map<String, TraceKeepReason> notable(IndexSearcher searcher) throws IOException {
         Map<String, TraceKeepReason> notable = new HashMap<>();
         IndexReader reader = searcher.getIndexReader();
-        StoredFields stored = reader.storedFields();
+        GroupValues values = new GroupValues(reader);
         Weight weight = searcher.createWeight(searcher.rewrite(mayBeNotable), ScoreMode.COMPLETE_NO_SCORES, 1);
         for (LeafReaderContext leaf : reader.leaves()) {
             Scorer scorer = weight.scorer(leaf);
@@ -143,8 +142,7 @@ final class NotableTraces {
             }
             DocIdSetIterator docs = scorer.iterator();
             for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
-                for (SpanRecord span : SpanDocuments.spans(stored.document(leaf.docBase + doc,
-                        Set.of(SpanDocuments.SPANS)))) {
+                for (SpanRecord span : values.spans(leaf.docBase + doc)) {
                     TraceKeepReason reason = reason(span);
                     if (reason != null) {
                         notable.merge(span.traceId(), reason, NotableTraces::first);
