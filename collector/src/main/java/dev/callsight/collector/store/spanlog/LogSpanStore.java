@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.FieldDoc;
@@ -73,6 +75,8 @@ public final class LogSpanStore implements SpanStore {
     /** Most spans one hour's index gives a trace lookup, so a runaway trace cannot exhaust the heap. */
     private static final int MAX_TRACE_SPANS = 100_000;
     private static final Sort NEWEST_FIRST = new Sort(new SortField(SpanDocuments.NEWEST, SortField.Type.LONG, true));
+    private static final Set<String> SPANS_FIELD = Set.of(SpanDocuments.SPANS);
+    private static final Set<String> SPANS_AND_POSITION = Set.of(SpanDocuments.SPANS, SpanDocuments.LOG_POSITION);
     /**
      * Most spans a search checks, matching or not: a document may hold spans other than the ones asked for, and a
      * search whose documents mostly do stops here.
@@ -323,10 +327,11 @@ public final class LogSpanStore implements SpanStore {
             int count = searcher.count(query);
             if (count > 0) {
                 TopDocs hits = searcher.search(query, Math.min(count, most));
-                GroupValues values = new GroupValues(searcher.getIndexReader());
+                StoredFields stored = searcher.storedFields();
                 for (ScoreDoc hit : hits.scoreDocs) {
-                    long position = values.logPosition(hit.doc);
-                    for (SpanRecord span : values.spans(hit.doc)) {
+                    Document document = stored.document(hit.doc, SPANS_AND_POSITION);
+                    long position = document.getField(SpanDocuments.LOG_POSITION).numericValue().longValue();
+                    for (SpanRecord span : SpanDocuments.spans(document)) {
                         if (!held.containsKey(span.traceId())) {
                             continue;
                         }
@@ -504,7 +509,7 @@ public final class LogSpanStore implements SpanStore {
         int[] counts = {0, 0};
         forEachPartition(fromNano, toNano, lease -> {
             IndexSearcher searcher = lease.searcher();
-            GroupValues values = new GroupValues(searcher.getIndexReader());
+            StoredFields stored = searcher.storedFields();
             // Documents come by their newest start; their matching spans wait here until no later document can hold a
             // later start.
             PriorityQueue<SpanRecord> pending = new PriorityQueue<>(
@@ -518,7 +523,7 @@ public final class LogSpanStore implements SpanStore {
                     if (!visitStartedAfter(pending, newest, visitor, counts)) {
                         return false;
                     }
-                    for (SpanRecord span : values.spans(hit.doc)) {
+                    for (SpanRecord span : SpanDocuments.spans(stored.document(hit.doc, SPANS_FIELD))) {
                         if (criteria.matches(span)) {
                             pending.add(span);
                         }

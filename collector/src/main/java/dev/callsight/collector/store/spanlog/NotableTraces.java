@@ -15,6 +15,7 @@ import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
@@ -133,7 +134,7 @@ final class NotableTraces {
     private Map<String, TraceKeepReason> notable(IndexSearcher searcher) throws IOException {
         Map<String, TraceKeepReason> notable = new HashMap<>();
         IndexReader reader = searcher.getIndexReader();
-        GroupValues values = new GroupValues(reader);
+        StoredFields stored = reader.storedFields();
         Weight weight = searcher.createWeight(searcher.rewrite(mayBeNotable), ScoreMode.COMPLETE_NO_SCORES, 1);
         for (LeafReaderContext leaf : reader.leaves()) {
             Scorer scorer = weight.scorer(leaf);
@@ -142,7 +143,8 @@ final class NotableTraces {
             }
             DocIdSetIterator docs = scorer.iterator();
             for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
-                for (SpanRecord span : values.spans(leaf.docBase + doc)) {
+                for (SpanRecord span : SpanDocuments.spans(stored.document(leaf.docBase + doc,
+                        Set.of(SpanDocuments.SPANS)))) {
                     TraceKeepReason reason = reason(span);
                     if (reason != null) {
                         notable.merge(span.traceId(), reason, NotableTraces::first);

@@ -42,11 +42,11 @@ final class PartitionIndex implements AutoCloseable {
     private static final String COMMITTED_SEGMENT = "log.segment";
     private static final String COMMITTED_OFFSET = "log.offset";
     /**
-     * The documents' layout, recorded with each commit: an index of another layout (a document per span, or groups
-     * whose spans were a stored field) is dropped at open, and its hour indexed again from the log.
+     * The documents' layout, recorded with each commit: an index of another layout (one written before spans were
+     * indexed in groups) is dropped at open, and its hour indexed again from the log.
      */
     private static final String LAYOUT = "layout";
-    private static final String SPAN_GROUPS = "span-groups-2";
+    private static final String SPAN_GROUPS = "span-groups";
     /**
      * Lucene's buffer before it flushes a segment: larger means fewer, bigger segments at steady ingest. 48 MiB, or a
      * tenth of a small heap (at least 16 MiB), beside the spans held for lookup.

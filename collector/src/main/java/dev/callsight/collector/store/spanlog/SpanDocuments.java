@@ -10,18 +10,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.util.BytesRef;
 
 /**
  * A log record's spans as Lucene documents, one per group of spans that share what a search names exactly: service,
  * kind, name, peer, route, HTTP status and error type. A group's document holds those once, the union of its spans'
- * trace IDs and tags, the range of their start times and durations, and their encoded bytes as doc values.
+ * trace IDs and tags, the range of their start times and durations, and their encoded bytes as the one stored field.
  * So a document answers "may hold a match"; readers check each of its spans ({@link SpanCriteria}). Indexing a span
  * as a document of its own cost some 18 terms and three points a span, and was most of the collector's CPU at ingest;
  * a batch of an agent's spans mostly falls into a few dozen groups.
@@ -49,18 +49,11 @@ final class SpanDocuments {
     static final String NEWEST = "newest";
     static final String SHORTEST = "shortest";
     static final String LONGEST = "longest";
-    /**
-     * The group's spans, each encoded after the one before ({@link SpanCodec#encodeGroup}), as binary doc values:
-     * Lucene stores those uncompressed, so a read copies a document's bytes where a stored field decompressed a block
-     * of its neighbours' too (half a month-long search's CPU). The encoding already writes a repeated string once.
-     */
+    /** The group's spans, each encoded after the one before ({@link SpanCodec#encodeGroup}). */
     static final String SPANS = "spans";
     /** How many spans the group holds, as doc values: what counts the store's spans. */
     static final String SPAN_COUNT = "span_count";
-    /**
-     * Where the spans' record ends in the log ({@link LogPosition#packed}), as doc values: the later of two copies
-     * wins.
-     */
+    /** Where the spans' record ends in the log ({@link LogPosition#packed}): the later of two copies wins. */
     static final String LOG_POSITION = "log_position";
     static final char SEPARATOR = '\u0000';
     /**
@@ -102,6 +95,11 @@ final class SpanDocuments {
         return terms;
     }
 
+    /** The spans a document holds. */
+    static List<SpanRecord> spans(Document document) {
+        BytesRef bytes = document.getBinaryValue(SPANS);
+        return SpanCodec.decodeGroup(bytes.bytes, bytes.offset, bytes.length);
+    }
 
     static String operation(String service, int kind, String name) {
         return service + SEPARATOR + kind + SEPARATOR + name;
@@ -178,9 +176,9 @@ final class SpanDocuments {
             document.add(new NumericDocValuesField(NEWEST, newest));
             document.add(new LongPoint(SHORTEST, shortest));
             document.add(new LongPoint(LONGEST, longest));
-            document.add(new BinaryDocValuesField(SPANS, new BytesRef(SpanCodec.encodeGroup(spans))));
+            document.add(new StoredField(SPANS, SpanCodec.encodeGroup(spans)));
             document.add(new NumericDocValuesField(SPAN_COUNT, spans.size()));
-            document.add(new NumericDocValuesField(LOG_POSITION, record.packed()));
+            document.add(new StoredField(LOG_POSITION, record.packed()));
             return document;
         }
     }
