@@ -286,10 +286,11 @@ public final class LogSpanStore implements SpanStore {
     public List<SpanRecord> search(SpanSearch search) {
         SpanCriteria criteria = new SpanCriteria().startedWithin(search.startFromNano(), search.startToNano())
                 .is(SpanDocuments.SERVICE, search.service(), SpanRecord::serviceName)
-                .is(SpanDocuments.PEER, search.serverAddress() == null ? null
-                        : SpanDocuments.peer(search.serverAddress(), search.serverPort()), SpanDocuments::peer)
+                .is(SpanDocuments.PEER, SpanDocuments.peer(search.serverAddress(), search.serverPort()),
+                        SpanDocuments::peer)
                 .is(SpanDocuments.ROUTE, search.route(), SpanRecord::route)
-                .is(SpanDocuments.STATUS, text(search.status()), span -> text(span.httpStatusCode()))
+                .is(SpanDocuments.STATUS, SpanDocuments.status(search.status()),
+                        span -> SpanDocuments.status(span.httpStatusCode()))
                 .is(SpanDocuments.ERROR_TYPE, search.errorType(), SpanRecord::errorType)
                 .lasting(search.minDurationNano(), null)
                 .tagged(search.tags());
@@ -403,7 +404,8 @@ public final class LogSpanStore implements SpanStore {
     @Override
     public List<PeerService> peerServices(String caller, long fromNano) {
         SpanCriteria clients = new SpanCriteria().is(SpanDocuments.SERVICE, caller, SpanRecord::serviceName)
-                .is(SpanDocuments.KIND, Integer.toString(SpanRecord.KIND_CLIENT), LogSpanStore::kind)
+                .is(SpanDocuments.KIND, SpanDocuments.kind(SpanRecord.KIND_CLIENT),
+                        span -> SpanDocuments.kind(span.kind()))
                 .startedWithin(fromNano, Long.MAX_VALUE);
         Map<String, SpanRecord> callsBySpan = new HashMap<>();
         newestFirst(clients, fromNano, Long.MAX_VALUE, MAX_SEARCHED_SPANS, span -> {
@@ -418,7 +420,8 @@ public final class LogSpanStore implements SpanStore {
         Set<String> traceIds = new HashSet<>();
         callsBySpan.values().forEach(span -> traceIds.add(span.traceId()));
         SpanCriteria servers = new SpanCriteria()
-                .is(SpanDocuments.KIND, Integer.toString(SpanRecord.KIND_SERVER), LogSpanStore::kind)
+                .is(SpanDocuments.KIND, SpanDocuments.kind(SpanRecord.KIND_SERVER),
+                        span -> SpanDocuments.kind(span.kind()))
                 .ofTraces(traceIds);
         Map<PeerService, Long> counts = new LinkedHashMap<>();
         Set<String> counted = new HashSet<>();
@@ -572,14 +575,6 @@ public final class LogSpanStore implements SpanStore {
                 return;
             }
         }
-    }
-
-    private static String text(Integer number) {
-        return number == null ? null : number.toString();
-    }
-
-    private static String kind(SpanRecord span) {
-        return Integer.toString(span.kind());
     }
 
     private static StoreUnavailableException unavailable(IOException e) {

@@ -108,13 +108,29 @@ final class SpanDocuments {
         return service + SEPARATOR + kind + SEPARATOR + name;
     }
 
+    /*
+     * What a document holds of a field as its term's text, and so what a search asks for: one function per field,
+     * used by both.
+     */
+
+    /** A peer as {@link #PEER} holds it, or null when there is no address. */
     static String peer(String address, Integer port) {
-        return address + ":" + port;
+        return address == null ? null : address + ":" + port;
     }
 
     /** The peer a span called, as {@link #PEER} holds it, or null. */
     static String peer(SpanRecord span) {
-        return span.serverAddress() == null ? null : peer(span.serverAddress(), span.serverPort());
+        return peer(span.serverAddress(), span.serverPort());
+    }
+
+    /** A span kind as {@link #KIND} holds it. */
+    static String kind(int kind) {
+        return Integer.toString(kind);
+    }
+
+    /** An HTTP status as {@link #STATUS} holds it, or null. */
+    static String status(Integer httpStatus) {
+        return httpStatus == null ? null : httpStatus.toString();
     }
 
     static String tag(String key, String value) {
@@ -173,13 +189,11 @@ final class SpanDocuments {
             Document document = new Document();
             keyword(document, SERVICE, key.service());
             keyword(document, NAME, key.name());
-            keyword(document, KIND, Integer.toString(key.kind()));
+            keyword(document, KIND, kind(key.kind()));
             keyword(document, OPERATION, operation(key.service(), key.kind(), key.name()));
-            if (key.serverAddress() != null) {
-                keyword(document, PEER, peer(key.serverAddress(), key.serverPort()));
-            }
+            keyword(document, PEER, peer(key.serverAddress(), key.serverPort()));
             keyword(document, ROUTE, key.route());
-            keyword(document, STATUS, key.status() == null ? null : key.status().toString());
+            keyword(document, STATUS, status(key.status()));
             keyword(document, ERROR_TYPE, key.errorType());
             traceIds.forEach(traceId -> keyword(document, TRACE_ID, traceId));
             tags.forEach(tag -> keyword(document, TAG, tag));
