@@ -1,7 +1,6 @@
 package dev.callsight.agent.core.client;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
-import dev.callsight.agent.core.AgentLog;
 import dev.callsight.agent.core.policy.Policy;
 import dev.callsight.agent.core.policy.RetryCondition;
 import dev.callsight.agent.core.policy.RetryPolicy;
@@ -206,8 +205,12 @@ public final class LogicalCall {
         boolean failed = error != null || statusCode >= 500 || statusCode == 429;
         lastFailure = !failed ? null : error != null ? failureReason(error, kind) : Integer.toString(statusCode);
         if (guards != null && guards.breaker() != null && !refused && policy.enforced()) {
-            guards.breaker().record(error != null || statusCode >= 500,
-                    (from, to) -> breakerChanged(attempt.span(), from, to));
+            CircuitBreaker.Transition changed = guards.breaker().record(error != null || statusCode >= 500);
+            if (changed != null) {
+                attempt.span().addEvent("callsight.circuit_breaker.state_change", Attributes.of(
+                        BREAKER_FROM, changed.from().name().toLowerCase(Locale.ROOT),
+                        BREAKER_TO, changed.to().name().toLowerCase(Locale.ROOT)));
+            }
         }
         lastOutcome = calls.tracer().end(attempt, statusCode, protocolVersion, error);
     }
@@ -272,8 +275,7 @@ public final class LogicalCall {
 
     /** Applies the circuit breaker and concurrency limit; a refused call is recorded as one failed attempt. */
     void admit() throws CallRejectedException {
-        if (guards.breaker() != null
-                && !guards.breaker().tryAcquire((from, to) -> breakerChanged(Span.getInvalid(), from, to))) {
+        if (guards.breaker() != null && !guards.breaker().tryAcquire()) {
             reject("circuit_open", "circuit open for " + guards.upstream() + " (policy " + policy.name() + ")");
         }
         if (guards.concurrency() != null) {
@@ -296,13 +298,6 @@ public final class LogicalCall {
         endAttempt(attempt, 0, null, rejected);
         end();
         throw rejected;
-    }
-
-    /** Logged, since an operator wants to know, and put on the span of the attempt that caused it. */
-    private void breakerChanged(Span span, CircuitBreaker.State from, CircuitBreaker.State to) {
-        AgentLog.info("circuit breaker for " + guards.upstream() + " (policy " + policy.name() + "): " + from + " -> " + to);
-        span.addEvent("callsight.circuit_breaker.state_change", Attributes.of(
-                BREAKER_FROM, from.name().toLowerCase(Locale.ROOT), BREAKER_TO, to.name().toLowerCase(Locale.ROOT)));
     }
 
     private boolean exceedsObservedDeadline() {

@@ -1,6 +1,7 @@
 package dev.callsight.agent.core.client;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
+import dev.callsight.agent.core.AgentLog;
 import dev.callsight.agent.core.context.CarriedContext;
 import dev.callsight.agent.core.export.RootTraceIds;
 import dev.callsight.agent.core.policy.Policy;
@@ -38,6 +39,7 @@ public final class OutboundCalls {
     private final AgentTimer timer;
     private final ApplicationRetryDetector applicationRetries = new ApplicationRetryDetector();
     private final ConcurrentMap<Upstream, UpstreamGuards> upstreams = new ConcurrentHashMap<>();
+    private final ThreadLocal<Upstream> probes = ThreadLocal.withInitial(Upstream::new);
     private final LongSupplier nanoClock;
 
     public OutboundCalls(OpenTelemetry openTelemetry, PolicySet policies) {
@@ -143,27 +145,31 @@ public final class OutboundCalls {
     }
 
     private UpstreamGuards guardsFor(Policy policy, String host, int port) {
-        Upstream key = new Upstream(policy.name(), host, port);
-        UpstreamGuards known = upstreams.get(key);
+        UpstreamGuards known = upstreams.get(probes.get().of(policy.name(), host, port));
         if (known != null) {
             return known;
         }
         if (upstreams.size() >= MAX_UPSTREAMS) {
-            return upstreams.computeIfAbsent(new Upstream(policy.name(), "*", 0), overflow -> newGuards(policy, "*"));
+            return upstreams.computeIfAbsent(new Upstream().of(policy.name(), "*", 0), overflow -> newGuards(policy, "*"));
         }
-        return upstreams.computeIfAbsent(key, absent -> newGuards(policy, host + ":" + port));
+        return upstreams.computeIfAbsent(new Upstream().of(policy.name(), host, port),
+                absent -> newGuards(policy, host + ":" + port));
     }
 
-    /** A policy's upstream, the key of its guards: one small object per call where "policy|host:port" took two strings. */
+    /**
+     * A policy's upstream, the key of its guards. A key in the map is never changed; each thread looks keys up with a
+     * probe of its own that it sets for every call ({@link #probes}), so a call allocates no key.
+     */
     private static final class Upstream {
-        private final String policy;
-        private final String host;
-        private final int port;
+        private String policy;
+        private String host;
+        private int port;
 
-        Upstream(String policy, String host, int port) {
+        Upstream of(String policy, String host, int port) {
             this.policy = policy;
             this.host = host;
             this.port = port;
+            return this;
         }
 
         @Override
@@ -182,8 +188,11 @@ public final class OutboundCalls {
     }
 
     private UpstreamGuards newGuards(Policy policy, String upstream) {
+        // Logged, since an operator wants to know; the attempt whose outcome changed it also gets a span event.
+        CircuitBreaker.Transitions logged = (from, to) -> AgentLog.info(
+                "circuit breaker for " + upstream + " (policy " + policy.name() + "): " + from + " -> " + to);
         return new UpstreamGuards(upstream, policy.name(),
-                policy.circuitBreaker() == null ? null : new CircuitBreaker(policy.circuitBreaker(), nanoClock),
+                policy.circuitBreaker() == null ? null : new CircuitBreaker(policy.circuitBreaker(), nanoClock, logged),
                 policy.maxConcurrent() > 0 ? new Semaphore(policy.maxConcurrent()) : null,
                 policy.retry() == null ? null : new RetryBudget(policies.retryBudget(), nanoClock));
     }

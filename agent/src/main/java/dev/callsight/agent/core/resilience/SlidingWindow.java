@@ -8,7 +8,7 @@ import java.util.Arrays;
  */
 final class SlidingWindow {
 
-    private static final long BUCKET_NANOS = 1_000_000_000L;
+    static final long BUCKET_NANOS = 1_000_000_000L;
 
     private final long[] firsts;
     private final long[] seconds;

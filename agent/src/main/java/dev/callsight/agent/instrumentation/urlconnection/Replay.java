@@ -35,7 +35,8 @@ final class Replay {
     Replay(HttpURLConnection connection, Map<String, List<String>> credentials) {
         this.url = connection.getURL();
         this.method = connection.getRequestMethod();
-        this.headers = Map.copyOf(connection.getRequestProperties());
+        // The JDK's connections, the only ones the glue sees, hand out a new unmodifiable map each time: no copy needed.
+        this.headers = connection.getRequestProperties();
         this.credentials = credentials == null ? Map.of() : Map.copyOf(credentials);
         this.connectTimeout = connection.getConnectTimeout();
         this.readTimeout = connection.getReadTimeout();
