@@ -3,6 +3,7 @@
 # (bench CallLoop: JDK HttpClient, HttpURLConnection, Apache HttpClient 5, OkHttp over keep-alive to an Upstream in
 # its own JVM) runs without an agent, with callsight's, with callsight's under a policy with every feature on
 # (timeouts, retries, circuit breaker, concurrency limit: what the policy engine costs calls that need none of them),
+# without an agent but with each client setting the policy's timeouts itself (what those timeouts cost any client),
 # and with the OpenTelemetry Java agent; both agents export to the same local OTLP endpoint, a sink that discards,
 # so only the agents' own cost is on the application's cores. Runs alternate, so drift hits all alike. Then JVM
 # startup with each agent. Prints every run, then medians over rounds with ratios to no agent and to OpenTelemetry.
@@ -64,6 +65,7 @@ startup() { # $1 = label, rest = JVM options; records the JVM's start-to-exit ti
 for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds"
   run none
+  run none-timeouts -Dcallloop.timeouts=true
   run callsight -javaagent:"$agent"
   run callsight-policy -javaagent:"$agent"=config=bench/policy-every-feature.yaml
   run otel -javaagent:"$otel"
@@ -89,33 +91,35 @@ awk -v startup_runs="$startups" '
     v[k, 4] = v[k, 4] " " $8; v[k, 5] = v[k, 5] " " $9; v[k, 6] = v[k, 6] " " $10; v[k, 7] = v[k, 7] " " $11; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } }
   END {
     split("mean_us p99_us cpu_us/call bytes/call calls/s@sat caller_cpu_us jit_ms", names, " ");
-    split("none callsight callsight-policy otel", runs, " ");
+    split("none none-timeouts callsight callsight-policy otel", runs, " ");
     for (m = 1; m <= 7; m++) {
       printf "\n%-19s %-17s %12s %8s %8s\n", names[m], "run", "value", "ratio", "vs otel";
       for (c = 1; c <= n; c++) {
         base = median(v["none " order[c], m]); o = median(v["otel " order[c], m]);
-        for (r = 1; r <= 4; r++) {
+        for (r = 1; r <= 5; r++) {
           x = median(v[runs[r] " " order[c], m]);
           printf "%-19s %-17s %12.1f %8.2f %8.2f\n", order[c], runs[r], x, (base > 0 ? x / base : 0), (o > 0 ? x / o : 0);
         }
       }
     }
-    printf "\nadded per call (run - no agent), medians; callsight / otel = what callsight adds over what OTel adds\n";
-    printf "%-19s %-15s %9s %9s %9s %9s\n", "client", "measure", "callsight", "policy", "otel", "cs/otel";
+    printf "\nadded per call (run - no agent), medians; callsight / otel = what callsight adds over what OTel adds;\n";
+    printf "policy - app = the policy run less the run whose application sets the same timeouts itself, no agent\n";
+    printf "%-19s %-15s %9s %9s %9s %9s %13s\n", "client", "measure", "callsight", "policy", "otel", "cs/otel", "policy - app";
     split("3 4 6", added, " "); split("cpu_us bytes caller_cpu_us", addedName, " ");
     for (c = 1; c <= n; c++) for (a = 1; a <= 3; a++) {
       m = added[a]; base = median(v["none " order[c], m]);
       cs = median(v["callsight " order[c], m]) - base; cp = median(v["callsight-policy " order[c], m]) - base;
-      co = median(v["otel " order[c], m]) - base;
-      printf "%-19s %-15s %9.1f %9.1f %9.1f %9.2f\n", order[c], addedName[a], cs, cp, co, (co != 0 ? cs / co : 0);
+      co = median(v["otel " order[c], m]) - base; ct = median(v["callsight-policy " order[c], m]) - median(v["none-timeouts " order[c], m]);
+      printf "%-19s %-15s %9.1f %9.1f %9.1f %9.2f %13.1f\n", order[c], addedName[a], cs, cp, co, (co != 0 ? cs / co : 0), ct;
     }
     if (nk > 0) {
       printf "\ncalls/s at saturation by threads (median); ratio = run / no agent at the same thread count\n";
-      printf "%-19s %7s %10s %10s %6s %10s %6s %10s %6s\n", "client", "threads", "none", "callsight", "ratio", "policy", "ratio", "otel", "ratio";
+      printf "policy ÷ app = the policy run against the run whose application sets the same timeouts itself\n";
+      printf "%-19s %7s %10s %10s %6s %10s %6s %10s %6s %12s %8s\n", "client", "threads", "none", "callsight", "ratio", "policy", "ratio", "otel", "ratio", "app timeouts", "pol÷app";
       for (c = 1; c <= nk; c++) {
         split(korder[c], kk, " "); b = median(sat["none", korder[c]]); cs = median(sat["callsight", korder[c]]);
-        cp = median(sat["callsight-policy", korder[c]]); co = median(sat["otel", korder[c]]);
-        printf "%-19s %7d %10.0f %10.0f %6.2f %10.0f %6.2f %10.0f %6.2f\n", kk[1], kk[2], b, cs, (b > 0 ? cs / b : 0), cp, (b > 0 ? cp / b : 0), co, (b > 0 ? co / b : 0);
+        cp = median(sat["callsight-policy", korder[c]]); co = median(sat["otel", korder[c]]); ca = median(sat["none-timeouts", korder[c]]);
+        printf "%-19s %7d %10.0f %10.0f %6.2f %10.0f %6.2f %10.0f %6.2f %12.0f %8.2f\n", kk[1], kk[2], b, cs, (b > 0 ? cs / b : 0), cp, (b > 0 ? cp / b : 0), co, (b > 0 ? co / b : 0), ca, (ca > 0 ? cp / ca : 0);
       }
     }
     s0 = median(start["none"]); sc = median(start["callsight"]); so = median(start["otel"]);

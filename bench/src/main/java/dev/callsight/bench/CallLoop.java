@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,10 +20,14 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * One benchmark run against an {@link Upstream}: with each client in turn, over keep-alive connections, a warm-up,
@@ -39,6 +44,14 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  */
 public final class CallLoop {
 
+    /**
+     * With {@code -Dcallloop.timeouts=true} each client sets these itself, the values of
+     * bench/policy-every-feature.yaml: the baseline for what a policy's timeouts cost beyond the clients' own.
+     */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
     /** One call, its response read to the end. */
     private interface Client {
         void call(URI uri) throws Exception;
@@ -51,15 +64,30 @@ public final class CallLoop {
         int[] threads = Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         int seconds = Integer.parseInt(args[4]);
         List<String> only = args.length > 5 ? List.of(args[5].split(",")) : List.of();
-        HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        OkHttpClient okHttp = new OkHttpClient();
-        CloseableHttpClient apache = HttpClients.custom().setConnectionManager(
-                PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(64).setMaxConnPerRoute(64).build())
-                .build();
+        boolean timeouts = Boolean.getBoolean("callloop.timeouts");
+        HttpClient.Builder jdkBuilder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        OkHttpClient.Builder okHttpBuilder = new OkHttpClient.Builder();
+        PoolingHttpClientConnectionManagerBuilder apachePool =
+                PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(64).setMaxConnPerRoute(64);
+        HttpClientBuilder apacheBuilder = HttpClients.custom();
+        if (timeouts) {
+            jdkBuilder.connectTimeout(CONNECT_TIMEOUT);
+            okHttpBuilder.connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT).callTimeout(DEADLINE);
+            apachePool.setDefaultConnectionConfig(ConnectionConfig.custom()
+                    .setConnectTimeout(Timeout.of(CONNECT_TIMEOUT)).setSocketTimeout(Timeout.of(READ_TIMEOUT)).build());
+            apacheBuilder.setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(READ_TIMEOUT))
+                    .build());
+        }
+        HttpClient jdk = jdkBuilder.build();
+        OkHttpClient okHttp = okHttpBuilder.build();
+        CloseableHttpClient apache = apacheBuilder.setConnectionManager(apachePool.build()).build();
         Map<String, Client> clients = new LinkedHashMap<>();
-        clients.put("jdk-httpclient",
-                uri -> jdk.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray()));
-        clients.put("httpurlconnection", UrlConnections::get);
+        clients.put("jdk-httpclient", uri -> jdk.send(
+                timeouts ? HttpRequest.newBuilder(uri).timeout(DEADLINE).build() : HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofByteArray()));
+        clients.put("httpurlconnection", timeouts
+                ? uri -> UrlConnections.get(uri, (int) CONNECT_TIMEOUT.toMillis(), (int) READ_TIMEOUT.toMillis())
+                : UrlConnections::get);
         clients.put("apache-httpclient5", uri -> apache.execute(new HttpGet(uri), response -> {
             EntityUtils.consume(response.getEntity());
             return response.getCode();

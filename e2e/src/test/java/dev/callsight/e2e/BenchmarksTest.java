@@ -36,14 +36,14 @@ class BenchmarksTest {
         String output = run(300, "agent-overhead.sh", "1", "200", "0", "1,2", "1", "100", "0.01");
         assertMatches(output, "traces sampled at 0.01");
         for (String client : List.of("jdk-httpclient", "httpurlconnection", "apache-httpclient5", "okhttp")) {
-            for (String mode : List.of("none", "callsight", "callsight-policy", "otel")) {
+            for (String mode : List.of("none", "none-timeouts", "callsight", "callsight-policy", "otel")) {
                 assertMatches(output, "(?m)^" + client + " +" + mode + " +[\\d.]+ +[\\d.]+ +[\\d.]+$");
             }
             for (int threads : new int[] {1, 2}) {
-                assertMatches(output, "(?m)^" + client + " +" + threads + " +\\d+( +\\d+ +[\\d.]+){3}$");
+                assertMatches(output, "(?m)^" + client + " +" + threads + " +\\d+( +\\d+ +[\\d.]+){4}$");
             }
         }
-        assertMatches(output, "(?m)^okhttp +caller_cpu_us +-?[\\d.]+ +-?[\\d.]+ +-?[\\d.]+ +-?[\\d.]+$");
+        assertMatches(output, "(?m)^okhttp +caller_cpu_us( +-?[\\d.]+){5}$");
         assertMatches(output, "(?m)^jit_ms ");
         assertMatches(output, "JVM start to exit \\(median of 1\\): none \\d+ ms, callsight \\d+ ms \\(\\+-?\\d+, ratio [\\d.]+\\)");
         assertMatches(output, "heap in use after GC at the end");

@@ -1,5 +1,6 @@
 package dev.callsight.agent.core.client;
 
+import dev.callsight.agent.core.http.UrlRedactor;
 import java.net.URI;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -22,9 +23,14 @@ public final class ClientRequest {
     public static final Function<String, String> NO_HEADERS = name -> null;
 
     private final String method;
+    private final String scheme;
     private final String host;
+    /** As the target writes it: negative when it names none. */
+    private final int targetPort;
     private final int port;
     private final String rawPath;
+    /** Whether the target is scheme, host, port and path alone: no user info, query or fragment. */
+    private final boolean plainTarget;
     private final Supplier<URI> target;
     private final Function<String, String> headers;
     private final boolean idempotencyKey;
@@ -33,23 +39,29 @@ public final class ClientRequest {
 
     /** A request whose client holds its target as a URI. */
     public ClientRequest(String method, URI uri, Function<String, String> headers, boolean idempotencyKey) {
-        this(method, uri.getScheme(), uri.getHost(), uri.getPort(), uri.getRawPath(), null, headers, idempotencyKey);
+        this(method, uri.getScheme(), uri.getHost(), uri.getPort(), uri.getRawPath(), false, null, headers,
+                idempotencyKey);
         this.uri = uri;
     }
 
     /**
      * A request whose client keeps its target in parts.
      *
-     * @param port the port, or a negative number for the scheme's default
+     * @param port the port as the target writes it, or a negative number when it names none (the scheme's default)
      * @param rawPath the path as it goes out, without the query
+     * @param plainTarget whether the target is scheme, host, port and path alone (no user info, query or fragment):
+     *     then {@link #urlFull()} writes it from these parts and parses no URI
      * @param target builds the whole target, query included; called at most once or twice, off the common path
      */
-    public ClientRequest(String method, String scheme, String host, int port, String rawPath, Supplier<URI> target,
-            Function<String, String> headers, boolean idempotencyKey) {
+    public ClientRequest(String method, String scheme, String host, int port, String rawPath, boolean plainTarget,
+            Supplier<URI> target, Function<String, String> headers, boolean idempotencyKey) {
         this.method = method;
+        this.scheme = scheme;
         this.host = host == null ? "" : host;
+        this.targetPort = port;
         this.port = port > 0 ? port : "https".equalsIgnoreCase(scheme) ? 443 : 80;
         this.rawPath = rawPath;
+        this.plainTarget = plainTarget && scheme != null;
         this.target = target;
         this.headers = headers == null ? NO_HEADERS : headers;
         this.idempotencyKey = idempotencyKey;
@@ -82,6 +94,14 @@ public final class ClientRequest {
             uri = built;
         }
         return built;
+    }
+
+    /**
+     * The target as a recorded span's {@code url.full} gives it ({@link UrlRedactor}): written from its parts when it
+     * has nothing to redact or drop, so a recorded call of a client that keeps its target in parts parses no URI.
+     */
+    public String urlFull() {
+        return plainTarget ? UrlRedactor.plain(scheme, host, targetPort, rawPath) : UrlRedactor.redact(uri());
     }
 
     /** The application's value of a header, or null; a client that refuses to tell counts as none. */

@@ -10,7 +10,6 @@ import static dev.callsight.agent.core.http.HttpSemantics.SERVER_PORT;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.core.export.RootTraceIds;
-import dev.callsight.agent.core.http.UrlRedactor;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
@@ -196,7 +195,7 @@ public final class HttpClientTracer {
             String knownMethod, String host, CallSite site, int resend, RetrySource source, String retryReason,
             String policy) {
         attributes.put(HTTP_REQUEST_METHOD, knownMethod);
-        attributes.put(URL_FULL, UrlRedactor.redact(request.uri()));
+        attributes.put(URL_FULL, request.urlFull());
         attributes.put(URL_TEMPLATE, site.route);
         attributes.put(SERVER_ADDRESS, host);
         attributes.put(SERVER_PORT, site.portValue);

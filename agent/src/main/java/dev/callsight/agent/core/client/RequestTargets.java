@@ -22,8 +22,8 @@ public final class RequestTargets {
             Function<String, String> headers, boolean idempotencyKey) {
         int query = pathAndQuery == null ? -1 : pathAndQuery.indexOf('?');
         String path = query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
-        return new ClientRequest(method, scheme, host, port, path, () -> uri(scheme, host, port, pathAndQuery),
-                headers, idempotencyKey);
+        return new ClientRequest(method, scheme, host, port, path, query < 0,
+                () -> uri(scheme, host, port, pathAndQuery), headers, idempotencyKey);
     }
 
     static URI uri(String scheme, String host, int port, String pathAndQuery) {

@@ -51,6 +51,18 @@ public final class UrlRedactor {
         return out.toString();
     }
 
+    /**
+     * scheme://host[:port]path, as {@link #redact} writes a target without user info, query or fragment, from its
+     * parts: an IPv6 host gets its brackets, an empty path is "/".
+     *
+     * @param port the port as the target writes it, negative for none
+     */
+    public static String plain(String scheme, String host, int port, String rawPath) {
+        String authority = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        return port >= 0 ? scheme + "://" + authority + ":" + port + path : scheme + "://" + authority + path;
+    }
+
     /** The length of scheme://host[:port]path, as {@link #redact} writes a URI without user info or query. */
     private static int plainLength(URI uri) {
         String host = uri.getHost();

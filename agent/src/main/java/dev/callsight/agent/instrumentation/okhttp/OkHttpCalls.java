@@ -195,7 +195,11 @@ final class OkHttpCalls implements OkHttpHook {
 
     private static ClientRequest clientRequest(Request request) {
         HttpUrl url = request.url();
-        return new ClientRequest(request.method(), url.scheme(), url.host(), url.port(), url.encodedPath(),
+        // HttpUrl fills in the scheme's default port, which its text leaves out: so does url.full.
+        int port = url.port() == HttpUrl.defaultPort(url.scheme()) ? -1 : url.port();
+        boolean plain = url.encodedQuery() == null && url.encodedUsername().isEmpty() && url.encodedPassword().isEmpty()
+                && url.encodedFragment() == null;
+        return new ClientRequest(request.method(), url.scheme(), url.host(), port, url.encodedPath(), plain,
                 () -> uriOf(url), request::header, request.header("Idempotency-Key") != null);
     }
 

@@ -135,7 +135,8 @@ final class UrlConnectionCalls implements UrlConnectionHook {
         try {
             URL url = connection.getURL();
             logical = calls.begin(new ClientRequest(methodOf(connection), url.getProtocol(), url.getHost(),
-                    url.getPort(), url.getPath(), () -> toUri(url), headers,
+                    url.getPort(), url.getPath(), url.getQuery() == null && url.getUserInfo() == null
+                            && url.getRef() == null, () -> toUri(url), headers,
                     connection.getRequestProperty("Idempotency-Key") != null));
         } catch (CallRejectedException rejected) {
             known.put(connection, new Tracked(null, null, rejected, null));
