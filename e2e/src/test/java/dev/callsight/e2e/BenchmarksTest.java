@@ -62,6 +62,16 @@ class BenchmarksTest {
     }
 
     @Test
+    void agentAllocCountsWhatEachCallAllocatesByAgentFrame() throws Exception {
+        String output = run(180, "agent-alloc.sh", "okhttp", "1", "all", "5", "3");
+        assertMatches(output, "(?m)^calls [1-9]\\d*$");
+        assertMatches(output, "(?m)^bytes per call: all [1-9]\\d*, under agent frames [1-9]\\d*$");
+        // One logical call object per call, allocated where a call begins.
+        assertMatches(output, "(?m)^ +[\\d.]+  dev\\.callsight\\.agent\\.core\\.client\\.LogicalCall "
+                + "@ core\\.client\\.OutboundCalls\\.begin$");
+    }
+
+    @Test
     void agentStartupComparesTwoJars() throws Exception {
         String jar = Jvm.agentJar().toString();
         assertMatches(run(120, "agent-startup.sh", jar, jar, "1"), "median: baseline \\d+ ms, candidate \\d+ ms");
