@@ -10,7 +10,6 @@ import dev.callsight.agent.core.export.RootTraceIds;
 import dev.callsight.agent.core.export.TelemetryBootstrap;
 import dev.callsight.agent.core.policy.PolicySet;
 import dev.callsight.agent.core.server.HttpServerTracer;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,9 +90,9 @@ public final class AgentInstaller {
 
         static Telemetry start(PolicySet policies) {
             long begun = System.nanoTime();
-            RootTraceIds rootIds = new RootTraceIds();
-            OpenTelemetrySdk sdk = TelemetryBootstrap.start(rootIds);
-            return new Telemetry(new OutboundCalls(sdk, rootIds, policies), new HttpServerTracer(sdk),
+            TelemetryBootstrap.Sdk sdk = TelemetryBootstrap.start(new RootTraceIds());
+            return new Telemetry(new OutboundCalls(sdk.openTelemetry(), sdk.spans(), policies),
+                    new HttpServerTracer(sdk.openTelemetry()),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun));
         }
 

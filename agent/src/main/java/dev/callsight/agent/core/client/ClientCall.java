@@ -17,7 +17,10 @@ public final class ClientCall {
     private final CallSite site;
     private final boolean applicationContext;
     private final long startNanos;
-    /** The header of an attempt the sampler dropped, which has no span of its own ({@link UnsampledAttempts}). */
+    /**
+     * The header the attempt carries, written without the propagators ({@link UnsampledAttempts}): a dropped attempt's,
+     * which has no span of its own, or a recorded one's whose trace state is empty; else null.
+     */
     private final String traceparent;
     /** 1 once ended; a field rather than an AtomicBoolean, one object fewer per attempt. */
     private volatile int ended;
@@ -33,7 +36,7 @@ public final class ClientCall {
         this(Span.getInvalid(), parent, site, applicationContext, startNanos, traceparent);
     }
 
-    private ClientCall(Span span, Context context, CallSite site, boolean applicationContext, long startNanos,
+    ClientCall(Span span, Context context, CallSite site, boolean applicationContext, long startNanos,
             String traceparent) {
         this.span = span;
         this.context = context;
@@ -51,7 +54,7 @@ public final class ClientCall {
         return context;
     }
 
-    /** The traceparent of an attempt the sampler dropped; null for an attempt with a span. */
+    /** The traceparent written for the attempt, or null when the propagators write its headers. */
     String traceparent() {
         return traceparent;
     }

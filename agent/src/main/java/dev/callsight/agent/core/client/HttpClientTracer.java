@@ -1,5 +1,6 @@
 package dev.callsight.agent.core.client;
 
+import static dev.callsight.agent.core.export.TelemetryBootstrap.INSTRUMENTATION_SCOPE;
 import static dev.callsight.agent.core.http.HttpSemantics.DURATION_BUCKETS;
 import static dev.callsight.agent.core.http.HttpSemantics.ERROR_TYPE;
 import static dev.callsight.agent.core.http.HttpSemantics.HTTP_REQUEST_METHOD;
@@ -9,7 +10,7 @@ import static dev.callsight.agent.core.http.HttpSemantics.SERVER_ADDRESS;
 import static dev.callsight.agent.core.http.HttpSemantics.SERVER_PORT;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
-import dev.callsight.agent.core.export.RootTraceIds;
+import dev.callsight.agent.core.export.SpanRecorder;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
@@ -85,24 +86,27 @@ public final class HttpClientTracer {
     private final boolean samplerReadsAttributes;
     /** Dropped attempts without a span, where the sampler and propagators allow it; else null. */
     private final UnsampledAttempts unsampled;
+    /** Where the attempts {@link #unsampled} finds kept are recorded without the SDK's span builder; else null. */
+    private final SpanRecorder recorder;
 
     public HttpClientTracer(OpenTelemetry openTelemetry) {
         this(openTelemetry, null);
     }
 
-    /** @param rootIds where the SDK's root spans take their trace ids from, or null when it is not ours */
-    public HttpClientTracer(OpenTelemetry openTelemetry, RootTraceIds rootIds) {
-        this.unsampled = UnsampledAttempts.of(openTelemetry, rootIds);
+    /** @param spans the recorder of the agent's own SDK, whose root spans take their trace ids from it; else null */
+    public HttpClientTracer(OpenTelemetry openTelemetry, SpanRecorder spans) {
+        this.unsampled = spans == null ? null : UnsampledAttempts.of(openTelemetry, spans.rootIds());
+        this.recorder = unsampled == null ? null : spans;
         this.samplerReadsAttributes = !(openTelemetry instanceof OpenTelemetrySdk)
                 || !decidesOnIdsAlone(((OpenTelemetrySdk) openTelemetry).getSdkTracerProvider().getSampler());
-        this.tracer = openTelemetry.getTracer("dev.callsight.agent");
-        this.duration = openTelemetry.getMeter("dev.callsight.agent")
+        this.tracer = openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
+        this.duration = openTelemetry.getMeter(INSTRUMENTATION_SCOPE)
                 .histogramBuilder("http.client.request.duration")
                 .setUnit("s")
                 .setDescription("Duration of HTTP client requests.")
                 .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
                 .build();
-        this.callDuration = openTelemetry.getMeter("dev.callsight.agent")
+        this.callDuration = openTelemetry.getMeter(INSTRUMENTATION_SCOPE)
                 .histogramBuilder("callsight.client.call.duration")
                 .setUnit("s")
                 .setDescription("Duration of logical HTTP client calls: every attempt and the waits between them, "
@@ -167,6 +171,14 @@ public final class HttpClientTracer {
         if (dropped != null) {
             return new ClientCall(parent, site, applicationContext, System.nanoTime(), dropped);
         }
+        if (recorder != null && Span.fromContext(parent).getSpanContext().getTraceState().isEmpty()) {
+            // Kept by the sampler just now, on the ids alone: no SDK span builder to ask it again.
+            Span started = recorder.start(site.spanName, SpanKind.CLIENT, parent, resend > 0 ? first : null);
+            putAttemptAttributes(started::setAttribute, request, method, knownMethod, host, site, resend, source,
+                    retryReason, policy);
+            return new ClientCall(started, parent.with(started), site, applicationContext, System.nanoTime(),
+                    unsampled.keptTraceparent(started.getSpanContext()));
+        }
         SpanBuilder span = tracer.spanBuilder(site.spanName).setSpanKind(SpanKind.CLIENT).setParent(parent);
         if (samplerReadsAttributes) {
             AttributesBuilder attributes = Attributes.builder();
@@ -225,7 +237,7 @@ public final class HttpClientTracer {
         if (traceparent != null && mayWrite(call, application, UnsampledAttempts.TRACEPARENT)) {
             setHeader.accept(UnsampledAttempts.TRACEPARENT, traceparent);
         }
-        // A dropped call with no baggage builds no setter: it runs on almost every call.
+        // A call with its traceparent written and no baggage builds no setter: almost every call at a low ratio.
         if (traceparent == null || (unsampled.baggage() != null && !Baggage.fromContext(call.context()).isEmpty())) {
             TextMapSetter<BiConsumer<String, String>> unlessTheApplicationsOwn = (carrier, key, value) -> {
                 if (mayWrite(call, application, key)) {

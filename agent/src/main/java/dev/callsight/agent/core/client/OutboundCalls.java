@@ -1,9 +1,11 @@
 package dev.callsight.agent.core.client;
 
+import static dev.callsight.agent.core.export.TelemetryBootstrap.INSTRUMENTATION_SCOPE;
+
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.core.AgentLog;
 import dev.callsight.agent.core.context.CarriedContext;
-import dev.callsight.agent.core.export.RootTraceIds;
+import dev.callsight.agent.core.export.SpanRecorder;
 import dev.callsight.agent.core.policy.Policy;
 import dev.callsight.agent.core.policy.PolicySet;
 import dev.callsight.agent.core.resilience.CircuitBreaker;
@@ -46,20 +48,20 @@ public final class OutboundCalls {
         this(openTelemetry, null, policies, System::nanoTime);
     }
 
-    /** @param rootIds where the SDK's root spans take their trace ids from (the agent's own SDK), or null */
-    public OutboundCalls(OpenTelemetry openTelemetry, RootTraceIds rootIds, PolicySet policies) {
-        this(openTelemetry, rootIds, policies, System::nanoTime);
+    /** @param spans the recorder of the agent's own SDK, whose root spans take their trace ids from it */
+    public OutboundCalls(OpenTelemetry openTelemetry, SpanRecorder spans, PolicySet policies) {
+        this(openTelemetry, spans, policies, System::nanoTime);
     }
 
     OutboundCalls(OpenTelemetry openTelemetry, PolicySet policies, LongSupplier nanoClock) {
         this(openTelemetry, null, policies, nanoClock);
     }
 
-    private OutboundCalls(OpenTelemetry openTelemetry, RootTraceIds rootIds, PolicySet policies,
+    private OutboundCalls(OpenTelemetry openTelemetry, SpanRecorder spans, PolicySet policies,
             LongSupplier nanoClock) {
-        this.tracer = new HttpClientTracer(openTelemetry, rootIds);
+        this.tracer = new HttpClientTracer(openTelemetry, spans);
         this.policies = policies;
-        this.metrics = new PolicyMetrics(openTelemetry.getMeter("dev.callsight.agent"), this::observeBreakers);
+        this.metrics = new PolicyMetrics(openTelemetry.getMeter(INSTRUMENTATION_SCOPE), this::observeBreakers);
         this.timer = new AgentTimer();
         this.nanoClock = nanoClock;
     }

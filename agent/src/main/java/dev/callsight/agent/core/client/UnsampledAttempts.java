@@ -96,14 +96,27 @@ final class UnsampledAttempts {
             OtelEncodingUtils.longToBase16String(high, chars, 3);
             OtelEncodingUtils.longToBase16String(low, chars, 19);
         }
+        OtelEncodingUtils.longToBase16String(nonZero(ThreadLocalRandom.current()), chars, 36);
+        return traceparent(chars, '0');
+    }
+
+    /** The traceparent of a span the sampler kept, as the W3C propagator writes it for an empty trace state. */
+    String keptTraceparent(SpanContext span) {
+        char[] chars = buffers.get();
+        span.getTraceId().getChars(0, 32, chars, 3);
+        span.getSpanId().getChars(0, 16, chars, 36);
+        return traceparent(chars, '1');
+    }
+
+    /** The header from the ids already in place, with the version, the dashes and the sampled flag. */
+    private static String traceparent(char[] chars, char sampled) {
         chars[0] = '0';
         chars[1] = '0';
         chars[2] = '-';
         chars[35] = '-';
-        OtelEncodingUtils.longToBase16String(nonZero(ThreadLocalRandom.current()), chars, 36);
         chars[52] = '-';
         chars[53] = '0';
-        chars[54] = '0';
+        chars[54] = sampled;
         return new String(chars);
     }
 

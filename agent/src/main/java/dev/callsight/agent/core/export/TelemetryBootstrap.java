@@ -11,14 +11,17 @@ import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,6 +43,8 @@ public final class TelemetryBootstrap {
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
     private static final String UNKNOWN_SERVICE_PREFIX = "unknown_service";
     private static final int DEFAULT_MAX_QUEUE_SIZE = 2048;
+    /** The scope of the agent's spans and metrics. */
+    public static final String INSTRUMENTATION_SCOPE = "dev.callsight.agent";
 
     /**
      * The SDK's own java.util.logging warnings, silenced: with the collector away they would print a
@@ -50,29 +55,52 @@ public final class TelemetryBootstrap {
 
     private TelemetryBootstrap() {}
 
+    /** The SDK, and the recorder of client spans that hands them to the SDK's span processors. */
+    public static final class Sdk {
+
+        private final OpenTelemetrySdk openTelemetry;
+        private final SpanRecorder spans;
+
+        Sdk(OpenTelemetrySdk openTelemetry, SpanRecorder spans) {
+            this.openTelemetry = openTelemetry;
+            this.spans = spans;
+        }
+
+        public OpenTelemetrySdk openTelemetry() {
+            return openTelemetry;
+        }
+
+        public SpanRecorder spans() {
+            return spans;
+        }
+    }
+
     /**
      * Builds the SDK and has the JVM's exit flush it, within a bound that depends on how the collector has answered
      * so far ({@link CollectorContact}). Root spans take their trace ids from {@code ids}.
      */
-    public static OpenTelemetrySdk start(RootTraceIds ids) {
+    public static Sdk start(RootTraceIds ids) {
         ExportDrops drops = new ExportDrops();
         CollectorContact contact = new CollectorContact();
-        OpenTelemetrySdk sdk = build(drops, contact, ids);
+        Sdk sdk = build(drops, contact, ids);
         try {
             Runtime.getRuntime().addShutdownHook(
-                    InternalThread.create(new ExitFlush(sdk, contact), "callsight-shutdown"));
+                    InternalThread.create(new ExitFlush(sdk.openTelemetry(), contact), "callsight-shutdown"));
         } catch (IllegalStateException exiting) {
             // The application finished while the agent was still starting: it made no call the agent saw.
         }
         return sdk;
     }
 
-    static OpenTelemetrySdk build(ExportDrops drops, CollectorContact contact, RootTraceIds ids) {
+    static Sdk build(ExportDrops drops, CollectorContact contact, RootTraceIds ids) {
         if (!Boolean.getBoolean("callsight.debug")) {
             SDK_LOGGER.setLevel(Level.OFF);
         }
         ComponentLoader senders = lazySenders(contact);
         SpanBacklog backlog = new SpanBacklog();
+        // What the SDK's tracer provider is built with, for the agent's own client spans (SpanRecorder).
+        List<SpanProcessor> processors = new ArrayList<>();
+        AtomicReference<Resource> resource = new AtomicReference<>(Resource.getDefault());
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> Map.of(
                         "otel.exporter.otlp.protocol", "http/protobuf",
@@ -81,22 +109,30 @@ public final class TelemetryBootstrap {
                         // Reused metric data can be rewritten by the next collection while an export that outlived
                         // its timeout still serialises it; a loaded agent sent truncated protobuf (collector 400s).
                         "otel.java.exporter.memory_mode", "immutable_data"))
-                .addResourceCustomizer((resource, config) -> withDerivedServiceName(resource))
+                .addResourceCustomizer((configured, config) -> {
+                    resource.set(withDerivedServiceName(configured));
+                    return resource.get();
+                })
                 .addTracerProviderCustomizer((tracerProvider, config) -> tracerProvider.setIdGenerator(ids))
                 .addSpanExporterCustomizer((exporter, config) ->
                         new DropCountingSpanExporter(onAgentThreads(exporter, senders), backlog, drops))
-                .addSpanProcessorCustomizer((processor, config) -> processor instanceof BatchSpanProcessor
-                        ? new BoundedSpanProcessor(processor, backlog,
-                                config.getInt("otel.bsp.max.queue.size", DEFAULT_MAX_QUEUE_SIZE), drops)
-                        : processor)
+                .addSpanProcessorCustomizer((processor, config) -> {
+                    SpanProcessor customized = processor instanceof BatchSpanProcessor
+                            ? new BoundedSpanProcessor(processor, backlog,
+                                    config.getInt("otel.bsp.max.queue.size", DEFAULT_MAX_QUEUE_SIZE), drops)
+                            : processor;
+                    processors.add(customized);
+                    return customized;
+                })
                 .addMetricExporterCustomizer((exporter, config) ->
                         new FailureCountingMetricExporter(onAgentThreads(exporter, senders), drops))
                 .setServiceClassLoader(ClassLoader.getSystemClassLoader())
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
-        drops.register(sdk.getMeter("dev.callsight.agent"));
-        return sdk;
+        drops.register(sdk.getMeter(INSTRUMENTATION_SCOPE));
+        return new Sdk(sdk, new SpanRecorder(SpanProcessor.composite(processors), resource.get(),
+                INSTRUMENTATION_SCOPE, sdk.getSdkTracerProvider().getSpanLimits(), ids));
     }
 
     /**

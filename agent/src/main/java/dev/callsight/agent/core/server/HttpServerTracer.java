@@ -1,5 +1,7 @@
 package dev.callsight.agent.core.server;
 
+import static dev.callsight.agent.core.export.TelemetryBootstrap.INSTRUMENTATION_SCOPE;
+
 import dev.callsight.agent.core.http.HttpSemantics;
 import dev.callsight.agent.core.http.RequestHeaders;
 import dev.callsight.agent.core.http.RouteTemplate;
@@ -56,8 +58,8 @@ public final class HttpServerTracer {
     private final TextMapPropagator propagator;
 
     public HttpServerTracer(OpenTelemetry openTelemetry) {
-        this.tracer = openTelemetry.getTracer("dev.callsight.agent");
-        this.duration = openTelemetry.getMeter("dev.callsight.agent")
+        this.tracer = openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
+        this.duration = openTelemetry.getMeter(INSTRUMENTATION_SCOPE)
                 .histogramBuilder("http.server.request.duration")
                 .setUnit("s")
                 .setDescription("Duration of HTTP server requests.")

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callsight.agent.core.export.RootTraceIds;
+import dev.callsight.agent.core.export.SpanRecorder;
+import dev.callsight.agent.core.export.TelemetryBootstrap;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.Attributes;
@@ -22,7 +24,9 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -140,7 +144,9 @@ class UnsampledAttemptsTest {
                 .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
                 .setPropagators(ContextPropagators.create(propagator))
                 .build();
-        return new HttpClientTracer(sdk, ids);
+        // Kept attempts are recorded as the agent records them, into the SDK's exporter.
+        return new HttpClientTracer(sdk, new SpanRecorder(SimpleSpanProcessor.create(spans), Resource.getDefault(),
+                TelemetryBootstrap.INSTRUMENTATION_SCOPE, SpanLimits.getDefault(), ids));
     }
 
     /** One attempt of a GET under {@code parent}, ended with a 200; the headers it was sent with. */
