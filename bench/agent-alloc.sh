@@ -5,7 +5,7 @@
 # every allocation (alloc=1: the JVM's allocation sampling at a one-byte interval) for a while; bench AllocProfile then
 # divides by the calls made meanwhile (one LogicalCall each) and sorts the bytes by the agent frame nearest to each
 # allocation. Allocations the JIT's escape analysis removes are never made, so they are not counted either.
-# Usage: bench/agent-alloc.sh [client=httpurlconnection] [trace sampling ratio=1] [policy: none or all]
+# Usage: bench/agent-alloc.sh [client=httpurlconnection: or jdk-httpclient, apache-httpclient5, okhttp] [trace sampling ratio=1] [policy: none or all]
 #        [warm-up seconds=40] [recorded seconds=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +51,11 @@ profile() { # the profiler's command, as jcmd hands an agent its options: quoted
   jcmd "$loop" JVMTI.agent_load "$work/libasyncProfiler.so" "\"$1\"" >>"$work/jcmd.log"
 }
 sleep "$warmup"
+if ! kill -0 "$loop" 2>/dev/null; then
+  echo "the call loop ended before it was profiled:" >&2
+  cat "$work/loop.log" >&2
+  exit 1
+fi
 profile "start,event=alloc,alloc=1"
 sleep "$seconds"
 profile "stop"

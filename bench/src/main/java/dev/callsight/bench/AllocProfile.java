@@ -19,6 +19,8 @@ public final class AllocProfile {
 
     private static final String CALL_MARKER = "dev.callsight.agent.core.client.LogicalCall";
     private static final int SITES = 30;
+    private static final String AGENT = "dev.callsight.agent.";
+    private static final String SHADED = "dev.callsight.shaded.";
 
     private AllocProfile() {}
 
@@ -77,23 +79,29 @@ public final class AllocProfile {
 
         /**
          * The innermost frame of the agent's code (the shaded SDK included), shortened; null when none is on the stack,
-         * or when an interceptor chain's {@code proceed} comes first: an OkHttp interceptor of the agent's hands the
-         * request on down the client's own chain, whose allocations are the client's, not the agent's.
+         * or when that frame hands on to what it wraps: an interceptor to the client's chain ({@code chain.proceed}),
+         * a wrapper to the same method of the wrapped object (a watched body's {@code close} draining the client's
+         * stream). What they allocate below is the client's own work, which it does without the agent too.
          */
         String nearestAgentFrame() {
             for (int i = frames.size() - 1; i >= 0; i--) {
                 String frame = frames.get(i).replace('/', '.');
-                if (frame.endsWith("Chain.proceed")) {
-                    return null;
-                }
-                if (frame.startsWith("dev.callsight.agent.")) {
-                    return frame.substring("dev.callsight.agent.".length());
-                }
-                if (frame.startsWith("dev.callsight.shaded.")) {
-                    return frame.substring("dev.callsight.shaded.".length());
+                String shortened = frame.startsWith(AGENT) ? frame.substring(AGENT.length())
+                        : frame.startsWith(SHADED) ? frame.substring(SHADED.length()) : null;
+                if (shortened != null) {
+                    return i + 1 < frames.size() && handsOn(frame, frames.get(i + 1).replace('/', '.'))
+                            ? null : shortened;
                 }
             }
             return null;
+        }
+
+        private static boolean handsOn(String agentFrame, String next) {
+            return next.endsWith("Chain.proceed") || method(next).equals(method(agentFrame));
+        }
+
+        private static String method(String frame) {
+            return frame.substring(frame.lastIndexOf('.') + 1);
         }
     }
 }
