@@ -34,10 +34,7 @@ start_server sink OtlpSink
 start_server upstream Upstream
 sink=$(server_url sink otlp)
 upstream=$(server_url upstream upstream)
-agent_arg=-javaagent:$agent
-if [ "$policy" = all ]; then
-  agent_arg=$agent_arg=config=bench/policy-every-feature.yaml
-fi
+agent_arg=$(agent_option "$agent" "$policy")
 echo "allocation of $client per call: ${warmup}s warm-up, then ${seconds}s counted; traces sampled at $ratio," \
   "policy $policy; $(java -version 2>&1 | head -1)"
 # The loop's warm-up outlasts the script: it is stopped once the counts are in.

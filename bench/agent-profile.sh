@@ -26,10 +26,7 @@ start_server sink OtlpSink
 start_server upstream Upstream
 sink=$(server_url sink otlp)
 upstream=$(server_url upstream upstream)
-agent_arg=-javaagent:$agent
-if [ "$policy" = all ]; then
-  agent_arg=$agent_arg=config=bench/policy-every-feature.yaml
-fi
+agent_arg=$(agent_option "$agent" "$policy")
 cat >"$work/samples.jfc" <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0">

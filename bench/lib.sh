@@ -28,3 +28,12 @@ server_url() {
 closed_port_url() {
   echo "http://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 }
+
+# agent_option JAR POLICY: the -javaagent option, under the policy with every feature when POLICY is "all".
+agent_option() {
+  if [ "$2" = all ]; then
+    echo "-javaagent:$1=config=bench/policy-every-feature.yaml"
+  else
+    echo "-javaagent:$1"
+  fi
+}

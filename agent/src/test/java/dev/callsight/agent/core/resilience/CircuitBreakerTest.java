@@ -7,15 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callsight.agent.core.policy.CircuitBreakerPolicy;
+import dev.callsight.testing.AtOnce;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -112,29 +108,15 @@ class CircuitBreakerTest {
     void threadsFailingAtOnceOpenTheCircuitOnce() throws Exception {
         int threads = 4;
         List<CircuitBreaker.Transition> told = new CopyOnWriteArrayList<>();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < 1_000 && breaker.tryAcquire(); i++) {
-                        CircuitBreaker.Transition changed = breaker.record(true);
-                        if (changed != null) {
-                            told.add(changed);
-                        }
-                    }
-                    return null;
-                }));
+        AtOnce.run(threads, Duration.ofSeconds(10), () -> {
+            for (int i = 0; i < 1_000 && breaker.tryAcquire(); i++) {
+                CircuitBreaker.Transition changed = breaker.record(true);
+                if (changed != null) {
+                    told.add(changed);
+                }
             }
-            start.countDown();
-            for (Future<?> thread : done) {
-                thread.get(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+            return null;
+        });
         assertEquals(CircuitBreaker.State.OPEN, breaker.state());
         assertEquals(1, told.size(), "one call is told it opened the circuit");
         assertEquals(List.of("CLOSED->OPEN"), changes);

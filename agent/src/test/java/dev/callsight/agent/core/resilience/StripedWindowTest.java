@@ -2,14 +2,8 @@ package dev.callsight.agent.core.resilience;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.callsight.testing.AtOnce;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class StripedWindowTest {
@@ -21,26 +15,12 @@ class StripedWindowTest {
         StripedWindow window = new StripedWindow(Duration.ofSeconds(30).toNanos());
         int threads = 8;
         int adds = 20_000;
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < adds; i++) {
-                        window.add(NOW, 1, i % 10 == 0 ? 1 : 0);
-                    }
-                    return null;
-                }));
+        AtOnce.run(threads, Duration.ofSeconds(30), () -> {
+            for (int i = 0; i < adds; i++) {
+                window.add(NOW, 1, i % 10 == 0 ? 1 : 0);
             }
-            start.countDown();
-            for (Future<?> thread : done) {
-                thread.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+            return null;
+        });
         assertEquals((long) threads * adds, window.first(NOW));
         assertEquals((long) threads * adds / 10, window.second(NOW));
     }
