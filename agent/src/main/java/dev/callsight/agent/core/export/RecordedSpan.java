@@ -131,12 +131,12 @@ public final class RecordedSpan implements ReadWriteSpan, SpanData {
 
     @Override
     public void end() {
-        endAt(startEpochNanos + (recorder.nanoTime() - startNanoTime));
+        endAt(startEpochNanos + getLatencyNanos());
     }
 
     @Override
     public void end(long timestamp, TimeUnit unit) {
-        endAt(timestamp == 0 ? startEpochNanos + (recorder.nanoTime() - startNanoTime) : unit.toNanos(timestamp));
+        endAt(timestamp == 0 ? startEpochNanos + getLatencyNanos() : unit.toNanos(timestamp));
     }
 
     private void endAt(long epochNanos) {

@@ -38,12 +38,7 @@ public final class UrlRedactor {
             out.append(REDACTED).append(':').append(REDACTED).append('@');
         }
         String host = uri.getHost();
-        out.append(host == null ? "" : host);
-        if (uri.getPort() >= 0) {
-            out.append(':').append(uri.getPort());
-        }
-        String path = uri.getRawPath();
-        out.append(path == null || path.isEmpty() ? "/" : path);
+        appendHostPortPath(out, host == null ? "" : host, uri.getPort(), uri.getRawPath());
         if (query != null) {
             out.append('?');
             appendRedactedQuery(query, out);
@@ -58,9 +53,22 @@ public final class UrlRedactor {
      * @param port the port as the target writes it, negative for none
      */
     public static String plain(String scheme, String host, int port, String rawPath) {
-        String authority = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-        String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
-        return port >= 0 ? scheme + "://" + authority + ":" + port + path : scheme + "://" + authority + path;
+        StringBuilder out = new StringBuilder(scheme.length() + host.length() + 32).append(scheme).append("://");
+        return appendHostPortPath(out, host, port, rawPath).toString();
+    }
+
+    /** host[:port]path: an IPv6 host without its brackets gets them, an empty path is "/". */
+    private static StringBuilder appendHostPortPath(StringBuilder out, String host, int port, String rawPath) {
+        boolean bareIpv6 = host.indexOf(':') >= 0 && !host.startsWith("[");
+        if (bareIpv6) {
+            out.append('[').append(host).append(']');
+        } else {
+            out.append(host);
+        }
+        if (port >= 0) {
+            out.append(':').append(port);
+        }
+        return out.append(rawPath == null || rawPath.isEmpty() ? "/" : rawPath);
     }
 
     /** The length of scheme://host[:port]path, as {@link #redact} writes a URI without user info or query. */

@@ -115,8 +115,7 @@ public final class CircuitBreaker {
         long failures = outcomes.second(now);
         successMayOpen = calls < policy.minimumCalls() && failures > 0;
         if (calls >= policy.minimumCalls() && (double) failures / calls >= policy.failureRateThreshold()) {
-            openedAt = now;
-            return moveTo(State.OPEN);
+            return open(now);
         }
         return null;
     }
@@ -132,8 +131,7 @@ public final class CircuitBreaker {
             return null;
         }
         if ((double) trialFailures / trialsDone >= policy.failureRateThreshold()) {
-            openedAt = now;
-            return moveTo(State.OPEN);
+            return open(now);
         }
         outcomes.clear();
         successMayOpen = false;
@@ -143,6 +141,11 @@ public final class CircuitBreaker {
 
     public State state() {
         return state;
+    }
+
+    private Transition open(long now) {
+        openedAt = now;
+        return moveTo(State.OPEN);
     }
 
     private Transition moveTo(State next) {

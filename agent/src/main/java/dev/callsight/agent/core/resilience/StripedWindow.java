@@ -26,20 +26,18 @@ final class StripedWindow {
     }
 
     long first(long nowNanos) {
-        long total = 0;
-        for (SlidingWindow stripe : stripes) {
-            synchronized (stripe) {
-                total += stripe.first(nowNanos);
-            }
-        }
-        return total;
+        return sum(nowNanos, false);
     }
 
     long second(long nowNanos) {
+        return sum(nowNanos, true);
+    }
+
+    private long sum(long nowNanos, boolean second) {
         long total = 0;
         for (SlidingWindow stripe : stripes) {
             synchronized (stripe) {
-                total += stripe.second(nowNanos);
+                total += second ? stripe.second(nowNanos) : stripe.first(nowNanos);
             }
         }
         return total;
