@@ -1,9 +1,20 @@
 package dev.callsight.agent.core;
 
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.propagation.internal.W3CTraceContextEncoding;
 import io.opentelemetry.context.internal.shaded.WeakConcurrentMap;
 import io.opentelemetry.exporter.internal.FailedExportException;
+import io.opentelemetry.exporter.internal.marshal.Marshaler;
+import io.opentelemetry.exporter.internal.otlp.InstrumentationScopeMarshaler;
+import io.opentelemetry.exporter.internal.otlp.ResourceMarshaler;
 import io.opentelemetry.exporter.sender.jdk.internal.JdkHttpSenderProvider;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.common.export.HttpResponse;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
+import io.opentelemetry.sdk.resources.Resource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The one place the agent reaches into OpenTelemetry's internal packages, each for a reason no public API serves.
@@ -62,5 +73,40 @@ public final class SdkInternals {
     /** The JDK HttpClient sender, which the agent wraps to create it lazily: its provider class is internal. */
     public static HttpSenderProvider jdkHttpSenderProvider() {
         return new JdkHttpSenderProvider();
+    }
+
+    /** An export failure the SDK's exporters would report for this response (its type is internal). */
+    public static Throwable exportFailure(HttpResponse response) {
+        return FailedExportException.httpFailedWithResponse(response);
+    }
+
+    /** An export failure the SDK's exporters would report for this error. */
+    public static Throwable exportFailure(Throwable error) {
+        return FailedExportException.httpFailedExceptionally(error);
+    }
+
+    /** A resource as an OTLP {@code Resource} message body, encoded by the SDK (entity references and all). */
+    public static byte[] resourceProtobuf(Resource resource) {
+        return protobuf(ResourceMarshaler.create(resource));
+    }
+
+    /** A scope as an OTLP {@code InstrumentationScope} message body, encoded by the SDK. */
+    public static byte[] scopeProtobuf(InstrumentationScopeInfo scope) {
+        return protobuf(InstrumentationScopeMarshaler.create(scope));
+    }
+
+    /** A trace state as the W3C {@code tracestate} header writes it, which is how OTLP carries it. */
+    public static String w3cTraceState(TraceState state) {
+        return W3CTraceContextEncoding.encodeTraceState(state);
+    }
+
+    private static byte[] protobuf(Marshaler marshaler) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(marshaler.getBinarySerializedSize());
+        try {
+            marshaler.writeBinaryTo(bytes);
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return bytes.toByteArray();
     }
 }

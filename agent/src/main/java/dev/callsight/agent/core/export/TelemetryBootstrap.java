@@ -7,6 +7,8 @@ import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.common.export.HttpSender;
+import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
@@ -43,6 +45,7 @@ public final class TelemetryBootstrap {
     private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
     private static final String UNKNOWN_SERVICE_PREFIX = "unknown_service";
     private static final int DEFAULT_MAX_QUEUE_SIZE = 2048;
+    private static final String PROTOBUF = "application/x-protobuf";
     /** The scope of the agent's spans and metrics. */
     public static final String INSTRUMENTATION_SCOPE = "dev.callsight.agent";
 
@@ -96,7 +99,6 @@ public final class TelemetryBootstrap {
         if (!Boolean.getBoolean("callsight.debug")) {
             SDK_LOGGER.setLevel(Level.OFF);
         }
-        ComponentLoader senders = lazySenders(contact);
         SpanBacklog backlog = new SpanBacklog();
         // What the SDK's tracer provider is built with, for the agent's own client spans (SpanRecorder).
         List<SpanProcessor> processors = new ArrayList<>();
@@ -115,7 +117,7 @@ public final class TelemetryBootstrap {
                 })
                 .addTracerProviderCustomizer((tracerProvider, config) -> tracerProvider.setIdGenerator(ids))
                 .addSpanExporterCustomizer((exporter, config) ->
-                        new DropCountingSpanExporter(onAgentThreads(exporter, senders), backlog, drops))
+                        new DropCountingSpanExporter(onAgentThreads(exporter, contact), backlog, drops))
                 .addSpanProcessorCustomizer((processor, config) -> {
                     SpanProcessor customized = processor instanceof BatchSpanProcessor
                             ? new BoundedSpanProcessor(processor, backlog,
@@ -125,7 +127,7 @@ public final class TelemetryBootstrap {
                     return customized;
                 })
                 .addMetricExporterCustomizer((exporter, config) ->
-                        new FailureCountingMetricExporter(onAgentThreads(exporter, senders), drops))
+                        new FailureCountingMetricExporter(onAgentThreads(exporter, contact), drops))
                 .setServiceClassLoader(ClassLoader.getSystemClassLoader())
                 .disableShutdownHook()
                 .build()
@@ -145,10 +147,9 @@ public final class TelemetryBootstrap {
                 InternalThread.factory("callsight-export-" + signal));
     }
 
-    /** The service loader's components, but for the HTTP sender: lazily created ones that report to {@code contact}. */
-    private static ComponentLoader lazySenders(CollectorContact contact) {
+    /** The service loader's components, but for the HTTP sender: {@code provider}'s. */
+    private static ComponentLoader loaderWith(HttpSenderProvider provider) {
         ComponentLoader services = ComponentLoader.forClassLoader(TelemetryBootstrap.class.getClassLoader());
-        HttpSenderProvider provider = new LazyHttpSenderProvider(contact);
         return new ComponentLoader() {
             @Override
             public <T> Iterable<T> load(Class<T> type) {
@@ -157,24 +158,52 @@ public final class TelemetryBootstrap {
         };
     }
 
-    private static SpanExporter onAgentThreads(SpanExporter exporter, ComponentLoader senders) {
+    /**
+     * The OTLP/HTTP span exporter the configuration asked for, on an agent thread; for protobuf, the agent's own
+     * ({@link OtlpSpanExporter}) over the sender the SDK's builder configured, which it takes as the builder creates
+     * it. JSON, gRPC and other exporters stay the SDK's.
+     */
+    private static SpanExporter onAgentThreads(SpanExporter exporter, CollectorContact contact) {
         if (!(exporter instanceof OtlpHttpSpanExporter)) {
             return exporter;
         }
+        SenderCapture capture = new SenderCapture(new LazyHttpSenderProvider(contact));
         // Spans are immutable once ended, so the exporter may reuse its marshalers (the SDK's default, which the
         // immutable_data setting above, meant for metrics, turns off): a batch then costs a fraction of the garbage.
         SpanExporter rebuilt = ((OtlpHttpSpanExporter) exporter).toBuilder().setExecutorService(exportThread("spans"))
-                .setComponentLoader(senders).setMemoryMode(MemoryMode.REUSABLE_DATA).build();
+                .setComponentLoader(loaderWith(capture)).setMemoryMode(MemoryMode.REUSABLE_DATA).build();
         exporter.shutdown();
-        return rebuilt;
+        return capture.protobuf() ? new OtlpSpanExporter(capture.sender) : rebuilt;
     }
 
-    private static MetricExporter onAgentThreads(MetricExporter exporter, ComponentLoader senders) {
+    /** Hands out its provider's senders and keeps the last, with its configuration. */
+    private static final class SenderCapture implements HttpSenderProvider {
+        private final HttpSenderProvider provider;
+        private HttpSenderConfig config;
+        private HttpSender sender;
+
+        SenderCapture(HttpSenderProvider provider) {
+            this.provider = provider;
+        }
+
+        @Override
+        public HttpSender createSender(HttpSenderConfig senderConfig) {
+            config = senderConfig;
+            sender = provider.createSender(senderConfig);
+            return sender;
+        }
+
+        boolean protobuf() {
+            return sender != null && PROTOBUF.equals(config.getContentType());
+        }
+    }
+
+    private static MetricExporter onAgentThreads(MetricExporter exporter, CollectorContact contact) {
         if (!(exporter instanceof OtlpHttpMetricExporter)) {
             return exporter;
         }
         MetricExporter rebuilt = ((OtlpHttpMetricExporter) exporter).toBuilder().setExecutorService(exportThread("metrics"))
-                .setComponentLoader(senders).build();
+                .setComponentLoader(loaderWith(new LazyHttpSenderProvider(contact))).build();
         exporter.shutdown();
         return rebuilt;
     }
