@@ -4,6 +4,7 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.propagation.internal.W3CTraceContextEncoding;
 import io.opentelemetry.context.internal.shaded.WeakConcurrentMap;
 import io.opentelemetry.exporter.internal.FailedExportException;
+import io.opentelemetry.exporter.internal.RetryUtil;
 import io.opentelemetry.exporter.internal.marshal.Marshaler;
 import io.opentelemetry.exporter.internal.otlp.InstrumentationScopeMarshaler;
 import io.opentelemetry.exporter.internal.otlp.ResourceMarshaler;
@@ -15,6 +16,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.OptionalLong;
 
 /**
  * The one place the agent reaches into OpenTelemetry's internal packages, each for a reason no public API serves.
@@ -83,6 +85,16 @@ public final class SdkInternals {
     /** An export failure the SDK's exporters would report for this error. */
     public static Throwable exportFailure(Throwable error) {
         return FailedExportException.httpFailedExceptionally(error);
+    }
+
+    /** Whether the OTLP exporters retry an export answered with this status (429, 502, 503, 504). */
+    public static boolean retryableStatus(int status) {
+        return RetryUtil.retryableHttpResponseCodes().contains(status);
+    }
+
+    /** The wait a {@code Retry-After} value asks for, seconds or an HTTP date, as the OTLP exporters read it. */
+    public static OptionalLong retryAfterNanos(String retryAfter) {
+        return RetryUtil.retryAfterNanos(retryAfter);
     }
 
     /** A resource as an OTLP {@code Resource} message body, encoded by the SDK (entity references and all). */

@@ -14,11 +14,11 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
 /**
- * An OTLP exporter's HTTP sender that creates the real one (the JDK's) when it is first needed, on the export thread,
- * never in premain: the HttpClient and the default TLS context it sets up cost the application's start a few hundred
- * milliseconds. Once the JVM exits, exports go out through a sender without retries, whose back-off would otherwise
- * keep the exit waiting on a collector that refuses connections. Every send is reported to the
- * {@link CollectorContact}.
+ * An OTLP exporter's HTTP sender that creates the real one when it is first needed, on the export thread, never in
+ * premain: the agent's own {@link PlainHttpSender} for a plain-text collector, else the JDK's, whose HttpClient and
+ * default TLS context cost the application's start a few hundred milliseconds. Once the JVM exits, exports go out
+ * through a sender without retries, whose back-off would otherwise keep the exit waiting on a collector that refuses
+ * connections. Every send is reported to the {@link CollectorContact}.
  */
 final class LazyHttpSender implements HttpSender {
 
@@ -36,13 +36,15 @@ final class LazyHttpSender implements HttpSender {
     }
 
     /**
-     * Creates the sender ahead of the first export, on the calling (export) thread. The default TLS context, which
-     * every JDK HttpClient sets up and which is most of its cost, comes first: the client's own classes wait for a
-     * starting agent ({@code StartupGate}), the TLS context need not.
+     * Creates the sender ahead of the first export, on the calling (export) thread. For the JDK's, the default TLS
+     * context, which every JDK HttpClient sets up and which is most of its cost, comes first: the client's own
+     * classes wait for a starting agent ({@code StartupGate}), the TLS context need not.
      */
     void prepare() {
         try {
-            SSLContext.getDefault();
+            if (!PlainHttpSender.serves(config)) {
+                SSLContext.getDefault();
+            }
             current();
         } catch (RuntimeException | LinkageError | NoSuchAlgorithmException failed) {
             // The first send reports it as a failed export.
@@ -96,7 +98,8 @@ final class LazyHttpSender implements HttpSender {
     private HttpSender create(HttpSenderConfig senderConfig) {
         contact.settingUp();
         try {
-            return jdk.createSender(senderConfig);
+            return PlainHttpSender.serves(senderConfig) ? new PlainHttpSender(senderConfig)
+                    : jdk.createSender(senderConfig);
         } finally {
             contact.setUp();
         }
