@@ -20,6 +20,7 @@ final class ProtobufBuffer {
 
     private byte[] bytes;
     private int size;
+    private char[] scratch = new char[256];
 
     ProtobufBuffer(int initialCapacity) {
         bytes = new byte[initialCapacity];
@@ -96,8 +97,9 @@ final class ProtobufBuffer {
         tag(field, WIRE_LENGTH_DELIMITED);
         varint(length);
         ensure(length);
+        char[] chars = chars(hex);
         for (int i = 0; i < length; i++) {
-            bytes[size++] = (byte) ((hexValue(hex.charAt(2 * i)) << 4) | hexValue(hex.charAt(2 * i + 1)));
+            bytes[size++] = (byte) ((hexValue(chars[2 * i]) << 4) | hexValue(chars[2 * i + 1]));
         }
     }
 
@@ -149,18 +151,14 @@ final class ProtobufBuffer {
     private void utf8(String value) {
         int length = value.length();
         ensure(length);
+        char[] chars = chars(value);
         int i = 0;
         // ASCII, the common case, one byte a char.
-        while (i < length) {
-            char c = value.charAt(i);
-            if (c >= 0x80) {
-                break;
-            }
-            bytes[size++] = (byte) c;
-            i++;
+        for (; i < length && chars[i] < 0x80; i++) {
+            bytes[size++] = (byte) chars[i];
         }
         for (; i < length; i++) {
-            char c = value.charAt(i);
+            char c = chars[i];
             ensure(4);
             if (c < 0x80) {
                 bytes[size++] = (byte) c;
@@ -168,9 +166,8 @@ final class ProtobufBuffer {
                 bytes[size++] = (byte) (0xC0 | (c >>> 6));
                 bytes[size++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isSurrogate(c)) {
-                int codePoint = Character.isHighSurrogate(c) && i + 1 < length
-                        && Character.isLowSurrogate(value.charAt(i + 1))
-                        ? Character.toCodePoint(c, value.charAt(++i)) : -1;
+                int codePoint = Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(chars[i + 1])
+                        ? Character.toCodePoint(c, chars[++i]) : -1;
                 if (codePoint < 0) {
                     bytes[size++] = '?';
                 } else {
@@ -185,6 +182,18 @@ final class ProtobufBuffer {
                 bytes[size++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+    }
+
+    /**
+     * The string's chars in a scratch array: {@link String#getChars} copies a whole (Latin-1) string with one
+     * intrinsic, where {@code charAt} in a loop pays a bounds and encoding check per char.
+     */
+    private char[] chars(String value) {
+        if (value.length() > scratch.length) {
+            scratch = new char[Math.max(value.length(), scratch.length * 2)];
+        }
+        value.getChars(0, value.length(), scratch, 0);
+        return scratch;
     }
 
     private static int hexValue(char c) {
