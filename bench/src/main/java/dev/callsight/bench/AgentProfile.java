@@ -20,6 +20,10 @@ import jdk.jfr.consumer.RecordingFile;
  * on the stack. Library work beneath something the agent passes through (an OkHttp interceptor's proceed, a body the
  * application reads through the agent's wrapper) is the library's, not the agent's, and is left out.
  *
+ * <p>Span export is three steps: writing the spans' protobuf, sending it (the agent's HTTP sender, or the JDK's; the
+ * JDK HttpClient's own worker threads are not counted, as they cannot be told from the application's), and the rest
+ * (the batch processor's queue and hand-off).
+ *
  * <p>Usage: {@code AgentProfile RECORDING.jfr}. Prints one line per step, {@code step share_percent samples}, the
  * steps in a fixed order, then {@code agent samples N of M}, then the glue's busiest agent frames, {@code glue
  * samples frame}.
@@ -35,10 +39,13 @@ public final class AgentProfile {
     private static final List<Step> STEPS = List.of(
             new Step("start", List.of("callsight-start", "callsight-sdk"),
                     List.of("AgentInstaller", "StartupGate", "TelemetryBootstrap", "net.bytebuddy.", "GlueClassLoader")),
-            new Step("export-spans", List.of("BatchSpanProcessor", "callsight-export-spans"),
-                    List.of("SpanExporter", "TraceRequestMarshaler")),
+            new Step("span-serialisation", List.of(),
+                    List.of("TraceRequestWriter", "ProtobufBuffer", "otlp.traces.", "TraceRequestMarshaler")),
             new Step("export-metrics", List.of("PeriodicMetricReader", "callsight-export-metrics"),
                     List.of("MetricExporter", "collectAllMetrics")),
+            new Step("span-sending", List.of(), List.of("PlainHttpSender", "HttpConnection", "sender.jdk")),
+            new Step("export-spans", List.of("BatchSpanProcessor", "callsight-export-spans"),
+                    List.of("SpanExporter")),
             new Step("span-creation", List.of(),
                     List.of("SdkSpanBuilder", "SdkTracer.spanBuilder", "RootTraceIds", "RootDecision",
                             "droppedTraceparent")),

@@ -53,9 +53,9 @@ class BenchmarksTest {
     void agentProfileSortsTheAgentsSamplesIntoTheStepsOfACall() throws Exception {
         String output = run(180, "agent-profile.sh", "okhttp", "2000", "1", "500", "all");
         assertMatches(output, "(?m)^call loop .*: okhttp 2000 ");
-        for (String step : List.of("start", "export-spans", "export-metrics", "span-creation", "span-attributes",
-                "span-end", "histogram", "header-injection", "context-extraction", "policy-engine", "call-site-cache",
-                "glue")) {
+        for (String step : List.of("start", "span-serialisation", "export-metrics", "span-sending", "export-spans",
+                "span-creation", "span-attributes", "span-end", "histogram", "header-injection", "context-extraction",
+                "policy-engine", "call-site-cache", "glue")) {
             assertMatches(output, "(?m)^" + step + " +[\\d.]+ +\\d+$");
         }
         assertMatches(output, "(?m)^agent samples [1-9]\\d* of [1-9]\\d*$");

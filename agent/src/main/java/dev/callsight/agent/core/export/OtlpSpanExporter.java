@@ -41,18 +41,15 @@ final class OtlpSpanExporter implements SpanExporter {
         if (shutDown.get()) {
             return CompletableResultCode.ofFailure();
         }
-        TraceRequestWriter writer = idle.poll();
-        if (writer == null) {
-            writer = new TraceRequestWriter(INITIAL_REQUEST_BYTES);
-        }
-        TraceRequestWriter taken = writer;
+        TraceRequestWriter idleWriter = idle.poll();
+        TraceRequestWriter writer = idleWriter != null ? idleWriter : new TraceRequestWriter(INITIAL_REQUEST_BYTES);
         Request request = new Request(writer.write(spans));
         CompletableResultCode result = new CompletableResultCode();
         sender.send(request, response -> {
-            idle.offer(taken);
+            idle.offer(writer);
             answered(result, response);
         }, error -> {
-            idle.offer(taken);
+            idle.offer(writer);
             result.failExceptionally(SdkInternals.exportFailure(error));
         });
         return result;
