@@ -43,7 +43,7 @@ public final class AgentProfile {
                     List.of("TraceRequestWriter", "ProtobufBuffer", "otlp.traces.", "TraceRequestMarshaler")),
             new Step("export-metrics", List.of("PeriodicMetricReader", "callsight-export-metrics"),
                     List.of("MetricExporter", "collectAllMetrics")),
-            new Step("span-sending", List.of(), List.of("PlainHttpSender", "HttpConnection", "sender.jdk")),
+            new Step("span-sending", List.of(), List.of("export.PlainHttpSender", "export.HttpConnection", "sender.jdk")),
             new Step("export-spans", List.of("BatchSpanProcessor", "callsight-export-spans"),
                     List.of("SpanExporter")),
             new Step("span-creation", List.of(),
