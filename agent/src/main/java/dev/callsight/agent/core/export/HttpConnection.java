@@ -34,6 +34,7 @@ final class HttpConnection implements Closeable {
     private final ByteBuffer input = ByteBuffer.allocate(READ_BUFFER_BYTES).flip();
     private boolean reusable = true;
     private boolean responseStarted;
+    private volatile boolean aborted;
 
     private HttpConnection(SocketChannel channel, Selector selector) throws IOException {
         this.channel = channel;
@@ -267,8 +268,15 @@ final class HttpConnection implements Closeable {
         }
     }
 
+    /** Ends the exchange under way, from another thread: its wait wakes and fails. */
+    void abort() {
+        aborted = true;
+        selector.wakeup();
+    }
+
     private void await(int operation, long deadline, String step) throws IOException {
         long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
+        failIfAborted(step);
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedIOException("interrupted waiting for the collector (" + step + ")");
         }
@@ -278,6 +286,13 @@ final class HttpConnection implements Closeable {
         key.interestOps(operation);
         selector.select(remainingMillis);
         selector.selectedKeys().clear();
+        failIfAborted(step);
+    }
+
+    private void failIfAborted(String step) throws InterruptedIOException {
+        if (aborted) {
+            throw new InterruptedIOException("the exporter's sender shut down waiting for the collector (" + step + ")");
+        }
     }
 
     private static int statusOf(String statusLine) throws IOException {

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -50,8 +51,10 @@ final class PlainHttpSender implements HttpSender {
     private final RetryPolicy retryPolicy;
     private final Predicate<IOException> retryable;
     private final Body body = new Body();
-    private HttpConnection connection;
-    private boolean shutDown;
+    /** Held while a request is under way; the connection is touched only under it. */
+    private final ReentrantLock inFlight = new ReentrantLock();
+    private volatile HttpConnection connection;
+    private volatile boolean shutDown;
 
     PlainHttpSender(HttpSenderConfig config) {
         URI endpoint = config.getEndpoint();
@@ -99,10 +102,19 @@ final class PlainHttpSender implements HttpSender {
         }
     }
 
-    private synchronized HttpResponse post(MessageWriter writer) throws IOException {
-        if (shutDown) {
-            throw new IOException("the exporter's sender is shut down");
+    private HttpResponse post(MessageWriter writer) throws IOException {
+        inFlight.lock();
+        try {
+            return postLocked(writer);
+        } finally {
+            if (shutDown) {
+                closeConnection();
+            }
+            inFlight.unlock();
         }
+    }
+
+    private HttpResponse postLocked(MessageWriter writer) throws IOException {
         long start = System.nanoTime();
         ByteBuffer content = body.write(writer, compressor);
         ByteBuffer head = head(content.remaining());
@@ -131,7 +143,7 @@ final class PlainHttpSender implements HttpSender {
             try {
                 last = exchange(head, content, start + timeoutNanos);
             } catch (IOException failed) {
-                if (!retryable.test(failed)) {
+                if (shutDown || !retryable.test(failed)) {
                     throw failed;
                 }
                 failure = failed;
@@ -166,6 +178,9 @@ final class PlainHttpSender implements HttpSender {
      * on a new connection.
      */
     private HttpConnection.Response exchange(ByteBuffer head, ByteBuffer content, long deadline) throws IOException {
+        if (shutDown) {
+            throw new InterruptedIOException("the exporter's sender is shut down");
+        }
         boolean reused = connection != null;
         if (!reused) {
             connection = HttpConnection.open(resolved(), Math.min(deadline, System.nanoTime() + connectTimeoutNanos));
@@ -201,10 +216,18 @@ final class PlainHttpSender implements HttpSender {
         Map<String, List<String>> extra = headers.get();
         if (extra != null) {
             extra.forEach((name, values) -> values.forEach(value ->
-                    head.append(name).append(": ").append(value).append("\r\n")));
+                    head.append(headerText(name)).append(": ").append(headerText(value)).append("\r\n")));
         }
         head.append("Content-Length: ").append(contentLength).append("\r\n\r\n");
         return ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** A configured header's name or value, refused when it would end the line it is on (as the JDK client refuses it). */
+    private static String headerText(String text) {
+        if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("an OTLP header name or value holds a line break: " + text);
+        }
+        return text;
     }
 
     private void closeConnection() {
@@ -214,11 +237,24 @@ final class PlainHttpSender implements HttpSender {
         }
     }
 
+    /**
+     * Never waits for a request under way (the JVM's exit may be the caller): that request is woken from its wait
+     * and fails, and closes the connection on its way out.
+     */
     @Override
     public CompletableResultCode shutdown() {
-        synchronized (this) {
-            shutDown = true;
-            closeConnection();
+        shutDown = true;
+        if (inFlight.tryLock()) {
+            try {
+                closeConnection();
+            } finally {
+                inFlight.unlock();
+            }
+        } else {
+            HttpConnection busy = connection;
+            if (busy != null) {
+                busy.abort();
+            }
         }
         return CompletableResultCode.ofSuccess();
     }

@@ -16,6 +16,7 @@ import io.opentelemetry.sdk.common.export.RetryPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
@@ -156,6 +158,43 @@ class PlainHttpSenderTest {
     }
 
     @Test
+    void shuttingDownEndsARequestTheCollectorHoldsWithoutWaitingForIt() throws Exception {
+        rawServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        CompletableFuture<Socket> held = new CompletableFuture<>();
+        Thread collector = new Thread(() -> {
+            try {
+                Socket socket = rawServer.accept();
+                readRequest(socket.getInputStream());
+                held.complete(socket);
+            } catch (IOException closed) {
+                held.completeExceptionally(closed);
+            }
+        });
+        collector.setDaemon(true);
+        collector.start();
+        PlainHttpSender sender = new PlainHttpSender(config(null, QUICK_RETRIES, Duration.ofMinutes(5)));
+        CompletableFuture<HttpResponse> sent = send(sender);
+        try (Socket socket = held.get(10, TimeUnit.SECONDS)) {
+
+            assertTrue(sender.shutdown().isSuccess());
+
+            Throwable failure = sent.handle((response, error) -> error).get(10, TimeUnit.SECONDS);
+            assertInstanceOf(InterruptedIOException.class, failure, String.valueOf(failure));
+        }
+    }
+
+    @Test
+    void aConfiguredHeaderWithALineBreakIsRefusedNotSent() throws Exception {
+        rawServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        PlainHttpSender sender = new PlainHttpSender(
+                config(null, null, Duration.ofSeconds(10), Map.of("X-Tenant", List.of("a\r\nX-Injected: b"))));
+
+        Throwable failure = send(sender).handle((response, error) -> error).get(10, TimeUnit.SECONDS);
+
+        assertInstanceOf(IllegalArgumentException.class, failure);
+    }
+
+    @Test
     void aKeptAliveConnectionTheCollectorClosedIsReplacedWithoutLosingTheRequest() throws Exception {
         rawServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         AtomicInteger connections = new AtomicInteger();
@@ -226,6 +265,11 @@ class PlainHttpSenderTest {
     }
 
     private HttpSenderConfig config(Compressor compressor, RetryPolicy retries, Duration timeout) {
+        return config(compressor, retries, timeout, Map.of("Authorization", List.of("Bearer s3cret")));
+    }
+
+    private HttpSenderConfig config(Compressor compressor, RetryPolicy retries, Duration timeout,
+            Map<String, List<String>> headers) {
         int port = server != null ? server.getAddress().getPort() : rawServer.getLocalPort();
         URI endpoint = URI.create("http://127.0.0.1:" + port + "/v1/traces");
         return new HttpSenderConfig() {
@@ -255,8 +299,8 @@ class PlainHttpSenderTest {
             }
 
             @Override
-            public java.util.function.Supplier<Map<String, List<String>>> getHeadersSupplier() {
-                return () -> Map.of("Authorization", List.of("Bearer s3cret"));
+            public Supplier<Map<String, List<String>>> getHeadersSupplier() {
+                return () -> headers;
             }
 
             @Override
