@@ -2,6 +2,7 @@ package dev.callsight.agent.core.client;
 
 import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.core.AgentLog;
+import dev.callsight.agent.core.Backoff;
 import dev.callsight.agent.core.InternalThread;
 import java.io.IOException;
 import java.io.InputStream;

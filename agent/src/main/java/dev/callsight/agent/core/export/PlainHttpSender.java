@@ -1,5 +1,6 @@
 package dev.callsight.agent.core.export;
 
+import dev.callsight.agent.core.Backoff;
 import dev.callsight.agent.core.SdkInternals;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.Compressor;
@@ -22,7 +23,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -132,7 +132,7 @@ final class PlainHttpSender implements HttpSender {
                 long wait = Math.min(remaining, askedDelay.isPresent() ? askedDelay.getAsLong()
                         : (long) (ThreadLocalRandom.current().nextDouble(0.8, 1.2) * current));
                 backoffNanos = (long) (current * retryPolicy.getBackoffMultiplier());
-                if (remaining <= 0 || !pause(wait) || System.nanoTime() - start >= timeoutNanos) {
+                if (remaining <= 0 || !Backoff.sleep(wait) || System.nanoTime() - start >= timeoutNanos) {
                     break;
                 }
                 head.rewind();
@@ -159,17 +159,6 @@ final class PlainHttpSender implements HttpSender {
             return last;
         }
         throw failure;
-    }
-
-    /** Waits out a back-off; false when interrupted (the exporter shutting down), which ends the retries. */
-    private static boolean pause(long nanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-            return true;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /**

@@ -60,9 +60,6 @@ final class TraceRequestWriter implements BiConsumer<AttributeKey<?>, Object> {
     private static final int EVENT_NAME = 2;
     private static final int EVENT_ATTRIBUTES = 3;
     private static final int EVENT_DROPPED_ATTRIBUTES = 4;
-    private static final int LINK_TRACE_ID = 1;
-    private static final int LINK_SPAN_ID = 2;
-    private static final int LINK_TRACE_STATE = 3;
     private static final int LINK_ATTRIBUTES = 4;
     private static final int LINK_DROPPED_ATTRIBUTES = 5;
     private static final int LINK_FLAGS = 6;
@@ -115,9 +112,7 @@ final class TraceRequestWriter implements BiConsumer<AttributeKey<?>, Object> {
     private void span(SpanData span) {
         int started = out.startMessage(SCOPE_SPANS_SPANS, 2);
         SpanContext context = span.getSpanContext();
-        out.hexBytes(SPAN_TRACE_ID, context.getTraceId());
-        out.hexBytes(SPAN_SPAN_ID, context.getSpanId());
-        traceState(SPAN_TRACE_STATE, context.getTraceState());
+        identity(context);
         SpanContext parent = span.getParentSpanContext();
         if (parent.isValid()) {
             out.hexBytes(SPAN_PARENT_SPAN_ID, parent.getSpanId());
@@ -127,9 +122,7 @@ final class TraceRequestWriter implements BiConsumer<AttributeKey<?>, Object> {
         out.uint64(SPAN_KIND, span.getKind().ordinal() + 1);
         optionalFixed64(SPAN_START, span.getStartEpochNanos());
         optionalFixed64(SPAN_END, span.getEndEpochNanos());
-        Attributes attributes = span.getAttributes();
-        attributes(SPAN_ATTRIBUTES, attributes);
-        optionalCount(SPAN_DROPPED_ATTRIBUTES, span.getTotalAttributeCount() - attributes.size());
+        attributes(SPAN_ATTRIBUTES, SPAN_DROPPED_ATTRIBUTES, span.getAttributes(), span.getTotalAttributeCount());
         List<EventData> events = span.getEvents();
         for (int i = 0; i < events.size(); i++) {
             event(events.get(i));
@@ -149,21 +142,15 @@ final class TraceRequestWriter implements BiConsumer<AttributeKey<?>, Object> {
         int started = out.startMessage(SPAN_EVENTS, 2);
         optionalFixed64(EVENT_TIME, event.getEpochNanos());
         optionalString(EVENT_NAME, event.getName());
-        Attributes attributes = event.getAttributes();
-        attributes(EVENT_ATTRIBUTES, attributes);
-        optionalCount(EVENT_DROPPED_ATTRIBUTES, event.getTotalAttributeCount() - attributes.size());
+        attributes(EVENT_ATTRIBUTES, EVENT_DROPPED_ATTRIBUTES, event.getAttributes(), event.getTotalAttributeCount());
         out.endMessage(started);
     }
 
     private void link(LinkData link) {
         int started = out.startMessage(SPAN_LINKS, 1);
         SpanContext context = link.getSpanContext();
-        out.hexBytes(LINK_TRACE_ID, context.getTraceId());
-        out.hexBytes(LINK_SPAN_ID, context.getSpanId());
-        traceState(LINK_TRACE_STATE, context.getTraceState());
-        Attributes attributes = link.getAttributes();
-        attributes(LINK_ATTRIBUTES, attributes);
-        optionalCount(LINK_DROPPED_ATTRIBUTES, link.getTotalAttributeCount() - attributes.size());
+        identity(context);
+        attributes(LINK_ATTRIBUTES, LINK_DROPPED_ATTRIBUTES, link.getAttributes(), link.getTotalAttributeCount());
         out.fixed32(LINK_FLAGS, flags(context, context.isRemote()));
         out.endMessage(started);
     }
@@ -179,9 +166,18 @@ final class TraceRequestWriter implements BiConsumer<AttributeKey<?>, Object> {
         out.endMessage(started);
     }
 
-    private void attributes(int field, Attributes attributes) {
+    /** Trace id, span id and trace state: fields 1 to 3 of a span and of a link alike. */
+    private void identity(SpanContext context) {
+        out.hexBytes(SPAN_TRACE_ID, context.getTraceId());
+        out.hexBytes(SPAN_SPAN_ID, context.getSpanId());
+        traceState(SPAN_TRACE_STATE, context.getTraceState());
+    }
+
+    /** Attributes as repeated {@code KeyValue}s, and how many of the {@code total} set were dropped. */
+    private void attributes(int field, int droppedField, Attributes attributes, int total) {
         attributesField = field;
         attributes.forEach(this);
+        optionalCount(droppedField, total - attributes.size());
     }
 
     /** One attribute as a {@code KeyValue}, into {@link #attributesField}. */

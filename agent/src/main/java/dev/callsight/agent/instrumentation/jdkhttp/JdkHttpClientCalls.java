@@ -4,7 +4,7 @@ import dev.callsight.agent.bootstrap.CallRejectedException;
 import dev.callsight.agent.bootstrap.JdkHttpClientHook;
 import dev.callsight.agent.core.CallDepth;
 import dev.callsight.agent.core.InternalThread;
-import dev.callsight.agent.core.client.Backoff;
+import dev.callsight.agent.core.Backoff;
 import dev.callsight.agent.core.client.ClientCall;
 import dev.callsight.agent.core.client.ClientRequest;
 import dev.callsight.agent.core.client.LogicalCall;

@@ -7,7 +7,7 @@ import dev.callsight.agent.core.CallDepth;
 import dev.callsight.agent.core.WeakStripes;
 import dev.callsight.agent.core.InternalThread;
 import dev.callsight.agent.core.client.Alarm;
-import dev.callsight.agent.core.client.Backoff;
+import dev.callsight.agent.core.Backoff;
 import dev.callsight.agent.core.client.ClientCall;
 import dev.callsight.agent.core.client.ClientRequest;
 import dev.callsight.agent.core.client.LogicalCall;
