@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -77,11 +79,30 @@ final class PlainHttpSender implements HttpSender {
                 : failure -> !(failure instanceof SSLException || failure instanceof HttpConnection.PermanentFailure);
     }
 
-    /** Whether this sender serves {@code config}: not when it needs what only the JDK's does (TLS, a proxy). */
+    /**
+     * Whether this sender serves {@code config}: not when it needs what only the JDK's does, TLS or a proxy, be it
+     * configured for the exporter or chosen by the JVM's default proxy selector (the {@code http.proxyHost}
+     * properties, or the application's own selector), which the JDK's client follows.
+     */
     static boolean serves(HttpSenderConfig config) {
         URI endpoint = config.getEndpoint();
         return "http".equalsIgnoreCase(endpoint.getScheme()) && endpoint.getHost() != null
-                && config.getProxyOptions() == null && config.getExecutorService() != null;
+                && config.getProxyOptions() == null && config.getExecutorService() != null && direct(endpoint);
+    }
+
+    private static boolean direct(URI endpoint) {
+        ProxySelector selector = ProxySelector.getDefault();
+        if (selector == null) {
+            return true;
+        }
+        try {
+            List<Proxy> proxies = selector.select(endpoint);
+            return proxies == null || proxies.isEmpty()
+                    || proxies.stream().allMatch(proxy -> proxy.type() == Proxy.Type.DIRECT);
+        } catch (RuntimeException failed) {
+            // A selector that cannot answer is the JDK client's to deal with, as it would without this sender.
+            return false;
+        }
     }
 
     @Override

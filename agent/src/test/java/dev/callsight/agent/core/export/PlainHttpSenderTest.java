@@ -20,8 +20,11 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -192,6 +195,31 @@ class PlainHttpSenderTest {
         Throwable failure = send(sender).handle((response, error) -> error).get(10, TimeUnit.SECONDS);
 
         assertInstanceOf(IllegalArgumentException.class, failure);
+    }
+
+    @Test
+    void aCollectorTheJvmsProxySelectorSendsThroughAProxyIsLeftToTheJdkClient() throws Exception {
+        rawServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        HttpSenderConfig config = config(null, null, Duration.ofSeconds(10));
+        ProxySelector original = ProxySelector.getDefault();
+        try {
+            assertTrue(PlainHttpSender.serves(config), "direct by default");
+            ProxySelector.setDefault(new ProxySelector() {
+                @Override
+                public List<Proxy> select(URI uri) {
+                    return List.of(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", 3128)));
+                }
+
+                @Override
+                public void connectFailed(URI uri, SocketAddress address, IOException failure) {
+                    // nothing to learn here
+                }
+            });
+
+            assertFalse(PlainHttpSender.serves(config));
+        } finally {
+            ProxySelector.setDefault(original);
+        }
     }
 
     @Test
