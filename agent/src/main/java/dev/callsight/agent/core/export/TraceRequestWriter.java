@@ -91,10 +91,10 @@ final class TraceRequestWriter implements BiConsumer<AttributeKey<?>, Object> {
     /** Writes the request for {@code spans}, replacing what this writer held. */
     ProtobufBuffer write(Collection<SpanData> spans) {
         out.reset();
-        for (Group resource : group(spans)) {
+        for (ResourceGroup resource : group(spans)) {
             int resourceSpans = out.startMessage(REQUEST_RESOURCE_SPANS, 3);
             out.encoded(RESOURCE_SPANS_RESOURCE, SdkInternals.resourceProtobuf(resource.resource));
-            for (Group scope : resource.scopes) {
+            for (ScopeGroup scope : resource.scopes) {
                 int scopeSpans = out.startMessage(RESOURCE_SPANS_SCOPE_SPANS, 3);
                 out.encoded(SCOPE_SPANS_SCOPE, SdkInternals.scopeProtobuf(scope.scope));
                 for (SpanData span : scope.spans) {
@@ -302,48 +302,62 @@ final class TraceRequestWriter implements BiConsumer<AttributeKey<?>, Object> {
      * a scope or two, so a scan beats hashing; the scan starts at the last match, which the next span most often
      * shares.
      */
-    private static List<Group> group(Collection<SpanData> spans) {
-        List<Group> resources = new ArrayList<>(1);
-        Group lastResource = null;
-        Group lastScope = null;
+    private static List<ResourceGroup> group(Collection<SpanData> spans) {
+        List<ResourceGroup> resources = new ArrayList<>(1);
+        ResourceGroup lastResource = null;
+        ScopeGroup lastScope = null;
         for (SpanData span : spans) {
             Resource resource = span.getResource();
             InstrumentationScopeInfo scope = span.getInstrumentationScopeInfo();
             if (lastScope == null || lastResource.resource != resource || lastScope.scope != scope) {
-                lastResource = find(resources, resource, null);
-                if (lastResource == null) {
-                    lastResource = new Group(resource, null);
-                    resources.add(lastResource);
-                }
-                lastScope = find(lastResource.scopes, null, scope);
-                if (lastScope == null) {
-                    lastScope = new Group(null, scope);
-                    lastResource.scopes.add(lastScope);
-                }
+                lastResource = ResourceGroup.in(resources, resource);
+                lastScope = lastResource.scope(scope);
             }
             lastScope.spans.add(span);
         }
         return resources;
     }
 
-    private static Group find(List<Group> groups, Resource resource, InstrumentationScopeInfo scope) {
-        for (Group group : groups) {
-            if (group.resource == resource && group.scope == scope) {
-                return group;
-            }
+    /** A resource's spans, by scope. */
+    private static final class ResourceGroup {
+        final Resource resource;
+        final List<ScopeGroup> scopes = new ArrayList<>(2);
+
+        private ResourceGroup(Resource resource) {
+            this.resource = resource;
         }
-        return null;
+
+        /** The group of {@code resource} among {@code groups}, added when it is not there yet. */
+        static ResourceGroup in(List<ResourceGroup> groups, Resource resource) {
+            for (ResourceGroup group : groups) {
+                if (group.resource == resource) {
+                    return group;
+                }
+            }
+            ResourceGroup added = new ResourceGroup(resource);
+            groups.add(added);
+            return added;
+        }
+
+        /** The group of {@code scope} in this resource, added when it is not there yet. */
+        ScopeGroup scope(InstrumentationScopeInfo scope) {
+            for (ScopeGroup group : scopes) {
+                if (group.scope == scope) {
+                    return group;
+                }
+            }
+            ScopeGroup added = new ScopeGroup(scope);
+            scopes.add(added);
+            return added;
+        }
     }
 
-    /** A resource's scopes, or a scope's spans. */
-    private static final class Group {
-        final Resource resource;
+    /** A scope's spans. */
+    private static final class ScopeGroup {
         final InstrumentationScopeInfo scope;
-        final List<Group> scopes = new ArrayList<>(2);
         final List<SpanData> spans = new ArrayList<>();
 
-        Group(Resource resource, InstrumentationScopeInfo scope) {
-            this.resource = resource;
+        ScopeGroup(InstrumentationScopeInfo scope) {
             this.scope = scope;
         }
     }
