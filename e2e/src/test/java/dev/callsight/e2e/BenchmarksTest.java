@@ -7,6 +7,7 @@ import dev.callsight.e2e.support.Jvm;
 import dev.callsight.e2e.support.ProcessOutput;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -179,7 +180,8 @@ class BenchmarksTest {
                     + limitSeconds + " s:\n" + output);
             assertTrue(exits.contains(process.exitValue()), () -> script + " failed, exit " + process.exitValue()
                     + ":\n" + output);
-            return output.toString();
+            // The reader thread may still hold the last lines when the process has exited.
+            return String.join("\n", output.allLines(Duration.ofSeconds(10)));
         } finally {
             process.destroyForcibly();
         }

@@ -41,7 +41,8 @@ class SoakTest {
             // 0: flat; 2: grew by the long soak's measure, which a quarter minute that includes the warm-up may show.
             int exit = soak.exitValue();
             assertTrue(exit == 0 || exit == 2, () -> "exit " + exit + ":\n" + output);
-            List<String> lines = output.lines();
+            // Every line, the last ones included, which the reader thread may still hold when the process has exited.
+            List<String> lines = output.allLines(Duration.ofSeconds(10));
             assertTrue(lines.stream().filter(line -> PROGRESS.matcher(line).find()).count() >= 5, output::toString);
             Matcher done = output.await(DONE, Duration.ZERO);
             long sent = Long.parseLong(done.group(1));
